@@ -1,4 +1,4 @@
-/** Unit tests sit beside the code they test (src/**/*.test.ts); integration and end-to-end tests live in test/. */
+// Unit tests sit beside the code they test (src/**/*.test.ts); integration and end-to-end tests live in test/.
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
