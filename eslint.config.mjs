@@ -1,0 +1,33 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', '.data/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['botbuilder*'], message: 'botbuilder belongs in src/bot and src/index.ts only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/bot/**', 'src/index.ts', 'src/storage/**', 'test/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/triage/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@azure/*', 'botbuilder*', '../azure/*', '../bot/*'], message: 'src/triage is the pure domain: no SDKs, no I/O.' }] },
+      ],
+    },
+  },
+);
