@@ -1,0 +1,89 @@
+/**
+ * Adaptive Card renderer: expands the templates in cards/*.json with a view model. Cards are 1.5 with
+ * Action.Execute; buttons carry only `{ approvalId }` or `{ action }` — never what would be granted.
+ */
+import * as ACData from 'adaptivecards-templating';
+import askTemplate from '../../cards/ask-target.json';
+import auditTemplate from '../../cards/audit.json';
+import findingsTemplate from '../../cards/findings.json';
+import helpTemplate from '../../cards/help.json';
+import noticeTemplate from '../../cards/notice.json';
+import progressTemplate from '../../cards/progress.json';
+import {
+  toReportView,
+  type AskView,
+  type AuditView,
+  type HelpView,
+  type NoticeView,
+  type ProgressView,
+  type ReportViewOptions,
+  type TriageSnapshot,
+} from './view-model';
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** Teams refuses messages above ~28 KB; every card stays below this. */
+export const MAX_CARD_BYTES = 28 * 1024;
+
+export type CardJson = Record<string, unknown>;
+
+function expand(template: object, data: object): CardJson {
+  const expanded: unknown = new ACData.Template(template).expand({ $root: data });
+  if (typeof expanded !== 'object' || expanded === null) throw new Error('Card template expanded to nothing');
+  return expanded as CardJson;
+}
+
+export function cardBytes(card: CardJson): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+export interface FindingsCardOptions extends Omit<ReportViewOptions, 'maxTextLength' | 'includeOthers'> {
+  /** Teams user MRIs that get the live approver view through `refresh`; other clients ignore it. */
+  refreshUserIds?: readonly string[];
+}
+
+/** Cuts text progressively (then drops the passed-check list) until the card fits the channel's size limit. */
+const BUDGETS: { maxTextLength: number; includeOthers: boolean }[] = [
+  { maxTextLength: 1200, includeOthers: true },
+  { maxTextLength: 600, includeOthers: true },
+  { maxTextLength: 300, includeOthers: true },
+  { maxTextLength: 300, includeOthers: false },
+  { maxTextLength: 150, includeOthers: false },
+  { maxTextLength: 60, includeOthers: false },
+];
+
+export function findingsCard(snapshot: TriageSnapshot, options: FindingsCardOptions = {}): CardJson {
+  let card: CardJson = {};
+  for (const budget of BUDGETS) {
+    const view = toReportView(snapshot, { ...options, ...budget });
+    card = expand(findingsTemplate, view);
+    if (view.grant && options.refreshUserIds && options.refreshUserIds.length > 0) {
+      card.refresh = {
+        action: { type: 'Action.Execute', title: 'Refresh', verb: 'refresh', data: { approvalId: view.grant.approvalId } },
+        userIds: [...options.refreshUserIds].slice(0, 60),
+      };
+    }
+    if (cardBytes(card) <= MAX_CARD_BYTES) return card;
+  }
+  return card;
+}
+
+export function progressCard(view: ProgressView): CardJson {
+  return expand(progressTemplate, view);
+}
+
+export function askCard(view: AskView): CardJson {
+  return expand(askTemplate, view);
+}
+
+export function helpCard(view: HelpView): CardJson {
+  return expand(helpTemplate, view);
+}
+
+export function noticeCard(view: NoticeView): CardJson {
+  return expand(noticeTemplate, view);
+}
+
+export function auditCard(view: AuditView): CardJson {
+  return expand(auditTemplate, view);
+}

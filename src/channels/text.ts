@@ -1,0 +1,83 @@
+/**
+ * Plain-text renderer of the view model: the terminal (CLI) and any channel that cannot show cards.
+ * Free of botbuilder and of any card format on purpose.
+ */
+import {
+  toReportView,
+  type AskView,
+  type AuditView,
+  type FindingRowView,
+  type HelpView,
+  type NoticeView,
+  type ProgressView,
+  type ReportView,
+  type ReportViewOptions,
+  type TriageSnapshot,
+} from './view-model';
+
+export interface TextOptions extends ReportViewOptions {
+  /** Also list passed / not-applicable checks (default true). */
+  verbose?: boolean;
+}
+
+export function findingsText(snapshot: TriageSnapshot, options: TextOptions = {}): string {
+  return reportViewText(toReportView(snapshot, { maxTextLength: 4000, ...options, includeOthers: options.verbose !== false }));
+}
+
+export function reportViewText(view: ReportView): string {
+  const lines: string[] = [`${view.verdictIcon} ${view.heading}`, `${view.verdictText} — ${view.counts}`];
+  if (view.pending) lines.push(`⏳ ${view.pending}`);
+  for (const row of view.problems) lines.push('', ...rowLines(row));
+  if (view.grant) {
+    const g = view.grant;
+    lines.push('', `Proposed fix: grant ${g.role}`, `  principal: ${g.principal} (${g.principalId}, ServicePrincipal)`, `  role:      ${g.role} (${g.roleGuid})`, `  scope:     ${g.scope}`);
+    if (g.condition) lines.push(`  condition: ${g.condition}`);
+    lines.push(`  or run:    ${g.azCommand}`, `  ${g.status}`);
+    if (g.approvedAt) lines.push(`  approved by ${g.approvedBy} at ${g.approvedAt}`);
+    if (g.assignmentId) lines.push(`  role assignment: ${g.assignmentId}`);
+    if (g.verification) lines.push(`  verification: ${g.verification}`);
+    for (const step of g.nextSteps) lines.push(`  ${step}`);
+  }
+  if (view.others.length > 0) {
+    lines.push('', 'Other checks:');
+    for (const row of view.others) lines.push(`  ${row.icon} ${row.title} [${row.check}] — ${row.evidence}`);
+  }
+  if (view.links.length > 0) {
+    lines.push('', 'Azure portal:');
+    for (const link of view.links) lines.push(`  ${link.title}: ${link.url}`);
+  }
+  lines.push('', `Evidence read at ${view.collectedAt}`);
+  return lines.join('\n');
+}
+
+function rowLines(row: FindingRowView): string[] {
+  const lines = [`${row.icon} ${row.statusLabel.toUpperCase()} ${row.title} [${row.check}]`, `  ${row.evidence}`];
+  if (row.fix) lines.push(`  Fix: ${row.fix}`);
+  if (row.command) lines.push(`  $ ${row.command}`);
+  if (row.needs) lines.push(`  To see this, the bot needs: ${row.needs}`);
+  return lines;
+}
+
+export function progressText(view: ProgressView): string {
+  return `⏳ ${view.heading}\n${view.detail}`;
+}
+
+export function askText(view: AskView): string {
+  return [view.error ? `⚠️ ${view.error}` : undefined, view.question, `(${view.placeholder})`].filter(Boolean).join('\n');
+}
+
+export function helpText(view: HelpView): string {
+  const lines: string[] = [];
+  if (view.demo) lines.push('Demo mode: Azure is simulated.');
+  for (const c of view.commands) lines.push(`${c.command}\n  ${c.meaning}`);
+  lines.push('Try:', ...view.examples.map((e) => `  ${e}`));
+  return lines.join('\n');
+}
+
+export function noticeText(view: NoticeView): string {
+  return `${view.title}\n${view.text}`;
+}
+
+export function auditText(view: AuditView): string {
+  return [view.title, ...view.entries.map((e) => `${e.at}  ${e.kind}  ${e.text}`)].join('\n');
+}

@@ -1,0 +1,445 @@
+/**
+ * The channel-neutral view of a triage: what every renderer (Adaptive Card, Slack blocks, plain text) shows,
+ * already worded for an on-call engineer. Renderers decide layout only; they never re-interpret findings.
+ *
+ * Inputs are plain data (a `TriageSnapshot`, a `GrantPlan`, an approval's public state) so that a view can be
+ * rebuilt on another instance, long after the triage, from what was stored.
+ */
+import type { Evidence } from '../triage/evidence';
+import type { GrantOutcome, TriageResult, VerifyOutcome } from '../triage/engine';
+import type { ClusterRef, RegistryRef, Target } from '../triage/refs';
+import type { Finding, Report, Status, Verdict } from '../triage/report';
+import type { GrantPlan } from '../triage/remediation';
+
+/** Adaptive Card colour names; Slack and text map them to their own emphasis. */
+export type Tone = 'good' | 'attention' | 'warning' | 'accent' | 'default';
+
+/** What a triage leaves behind for rendering: the report plus the few evidence facts a card links to. */
+export interface TriageSnapshot {
+  report: Report;
+  resources: { clusterId?: string; registryId?: string; kubeletIdentityId?: string };
+  /** Pods waiting on an image from this registry (ErrImagePull / ImagePullBackOff), for the after-grant advice. */
+  backoffPods: { namespace: string; name: string }[];
+}
+
+/** The part of an approval record a view needs (structurally compatible with ApprovalRecord). */
+export interface ApprovalSnapshot {
+  id: string;
+  state: 'pending' | 'approved' | 'granted' | 'failed' | 'expired';
+  expiresAt: string;
+  requester?: { name?: string; id: string };
+  approvedBy?: { name?: string; id: string };
+  approvedAt?: string;
+  outcome?: GrantOutcome;
+  verification?: VerifyOutcome;
+  finishedAt?: string;
+}
+
+export interface FindingRowView {
+  /** Element id safe for Adaptive Cards (`row-rbac-pull-role`). */
+  elementId: string;
+  check: string;
+  title: string;
+  status: Status;
+  icon: string;
+  statusLabel: string;
+  tone: Tone;
+  evidence: string;
+  fix?: string;
+  command?: string;
+  needs?: string;
+}
+
+export interface LinkView {
+  title: string;
+  url: string;
+}
+
+export interface GrantView {
+  approvalId: string;
+  principal: string;
+  principalId: string;
+  role: string;
+  roleGuid: string;
+  scopeName: string;
+  scope: string;
+  condition?: string;
+  azCommand: string;
+  /** One line in the card: "Waiting for an approver", "Approved by Ana Díaz — granting…", … */
+  status: string;
+  tone: Tone;
+  /** The grant button is offered only while the approval is pending. */
+  pressable: boolean;
+  approvedBy?: string;
+  approvedAt?: string;
+  assignmentId?: string;
+  verification?: string;
+  /** What to do next about pods in back-off, once the grant is in place. */
+  nextSteps: string[];
+}
+
+export interface ReportView {
+  heading: string;
+  verdict: Verdict;
+  verdictText: string;
+  verdictIcon: string;
+  verdictTone: Tone;
+  counts: string;
+  collectedAt: string;
+  /** Set while pod evidence is still being read. */
+  pending?: string;
+  problems: FindingRowView[];
+  others: FindingRowView[];
+  links: LinkView[];
+  grant?: GrantView;
+}
+
+export interface ProgressView {
+  heading: string;
+  detail: string;
+}
+
+export type TargetPart = 'cluster' | 'registry';
+
+export interface AskView {
+  part: TargetPart;
+  question: string;
+  placeholder: string;
+  hint: string;
+  known?: string;
+  error?: string;
+}
+
+export interface HelpView {
+  welcome: boolean;
+  demo: boolean;
+  commands: { command: string; meaning: string }[];
+  examples: string[];
+}
+
+export interface NoticeView {
+  title: string;
+  text: string;
+  tone: Tone;
+}
+
+const STATUS: Record<Status, { icon: string; label: string; tone: Tone }> = {
+  fail: { icon: '❌', label: 'Fail', tone: 'attention' },
+  warn: { icon: '⚠️', label: 'Warning', tone: 'warning' },
+  unknown: { icon: '❔', label: 'Unknown', tone: 'accent' },
+  pass: { icon: '✅', label: 'Pass', tone: 'good' },
+  skip: { icon: '➖', label: 'Not applicable', tone: 'default' },
+};
+
+const VERDICT: Record<Verdict, { text: string; icon: string; tone: Tone }> = {
+  problems: { text: 'Problems found', icon: '❌', tone: 'attention' },
+  incomplete: { text: 'Incomplete — some checks could not see', icon: '❔', tone: 'warning' },
+  healthy: { text: 'No problem found', icon: '✅', tone: 'good' },
+};
+
+const PROBLEM_ORDER: Record<Status, number> = { fail: 0, warn: 1, unknown: 2, pass: 3, skip: 4 };
+
+const BACKOFF_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
+
+export function clusterLabel(ref: ClusterRef): string {
+  return ref.resourceGroup ? `${ref.resourceGroup}/${ref.name}` : ref.name;
+}
+
+export function registryLabel(ref: RegistryRef): string {
+  switch (ref.kind) {
+    case 'acr-id':
+    case 'acr-name':
+      return ref.name;
+    case 'acr-host':
+      return ref.loginServer;
+    case 'external':
+      return ref.host;
+  }
+}
+
+export function targetLabel(target: Target): string {
+  const registry = target.image ? target.image.raw : registryLabel(target.registry);
+  return `${clusterLabel(target.cluster)} → ${registry}`;
+}
+
+/** Azure portal deep link for a resource id (the tenant-less `#@/resource` form works in every tenant). */
+export function portalUrl(resourceId: string): string {
+  return `https://portal.azure.com/#@/resource${resourceId}`;
+}
+
+/** Keeps the facts a card needs from a triage, dropping the bulk of the evidence. */
+export function snapshotOf(result: Pick<TriageResult, 'report' | 'evidence'>): TriageSnapshot {
+  return { report: result.report, ...evidenceFacts(result.evidence) };
+}
+
+function evidenceFacts(evidence: Evidence | undefined): Omit<TriageSnapshot, 'report'> {
+  if (!evidence) return { resources: {}, backoffPods: [] };
+  const cluster = evidence.cluster.state === 'ok' ? evidence.cluster.value : undefined;
+  const registry = evidence.registry.state === 'ok' ? evidence.registry.value : undefined;
+  const backoffPods: TriageSnapshot['backoffPods'] = [];
+  if (evidence.kube.state === 'ok') {
+    const hosts = registry ? [registry.loginServer.toLowerCase(), ...registry.dataEndpointHostNames.map((h) => h.toLowerCase())] : [];
+    for (const pod of evidence.kube.value.pods) {
+      const stuck = pod.containers.some(
+        (c) => c.waitingReason !== undefined && BACKOFF_REASONS.has(c.waitingReason) && (hosts.length === 0 || hosts.includes(imageHost(c.image))),
+      );
+      if (stuck) backoffPods.push({ namespace: pod.namespace, name: pod.name });
+    }
+  }
+  return {
+    resources: { clusterId: cluster?.id, registryId: registry?.id, kubeletIdentityId: cluster?.kubeletIdentity?.resourceId },
+    backoffPods,
+  };
+}
+
+function imageHost(image: string): string {
+  const first = image.split('/')[0].toLowerCase();
+  return first.includes('.') || first.includes(':') ? first : 'docker.io';
+}
+
+export interface ReportViewOptions {
+  plan?: GrantPlan;
+  approval?: ApprovalSnapshot;
+  /** Longest evidence / command text per row before it is cut (renderers lower it to fit a size budget). */
+  maxTextLength?: number;
+  /** Show passed / not-applicable rows in `others` (a renderer may drop them to fit). */
+  includeOthers?: boolean;
+}
+
+export function toReportView(snapshot: TriageSnapshot, options: ReportViewOptions = {}): ReportView {
+  const { report } = snapshot;
+  const max = options.maxTextLength ?? 1200;
+  const rows = report.findings.map((f) => rowOf(f, max));
+  const problems = rows.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'unknown');
+  problems.sort((a, b) => PROBLEM_ORDER[a.status] - PROBLEM_ORDER[b.status]);
+  const others = options.includeOthers === false ? [] : rows.filter((r) => r.status === 'pass' || r.status === 'skip');
+  const verdict = VERDICT[report.verdict];
+  return {
+    heading: targetLabel(report.target),
+    verdict: report.verdict,
+    verdictText: verdict.text,
+    verdictIcon: verdict.icon,
+    verdictTone: verdict.tone,
+    counts: countsOf(report.findings),
+    collectedAt: report.collectedAt,
+    pending: report.complete ? undefined : 'Reading pods and events from the cluster… this card updates when they arrive.',
+    problems,
+    others,
+    links: linksOf(snapshot, options.plan),
+    grant: options.plan && options.approval ? grantView(options.plan, options.approval, snapshot.backoffPods, max) : undefined,
+  };
+}
+
+function rowOf(f: Finding, max: number): FindingRowView {
+  const s = STATUS[f.status];
+  return {
+    elementId: `row-${f.check.replace(/[^a-z0-9]+/gi, '-')}`,
+    check: f.check,
+    title: f.title,
+    status: f.status,
+    icon: s.icon,
+    statusLabel: s.label,
+    tone: s.tone,
+    evidence: clip(f.evidence, max),
+    fix: f.remediation ? clip(f.remediation, max) : undefined,
+    command: f.command ? clip(f.command, max) : undefined,
+    needs: f.needs ? clip(f.needs, max) : undefined,
+  };
+}
+
+/** Cuts long text on a line or word boundary and says how much was left out, so nobody mistakes it for the whole. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max);
+  const cut = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));
+  const kept = cut > max * 0.6 ? head.slice(0, cut) : head;
+  return `${kept.trimEnd()} … [${text.length - kept.length} more characters cut; run the CLI with --format json for all of it]`;
+}
+
+function countsOf(findings: readonly Finding[]): string {
+  const n = (s: Status) => findings.filter((f) => f.status === s).length;
+  const parts: string[] = [];
+  if (n('fail')) parts.push(`${n('fail')} failed`);
+  if (n('warn')) parts.push(`${n('warn')} warning${n('warn') > 1 ? 's' : ''}`);
+  if (n('unknown')) parts.push(`${n('unknown')} unknown`);
+  parts.push(`${n('pass')} passed`);
+  if (n('skip')) parts.push(`${n('skip')} not applicable`);
+  return parts.join(' · ');
+}
+
+function linksOf(snapshot: TriageSnapshot, plan: GrantPlan | undefined): LinkView[] {
+  const { clusterId, registryId, kubeletIdentityId } = snapshot.resources;
+  const links: LinkView[] = [];
+  const cluster = clusterId ?? plan?.clusterId;
+  const registry = registryId ?? plan?.scope;
+  if (cluster) links.push({ title: `Cluster ${lastSegment(cluster)}`, url: portalUrl(cluster) });
+  if (registry) links.push({ title: `Registry ${lastSegment(registry)}`, url: portalUrl(registry) });
+  if (kubeletIdentityId) links.push({ title: `Kubelet identity ${lastSegment(kubeletIdentityId)}`, url: portalUrl(kubeletIdentityId) });
+  return links;
+}
+
+function lastSegment(id: string): string {
+  return id.split('/').filter(Boolean).pop() ?? id;
+}
+
+function grantView(plan: GrantPlan, approval: ApprovalSnapshot, pods: TriageSnapshot['backoffPods'], max: number): GrantView {
+  const approvedBy = approval.approvedBy ? approval.approvedBy.name ?? approval.approvedBy.id : undefined;
+  const base = {
+    approvalId: approval.id,
+    principal: plan.principalName,
+    principalId: plan.principalId,
+    role: plan.roleName,
+    roleGuid: plan.roleGuid,
+    scopeName: plan.registryName,
+    scope: plan.scope,
+    condition: plan.condition ? clip(plan.condition, max) : undefined,
+    azCommand: plan.azCommand,
+    approvedBy,
+    approvedAt: approval.approvedAt,
+    nextSteps: [] as string[],
+  };
+  switch (approval.state) {
+    case 'pending':
+      return {
+        ...base,
+        status: `Waiting for an approver. Pressing the button grants exactly this; the offer expires at ${approval.expiresAt}.`,
+        tone: 'accent',
+        pressable: true,
+      };
+    case 'expired':
+      return { ...base, status: `This offer expired at ${approval.expiresAt}. Press "Check again" for a fresh one.`, tone: 'default', pressable: false };
+    case 'approved':
+      return { ...base, status: `Approved by ${approvedBy ?? 'an approver'} — granting ${plan.roleName} now…`, tone: 'accent', pressable: false };
+    case 'granted':
+    case 'failed':
+      return finishedView(base, plan, approval, pods);
+  }
+}
+
+function finishedView(
+  base: Omit<GrantView, 'status' | 'tone' | 'pressable'>,
+  plan: GrantPlan,
+  approval: ApprovalSnapshot,
+  pods: TriageSnapshot['backoffPods'],
+): GrantView {
+  const outcome = approval.outcome;
+  const by = base.approvedBy ?? 'an approver';
+  const verification = approval.verification
+    ? `${approval.verification.visible ? 'Visible on the registry' : 'Not yet visible on the registry'}: ${approval.verification.detail} (rbac.pull-role now ${approval.verification.pullRoleStatus}, ${approval.verification.attempts} attempt${approval.verification.attempts === 1 ? '' : 's'})`
+    : undefined;
+  if (!outcome) {
+    return { ...base, status: `Approved by ${by}, but the grant did not finish. Nothing is known to have changed; check the audit log.`, tone: 'attention', pressable: false, verification };
+  }
+  switch (outcome.status) {
+    case 'created':
+    case 'already-exists': {
+      const assignmentId = outcome.assignmentId;
+      const what = outcome.status === 'created' ? `Granted ${plan.roleName} to ${plan.principalName} on ${plan.registryName}` : `${plan.roleName} was already assigned to ${plan.principalName} on ${plan.registryName}`;
+      return {
+        ...base,
+        status: `${what} (approved by ${by}).`,
+        tone: approval.verification?.visible === false ? 'warning' : 'good',
+        pressable: false,
+        assignmentId,
+        verification,
+        nextSteps: podAdvice(pods),
+      };
+    }
+    case 'not-needed':
+      return { ...base, status: `Nothing granted: ${outcome.reason}`, tone: 'good', pressable: false, verification, nextSteps: podAdvice(pods) };
+    case 'stale':
+      return { ...base, status: `Nothing granted — the plan no longer matches Azure: ${outcome.reason} Press "Check again" for a fresh plan.`, tone: 'warning', pressable: false };
+    case 'forbidden':
+      return { ...base, status: `Nothing granted — the bot may not write role assignments here: ${outcome.reason} It needs ${outcome.needs}.${corr(outcome.correlationId)}`, tone: 'attention', pressable: false };
+    case 'failed':
+      return { ...base, status: `Nothing granted — the grant failed: ${outcome.reason}${outcome.code ? ` (${outcome.code})` : ''}.${corr(outcome.correlationId)}`, tone: 'attention', pressable: false };
+  }
+}
+
+function corr(id: string | undefined): string {
+  return id ? ` Correlation id ${id}.` : '';
+}
+
+/** kubelet backs off up to 5 minutes between pulls: say how to retry now instead of waiting. */
+function podAdvice(pods: TriageSnapshot['backoffPods']): string[] {
+  const base = 'Role assignments can take a few minutes to be enforced, and kubelet waits up to 5 minutes between pull retries.';
+  if (pods.length === 0) return [`${base} Restart the affected workload to retry now: kubectl rollout restart deployment/<name> -n <namespace>`];
+  const byNamespace = new Map<string, string[]>();
+  for (const p of pods) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p.name]);
+  const steps = [`${base} ${pods.length} pod${pods.length === 1 ? ' is' : 's are'} in image-pull back-off; delete ${pods.length === 1 ? 'it' : 'them'} to retry now:`];
+  for (const [ns, names] of byNamespace) steps.push(`kubectl delete pod -n ${ns} ${names.join(' ')}`);
+  steps.push('or restart their workload: kubectl rollout restart deployment/<name> -n <namespace>');
+  return steps;
+}
+
+export function toProgressView(target: Target, note?: string): ProgressView {
+  return {
+    heading: `Checking ${targetLabel(target)}…`,
+    detail: note ?? 'Reading the cluster, the registry, role assignments and the network path from Azure. This card is replaced by the findings.',
+  };
+}
+
+export function toAskView(part: TargetPart, options: { known?: string; error?: string } = {}): AskView {
+  return part === 'cluster'
+    ? {
+        part,
+        question: options.known ? `Which AKS cluster cannot pull from ${options.known}?` : 'Which AKS cluster cannot pull?',
+        placeholder: 'aks-prod, rg-prod/aks-prod, or an ARM id / portal URL',
+        hint: 'A bare name is searched across the subscriptions the bot can read.',
+        known: options.known,
+        error: options.error,
+      }
+    : {
+        part,
+        question: options.known ? `Which registry (or image) can ${options.known} not pull from?` : 'Which registry (or image) cannot be pulled?',
+        placeholder: 'myacr, myacr.azurecr.io, or myacr.azurecr.io/team/app:1.2',
+        hint: 'An image reference also checks that the image exists.',
+        known: options.known,
+        error: options.error,
+      };
+}
+
+export function toHelpView(options: { welcome: boolean; demo: boolean; examples?: string[] }): HelpView {
+  return {
+    welcome: options.welcome,
+    demo: options.demo,
+    commands: [
+      { command: 'check <cluster> <registry>', meaning: 'Find why the cluster\'s nodes cannot pull from the registry. Read-only.' },
+      { command: 'check again', meaning: 'Run the last check of this conversation again (after a fix).' },
+      { command: 'audit', meaning: 'Show recent triages, approvals and grants (approvers only).' },
+      { command: 'help', meaning: 'Show this card.' },
+    ],
+    examples: options.examples ?? ['check aks-prod myacr', 'pods on rg-prod/aks-prod can\'t pull myacr.azurecr.io/shop/api:1.4.2'],
+  };
+}
+
+/** The audit entry fields a view shows (structurally compatible with the AuditLog's entries). */
+export interface AuditEntryLike {
+  at: string;
+  kind: string;
+  actor?: { name?: string; id: string } | string;
+  approvalId?: string;
+  target?: string | Target;
+  assignmentId?: string;
+  summary?: string;
+}
+
+export interface AuditView {
+  title: string;
+  entries: { at: string; kind: string; text: string }[];
+}
+
+export function toAuditView(entries: readonly AuditEntryLike[], limit: number): AuditView {
+  const shown = [...entries].sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+  return {
+    title: `Audit log — last ${shown.length} entr${shown.length === 1 ? 'y' : 'ies'}, newest first`,
+    entries: shown.map((e) => ({ at: e.at, kind: e.kind, text: clip(auditText(e), 400) })),
+  };
+}
+
+function auditText(e: AuditEntryLike): string {
+  const actor = typeof e.actor === 'string' ? e.actor : e.actor ? e.actor.name ?? e.actor.id : undefined;
+  const target = typeof e.target === 'string' ? e.target : e.target ? targetLabel(e.target) : undefined;
+  const parts = [actor && `by ${actor}`, target, e.summary, e.assignmentId && `assignment ${e.assignmentId}`, e.approvalId && `approval ${e.approvalId.slice(0, 8)}…`];
+  return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' — ') || '(no detail)';
+}
