@@ -14,6 +14,7 @@ import {
   type AskView,
   type AuditView,
   type HelpView,
+  type LinkView,
   type NoticeView,
   type ProgressView,
   type ReportViewOptions,
@@ -56,7 +57,7 @@ export function findingsCard(snapshot: TriageSnapshot, options: FindingsCardOpti
   let card: CardJson = {};
   for (const budget of BUDGETS) {
     const view = toReportView(snapshot, { ...options, ...budget });
-    card = expand(findingsTemplate, view);
+    card = expand(findingsTemplate, { ...view, portalLinks: markdownLinks(view.links) });
     if (view.grant && options.refreshUserIds && options.refreshUserIds.length > 0) {
       card.refresh = {
         action: { type: 'Action.Execute', title: 'Refresh', verb: 'refresh', data: { approvalId: view.grant.approvalId } },
@@ -66,6 +67,12 @@ export function findingsCard(snapshot: TriageSnapshot, options: FindingsCardOpti
     if (cardBytes(card) <= MAX_CARD_BYTES) return card;
   }
   return card;
+}
+
+/** Links as wrapping markdown in one TextBlock: a row of OpenUrl buttons overflows narrow clients. */
+function markdownLinks(links: readonly LinkView[]): string | undefined {
+  if (links.length === 0) return undefined;
+  return links.map((l) => `[${l.title.replace(/[[\]]/g, '')}](${l.url.replace(/\)/g, '%29')})`).join(' · ');
 }
 
 export function progressCard(view: ProgressView): CardJson {
