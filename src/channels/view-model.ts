@@ -419,9 +419,10 @@ export interface AuditEntryLike {
   kind: string;
   actor?: { name?: string; id: string } | string;
   approvalId?: string;
-  target?: string | Target;
+  target?: string | { cluster: string; registry: string; image?: string };
   assignmentId?: string;
   summary?: string;
+  reason?: string;
 }
 
 export interface AuditView {
@@ -439,7 +440,7 @@ export function toAuditView(entries: readonly AuditEntryLike[], limit: number): 
 
 function auditText(e: AuditEntryLike): string {
   const actor = typeof e.actor === 'string' ? e.actor : e.actor ? e.actor.name ?? e.actor.id : undefined;
-  const target = typeof e.target === 'string' ? e.target : e.target ? targetLabel(e.target) : undefined;
-  const parts = [actor && `by ${actor}`, target, e.summary, e.assignmentId && `assignment ${e.assignmentId}`, e.approvalId && `approval ${e.approvalId.slice(0, 8)}…`];
+  const target = typeof e.target === 'string' ? e.target : e.target ? `${lastSegment(e.target.cluster)} → ${e.target.image ?? lastSegment(e.target.registry)}` : undefined;
+  const parts = [actor && `by ${actor}`, target, e.summary, e.reason, e.assignmentId && `assignment ${e.assignmentId}`, e.approvalId && `approval ${e.approvalId.slice(0, 8)}…`];
   return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' — ') || '(no detail)';
 }

@@ -1,0 +1,117 @@
+/**
+ * The bot's settings, read once from the environment and validated with an error that names the variable.
+ * Azure settings (endpoint, subscription, client id) live in src/config.ts; storage reads its own part.
+ */
+export class BotSettingsError extends Error {
+  readonly code = 'InvalidBotSettings';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'BotSettingsError';
+  }
+}
+
+export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export interface BotSettings {
+  /** Empty = unauthenticated local mode (Agents Playground, Bot Framework Emulator). */
+  appId?: string;
+  appPassword?: string;
+  appType: AppType;
+  appTenantId?: string;
+  port: number;
+  /** Loopback unless an app id is configured or HOST says otherwise. */
+  host: string;
+  /** Entra object ids (Teams) and `slack:<user id>` entries. */
+  approvers: string[];
+  allowSelfApproval: boolean;
+  approvalTtlMs: number;
+  /** Read pods and events through run command (TRIAGE_PODS, default true). */
+  pods: boolean;
+  /** Who may run `audit`: approvers only (default) or everyone in the conversation (TRIAGE_AUDIT=everyone). */
+  auditAudience: 'approvers' | 'everyone';
+}
+
+const DEFAULT_TTL_MS = 60 * 60 * 1000;
+
+export function parseDuration(variable: string, value: string): number {
+  const m = /^(\d+)\s*(ms|s|m|h|d)?$/i.exec(value.trim());
+  if (!m) throw new BotSettingsError(variable, `"${value}" is not a duration; use e.g. 30m, 1h or 90s.`);
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 1000;
+  const ms = n * factor;
+  if (ms < 60_000 || ms > 7 * 86_400_000) throw new BotSettingsError(variable, `"${value}" is outside 1 minute … 7 days.`);
+  return ms;
+}
+
+function bool(variable: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (/^(true|1|yes)$/i.test(value.trim())) return true;
+  if (/^(false|0|no)$/i.test(value.trim())) return false;
+  throw new BotSettingsError(variable, `"${value}" is not true or false.`);
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function approvers(value: string | undefined): string[] {
+  const entries = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const e of entries) {
+    if (!GUID.test(e) && !/^slack:[A-Z0-9]+$/i.test(e)) {
+      throw new BotSettingsError('TRIAGE_APPROVERS', `"${e}" is neither an Entra object id (GUID) nor slack:<user id>.`);
+    }
+  }
+  return entries.map((e) => (GUID.test(e) ? e.toLowerCase() : e));
+}
+
+export function botSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BotSettings {
+  const appId = env.MicrosoftAppId?.trim() || undefined;
+  const rawType = env.MicrosoftAppType?.trim() || 'MultiTenant';
+  const types: AppType[] = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
+  const appType = types.find((t) => t.toLowerCase() === rawType.toLowerCase());
+  if (!appType) throw new BotSettingsError('MicrosoftAppType', `"${rawType}" is not one of ${types.join(', ')}.`);
+  const appTenantId = env.MicrosoftAppTenantId?.trim() || undefined;
+  const appPassword = env.MicrosoftAppPassword || undefined;
+  if (appId && (appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !appTenantId) {
+    throw new BotSettingsError('MicrosoftAppTenantId', `required when MicrosoftAppType is ${appType}.`);
+  }
+  if (appId && appType !== 'UserAssignedMSI' && !appPassword) {
+    throw new BotSettingsError('MicrosoftAppPassword', `required when MicrosoftAppType is ${appType} (or use UserAssignedMSI).`);
+  }
+  const portText = env.PORT?.trim() || '3978';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BotSettingsError('PORT', `"${portText}" is not a TCP port.`);
+  const audit = (env.TRIAGE_AUDIT?.trim() || 'approvers').toLowerCase();
+  if (audit !== 'approvers' && audit !== 'everyone') throw new BotSettingsError('TRIAGE_AUDIT', `"${audit}" is not approvers or everyone.`);
+  return {
+    appId,
+    appPassword,
+    appType,
+    appTenantId,
+    port,
+    // Without an app id nothing authenticates callers: listen where only this machine can reach it.
+    host: env.HOST?.trim() || (appId ? '0.0.0.0' : '127.0.0.1'),
+    approvers: approvers(env.TRIAGE_APPROVERS),
+    allowSelfApproval: bool('TRIAGE_ALLOW_SELF_APPROVAL', env.TRIAGE_ALLOW_SELF_APPROVAL, false),
+    approvalTtlMs: env.TRIAGE_APPROVAL_TTL?.trim() ? parseDuration('TRIAGE_APPROVAL_TTL', env.TRIAGE_APPROVAL_TTL) : DEFAULT_TTL_MS,
+    pods: bool('TRIAGE_PODS', env.TRIAGE_PODS, true),
+    auditAudience: audit,
+  };
+}
+
+/** The botbuilder auth configuration (ConfigurationBotFrameworkAuthentication's keys). */
+export function authConfiguration(settings: BotSettings): Record<string, string | undefined> {
+  return {
+    MicrosoftAppId: settings.appId,
+    MicrosoftAppPassword: settings.appType === 'UserAssignedMSI' ? undefined : settings.appPassword,
+    MicrosoftAppType: settings.appType,
+    MicrosoftAppTenantId: settings.appTenantId,
+  };
+}
+
+/** Teams user MRIs of the approvers, for `refresh.userIds` (Entra object id → `8:orgid:<id>`). */
+export function approverMris(settings: Pick<BotSettings, 'approvers'>): string[] {
+  return settings.approvers.filter((a) => GUID.test(a)).map((a) => `8:orgid:${a}`);
+}

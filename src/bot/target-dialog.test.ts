@@ -1,0 +1,62 @@
+import { fromAnswer, fromText } from './target-dialog';
+import { intentOf } from './intents';
+
+describe('intents', () => {
+  test.each([
+    ['help', 'help'],
+    ['  Help ', 'help'],
+    ['check again', 'check-again'],
+    ['Check again.', 'check-again'],
+    ['audit', 'audit'],
+    ['check aks-prod myacr', 'check'],
+    ['pods on aks-prod cannot pull from myacr', 'check'],
+  ])('%j → %s', (text, kind) => {
+    expect(intentOf(text).kind).toBe(kind);
+  });
+});
+
+describe('target dialog', () => {
+  test('check <cluster> <registry> is ready at once', () => {
+    const step = fromText('check aks-prod myacr');
+    expect(step).toMatchObject({ kind: 'ready', refs: { cluster: 'aks-prod', registry: 'myacr' } });
+    if (step.kind === 'ready') expect(step.target.registry).toEqual({ kind: 'acr-name', name: 'myacr' });
+  });
+
+  test('free text with both refs is ready', () => {
+    expect(fromText("pods on rg-prod/aks-prod can't pull myacr.azurecr.io/shop/api:1.4.2")).toMatchObject({
+      kind: 'ready',
+      refs: { cluster: 'rg-prod/aks-prod', registry: 'myacr.azurecr.io/shop/api:1.4.2' },
+    });
+  });
+
+  test('a missing registry is asked for, naming the cluster', () => {
+    const step = fromText('check aks-prod');
+    expect(step).toMatchObject({ kind: 'ask', part: 'registry', known: 'aks-prod', draft: { cluster: 'aks-prod', asking: 'registry' } });
+  });
+
+  test('nothing recognisable: ask for the cluster first', () => {
+    expect(fromText('images are broken')).toMatchObject({ kind: 'ask', part: 'cluster' });
+  });
+
+  test('a one-word reply answers the question that was asked', () => {
+    const first = fromText('check aks-prod');
+    if (first.kind !== 'ask') throw new Error('expected a question');
+    expect(fromText('myacr', first.draft)).toMatchObject({ kind: 'ready', refs: { cluster: 'aks-prod', registry: 'myacr' } });
+  });
+
+  test('a bad ref gets the parser\'s message and the same question again, keeping the good part', () => {
+    const step = fromAnswer('registry', 'my_acr!', { cluster: 'aks-prod', asking: 'registry' });
+    expect(step.kind).toBe('ask');
+    if (step.kind !== 'ask') return;
+    expect(step.part).toBe('registry');
+    expect(step.known).toBe('aks-prod');
+    expect(step.error).toMatch(/my_acr/);
+    expect(fromAnswer('registry', 'myacr', step.draft)).toMatchObject({ kind: 'ready' });
+  });
+
+  test('a bad cluster from the form is refused with the parser message, never a stack trace', () => {
+    const step = fromAnswer('cluster', '../../etc/passwd', { registry: 'myacr' });
+    expect(step).toMatchObject({ kind: 'ask', part: 'cluster', known: 'myacr' });
+    if (step.kind === 'ask') expect(step.error).not.toMatch(/at .*\.ts:/);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Works out the target from what was said so far, asking for one missing or invalid part at a time. Every
+ * ref goes through the same parsers as the CLI; a bad ref comes back with the parser's own message.
+ */
+import { findRefsInText, parseClusterRef, parseRegistryRef, parseTarget } from '../triage/target';
+import { TargetError, type Target } from '../triage/refs';
+import type { TargetPart } from '../channels/view-model';
+
+/** What is known so far, as the person wrote it (validated), kept in conversation state between turns. */
+export interface TargetDraft {
+  cluster?: string;
+  registry?: string;
+  /** The part the last question asked for: a bare answer to it fills that part. */
+  asking?: TargetPart;
+}
+
+export type DialogStep =
+  | { kind: 'ready'; target: Target; refs: { cluster: string; registry: string } }
+  | { kind: 'ask'; part: TargetPart; draft: TargetDraft; known?: string; error?: string };
+
+function check(part: TargetPart, value: string): string | undefined {
+  try {
+    if (part === 'cluster') parseClusterRef(value);
+    else parseRegistryRef(value);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TargetError) return error.message;
+    throw error;
+  }
+}
+
+/** From free text (or a `check …` command), merged with what an earlier question already collected. */
+export function fromText(text: string, draft: TargetDraft = {}): DialogStep {
+  const found = findRefsInText(text);
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const args = words[0]?.toLowerCase() === 'check' ? words.slice(1) : words;
+  const next: TargetDraft = { cluster: draft.cluster, registry: draft.registry };
+  // A one-word answer to the question just asked is that part, whatever it looks like; the parser judges it.
+  if (draft.asking && args.length === 1 && !found[otherPart(draft.asking)]) next[draft.asking] = args[0];
+  else {
+    if (found.cluster) next.cluster = found.cluster;
+    if (found.registry) next.registry = found.registry;
+    if (!found.cluster && !found.registry && args.length === 1 && words[0]?.toLowerCase() === 'check') next.cluster = args[0];
+  }
+  return step(next);
+}
+
+/** From the ask-for-target form: the answer to the one question asked. */
+export function fromAnswer(part: TargetPart, value: string, draft: TargetDraft = {}): DialogStep {
+  return step({ cluster: draft.cluster, registry: draft.registry, [part]: value.trim() });
+}
+
+function otherPart(part: TargetPart): TargetPart {
+  return part === 'cluster' ? 'registry' : 'cluster';
+}
+
+function step(draft: TargetDraft): DialogStep {
+  for (const part of ['cluster', 'registry'] as const) {
+    const value = draft[part];
+    if (value === undefined || value === '') continue;
+    const error = check(part, value);
+    if (error) {
+      const kept: TargetDraft = { ...draft, [part]: undefined, asking: part };
+      return { kind: 'ask', part, draft: kept, known: kept[otherPart(part)], error };
+    }
+  }
+  if (!draft.cluster) return { kind: 'ask', part: 'cluster', draft: { ...draft, asking: 'cluster' }, known: draft.registry };
+  if (!draft.registry) return { kind: 'ask', part: 'registry', draft: { ...draft, asking: 'registry' }, known: draft.cluster };
+  return { kind: 'ready', target: parseTarget({ cluster: draft.cluster, registry: draft.registry }), refs: { cluster: draft.cluster, registry: draft.registry } };
+}
