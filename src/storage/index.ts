@@ -1,0 +1,21 @@
+/**
+ * Storage factory: file storage on disk by default; Azure Blob Storage when a blob connection string or
+ * URL is configured (several instances share approvals and conversation state through it).
+ */
+import * as path from 'node:path';
+import type { Storage } from 'botbuilder';
+import { AzureBlobStorage } from './blob-storage';
+import { FileStorage } from './file-storage';
+import { containerClient, dataDirectory } from './location';
+import type { StorageSettings } from './settings';
+
+export { AzureBlobStorage } from './blob-storage';
+export { FileStorage } from './file-storage';
+export { StorageBusyError, StorageConflictError, StorageCorruptError, StorageKeyError, isConflict } from './errors';
+export { containerClient, dataDirectory } from './location';
+export { storageSettingsFromEnv, type BlobSettings, type StorageSettings } from './settings';
+
+export function createStorage(settings: StorageSettings): Storage {
+  if (settings.blob) return new AzureBlobStorage({ container: containerClient(settings.blob) });
+  return new FileStorage({ directory: path.join(dataDirectory(settings), 'state') });
+}
