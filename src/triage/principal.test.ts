@@ -112,7 +112,7 @@ describe('compareTenants', () => {
 describe('requireRead', () => {
   it('turns a failed read into unknown with the failure needs', () => {
     const r = requireRead({ state: 'failed', failure: { kind: 'throttled', message: '429 after retries', needs: 'patience' } }, 'The VMSS list', 'Reader');
-    expect(r).toMatchObject({ ok: false, outcome: { status: 'unknown', evidence: 'The VMSS list could not be read: 429 after retries', needs: 'patience' } });
+    expect(r).toMatchObject({ ok: false, outcome: { status: 'unknown', evidence: 'The VMSS list could not be read: 429 after retries.', needs: 'patience' } });
   });
   it('names the fallback permission for a skipped read', () => {
     const r = requireRead({ state: 'skipped', reason: 'no node resource group' }, 'The VMSS list', 'Reader on MC_x');

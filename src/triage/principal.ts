@@ -92,17 +92,19 @@ export function describePrincipal(p: PullPrincipal): string {
 // ---------------------------------------------------------------------------------------------
 // Inputs most checks depend on: when one could not be read, the check says so instead of guessing.
 
+const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 function unseen<T>(read: Exclude<Read<T>, { state: 'ok' }>, what: string, needs: string): Outcome {
   if (read.state === 'failed')
     return {
       status: 'unknown',
-      evidence: `${what} could not be read: ${read.failure.message}`,
+      evidence: `${what} could not be read: ${sentence(read.failure.message)}`,
       remediation: `Give the bot the access named under "needs" (or fix ${what.toLowerCase()}), then check again.`,
       needs: read.failure.needs ?? needs,
     };
   return {
     status: 'unknown',
-    evidence: `${what} was not read: ${read.reason}`,
+    evidence: `${what} was not read: ${sentence(read.reason)}`,
     remediation: `Resolve what kept ${what.toLowerCase()} from being read (see target.* findings), then check again.`,
     needs,
   };
