@@ -1,0 +1,96 @@
+import { healthyEvidence } from '../../../test/fixtures/evidence';
+import type { Evidence, KubeFacts } from '../evidence';
+import { podsPullSecrets } from './pods-pull-secrets';
+
+function withKube(fn: (k: KubeFacts, e: Evidence) => void): () => Evidence {
+  return () => {
+    const e = healthyEvidence();
+    if (e.kube.state !== 'ok') throw new Error('fixture');
+    fn(e.kube.value, e);
+    return e;
+  };
+}
+
+const webPod = (k: KubeFacts, secrets: string[], image = 'myacr.azurecr.io/web/site:3', reason?: string): void => {
+  k.pods.push({ namespace: 'web', name: 'web-0', serviceAccountName: 'default', imagePullSecrets: secrets, containers: [{ name: 'site', image, kind: 'container', waitingReason: reason }] });
+};
+
+describe('pods.pull-secrets', () => {
+  it.each<[string, string, () => Evidence, string[]]>([
+    ['no pull secrets, ACR', 'pass', () => healthyEvidence(), ['pulls use the kubelet identity']],
+    ['referenced secret missing', 'fail', withKube((k) => webPod(k, ['acr-cred'])), ['Pod web-0 references imagePullSecret "acr-cred" which does not exist in namespace web']],
+    [
+      'missing secret inherited from the service account',
+      'fail',
+      withKube((k) => {
+        webPod(k, []);
+        k.serviceAccounts.push({ namespace: 'web', name: 'default', imagePullSecrets: ['sa-cred'] });
+      }),
+      ['"sa-cred"'],
+    ],
+    [
+      'FailedToRetrieveImagePullSecret event',
+      'fail',
+      withKube((k) => {
+        webPod(k, []);
+        k.events.push({ namespace: 'web', involvedKind: 'Pod', involvedName: 'web-0', reason: 'FailedToRetrieveImagePullSecret', message: 'Unable to retrieve some image pull secrets (old-cred); attempting to pull the image may not succeed.' });
+      }),
+      ['web-0', 'old-cred'],
+    ],
+    [
+      'secret present for ACR while admin user is disabled',
+      'warn',
+      withKube((k) => {
+        webPod(k, ['acr-cred']);
+        k.pullSecrets.push({ namespace: 'web', name: 'acr-cred' });
+      }),
+      ['web/acr-cred', 'admin user is disabled on myacr'],
+    ],
+    ['missing secret of a pod of another registry is not ours', 'pass', withKube((k) => webPod(k, ['gh-cred'], 'ghcr.io/org/site:3')), ['kubelet identity']],
+  ])('%s → %s', (_case, status, make, texts) => {
+    const out = podsPullSecrets.run(make());
+    expect(out.status).toBe(status);
+    for (const t of texts) expect(out.evidence).toContain(t);
+  });
+
+  it('commands recreating the missing secret for this registry', () => {
+    const out = podsPullSecrets.run(withKube((k) => webPod(k, ['acr-cred']))());
+    expect(out.command).toBe('kubectl create secret docker-registry acr-cred -n web --docker-server=myacr.azurecr.io --docker-username=<username> --docker-password=<password>');
+  });
+
+  describe('external registry', () => {
+    const external = (fn: (k: KubeFacts) => void) =>
+      withKube((k, e) => {
+        e.target.registry = { kind: 'external', host: 'ghcr.io' };
+        fn(k);
+      });
+
+    it.each<[string, string, () => Evidence, string]>([
+      ['failing without any pull secret', 'fail', external((k) => webPod(k, [], 'ghcr.io/org/site:3', 'ErrImagePull')), 'without any imagePullSecret'],
+      [
+        'with an existing pull secret',
+        'pass',
+        external((k) => {
+          webPod(k, ['gh-cred'], 'ghcr.io/org/site:3');
+          k.pullSecrets.push({ namespace: 'web', name: 'gh-cred' });
+        }),
+        'gh-cred',
+      ],
+      ['nothing failing', 'pass', external(() => undefined), 'No pod pulling from ghcr.io'],
+    ])('%s → %s', (_case, status, make, text) => {
+      const out = podsPullSecrets.run(make());
+      expect(out.status).toBe(status);
+      expect(out.evidence).toContain(text);
+      if (status === 'fail') expect(out.command).toContain('--docker-server=ghcr.io');
+    });
+  });
+
+  it.each<[string, Evidence['kube'], string]>([
+    ['turned off', { state: 'skipped', reason: 'pod checks turned off' }, 'skip'],
+    ['unreadable', { state: 'failed', failure: { kind: 'timeout', message: 'run command timed out after 60 s' } }, 'unknown'],
+  ])('pod evidence %s → %s', (_case, kube, status) => {
+    const e = healthyEvidence();
+    e.kube = kube;
+    expect(podsPullSecrets.run(e).status).toBe(status);
+  });
+});
