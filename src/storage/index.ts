@@ -9,6 +9,7 @@ import { FileStorage } from './file-storage';
 import { containerClient, dataDirectory } from './location';
 import type { StorageSettings } from './settings';
 
+export { BlobAuditLog, FileAuditLog, createAuditLog, readAudit, type AuditActor, type AuditEntry, type AuditKind, type AuditLog } from './audit';
 export { AzureBlobStorage } from './blob-storage';
 export { FileStorage } from './file-storage';
 export { StorageBusyError, StorageConflictError, StorageCorruptError, StorageKeyError, isConflict } from './errors';

@@ -1,0 +1,237 @@
+/**
+ * The audit log: who asked for what, who approved or was refused and why, what was granted and whether
+ * it took. Append-only and durable before the call returns.
+ *  - On disk: `<TRIAGE_DATA_DIR>/audit.jsonl`, one JSON line per entry written with a single O_APPEND
+ *    write and fsync, so concurrent processes never interleave inside a line.
+ *  - On Blob: one append blob per UTC day (`audit/2025-01-31/000.jsonl`), one block per entry; Azure
+ *    appends each block atomically, so several instances write to the same blob safely. Names sort by
+ *    time, which is what `recent` walks backwards. A day's blob that reaches Azure's 50,000-block limit
+ *    continues in `001.jsonl`.
+ */
+import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
+import * as path from 'node:path';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { GrantOutcome, VerifyOutcome } from '../triage/engine';
+import type { GrantPlan } from '../triage/remediation';
+import { readAll, statusOf } from './blob-storage';
+import { containerClient, dataDirectory } from './location';
+import type { StorageSettings } from './settings';
+
+export type AuditKind = 'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant' | 'verification';
+
+/** A person as the channel authenticated them (same shape as the bot's Person). */
+export interface AuditActor {
+  id: string;
+  aadObjectId?: string;
+  name?: string;
+  channel: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  kind: AuditKind;
+  actor?: AuditActor;
+  approvalId?: string;
+  /** Resource ids (or the refs as written, for a triage that did not resolve them). */
+  target?: { cluster: string; registry: string; image?: string };
+  plan?: GrantPlan;
+  outcome?: GrantOutcome;
+  verification?: VerifyOutcome;
+  assignmentId?: string;
+  correlationId?: string;
+  summary?: string;
+  /** Why something was refused or failed, in words for the on-call engineer. */
+  reason?: string;
+  /** Which bot instance wrote the entry (`host#pid`), for deployments with several. */
+  instance?: string;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry, options?: { signal?: AbortSignal }): Promise<void>;
+  /** The newest `n` entries, oldest first. */
+  recent(n: number, options?: { signal?: AbortSignal }): Promise<AuditEntry[]>;
+}
+
+const INSTANCE = `${hostname()}#${process.pid}`;
+
+export function createAuditLog(settings: StorageSettings): AuditLog {
+  if (settings.blob) return new BlobAuditLog({ container: containerClient(settings.blob) });
+  return new FileAuditLog({ file: path.join(dataDirectory(settings), 'audit.jsonl') });
+}
+
+/** For `aks-registry-triage audit`: the newest entries (all of them with `limit: Infinity`), oldest first. */
+export async function readAudit(
+  settings: StorageSettings,
+  options: { limit?: number; signal?: AbortSignal } = {},
+): Promise<AuditEntry[]> {
+  return createAuditLog(settings).recent(options.limit ?? 100, { signal: options.signal });
+}
+
+function line(entry: AuditEntry): string {
+  return `${JSON.stringify({ ...entry, instance: entry.instance ?? INSTANCE })}\n`;
+}
+
+/** Lines that are not entries (a torn tail after a power cut, a hand edit) are skipped, not fatal: the rest is still evidence. */
+function parseLines(text: string): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  for (const raw of text.split('\n')) {
+    if (!raw.trim()) continue;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { kind?: unknown }).kind === 'string') {
+        entries.push(parsed as AuditEntry);
+      }
+    } catch {
+      continue;
+    }
+  }
+  return entries;
+}
+
+function checkCount(n: number): void {
+  if (!(n >= 0)) throw new RangeError(`recent(n) needs a count of zero or more, got ${n}.`);
+}
+
+export class FileAuditLog implements AuditLog {
+  private readonly file: string;
+  private queue: Promise<unknown> = Promise.resolve();
+  private tailChecked = false;
+
+  constructor(options: { file: string }) {
+    this.file = path.resolve(options.file);
+  }
+
+  append(entry: AuditEntry, options: { signal?: AbortSignal } = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    const text = line(entry);
+    // One process appends in order; across processes O_APPEND keeps whole lines.
+    const done = this.queue.then(() => this.write(text));
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private async write(text: string): Promise<void> {
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    const handle = await fs.open(this.file, 'a+');
+    try {
+      // A process that died mid-append leaves a line without its newline; start on a fresh line so the
+      // torn line does not swallow this entry. Only the first append of this instance can meet one.
+      if (!this.tailChecked) {
+        const { size } = await handle.stat();
+        const last = Buffer.alloc(1);
+        if (size > 0) await handle.read(last, 0, 1, size - 1);
+        if (size > 0 && last[0] !== 0x0a) text = `\n${text}`;
+        this.tailChecked = true;
+      }
+      await handle.write(text);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async recent(n: number, options: { signal?: AbortSignal } = {}): Promise<AuditEntry[]> {
+    checkCount(n);
+    if (n === 0) return [];
+    let handle;
+    try {
+      handle = await fs.open(this.file, 'r');
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return [];
+      throw error;
+    }
+    try {
+      // Read backwards in chunks until enough whole lines are in hand, so a long log costs what n costs.
+      const { size } = await handle.stat();
+      const chunkSize = 64 * 1024;
+      let position = size;
+      let tail = Buffer.alloc(0);
+      let entries: AuditEntry[] = [];
+      while (position > 0) {
+        options.signal?.throwIfAborted();
+        const length = Math.min(chunkSize, position);
+        position -= length;
+        const chunk = Buffer.alloc(length);
+        await handle.read(chunk, 0, length, position);
+        tail = Buffer.concat([chunk, tail]);
+        const text = tail.toString('utf8');
+        // The first line may be cut by the chunk boundary unless we reached the start of the file.
+        const whole = position === 0 ? text : text.slice(text.indexOf('\n') + 1);
+        entries = parseLines(whole);
+        if (entries.length >= n) break;
+      }
+      return entries.slice(-n);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+const AUDIT_PREFIX = 'audit/';
+const BLOCK_LIMIT_CODE = 'BlockCountExceedsLimit';
+
+export class BlobAuditLog implements AuditLog {
+  private readonly container: ContainerClient;
+  private readonly now: () => Date;
+  /** The part this instance appends to for each day, once it knows an earlier part is full. */
+  private readonly parts = new Map<string, number>();
+  private ready?: Promise<unknown>;
+
+  constructor(options: { container: ContainerClient; now?: () => Date }) {
+    this.container = options.container;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async append(entry: AuditEntry, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.ensureContainer();
+    const body = Buffer.from(line(entry), 'utf8');
+    const day = this.now().toISOString().slice(0, 10);
+    let part = this.parts.get(day) ?? 0;
+    for (let attempt = 0; ; attempt++) {
+      const blob = this.container.getAppendBlobClient(`${AUDIT_PREFIX}${day}/${String(part).padStart(3, '0')}.jsonl`);
+      try {
+        await blob.appendBlock(body, body.length, { abortSignal: options.signal });
+        this.parts.set(day, part);
+        return;
+      } catch (error) {
+        if (statusOf(error) === 404 && attempt < 3) {
+          await blob.createIfNotExists({ abortSignal: options.signal, blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
+          continue;
+        }
+        if ((error as { code?: unknown }).code === BLOCK_LIMIT_CODE && attempt < 1000) {
+          part += 1;
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  async recent(n: number, options: { signal?: AbortSignal } = {}): Promise<AuditEntry[]> {
+    checkCount(n);
+    if (n === 0) return [];
+    await this.ensureContainer();
+    const names: string[] = [];
+    for await (const blob of this.container.listBlobsFlat({ prefix: AUDIT_PREFIX, abortSignal: options.signal })) {
+      names.push(blob.name);
+    }
+    names.sort();
+    let entries: AuditEntry[] = [];
+    for (let index = names.length - 1; index >= 0 && entries.length < n; index--) {
+      const response = await this.container.getBlobClient(names[index]).download(0, undefined, { abortSignal: options.signal });
+      entries = [...parseLines((await readAll(response.readableStreamBody)).toString('utf8')), ...entries];
+    }
+    return entries.slice(-n);
+  }
+
+  private ensureContainer(): Promise<unknown> {
+    if (!this.ready) {
+      this.ready = this.container.createIfNotExists().catch((error: unknown) => {
+        this.ready = undefined;
+        throw error;
+      });
+    }
+    return this.ready;
+  }
+}
