@@ -1,0 +1,115 @@
+/**
+ * The command line as data. Parsing never touches Azure: a bad argument is a `UsageError` (exit 2)
+ * before any client exists.
+ */
+import { parseArgs } from 'node:util';
+
+export type OutputFormat = 'text' | 'json';
+
+export interface TargetArgs {
+  cluster?: string;
+  registry?: string;
+  subscription?: string;
+  /** Run on the embedded ARM emulator with this scenario instead of Azure. */
+  demo?: string;
+}
+
+export type Command =
+  | { name: 'check'; target: TargetArgs; format: OutputFormat; pods: boolean }
+  | { name: 'grant'; target: TargetArgs; format: OutputFormat; yes: boolean }
+  | { name: 'audit'; limit: number }
+  | { name: 'scenarios' }
+  | { name: 'help'; topic?: string }
+  | { name: 'version' };
+
+export class UsageError extends Error {
+  readonly code = 'Usage';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `aks-registry-triage — why can't this AKS cluster pull from that registry?
+
+Usage
+  aks-registry-triage check --cluster <ref> --registry <ref> [--subscription <id>] [--format text|json] [--no-pods]
+  aks-registry-triage grant --cluster <ref> --registry <ref> [--subscription <id>] [--yes]
+  aks-registry-triage audit [--limit <n>]
+  aks-registry-triage scenarios
+  aks-registry-triage check --demo <scenario>        (embedded simulator, no Azure needed)
+
+Refs
+  cluster   ARM resource id, Azure portal URL, resourceGroup/name, or a bare name
+  registry  name (myacr), login server (myacr.azurecr.io), ARM resource id, or an image
+            reference (myacr.azurecr.io/team/app:1.2, which also names the image to check)
+
+Exit codes
+  0 healthy   1 problems found   2 bad usage or configuration   3 incomplete (something could not be checked)
+
+'check' never writes to Azure. 'grant' prints the plan and writes nothing without --yes.
+Credentials come from DefaultAzureCredential (az login, managed identity, or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET).`;
+
+const TARGET_OPTIONS = {
+  cluster: { type: 'string' },
+  registry: { type: 'string' },
+  subscription: { type: 'string' },
+  demo: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
+function format(value: string | undefined): OutputFormat {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
+  throw new UsageError(`--format must be "text" or "json", not "${value.slice(0, 40)}"`);
+}
+
+function targetOf(values: { cluster?: string; registry?: string; subscription?: string; demo?: string }): TargetArgs {
+  if (values.demo === undefined) {
+    if (values.cluster === undefined) throw new UsageError('--cluster is required (or --demo <scenario>)');
+    if (values.registry === undefined) throw new UsageError('--registry is required (or --demo <scenario>)');
+  }
+  return { cluster: values.cluster, registry: values.registry, subscription: values.subscription, demo: values.demo };
+}
+
+function parse<T extends Parameters<typeof parseArgs>[0]['options']>(rest: string[], options: T) {
+  try {
+    return parseArgs({ args: rest, options, allowPositionals: false, strict: true });
+  } catch (error) {
+    // node's messages name the offending option already ("Unknown option '--clustr'").
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+}
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return { name: 'help', topic: rest[0] };
+    case 'version':
+    case '--version':
+    case '-v':
+      return { name: 'version' };
+    case 'check': {
+      const { values } = parse(rest, { ...TARGET_OPTIONS, 'no-pods': { type: 'boolean' } });
+      return { name: 'check', target: targetOf(values), format: format(values.format), pods: !values['no-pods'] };
+    }
+    case 'grant': {
+      const { values } = parse(rest, { ...TARGET_OPTIONS, yes: { type: 'boolean' } });
+      return { name: 'grant', target: targetOf(values), format: format(values.format), yes: values.yes === true };
+    }
+    case 'audit': {
+      const { values } = parse(rest, { limit: { type: 'string' } });
+      const limit = values.limit === undefined ? 50 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
+      return { name: 'audit', limit };
+    }
+    case 'scenarios':
+      parse(rest, {});
+      return { name: 'scenarios' };
+    default:
+      throw new UsageError(`unknown command "${name.slice(0, 40)}" — try: check, grant, audit, scenarios, help`);
+  }
+}
