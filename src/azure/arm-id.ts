@@ -6,7 +6,7 @@
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Resource group names: letters, digits, `_ - . ( )`, up to 90, not ending in a period. */
-const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
+const RESOURCE_GROUP = /^[-\p{L}\p{N}_.()]{0,89}[-\p{L}\p{N}_()]$/u;
 /** Resource names as ARM returns them; generous, but without characters that would change a URL path or a filter. */
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/;
 

@@ -29,6 +29,7 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { HttpHeaders as MsHttpHeaders } from '@azure/ms-rest-js';
+import { cachingCredential } from './token-cache';
 import type {
   HttpClient as MsHttpClient,
   HttpOperationResponse,
@@ -120,7 +121,8 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
   if (!/^https:\/\//i.test(endpoint)) throw new ClientConfigError(`ARM endpoint must be https: ${options.endpoint}`);
   const scope = scopeFor(endpoint);
   const graphEndpoint = (options.graphEndpoint ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
-  const { credential } = options;
+  // One token per scope for all clients (see token-cache.ts).
+  const credential = cachingCredential(options.credential);
   const meter = new RequestMeter();
   const httpClient = options.httpClient ?? createDefaultHttpClient();
   const common = {

@@ -1,0 +1,201 @@
+/**
+ * Reads that no ARM SDK covers, sent through the clients' shared pipeline with a bearer token of the right
+ * audience: the ACR data plane (does the image exist, for which platforms) and Microsoft Graph (service
+ * principal clusters). Both are done with the BOT's identity, so a failure says nothing about the nodes.
+ */
+import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { failed, ok, skipped, type ImageFact, type Read, type ServicePrincipalFact } from '../triage/evidence';
+import type { ImageRef } from '../triage/refs';
+import { ACR_AUDIENCE_SCOPE, type AzureClients } from './clients';
+import { isGuid } from './arm-id';
+import { obj, str } from './facts';
+import { MalformedAnswerError, readArm } from './read';
+
+const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+const REPOSITORY = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** An HTTP answer other than the ones a step expects, carried to failureOf() like an SDK RestError. */
+class HttpStatusError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly response: PipelineResponse,
+  ) {
+    super(message);
+    this.name = 'HttpStatusError';
+  }
+}
+
+export interface ImageReadOptions {
+  signal?: AbortSignal;
+  deadlineMs?: number;
+  /** The registry's tenant, for the token exchange. */
+  tenantId?: string;
+  /** The registry refuses ARM-audience tokens: ask for the ACR audience instead. */
+  armAudienceDisabled?: boolean;
+}
+
+export async function readImage(clients: AzureClients, loginServer: string, image: ImageRef, options: ImageReadOptions = {}): Promise<Read<ImageFact>> {
+  const reference = image.digest ?? image.tag ?? 'latest';
+  if (!HOST.test(loginServer) || !REPOSITORY.test(image.repository) || !(DIGEST.test(reference) || TAG.test(reference))) {
+    return skipped(`the image reference ${image.raw} cannot be checked safely (unexpected characters)`);
+  }
+  const display = `${loginServer}/${image.repository}${image.digest ? `@${image.digest}` : `:${reference}`}`;
+  return readArm(
+    {
+      what: `image ${display} (registry data plane, with the bot's identity)`,
+      needs: `a pull role (AcrPull, or Container Registry Repository Reader on ABAC registries) on ${loginServer} for the bot's identity, and network access from the bot to ${loginServer}`,
+      signal: options.signal,
+      deadlineMs: options.deadlineMs,
+    },
+    async (abortSignal) => {
+      const scope = options.armAudienceDisabled ? ACR_AUDIENCE_SCOPE : clients.scope;
+      const entra = await clients.credential.getToken(scope, { abortSignal });
+      if (!entra) throw new Error('the credential returned no token');
+      const base = `https://${loginServer}`;
+      const exchange = await send(clients, 'POST', `${base}/oauth2/exchange`, abortSignal, {
+        form: { grant_type: 'access_token', service: loginServer, ...(options.tenantId ? { tenant: options.tenantId } : {}), access_token: entra.token },
+      });
+      expect(exchange, [200], 'token exchange');
+      const refresh = str(json(exchange).refresh_token);
+      if (!refresh) throw new MalformedAnswerError('token exchange answered without refresh_token');
+      const tokenResponse = await send(clients, 'POST', `${base}/oauth2/token`, abortSignal, {
+        form: { grant_type: 'refresh_token', service: loginServer, scope: `repository:${image.repository}:pull`, refresh_token: refresh },
+      });
+      expect(tokenResponse, [200], 'registry token');
+      const access = str(json(tokenResponse).access_token);
+      if (!access) throw new MalformedAnswerError('registry token answered without access_token');
+      const bearer = { authorization: `Bearer ${access}` };
+
+      const manifest = await send(clients, 'GET', `${base}/v2/${image.repository}/manifests/${reference}`, abortSignal, {
+        headers: { ...bearer, accept: MANIFEST_ACCEPT },
+      });
+      if (manifest.status === 404) {
+        const tags = await send(clients, 'GET', `${base}/v2/${image.repository}/tags/list`, abortSignal, { headers: bearer });
+        const knownTags = tags.status === 200 ? (Array.isArray(json(tags).tags) ? (json(tags).tags as unknown[]).filter((t): t is string => typeof t === 'string') : []) : undefined;
+        return { reference: display, exists: false, ...(knownTags ? { knownTags: knownTags.slice(0, 20) } : {}) } satisfies ImageFact;
+      }
+      expect(manifest, [200], 'manifest');
+      const body = json(manifest);
+      const platforms = Array.isArray(body.manifests)
+        ? body.manifests.map((m) => platformOf(obj(m).platform)).filter((p): p is NonNullable<typeof p> => p !== undefined)
+        : await singlePlatform(clients, base, image.repository, body, bearer, abortSignal);
+      return { reference: display, exists: true, ...(platforms ? { platforms } : {}) } satisfies ImageFact;
+    },
+  );
+}
+
+async function singlePlatform(
+  clients: AzureClients,
+  base: string,
+  repository: string,
+  manifest: Record<string, unknown>,
+  bearer: Record<string, string>,
+  abortSignal: AbortSignal,
+): Promise<ImageFact['platforms']> {
+  const digest = str(obj(manifest.config).digest);
+  if (!digest || !DIGEST.test(digest)) return undefined;
+  const config = await send(clients, 'GET', `${base}/v2/${repository}/blobs/${digest}`, abortSignal, { headers: bearer });
+  if (config.status !== 200) return undefined;
+  const platform = platformOf(json(config));
+  return platform ? [platform] : undefined;
+}
+
+function platformOf(value: unknown): { os: string; architecture: string; variant?: string } | undefined {
+  const p = obj(value);
+  const os = str(p.os);
+  const architecture = str(p.architecture);
+  if (!os || !architecture) return undefined;
+  return { os, architecture, ...(str(p.variant) ? { variant: str(p.variant) } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Microsoft Graph
+
+export interface GraphReadOptions {
+  signal?: AbortSignal;
+  deadlineMs?: number;
+}
+
+/** Service-principal clusters: the SP's object id (for role assignment filters) and its application's secret expiry dates. */
+export async function readServicePrincipal(clients: AzureClients, appId: string, options: GraphReadOptions = {}): Promise<{ objectId?: string; fact: Read<ServicePrincipalFact> }> {
+  if (!isGuid(appId)) return { fact: failed({ kind: 'malformed', message: `The cluster's service principal client id is not a GUID: ${appId}` }) };
+  const graph = clients.graphEndpoint;
+  const spec = { signal: options.signal, deadlineMs: options.deadlineMs };
+  const token = async (abortSignal: AbortSignal) => {
+    const t = await clients.credential.getToken(`${graph}/.default`, { abortSignal });
+    if (!t) throw new Error('the credential returned no Microsoft Graph token');
+    return { authorization: `Bearer ${t.token}` };
+  };
+  const sp = await readArm(
+    { ...spec, what: `service principal ${appId} in Microsoft Graph`, needs: 'Microsoft Graph Application.Read.All for the bot' },
+    async (abortSignal) => {
+      const response = await send(clients, 'GET', `${graph}/v1.0/servicePrincipals(appId='${appId}')?$select=id,displayName`, abortSignal, {
+        headers: await token(abortSignal),
+      });
+      expect(response, [200], 'service principal');
+      const id = str(json(response).id);
+      if (!isGuid(id)) throw new MalformedAnswerError('service principal without an object id');
+      return id.toLowerCase();
+    },
+  );
+  const app = await readArm(
+    { ...spec, what: `the secrets of application ${appId} in Microsoft Graph`, needs: 'Microsoft Graph Application.Read.All for the bot' },
+    async (abortSignal) => {
+      const response = await send(clients, 'GET', `${graph}/v1.0/applications(appId='${appId}')?$select=passwordCredentials`, abortSignal, {
+        headers: await token(abortSignal),
+      });
+      expect(response, [200], 'application');
+      const creds = json(response).passwordCredentials;
+      if (!Array.isArray(creds)) throw new MalformedAnswerError('application without passwordCredentials');
+      return creds.map((c) => str(obj(c).endDateTime)).filter((d): d is string => d !== undefined);
+    },
+  );
+  const objectId = sp.state === 'ok' ? sp.value : undefined;
+  if (app.state === 'ok') return { objectId, fact: ok({ appId, ...(objectId ? { objectId } : {}), secretEndDates: app.value }) };
+  return { objectId, fact: app.state === 'failed' ? failed(app.failure) : skipped(app.reason) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// transport helpers
+
+async function send(
+  clients: AzureClients,
+  method: 'GET' | 'POST',
+  url: string,
+  abortSignal: AbortSignal,
+  body: { form?: Record<string, string>; headers?: Record<string, string> },
+): Promise<PipelineResponse> {
+  const headers = createHttpHeaders(body.headers);
+  if (body.form) headers.set('content-type', 'application/x-www-form-urlencoded');
+  const request = createPipelineRequest({
+    url,
+    method,
+    headers,
+    abortSignal,
+    ...(body.form ? { body: new URLSearchParams(body.form).toString() } : {}),
+  });
+  return clients.send(request);
+}
+
+function expect(response: PipelineResponse, statuses: number[], step: string): void {
+  if (statuses.includes(response.status)) return;
+  throw new HttpStatusError(response.status, `${step} answered ${response.status}`, response);
+}
+
+function json(response: PipelineResponse): Record<string, unknown> {
+  try {
+    return obj(JSON.parse(response.bodyAsText ?? ''));
+  } catch {
+    throw new MalformedAnswerError(`${response.request.url.split('?')[0]} answered ${response.status} with a body that is not JSON`);
+  }
+}
