@@ -217,8 +217,10 @@ export interface RoleVerdict {
   roleName: string;
   /** unknown: a custom role whose definition could not be read. */
   answer: PullAnswer | 'unknown';
-  /** Shown in evidence when the answer is not a plain yes. */
+  /** Why: shown in evidence. */
   reason?: string;
+  /** A yes that still deserves a warning (over-privileged role). */
+  caveat: boolean;
   /** For unknown: what would let us read the definition. */
   needs?: string;
   repositoryScoped: boolean;
@@ -240,12 +242,13 @@ export function judgeRole(
       roleName: builtIn.name,
       answer: builtIn.grantsPull(mode),
       reason: note ? `${builtIn.name} ${note}` : undefined,
+      caveat: builtIn.grantsPull(mode) === 'yes' && note !== undefined,
       repositoryScoped: builtIn.repositoryScoped,
     };
   }
   const definition = definitions[id];
   const needs = `Microsoft.Authorization/roleDefinitions/read on ${registryId} (any Reader)`;
-  if (!definition) return { guid: id, roleName: `role ${id}`, answer: 'unknown', reason: `the definition of role ${id} was not read`, needs, repositoryScoped: false };
+  if (!definition) return { guid: id, roleName: `role ${id}`, answer: 'unknown', reason: `the definition of role ${id} was not read`, needs, caveat: false, repositoryScoped: false };
   if (definition.state === 'failed')
     return {
       guid: id,
@@ -253,16 +256,18 @@ export function judgeRole(
       answer: 'unknown',
       reason: `the definition of role ${id} could not be read: ${definition.failure.message}`,
       needs: definition.failure.needs ?? needs,
+      caveat: false,
       repositoryScoped: false,
     };
   if (definition.state === 'skipped')
-    return { guid: id, roleName: `role ${id}`, answer: 'unknown', reason: `the definition of role ${id} was not read: ${definition.reason}`, needs, repositoryScoped: false };
+    return { guid: id, roleName: `role ${id}`, answer: 'unknown', reason: `the definition of role ${id} was not read: ${definition.reason}`, needs, caveat: false, repositoryScoped: false };
   const custom = customRoleGrantsPull(definition.value, mode);
   return {
     guid: id,
     roleName: definition.value.roleName,
     answer: custom.answer,
     reason: custom.reason,
+    caveat: false,
     // custom roles can carry repository conditions in ABAC mode just like the built-in repository roles
     repositoryScoped: mode === 'abac',
   };
