@@ -1,0 +1,28 @@
+/**
+ * What a findings card was rendered from, kept beside its approval so that any instance can re-render it
+ * (after the grant, on refresh) without the original triage. Written once per approval.
+ */
+import type { Storage } from 'botbuilder';
+import type { TriageSnapshot } from '../channels/view-model';
+
+export interface CardState {
+  snapshot: TriageSnapshot;
+  refs: { cluster: string; registry: string };
+}
+
+const key = (approvalId: string) => `triage-cards/${approvalId}`;
+
+export class CardStore {
+  constructor(private readonly storage: Storage) {}
+
+  async save(approvalId: string, state: CardState): Promise<void> {
+    await this.storage.write({ [key(approvalId)]: { ...state, eTag: '*' } });
+  }
+
+  async load(approvalId: string): Promise<CardState | undefined> {
+    const items = await this.storage.read([key(approvalId)]);
+    const item: unknown = items[key(approvalId)];
+    if (!item || typeof item !== 'object' || !('snapshot' in item) || !('refs' in item)) return undefined;
+    return item as CardState;
+  }
+}

@@ -1,0 +1,60 @@
+/** Assembles the bot's parts; the composition root supplies engine, storage, audit and approvals. */
+import type { CloudAdapter, Request, Response, Storage } from 'botbuilder';
+import type { AuditLog } from '../storage/audit';
+import type { TriageEngine } from '../triage/engine';
+import { createAdapter, messagesHandler } from './adapter';
+import { ApprovalUi } from './approval-ui';
+import type { ApprovalService } from './approvals';
+import { BackgroundWork, type Logger } from './background';
+import { CardStore } from './card-store';
+import { approverMris, type BotSettings } from './settings';
+import { TriageBot } from './triage-bot';
+import { TriageRunner } from './triage-runner';
+
+export interface BotApp {
+  adapter: CloudAdapter;
+  bot: TriageBot;
+  background: BackgroundWork;
+  messages: (req: Request, res: Response) => Promise<void>;
+}
+
+export function createBotApp(o: {
+  settings: BotSettings;
+  engine: TriageEngine;
+  storage: Storage;
+  audit: AuditLog;
+  approvals: ApprovalService;
+  log: Logger;
+  demo: boolean;
+  examples?: string[];
+}): BotApp {
+  const adapter = createAdapter(o.settings, o.log);
+  const background = new BackgroundWork(o.log);
+  const cards = new CardStore(o.storage);
+  const refreshUserIds = approverMris(o.settings);
+  const runner = new TriageRunner({
+    adapter,
+    botAppId: o.settings.appId ?? '',
+    engine: o.engine,
+    approvals: o.approvals,
+    audit: o.audit,
+    cards,
+    background,
+    log: o.log,
+    pods: o.settings.pods,
+    refreshUserIds,
+  });
+  const approvalUi = new ApprovalUi({ approvals: o.approvals, cards, runner, background, log: o.log, refreshUserIds });
+  const bot = new TriageBot({
+    storage: o.storage,
+    runner,
+    approvalUi,
+    approvals: o.approvals,
+    audit: o.audit,
+    log: o.log,
+    demo: o.demo,
+    auditAudience: o.settings.auditAudience,
+    examples: o.examples,
+  });
+  return { adapter, bot, background, messages: messagesHandler(adapter, bot) };
+}

@@ -1,0 +1,126 @@
+/**
+ * Runs a triage for a conversation without holding the turn: typing + a progress card now, then the
+ * findings card in place of it when the ARM checks finish, and again when pod evidence arrives. Channels
+ * give a turn 5–15 s; Azure may take longer, so everything after the progress card happens through
+ * `continueConversationAsync` with the stored conversation reference.
+ */
+import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuilder';
+import { findingsCard, noticeCard, progressCard, type CardJson } from '../channels/adaptive-card';
+import { snapshotOf, targetLabel, toProgressView, type TriageSnapshot } from '../channels/view-model';
+import type { TriageEngine } from '../triage/engine';
+import type { Target } from '../triage/refs';
+import type { Report } from '../triage/report';
+import { planGrant } from '../triage/remediation';
+import type { AuditLog } from '../storage/audit';
+import type { ApprovalService, Person } from './approvals';
+import { cardActivity } from './activities';
+import type { BackgroundWork, Logger } from './background';
+import type { CardStore } from './card-store';
+
+/** The part of CloudAdapter the runner uses. */
+export interface ConversationAdapter {
+  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
+export interface TriageRunnerOptions {
+  adapter: ConversationAdapter;
+  botAppId: string;
+  engine: TriageEngine;
+  approvals: ApprovalService;
+  audit: AuditLog;
+  cards: CardStore;
+  background: BackgroundWork;
+  log: Logger;
+  pods: boolean;
+  refreshUserIds: readonly string[];
+}
+
+export class TriageRunner {
+  constructor(private readonly o: TriageRunnerOptions) {}
+
+  /** Shows progress in this turn (a new card, or `activityId` replaced) and continues after the turn. */
+  async start(context: TurnContext, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string }): Promise<void> {
+    const progress = { ...cardActivity(progressCard(toProgressView(input.target))) };
+    let activityId = input.activityId;
+    if (activityId) {
+      await context.updateActivity({ ...progress, id: activityId });
+    } else {
+      await context.sendActivity({ type: ActivityTypes.Typing });
+      const sent = await context.sendActivity(progress);
+      activityId = sent?.id;
+    }
+    const reference = TurnContext.getConversationReference(context.activity);
+    if (!activityId) {
+      this.o.log.warn('the channel returned no activity id; findings will be sent as a new message');
+    }
+    const cardId = activityId;
+    this.o.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish({ ...input, reference, activityId: cardId, signal }));
+  }
+
+  private async finish(input: {
+    target: Target;
+    refs: { cluster: string; registry: string };
+    requester: Person;
+    reference: Partial<ConversationReference>;
+    activityId?: string;
+    signal: AbortSignal;
+  }): Promise<void> {
+    // Card updates are chained so that a late partial report can never overwrite the final card.
+    let chain = Promise.resolve();
+    const show = (card: CardJson): Promise<void> => {
+      chain = chain.then(() => this.show(input.reference, input.activityId, card)).catch((error: unknown) => {
+        this.o.log.error('updating the findings card failed', { error: error instanceof Error ? error.message : String(error) });
+      });
+      return chain;
+    };
+    try {
+      const result = await this.o.engine.triage(input.target, {
+        signal: input.signal,
+        pods: this.o.pods,
+        onPartialReport: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [] })),
+      });
+      const snapshot = snapshotOf(result);
+      const plan = planGrant(result.evidence, result.report.findings);
+      const summary = summaryOf(result.report);
+      await this.o.audit
+        .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
+        .catch((error: unknown) => this.o.log.error('audit append failed', { error: String(error) }));
+      if (!plan) {
+        await show(findingsCard(snapshot));
+        return;
+      }
+      const approval = await this.o.approvals.create({ plan, requester: input.requester, summary, conversation: input.reference, activityId: input.activityId });
+      await this.o.cards.save(approval.id, { snapshot, refs: input.refs });
+      await show(findingsCard(snapshot, { plan, approval, refreshUserIds: this.o.refreshUserIds }));
+    } catch (error) {
+      this.o.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
+      await show(
+        noticeCard({
+          title: `The check of ${targetLabel(input.target)} could not finish`,
+          text: `${input.signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`,
+          tone: 'attention',
+        }),
+      );
+    }
+  }
+
+  /** Replaces the card (or sends it, when there is none to replace) in the stored conversation. */
+  async show(reference: Partial<ConversationReference>, activityId: string | undefined, card: CardJson): Promise<void> {
+    await this.o.adapter.continueConversationAsync(this.o.botAppId, reference, async (context) => {
+      if (activityId) await context.updateActivity({ ...cardActivity(card), id: activityId });
+      else await context.sendActivity(cardActivity(card));
+    });
+  }
+}
+
+/** Evidence snapshot for the audit: verdict, failing check ids and their first evidence lines. */
+export function summaryOf(report: Report): string {
+  const bad = report.findings.filter((f) => f.status === 'fail' || f.status === 'unknown');
+  const lines = bad.slice(0, 5).map((f) => `${f.check} ${f.status}: ${f.evidence.split('\n')[0].slice(0, 200)}`);
+  return [`${report.verdict}${bad.length ? ` (${bad.map((f) => f.check).join(', ')})` : ''}`, ...lines].join('\n');
+}
+
+function auditTarget(snapshot: TriageSnapshot, refs: { cluster: string; registry: string }): { cluster: string; registry: string; image?: string } {
+  const image = snapshot.report.target.image?.raw;
+  return { cluster: snapshot.resources.clusterId ?? refs.cluster, registry: snapshot.resources.registryId ?? refs.registry, ...(image ? { image } : {}) };
+}

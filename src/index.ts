@@ -1,0 +1,132 @@
+/**
+ * Composition root: settings → Azure clients (or the embedded emulator in demo mode) → engine → storage →
+ * approvals → bot → server, and a graceful shutdown on SIGTERM/SIGINT.
+ */
+import { DefaultAzureCredential } from '@azure/identity';
+import { createAzureClients } from './azure/clients';
+import { createTriageEngine } from './azure/engine';
+import { ApprovalService } from './bot/approvals';
+import { consoleLogger, type Logger } from './bot/background';
+import { createBotApp, type BotApp } from './bot/compose';
+import { botSettingsFromEnv, type BotSettings } from './bot/settings';
+import { startServer, type RunningServer } from './server';
+import { createEmulator, type ArmEmulator } from './simulator/emulator';
+import { SCENARIOS, demoWorld } from './simulator/scenarios';
+import { createAuditLog } from './storage/audit';
+import { createStorage, storageSettingsFromEnv } from './storage';
+
+const PUBLIC_ARM = 'https://management.azure.com';
+
+export interface App {
+  server: RunningServer;
+  bot: BotApp;
+  settings: BotSettings;
+  /** Set in demo mode: the simulated Azure the engine talks to. */
+  emulator?: ArmEmulator;
+  /** Stops accepting, lets in-flight turns and background work finish for up to `graceMs`, then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Demo mode: nothing says which Azure to use, so the embedded emulator plays it. */
+export function isDemo(env: NodeJS.ProcessEnv): boolean {
+  return !env.AZURE_SUBSCRIPTION_ID?.trim() && !env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim();
+}
+
+export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<App> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? consoleLogger;
+  const settings = botSettingsFromEnv(env);
+  const demo = isDemo(env);
+
+  let emulator: ArmEmulator | undefined;
+  let clients;
+  if (demo) {
+    emulator = createEmulator({ world: demoWorld() });
+    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
+  } else {
+    const clientId = env.AZURE_CLIENT_ID?.trim();
+    clients = createAzureClients({
+      credential: new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {}),
+      endpoint: env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim() || PUBLIC_ARM,
+      subscriptionId: env.AZURE_SUBSCRIPTION_ID?.trim() || undefined,
+    });
+  }
+  const engine = createTriageEngine({ clients });
+
+  const storageSettings = storageSettingsFromEnv(env);
+  const storage = createStorage(storageSettings);
+  const audit = createAuditLog(storageSettings);
+  const approvals = new ApprovalService({
+    storage,
+    audit,
+    engine,
+    approvers: settings.approvers,
+    allowSelfApproval: settings.allowSelfApproval,
+    ttlMs: settings.approvalTtlMs,
+    log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
+  });
+  const examples = demo ? SCENARIOS.slice(0, 4).map((s) => `check ${s.target.cluster} ${s.target.registry}`) : undefined;
+  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
+  const server = await startServer({ port: settings.port, host: settings.host, messages: bot.messages });
+
+  if (!settings.appId) {
+    log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
+  }
+  if (demo) printDemoBanner(server.url);
+
+  return {
+    server,
+    bot,
+    settings,
+    emulator,
+    async close(graceMs = 10_000) {
+      const started = Date.now();
+      await server.close(graceMs);
+      await bot.background.drain(Math.max(0, graceMs - (Date.now() - started)));
+      await emulator?.close();
+    },
+  };
+}
+
+function printDemoBanner(url: string): void {
+  const rule = '='.repeat(78);
+  const lines = [
+    rule,
+    '  DEMO MODE — AZURE IS SIMULATED',
+    '  No AZURE_SUBSCRIPTION_ID or AZURE_RESOURCE_MANAGER_ENDPOINT is set, so every cluster, registry and',
+    '  role assignment you see comes from the embedded emulator. Nothing touches a real subscription.',
+    `  Bot endpoint: ${url}/api/messages`,
+    '  Try:',
+    ...SCENARIOS.map((s) => `    check ${s.target.cluster} ${s.target.registry}`.padEnd(56) + `  ${s.description}`),
+    rule,
+  ];
+  console.log(lines.join('\n'));
+}
+
+async function main(): Promise<void> {
+  const app = await startApp();
+  // Agents Playground (demo mode) is started from here once src/playground.ts provides startPlayground(app.server.url).
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    consoleLogger.info(`${signal}: finishing in-flight work, then exiting`);
+    app.close(10_000).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        consoleLogger.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    const e = error as { code?: string; message?: string };
+    console.error(`aks-registry-triage bot could not start: ${e.message ?? String(error)}`);
+    process.exit(2);
+  });
+}
