@@ -1,0 +1,64 @@
+/**
+ * The TriageEngine the CLI and the bot use: gather (ARM first, pods beside it) -> judge -> report, plus
+ * the grant executor and its verification. One engine serves many triages; each counts its own requests.
+ */
+import type { GrantOptions, GrantOutcome, TriageEngine, TriageOptions, TriageResult, VerifyOutcome } from '../triage/engine';
+import type { Target } from '../triage/refs';
+import type { GrantPlan } from '../triage/remediation';
+import { judge } from '../triage/judge';
+import type { AzureClients } from './clients';
+import { gatherEvidence, PODS_OFF } from './gather';
+import { executeGrant, verifyGrant } from './grant';
+
+export interface TriageEngineOptions {
+  clients: AzureClients;
+  /** Per-read deadline for ARM reads (ms). */
+  readDeadlineMs?: number;
+  /** Defaults for TriageOptions (from config: TRIAGE_PODS, TRIAGE_POD_DEADLINE_MS). */
+  pods?: boolean;
+  podDeadlineMs?: number;
+  /** Run-command poll interval (ms). */
+  podPollIntervalMs?: number;
+  /** Clock for collectedAt (tests). */
+  now?: () => Date;
+}
+
+export function createTriageEngine(options: TriageEngineOptions): TriageEngine {
+  const { clients } = options;
+  return {
+    async triage(target: Target, triageOptions: TriageOptions = {}): Promise<TriageResult> {
+      const counter = { count: 0 };
+      return clients.meter.run(counter, async () => {
+        const gathered = gatherEvidence(target, clients, {
+          signal: triageOptions.signal,
+          readDeadlineMs: options.readDeadlineMs,
+          pods: triageOptions.pods ?? options.pods ?? true,
+          podDeadlineMs: triageOptions.podDeadlineMs ?? options.podDeadlineMs,
+          podPollIntervalMs: options.podPollIntervalMs,
+          onProgress: triageOptions.onProgress,
+          now: options.now,
+        });
+        const armOnly = await gathered.evidence;
+        const partial = judge(armOnly, { complete: armOnly.kube.state === 'skipped' && armOnly.kube.reason === PODS_OFF });
+        if (triageOptions.onPartialReport) {
+          try {
+            triageOptions.onPartialReport(partial);
+          } catch {
+            // A caller's rendering problem must not lose the triage.
+          }
+        }
+        triageOptions.onProgress?.('reading pods and events through run command…');
+        const evidence = await gathered.withPods;
+        return { report: judge(evidence, { complete: true }), evidence, requestCount: counter.count };
+      });
+    },
+
+    grant(plan: GrantPlan, grantOptions: GrantOptions): Promise<GrantOutcome> {
+      return executeGrant(clients, plan, { ...grantOptions, readDeadlineMs: options.readDeadlineMs });
+    },
+
+    verify(plan: GrantPlan, verifyOptions: { signal?: AbortSignal; delaysMs?: number[] } = {}): Promise<VerifyOutcome> {
+      return verifyGrant(clients, plan, { ...verifyOptions, readDeadlineMs: options.readDeadlineMs });
+    },
+  };
+}
