@@ -125,7 +125,7 @@ export function toEmuRequest(url: URL, method: string, headers: Record<string, s
     method: method.toUpperCase(),
     host: url.hostname.toLowerCase(),
     origin: url.origin,
-    path,
+    path: path.replace(/\/{2,}/g, '/'),
     query: Object.fromEntries(url.searchParams),
     headers,
     bodyText: text,
