@@ -594,6 +594,11 @@ function archOf(vmSize: string): 'amd64' | 'arm64' {
   return /^Standard_[A-Z]+\d+p/i.test(vmSize) ? 'arm64' : 'amd64';
 }
 
+/** `MC_<rg>_<cluster>_<location>`, where AKS puts the node pools, kubelet identity and outbound IPs. */
+export function nodeResourceGroupOf(name: string, rg: string = `rg-${name}`): string {
+  return `MC_${rg}_${name}_${LOCATION}`;
+}
+
 export function clusterId(name: string, rg: string = `rg-${name}`, sub: string = SUBS.apps): string {
   return armId(sub, rg, 'Microsoft.ContainerService', 'managedClusters', name);
 }
@@ -623,7 +628,7 @@ export function managedCluster(o: {
   const id = clusterId(o.name, rg, sub);
   const key = id.toLowerCase();
   const tenantId = subscriptionInfo(sub).tenantId;
-  const nodeRg = `MC_${rg}_${o.name}_${LOCATION}`;
+  const nodeRg = nodeResourceGroupOf(o.name, rg);
   const num = digits(8, 'aks-pool-suffix', key);
   const outboundType = o.outboundType ?? 'loadBalancer';
   const pools = o.agentPools ?? [{ name: 'nodepool1', count: 2, vmSize: 'Standard_D4s_v5', mode: 'System' as const }];
@@ -632,8 +637,10 @@ export function managedCluster(o: {
   let kubelet: Identity | undefined;
   if (o.sp) kubelet = undefined;
   else if (o.kubelet === 'none') kubelet = undefined;
-  else if (o.kubelet && o.kubelet !== 'managed') kubelet = o.kubelet;
-  else {
+  else if (o.kubelet && o.kubelet !== 'managed') {
+    kubelet = o.kubelet;
+    resources.push(kubelet.resource);
+  } else {
     kubelet = userAssignedIdentity({ name: `${o.name}-agentpool`, rg: nodeRg, sub });
     resources.push(kubelet.resource);
   }
@@ -727,6 +734,7 @@ export function managedCluster(o: {
     };
   });
 
+  if (o.controlPlane) resources.push(o.controlPlane.resource);
   const identity = o.sp
     ? undefined
     : o.controlPlane

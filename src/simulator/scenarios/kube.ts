@@ -165,6 +165,7 @@ export function pod(o: {
   pullSecrets?: string[];
   nodeSelector?: Record<string, string>;
   app?: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }): KubeObject {
   const container = o.container ?? o.app ?? o.name.split('-')[0];
   const running = o.waitingReason === undefined;
@@ -179,7 +180,7 @@ export function pod(o: {
       creationTimestamp: TIMES.podStart,
     },
     spec: {
-      containers: [{ name: container, image: o.image, imagePullPolicy: 'IfNotPresent' }],
+      containers: [{ name: container, image: o.image, imagePullPolicy: o.imagePullPolicy ?? 'IfNotPresent' }],
       ...(o.node ? { nodeName: o.node } : {}),
       serviceAccountName: 'default',
       restartPolicy: 'Always',
@@ -287,6 +288,7 @@ export function failingPod(o: {
   backOff?: boolean;
   pullSecrets?: string[];
   nodeSelector?: Record<string, string>;
+  imagePullPolicy?: 'Always' | 'IfNotPresent';
 }): PodBundle {
   const name = deploymentPodName(o.app, o.seed);
   const ref: PodRef = { ns: o.ns, name, container: o.app };
@@ -303,6 +305,7 @@ export function failingPod(o: {
       waitingMessage: backOff ? `Back-off pulling image "${o.image}": ErrImagePull: ${o.error.text}` : o.error.text,
       ...(o.pullSecrets ? { pullSecrets: o.pullSecrets } : {}),
       ...(o.nodeSelector ? { nodeSelector: o.nodeSelector } : {}),
+      ...(o.imagePullPolicy ? { imagePullPolicy: o.imagePullPolicy } : {}),
     }),
     events: [
       event({ reason: 'Pulling', message: `Pulling image "${o.image}"`, involvedPod: ref, node: o.node, count: 4 }),
