@@ -413,8 +413,11 @@ async function pullRoleHolders(
   const mode = registry?.roleAssignmentMode === 'AbacRepositoryPermissions' ? 'abac' : 'legacy';
   const holders = new Set<string>();
   for (const a of assignments.value) {
+    // Registry roles (and custom roles) only: Owner/Contributor/Reader holders at subscription scope are
+    // administrators, not a pull grant that went to the wrong identity.
     const role = builtInRole(a.roleGuid);
-    const grants = role ? role.grantsPull(mode) !== 'no' || role.grantsPull(mode === 'abac' ? 'legacy' : 'abac') === 'yes' : true;
+    const registryRole = role === undefined || /^(Acr|Container Registry)/i.test(role.name);
+    const grants = registryRole && (!role || role.grantsPull(mode) !== 'no' || role.grantsPull(mode === 'abac' ? 'legacy' : 'abac') === 'yes');
     const servicePrincipal = a.principalType === undefined || a.principalType === 'ServicePrincipal';
     if (grants && servicePrincipal && isGuid(a.principalId)) holders.add(a.principalId.toLowerCase());
   }
