@@ -273,7 +273,12 @@ export function judgeRole(
   };
 }
 
-const quoteArg = (value: string) => (/^[A-Za-z0-9_\-./:]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`);
+/** Shell-safe: bare when harmless; single quotes when the value holds `!` (history expansion inside double quotes). */
+function quoteArg(value: string): string {
+  if (/^[A-Za-z0-9_\-./:]+$/.test(value)) return value;
+  if (value.includes('!')) return `'${value.replace(/'/g, `'\\''`)}'`;
+  return `"${value.replace(/(["\\$`])/g, '\\$1')}"`;
+}
 
 /** The `az` command that creates a pull grant, as a person would type it. */
 export function azRoleAssignmentCreate(grant: { principalObjectId: string; roleName: string; scope: string; condition?: string }): string {

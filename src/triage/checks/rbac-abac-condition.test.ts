@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Evidence, RoleAssignmentFact } from '../evidence';
 import { rbacAbacCondition } from './rbac-abac-condition';
 import { repositoryCondition } from '../abac-condition';
@@ -51,11 +52,13 @@ describe('rbac.abac-condition', () => {
     if (status === 'unknown') expect(o.needs).toContain(`roleAssignments/read on ${REGISTRY_ID}`);
   });
 
-  it('offers an assignment limited to the failing repository', () => {
+  it('offers an assignment limited to the failing repository, as a command a shell reads back intact', () => {
     const o = rbacAbacCondition.run(abacEvidence([reader({ condition: PREFIX_A })], image('team-b/api')));
-    expect(o.command).toBe(
-      `az role assignment create --assignee-object-id ${KUBELET_OBJECT_ID} --assignee-principal-type ServicePrincipal --role "Container Registry Repository Reader" --scope ${REGISTRY_ID} --condition "${repositoryCondition('team-b/api')}" --condition-version 2.0`,
+    expect(o.command).toMatch(
+      new RegExp(`^az role assignment create --assignee-object-id ${KUBELET_OBJECT_ID} --assignee-principal-type ServicePrincipal --role "Container Registry Repository Reader" --scope ${REGISTRY_ID} --condition '.*' --condition-version 2\\.0$`),
     );
+    const args = execFileSync('bash', ['-c', `az() { printf '%s\\n' "$@"; }; ${o.command}`], { encoding: 'utf8' }).split('\n');
+    expect(args[args.indexOf('--condition') + 1]).toBe(repositoryCondition('team-b/api'));
   });
 
   it('passes when one of several conditional assignments admits the repository', () => {

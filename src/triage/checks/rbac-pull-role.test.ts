@@ -42,12 +42,12 @@ const WHO = `kubelet identity aks-prod-agentpool (objectId ${KUBELET_OBJECT_ID})
 describe('rbac.pull-role', () => {
   it('passes for AcrPull on the registry, naming principal, role and scope', () => {
     const o = rbacPullRole.run(healthyEvidence());
-    expect(o).toEqual({ status: 'pass', evidence: `${WHO} holds AcrPull at ${REGISTRY_ID}, which grants pull on myacr.` });
+    expect(o).toEqual({ status: 'pass', evidence: `${WHO} holds AcrPull on the registry itself, which grants pull on myacr.` });
   });
 
   it.each<[string, (e: Evidence) => unknown, string, RegExp, string?]>([
-    ['AcrPull inherited from the resource group', assign(acrPullAssignment({ scope: RG_SCOPE.toLowerCase() })), 'pass', /holds AcrPull at \/subscriptions\/2222.*\/resourcegroups\/rg-acr,/],
-    ['a custom role listing pull/read', all(assign(role(CUSTOM)), (e) => (e.roleDefinitions[CUSTOM] = { state: 'ok', value: { guid: CUSTOM, roleName: 'team-acr-pull', type: 'CustomRole', permissions: [{ actions: ['Microsoft.ContainerRegistry/registries/pull/read'], notActions: [], dataActions: [], notDataActions: [] }] } })), 'pass', /holds team-acr-pull at/],
+    ['AcrPull inherited from the resource group', assign(acrPullAssignment({ scope: RG_SCOPE.toLowerCase() })), 'pass', /holds AcrPull inherited from \/subscriptions\/2222.*\/resourcegroups\/rg-acr,/],
+    ['a custom role listing pull/read', all(assign(role(CUSTOM)), (e) => (e.roleDefinitions[CUSTOM] = { state: 'ok', value: { guid: CUSTOM, roleName: 'team-acr-pull', type: 'CustomRole', permissions: [{ actions: ['Microsoft.ContainerRegistry/registries/pull/read'], notActions: [], dataActions: [], notDataActions: [] }] } })), 'pass', /holds team-acr-pull on the registry itself/],
     [
       'no assignment at all',
       assign(),
@@ -56,11 +56,11 @@ describe('rbac.pull-role', () => {
       ACRPULL_CMD,
     ],
     ['AcrPull on another registry only', assign(acrPullAssignment({ scope: REGISTRY_ID.replace('myacr', 'otheracr') })), 'fail', /Checked 0 assignments/, ACRPULL_CMD],
-    ['AcrDelete only', assign(role('c2f4ef07-c644-48eb-af81-4b1b4947fb11')), 'fail', /Checked 1 assignment at or above .*Not granting: AcrDelete at/, ACRPULL_CMD],
+    ['AcrDelete only', assign(role('c2f4ef07-c644-48eb-af81-4b1b4947fb11')), 'fail', /Checked 1 assignment at or above .*Not granting: AcrDelete on the registry itself — AcrDelete does not grant pull/, ACRPULL_CMD],
     ['ABAC registry with AcrPull only', abac, 'fail', /AcrPull is not honoured on a registry in ABAC repository-permissions mode/, READER_CMD],
     ['Repository Reader on a legacy registry', assign(role(REPO_READER)), 'fail', /Container Registry Repository Reader is documented for ABAC .* not known to grant pull \[U\]/, ACRPULL_CMD],
     ['ABAC: Owner is control-plane only', all(abac, assign(role(OWNER))), 'fail', /Owner is control-plane only/, READER_CMD],
-    ['Owner in legacy mode', assign(role(OWNER)), 'warn', /may pull from myacr, but only through Owner at .*over-privileged/, ACRPULL_CMD],
+    ['Owner in legacy mode', assign(role(OWNER)), 'warn', /may pull from myacr, but only through Owner on the registry itself: Owner grants pull but is over-privileged/, ACRPULL_CMD],
     ['AcrPull only through a group', assign(acrPullAssignment({ principalId: GROUP, principalType: 'Group' })), 'warn', new RegExp(`held through group ${GROUP}.*up to 24 h`), ACRPULL_CMD],
     ['User Access Administrator', assign(role(UAA)), 'warn', /User Access Administrator has \*\/read.*\[U\]/, ACRPULL_CMD],
     [
@@ -70,8 +70,8 @@ describe('rbac.pull-role', () => {
       /acr-all.*wildcard "Microsoft\.ContainerRegistry\/\*".*ARM Private Link/,
       ACRPULL_CMD,
     ],
-    ['a custom role whose definition was not read', assign(role(CUSTOM)), 'unknown', new RegExp(`1 could not be judged: role ${CUSTOM} at .*definition of role ${CUSTOM} was not read`)],
-    ['ABAC: Repository Reader without condition', all(abac, assign(role(REPO_READER))), 'pass', /holds Container Registry Repository Reader at/],
+    ['a custom role whose definition was not read', assign(role(CUSTOM)), 'unknown', new RegExp(`1 could not be judged: role ${CUSTOM} on the registry itself \\(the definition of role ${CUSTOM} was not read`)],
+    ['ABAC: Repository Reader without condition', all(abac, assign(role(REPO_READER))), 'pass', /holds Container Registry Repository Reader on the registry itself/],
     ['ABAC: condition admits the named image', all(abac, image('team-a/api'), assign(role(REPO_READER, { condition: repositoryCondition('team-a/api'), conditionVersion: '2.0' }))), 'pass', /holds Container Registry Repository Reader/],
     [
       'ABAC: condition excludes the named image',
@@ -104,7 +104,7 @@ describe('rbac.pull-role', () => {
         assign(role(REPO_READER, { name: 'a1', condition: repositoryCondition('team-a/api') }), role(REPO_READER, { name: 'a2', condition: repositoryCondition('team-b/web') })),
       ),
       'pass',
-      /may pull "team-a\/api", "team-b\/web" from myacr through Container Registry Repository Reader at .* and Container Registry Repository Reader at/,
+      /may pull "team-a\/api", "team-b\/web" from myacr through assignment a1 \(Container Registry Repository Reader on the registry itself\) and assignment a2 /,
     ],
   ])('%s', (...row) => {
     // a rest parameter keeps jest from taking the optional last column for a done callback

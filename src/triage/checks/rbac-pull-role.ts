@@ -4,11 +4,11 @@
  * The analysis is exported because rbac.abac-condition and the grant planner judge the same assignments.
  */
 import type { Evidence, RegistryFacts, RoleAssignmentFact } from '../evidence';
-import { scopeCovers } from '../evidence';
+import { sameArmId, scopeCovers } from '../evidence';
 import type { Check, Outcome } from '../report';
 import { describeCondition, evaluateCondition, repositoriesToCheck } from '../abac-condition';
 import { describePrincipal, pullPrincipal, requireRegistry, type PullPrincipal } from '../principal';
-import { azRoleAssignmentCreate, judgeRole, MODE_LABELS, pullRoleFor, registryMode, roleGuidOf, type RegistryMode, type RoleVerdict } from '../roles';
+import { azRoleAssignmentCreate, judgeRole, pullRoleFor, registryMode, roleGuidOf, type RegistryMode, type RoleVerdict } from '../roles';
 
 export interface JudgedAssignment {
   assignment: RoleAssignmentFact;
@@ -143,8 +143,8 @@ export function analysePullGrants(e: Evidence): PullGrantAnalysis {
   return { ok: true, registry, mode: mode.mode, principal, repositories, assignments };
 }
 
-function label(j: JudgedAssignment): string {
-  return `${j.role.roleName} at ${j.assignment.scope}`;
+function label(j: JudgedAssignment, registry: RegistryFacts): string {
+  return sameArmId(j.assignment.scope.replace(/\/+$/, ''), registry.id) ? `${j.role.roleName} on the registry itself` : `${j.role.roleName} inherited from ${j.assignment.scope}`;
 }
 
 /** ABAC: several conditional assignments may together admit every repository being pulled. */
@@ -165,24 +165,25 @@ export const rbacPullRole: Check = {
     const who = describePrincipal(principal);
     const role = pullRoleFor(mode);
     const command = azRoleAssignmentCreate({ principalObjectId: principal.objectId, roleName: role.name, scope: registry.id });
-    const grantWords = `Grant ${role.name} on ${registry.name} to ${who} at the registry scope (${MODE_LABELS[mode]}).`;
+    const abacNote = mode === 'abac' ? ' The registry uses ABAC repository permissions, where AcrPull (what az aks update --attach-acr assigns) is ignored.' : '';
+    const grantWords = `Grant ${role.name} on ${registry.name} to ${who}, scoped to the registry.${abacNote}`;
 
     const grants = assignments.filter((j) => j.level === 'grant');
     if (grants.length > 0) {
       const others = grants.length > 1 ? ` (and ${grants.length - 1} more)` : '';
-      return { status: 'pass', evidence: `${who} holds ${label(grants[0])}${others}, which grants pull on ${registry.name}.` };
+      return { status: 'pass', evidence: `${who} holds ${label(grants[0], registry)}${others}, which grants pull on ${registry.name}.` };
     }
     const together = coveredTogether(assignments, repositories);
     if (together)
       return {
         status: 'pass',
-        evidence: `${who} may pull ${repositories.map((r) => `"${r}"`).join(', ')} from ${registry.name} through ${together.map(label).join(' and ')}, whose conditions together admit every repository.`,
+        evidence: `${who} may pull ${repositories.map((r) => `"${r}"`).join(', ')} from ${registry.name} through ${together.map((j) => `assignment ${j.assignment.name} (${label(j, registry)})`).join(' and ')}, whose conditions together admit every repository.`,
       };
     const caveats = assignments.filter((j) => j.level === 'caveat');
     if (caveats.length > 0)
       return {
         status: 'warn',
-        evidence: `${who} may pull from ${registry.name}, but only through ${caveats.map((j) => `${label(j)}: ${j.notes.join('; ')}`).join(' | ')}.`,
+        evidence: `${who} may pull from ${registry.name}, but only through ${caveats.map((j) => `${label(j, registry)}: ${j.notes.join('; ')}`).join(' | ')}.`,
         remediation: `${grantWords} A direct, least-privileged grant does not depend on the caveat above.`,
         command,
       };
@@ -190,17 +191,16 @@ export const rbacPullRole: Check = {
     if (unknowns.length > 0)
       return {
         status: 'unknown',
-        evidence: `No assignment is known to grant pull on ${registry.name} to ${who}; ${unknowns.length} could not be judged: ${unknowns.map((j) => `${label(j)} (${j.notes.join('; ')})`).join(' | ')}.`,
+        evidence: `No assignment is known to grant pull on ${registry.name} to ${who}; ${unknowns.length} could not be judged: ${unknowns.map((j) => `${label(j, registry)} (${j.notes.join('; ')})`).join(' | ')}.`,
         remediation: `Give the bot read access to the custom role definitions, or grant ${role.name} directly.`,
         needs: unknowns.find((j) => j.needs)?.needs ?? `Microsoft.Authorization/roleDefinitions/read on ${registry.id}`,
         command,
       };
-    const why = assignments.length > 0 ? ` Not granting: ${assignments.map((j) => `${label(j)} — ${j.notes.join('; ')}`).join(' | ')}.` : '';
-    const attach = mode === 'abac' && assignments.some((j) => j.role.guid === '7f951dda-4ed3-4680-a7ca-43fe172d538d') ? ' (az aks update --attach-acr assigns AcrPull, which this registry ignores.)' : '';
+    const why = assignments.length > 0 ? ` Not granting: ${assignments.map((j) => `${label(j, registry)} — ${j.notes.join('; ')}`).join(' | ')}.` : '';
     return {
       status: 'fail',
       evidence: `No role assignment grants pull on ${registry.name} to ${who}. Checked ${assignments.length} assignment${assignments.length === 1 ? '' : 's'} at or above ${registry.id}.${why}`,
-      remediation: `${grantWords}${attach} Enforcement can take up to 10 minutes after the grant.`,
+      remediation: `${grantWords} Enforcement can take up to 10 minutes after the grant.`,
       command,
     };
   },
