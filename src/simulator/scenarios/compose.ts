@@ -12,6 +12,7 @@ import {
   type RegistryBundle,
   failingPod,
   kubeState,
+  managedCluster,
   nodeOf,
   registry,
   roleAssignment,
@@ -63,6 +64,27 @@ export function kubeletOf(cluster: ClusterBundle): Identity {
 export function controlPlaneOf(cluster: ClusterBundle): string {
   if (!cluster.controlPlanePrincipalId) throw new Error(`Cluster ${cluster.name} has no control-plane identity`);
   return cluster.controlPlanePrincipalId;
+}
+
+/** A neighbour cluster with its kube state, to place beside a scenario's own cluster. */
+export interface Neighbour {
+  cluster: ClusterBundle;
+  state: KubeState;
+  grants: ArmRoleAssignment[];
+}
+
+/**
+ * aks-shop-batch: another team's cluster whose kubelet identity legitimately holds AcrPull on acrdemo, as on
+ * any shared registry. Its grant must not be reported as misassigned when another cluster is triaged.
+ */
+export function shopBatchNeighbour(): Neighbour {
+  const cluster = managedCluster({ name: 'aks-shop-batch' });
+  const pods = workloads(cluster, [{ ns: 'batch', app: 'nightly-report', image: 'acrdemo.azurecr.io/shop/api:1.4.2' }]);
+  return {
+    cluster,
+    state: kubeState(cluster, { workloads: pods }),
+    grants: [roleAssignment({ role: 'AcrPull', principal: kubeletOf(cluster).principalId, scope: ACRDEMO.id })],
+  };
 }
 
 /** AcrPull (or another role) for the cluster's kubelet identity at the registry — what `az aks update --attach-acr` creates. */
@@ -120,6 +142,8 @@ export function pullScenario(o: {
   workloads?: Workload[];
   kube?: (pods: PodBundle[]) => KubeState;
   faults?: Fault[];
+  /** Other clusters sharing the registry (not triaged; they make the world realistic). */
+  neighbours?: Neighbour[];
   world?: Omit<WorldParts, 'clusters' | 'registries' | 'kube'>;
 }): Scenario {
   if (o.cluster.name !== o.name && !o.name.startsWith(o.cluster.name)) {
@@ -127,12 +151,13 @@ export function pullScenario(o: {
   }
   const pods = workloads(o.cluster, o.workloads ?? []);
   const state = o.kube ? o.kube(pods) : kubeState(o.cluster, { workloads: pods });
+  const neighbours = o.neighbours ?? [];
   const world = assemble({
     ...o.world,
-    clusters: [o.cluster],
+    clusters: [o.cluster, ...neighbours.map((n) => n.cluster)],
     registries: o.registries,
-    roleAssignments: [...(o.grants ?? []), ...(o.world?.roleAssignments ?? [])],
-    kube: [{ cluster: o.cluster, state }],
+    roleAssignments: [...(o.grants ?? []), ...neighbours.flatMap((n) => n.grants), ...(o.world?.roleAssignments ?? [])],
+    kube: [{ cluster: o.cluster, state }, ...neighbours.map((n) => ({ cluster: n.cluster, state: n.state }))],
   });
   return {
     name: o.name,

@@ -4,7 +4,7 @@
  */
 import type { ArmRoleAssignment, Scenario } from '../scenario';
 import { type ClusterBundle, customRole, managedCluster, rgId, roleAssignment, subscriptionScope } from './builders';
-import { ACRABAC, ACRDEMO, kubeletGrant, kubeletOf, pullScenario } from './compose';
+import { ACRABAC, ACRDEMO, kubeletGrant, kubeletOf, pullScenario, shopBatchNeighbour } from './compose';
 import { REGISTRY_RG, SUBS } from './estate';
 
 /** Everything a triage of a healthy cluster should see, with the rbac.pull-role status this variant earns. */
@@ -32,6 +32,8 @@ function healthy(o: {
   grant: (cluster: ClusterBundle) => ArmRoleAssignment;
   pullRole?: 'pass' | 'warn';
   world?: Parameters<typeof pullScenario>[0]['world'];
+  neighbours?: Parameters<typeof pullScenario>[0]['neighbours'];
+  statuses?: Scenario['expect']['statuses'];
 }): Scenario {
   const cluster = managedCluster({ name: o.name });
   return pullScenario({
@@ -46,7 +48,8 @@ function healthy(o: {
       { ns: 'shop', app: 'web', image: 'acrdemo.azurecr.io/shop/web:2.0.1' },
     ],
     ...(o.world ? { world: o.world } : {}),
-    expect: healthyStatuses(o.pullRole ?? 'pass'),
+    ...(o.neighbours ? { neighbours: o.neighbours } : {}),
+    expect: { verdict: 'healthy', statuses: { ...healthyStatuses(o.pullRole ?? 'pass').statuses, ...o.statuses } },
   });
 }
 
@@ -81,9 +84,11 @@ function abacHealthy(): Scenario {
 export const HEALTHY_SCENARIOS: readonly Scenario[] = [
   healthy({
     name: 'aks-healthy',
-    description: 'Healthy: the kubelet identity holds AcrPull on acrdemo itself (what --attach-acr creates).',
+    description: "Healthy: the kubelet identity holds AcrPull on acrdemo itself (what --attach-acr creates); aks-shop-batch's kubelet shares the registry.",
     target: { cluster: 'aks-healthy', registry: 'acrdemo' },
     grant: (c) => kubeletGrant(c, ACRDEMO),
+    neighbours: [shopBatchNeighbour()],
+    statuses: { 'rbac.misassigned': 'pass' },
   }),
   healthy({
     name: 'aks-healthy-rg-scope',

@@ -14,7 +14,7 @@ import {
   roleAssignment,
   userAssignedIdentity,
 } from './builders';
-import { ACRABAC, ACRDEMO, controlPlaneOf, kubeletGrant, kubeletOf, portalUrl, pullScenario, shopContent } from './compose';
+import { ACRABAC, ACRDEMO, controlPlaneOf, kubeletGrant, kubeletOf, portalUrl, pullScenario, shopBatchNeighbour, shopContent } from './compose';
 import { SUBS } from './estate';
 
 const API = 'acrdemo.azurecr.io/shop/api:1.4.2';
@@ -23,10 +23,11 @@ function missingRole(): Scenario {
   const cluster = managedCluster({ name: 'aks-missing-role' });
   return pullScenario({
     name: 'aks-missing-role',
-    description: 'The kubelet identity has no role on acrdemo (the registry was never attached): pulls get 401.',
+    description: "The kubelet identity has no role on acrdemo (the registry was never attached; only aks-shop-batch's kubelet has AcrPull there): pulls get 401.",
     target: { cluster: 'aks-missing-role', registry: 'acrdemo' },
     cluster,
     registries: [ACRDEMO],
+    neighbours: [shopBatchNeighbour()],
     workloads: [
       { ns: 'shop', app: 'api', image: API, error: pullErrors.unauthorized(API) },
       { ns: 'shop', app: 'web', image: 'acrdemo.azurecr.io/shop/web:2.0.1', error: pullErrors.unauthorized('acrdemo.azurecr.io/shop/web:2.0.1'), replicas: 1 },
@@ -39,6 +40,7 @@ function missingRole(): Scenario {
         'identity.kubelet': 'pass',
         'registry.auth-mode': 'pass',
         'rbac.pull-role': 'fail',
+        'rbac.misassigned': 'pass',
         'network.public-access': 'pass',
         'pods.pull-errors': 'fail',
       },
