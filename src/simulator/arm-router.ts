@@ -39,9 +39,11 @@ function notFound(path: ArmPath, id: string): EmuResponse {
   );
 }
 
-function withoutGraphFields(resource: ArmResource): Omit<ArmResource, 'tenantId'> {
-  const { tenantId: _graphOnly, ...rest } = resource;
-  return rest;
+/** `tenantId` on a world resource is what Resource Graph reports; ARM GET does not carry it. */
+function withoutGraphFields(resource: ArmResource): ArmResource {
+  const copy = { ...resource };
+  delete copy.tenantId;
+  return copy;
 }
 
 const CLUSTER_ACTIONS = new Set(['runcommand', 'commandresults', 'listclusterusercredential']);

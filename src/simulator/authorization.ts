@@ -5,7 +5,7 @@
  */
 import type { ArmRoleAssignment, ArmRoleDefinition, World } from './scenario';
 import { armError, GUID_PATTERN, isRecord, jsonResponse, parseJsonBody, type EmuRequest, type EmuResponse } from './wire';
-import { authorizationFailed, denyRead } from './access';
+import { denyRead } from './access';
 import { isAtOrAbove, normalizeScope, parseArmPath, sameId, subscriptionOf } from './resource-ids';
 import { allRoleDefinitions, callerPermissionsAt, deniedBy, findRoleDefinition, permits, principalClosure } from './rbac';
 import { findResource, resourceGroupExists } from './resources';
@@ -31,7 +31,6 @@ interface Filter {
   atScope: boolean;
   assignedTo?: string;
   principalId?: string;
-  roleName?: string;
 }
 
 const FILTER_TERMS: [RegExp, (f: Filter, value: string) => void][] = [

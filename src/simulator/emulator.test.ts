@@ -390,8 +390,8 @@ describe('role assignments', () => {
     expect(await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000004', { ...body, principalId: 'not-a-guid' }))).toMatchObject({ statusCode: 400, code: 'InvalidPrincipalId' });
     expect(await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000005', { ...body, roleDefinitionId: body.roleDefinitionId.replace(ACR_PULL, '00000000-1111-4000-8000-000000000000') })))
       .toMatchObject({ statusCode: 400, code: 'RoleDefinitionDoesNotExist' });
-    const { principalType: _omitted, ...withoutType } = body;
-    expect(await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000006', { ...withoutType, principalId: '99999999-0000-4000-8000-000000000000' })))
+    const withoutType = { roleDefinitionId: body.roleDefinitionId, principalId: '99999999-0000-4000-8000-000000000000' };
+    expect(await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000006', withoutType)))
       .toMatchObject({ statusCode: 400, code: 'PrincipalNotFound' });
     const badJson = await raw('PUT', `${emulator.endpoint}${ACR}/providers/Microsoft.Authorization/roleAssignments/5e100000-0000-4000-8000-000000000007?api-version=2022-04-01`, {
       scope: `${emulator.endpoint}/.default`,
