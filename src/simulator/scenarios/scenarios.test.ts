@@ -12,6 +12,8 @@ import { ACRDEMO } from './compose';
 import { BOT, UNREADABLE_SUBSCRIPTIONS } from './estate';
 import { canonicalJson, mergeWorlds, WorldConflictError } from './world';
 import { registry } from './builders';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SEGMENT = /^[^/\s]+$/;
@@ -76,6 +78,14 @@ describe('scenario names', () => {
     for (const s of SCENARIOS) expect(scenario(s.name)).toBe(s);
     expect(() => scenario('aks-nope')).toThrow(UnknownScenarioError);
     expect(() => scenario('aks-nope')).toThrow(/No scenario named "aks-nope".*aks-missing-role/);
+  });
+
+  it('each has a row in README.md with its expected verdict', () => {
+    const readme = readFileSync(join(__dirname, 'README.md'), 'utf8');
+    for (const s of SCENARIOS) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${s.name}\` |`));
+      expect({ scenario: s.name, row: row !== undefined && row.includes(`**${s.expect.verdict}**`) }).toEqual({ scenario: s.name, row: true });
+    }
   });
 
   it('includes every cause-named cluster the demo documents', () => {
