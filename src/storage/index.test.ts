@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { startAzurite, type Azurite } from '../../test/support/azurite';
+import { AzureBlobStorage, FileStorage, containerClient, createAuditLog, createStorage, storageSettingsFromEnv } from './index';
+
+let azurite: Azurite;
+let directory: string;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  directory = mkdtempSync(path.join(tmpdir(), 'triage-factory-'));
+});
+afterAll(async () => {
+  await azurite?.stop();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('storageSettingsFromEnv', () => {
+  test('defaults to .data on disk', () => {
+    expect(storageSettingsFromEnv({})).toEqual({ dataDir: '.data', blob: undefined });
+  });
+
+  test('reads the data directory and blob variables, ignoring blank ones', () => {
+    expect(storageSettingsFromEnv({ TRIAGE_DATA_DIR: ' /var/lib/triage ', TRIAGE_BLOB_URL: '  ' })).toEqual({ dataDir: '/var/lib/triage', blob: undefined });
+    expect(
+      storageSettingsFromEnv({ TRIAGE_BLOB_URL: 'https://acct.blob.core.windows.net/triage-state', TRIAGE_BLOB_CONTAINER: 'other' }).blob,
+    ).toEqual({ url: 'https://acct.blob.core.windows.net/triage-state', container: 'other', connectionString: undefined });
+  });
+});
+
+describe('containerClient', () => {
+  test('a container URL is used as it is; an account URL gets the container appended', () => {
+    expect(containerClient({ url: 'https://acct.blob.core.windows.net/triage-state' }).containerName).toBe('triage-state');
+    expect(containerClient({ url: 'https://acct.blob.core.windows.net/' }).containerName).toBe('triage-state');
+    expect(containerClient({ url: 'https://acct.blob.core.windows.net', container: 'mine' }).containerName).toBe('mine');
+  });
+
+  test('a malformed URL names the variable and the expected form', () => {
+    expect(() => containerClient({ url: 'acct.blob.core.windows.net/x' })).toThrow(/TRIAGE_BLOB_URL.*https:\/\/<account>/);
+  });
+});
+
+describe('createStorage', () => {
+  test('file storage under <dataDir>/state, audit beside it, data surviving a new instance', async () => {
+    const dataDir = path.join(directory, 'data');
+    const storage = createStorage({ dataDir });
+    expect(storage).toBeInstanceOf(FileStorage);
+    await storage.write({ 'approvals/x': { state: 'pending' } });
+    await createAuditLog({ dataDir }).append({ at: new Date().toISOString(), kind: 'triage', summary: 'healthy' });
+    expect(readdirSync(dataDir).sort()).toEqual(['audit.jsonl', 'state']);
+    expect((await createStorage({ dataDir }).read(['approvals/x']))['approvals/x'].state).toBe('pending');
+  });
+
+  test('blob storage when a connection string is set, nothing written to disk', async () => {
+    const dataDir = path.join(directory, 'unused');
+    const container = azurite.uniqueContainer('factory');
+    const settings = { dataDir, blob: { connectionString: azurite.connectionString, container } };
+    const storage = createStorage(settings);
+    expect(storage).toBeInstanceOf(AzureBlobStorage);
+    await storage.write({ 'approvals/y': { state: 'pending' } });
+    expect((await createStorage(settings).read(['approvals/y']))['approvals/y'].state).toBe('pending');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
