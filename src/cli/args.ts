@@ -71,11 +71,11 @@ function targetOf(values: { cluster?: string; registry?: string; subscription?: 
   return { cluster: values.cluster, registry: values.registry, subscription: values.subscription, demo: values.demo };
 }
 
-function parse<T extends Parameters<typeof parseArgs>[0]['options']>(rest: string[], options: T) {
+/** Node's own messages already name the offending option ("Unknown option '--clustr'"). */
+function guarded<T>(parse: () => T): T {
   try {
-    return parseArgs({ args: rest, options, allowPositionals: false, strict: true });
+    return parse();
   } catch (error) {
-    // node's messages name the offending option already ("Unknown option '--clustr'").
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
 }
@@ -93,21 +93,21 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case '-v':
       return { name: 'version' };
     case 'check': {
-      const { values } = parse(rest, { ...TARGET_OPTIONS, 'no-pods': { type: 'boolean' } });
+      const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, 'no-pods': { type: 'boolean' } } }));
       return { name: 'check', target: targetOf(values), format: format(values.format), pods: !values['no-pods'] };
     }
     case 'grant': {
-      const { values } = parse(rest, { ...TARGET_OPTIONS, yes: { type: 'boolean' } });
+      const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, yes: { type: 'boolean' } } }));
       return { name: 'grant', target: targetOf(values), format: format(values.format), yes: values.yes === true };
     }
     case 'audit': {
-      const { values } = parse(rest, { limit: { type: 'string' } });
+      const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { limit: { type: 'string' } } }));
       const limit = values.limit === undefined ? 50 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
       return { name: 'audit', limit };
     }
     case 'scenarios':
-      parse(rest, {});
+      guarded(() => parseArgs({ args: rest, strict: true, options: {} }));
       return { name: 'scenarios' };
     default:
       throw new UsageError(`unknown command "${name.slice(0, 40)}" — try: check, grant, audit, scenarios, help`);

@@ -1,0 +1,168 @@
+/**
+ * The command line: parse → validate → run one command → exit code. Every failure a person can cause
+ * (bad refs, bad flags, no credential, bad configuration) becomes one clear line on stderr and exit 2,
+ * never a stack trace.
+ */
+import { userInfo } from 'node:os';
+import { ConfigError, type Env } from '../config';
+import { readAudit, storageSettingsFromEnv } from '../storage';
+import { SCENARIOS, UnknownScenarioError } from '../simulator/scenarios';
+import type { GrantOutcome } from '../triage/engine';
+import { planGrant } from '../triage/remediation';
+import { TargetError } from '../triage/refs';
+import type { Verdict } from '../triage/report';
+import { parseCommandLine, USAGE, UsageError, type Command } from './args';
+import { engineFor, NoCredentialError } from './engine-for';
+import { reportJson, reportText } from './output';
+
+export interface CliIo {
+  env: Env;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  signal: AbortSignal;
+}
+
+export const EXIT = { healthy: 0, problems: 1, usage: 2, incomplete: 3 } as const;
+
+const VERDICT_EXIT: Record<Verdict, number> = { healthy: EXIT.healthy, problems: EXIT.problems, incomplete: EXIT.incomplete };
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await run(parseCommandLine(argv), io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (
+      error instanceof TargetError ||
+      error instanceof ConfigError ||
+      error instanceof NoCredentialError ||
+      error instanceof UnknownScenarioError
+    ) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (io.signal.aborted) {
+      io.stderr.write('interrupted\n');
+      return 130;
+    }
+    // Unexpected: still one line for the person, the detail only when asked for.
+    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (io.env.TRIAGE_DEBUG === 'true' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return EXIT.usage;
+  }
+}
+
+async function run(command: Command, io: CliIo): Promise<number> {
+  switch (command.name) {
+    case 'help':
+      io.stdout.write(`${USAGE}\n`);
+      return EXIT.healthy;
+    case 'version':
+      io.stdout.write(`${packageVersion()}\n`);
+      return EXIT.healthy;
+    case 'scenarios':
+      for (const s of SCENARIOS) io.stdout.write(`${s.name.padEnd(28)} ${s.description}\n`);
+      return EXIT.healthy;
+    case 'audit': {
+      const entries = await readAudit(storageSettingsFromEnv(io.env as NodeJS.ProcessEnv), { limit: command.limit, signal: io.signal });
+      for (const entry of entries) io.stdout.write(`${JSON.stringify(entry)}\n`);
+      return EXIT.healthy;
+    }
+    case 'check':
+      return check(command, io);
+    case 'grant':
+      return grant(command, io);
+  }
+}
+
+function progress(io: CliIo): (message: string) => void {
+  const started = Date.now();
+  return (message) => io.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+}
+
+async function check(command: Extract<Command, { name: 'check' }>, io: CliIo): Promise<number> {
+  const setup = await engineFor(command.target, io.env, io.signal);
+  if (setup.banner) io.stderr.write(`${setup.banner}\n`);
+  const result = await setup.engine.triage(setup.target, {
+    signal: io.signal,
+    pods: command.pods && setup.pods,
+    podDeadlineMs: setup.podDeadlineMs,
+    onProgress: progress(io),
+  });
+  io.stdout.write(command.format === 'json' ? `${reportJson(result.report)}\n` : `${reportText(result, io.stdout.isTTY === true)}\n`);
+  return VERDICT_EXIT[result.report.verdict];
+}
+
+async function grant(command: Extract<Command, { name: 'grant' }>, io: CliIo): Promise<number> {
+  const setup = await engineFor(command.target, io.env, io.signal);
+  if (setup.banner) io.stderr.write(`${setup.banner}\n`);
+  const result = await setup.engine.triage(setup.target, { signal: io.signal, pods: false, onProgress: progress(io) });
+  const plan = planGrant(result.evidence, result.report.findings);
+  const pullRole = result.report.findings.find((f) => f.check === 'rbac.pull-role');
+  if (!plan) {
+    if (pullRole?.status === 'pass') {
+      io.stdout.write(`Nothing to grant: ${pullRole.evidence}\n`);
+      return EXIT.healthy;
+    }
+    io.stdout.write(`No grant can be planned: ${pullRole ? `${pullRole.status} — ${pullRole.evidence}` : 'the pull-role check did not run'}\n`);
+    io.stdout.write(`${reportText(result, io.stdout.isTTY === true)}\n`);
+    return VERDICT_EXIT[result.report.verdict];
+  }
+  io.stdout.write(
+    [
+      `Plan: grant ${plan.roleName} on registry ${plan.registryName}`,
+      `  principal: ${plan.principalName} (${plan.principalId}, ServicePrincipal)`,
+      `  role:      ${plan.roleName} (${plan.roleGuid})`,
+      `  scope:     ${plan.scope}`,
+      ...(plan.condition ? [`  condition: ${plan.condition}`] : []),
+      `Equivalent Azure CLI:`,
+      `  ${plan.azCommand}`,
+      '',
+    ].join('\n'),
+  );
+  if (!command.yes) {
+    io.stdout.write('Nothing was written. Re-run with --yes to create this role assignment.\n');
+    return EXIT.healthy;
+  }
+  const outcome = await setup.engine.grant(plan, { signal: io.signal, approvedBy: `cli:${safeUser()}` });
+  io.stdout.write(`${describeOutcome(outcome)}\n`);
+  if (outcome.status !== 'created' && outcome.status !== 'already-exists') {
+    return outcome.status === 'not-needed' ? EXIT.healthy : EXIT.problems;
+  }
+  const verification = await setup.engine.verify(plan, { signal: io.signal });
+  io.stdout.write(`Verification: ${verification.detail}\n`);
+  return verification.visible ? EXIT.healthy : EXIT.incomplete;
+}
+
+function describeOutcome(outcome: GrantOutcome): string {
+  switch (outcome.status) {
+    case 'created':
+      return `Created role assignment ${outcome.assignmentId}${outcome.correlationId ? ` (correlation ${outcome.correlationId})` : ''}.`;
+    case 'already-exists':
+      return `The role assignment already exists${outcome.assignmentId ? `: ${outcome.assignmentId}` : ''}.`;
+    case 'not-needed':
+      return `Nothing written: ${outcome.reason}`;
+    case 'stale':
+      return `Nothing written, the plan is out of date: ${outcome.reason}`;
+    case 'forbidden':
+      return `Not allowed: ${outcome.reason} Needs: ${outcome.needs}.`;
+    case 'failed':
+      return `The grant failed${outcome.code ? ` (${outcome.code})` : ''}: ${outcome.reason}`;
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function packageVersion(): string {
+  // dist/src/cli/main.js and src/cli/main.ts both sit below the package root; resolve from the module.
+  const { version } = require('../../package.json') as { version: string };
+  return version;
+}

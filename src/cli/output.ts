@@ -1,0 +1,47 @@
+/**
+ * What the terminal shows: the plain-text renderer of the view model, coloured when stdout is a TTY, and
+ * the JSON contract of DESIGN.md for scripts and pipelines.
+ */
+import { findingsText } from '../channels/text';
+import { snapshotOf } from '../channels/view-model';
+import type { TriageResult } from '../triage/engine';
+import type { Report, Status } from '../triage/report';
+
+const COLOURS: Record<Status, string> = { fail: '31', warn: '33', unknown: '35', pass: '32', skip: '90' };
+const LABEL = /^(\S+ )?(FAIL|WARN|UNKNOWN|PASS|SKIP)\b/;
+
+export function reportJson(report: Report): string {
+  return JSON.stringify(
+    {
+      target: report.target,
+      verdict: report.verdict,
+      complete: report.complete,
+      collectedAt: report.collectedAt,
+      findings: report.findings.map((f) => ({
+        check: f.check,
+        status: f.status,
+        title: f.title,
+        evidence: f.evidence,
+        ...(f.remediation ? { remediation: f.remediation } : {}),
+        ...(f.command ? { command: f.command } : {}),
+        ...(f.needs ? { needs: f.needs } : {}),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+export function reportText(result: Pick<TriageResult, 'report' | 'evidence'>, colour: boolean): string {
+  const text = findingsText(snapshotOf(result));
+  if (!colour) return text;
+  return text
+    .split('\n')
+    .map((line) => {
+      const match = LABEL.exec(line);
+      if (!match) return line;
+      const code = COLOURS[match[2].toLowerCase() as Status];
+      return `\u001b[${code}m${line}\u001b[0m`;
+    })
+    .join('\n');
+}
