@@ -34,7 +34,7 @@ import {
   scopeCovers,
 } from '../triage/evidence';
 import type { ImageRef, Target } from '../triage/refs';
-import { builtInRole } from '../triage/roles';
+import { builtInRole, judgeRole } from '../triage/roles';
 import { parseImageRef } from '../triage/target';
 import type { AzureClients } from './clients';
 import { guidOrThrow, isGuid, parseArmId, parseTypedId, quoteLiteral } from './arm-id';
@@ -235,8 +235,11 @@ async function gatherArm(
   const roleDefinitions = Promise.all([pullerAssignments, scopeAssignments]).then(([a, b]) =>
     customRoleDefinitions(clients, registrySub, registryScope, [a, b], spec),
   );
-  const principals = Promise.all([scopeAssignments, clusterBasis, settledPuller, registryBasisP]).then(([assignments, cluster, p, registry]) =>
-    pullRoleHolders(clients, assignments, cluster, p.principal, registry, spec),
+  const principals = Promise.all([scopeAssignments, clusterBasis, settledPuller, registryBasisP, pullerAssignments, roleDefinitions]).then(
+    ([assignments, cluster, p, registry, own, definitions]) =>
+      pullerHoldsPull(own, registry, definitions)
+        ? ok(knownPrincipals(cluster, p.principal))
+        : pullRoleHolders(clients, assignments, cluster, p.principal, registry, spec),
   );
 
   // --- nodes and network
@@ -388,16 +391,22 @@ async function customRoleDefinitions(
   return Object.fromEntries(entries);
 }
 
-/** Principals that hold a pull-capable role at the registry, named where we can (for rbac.misassigned). */
-async function pullRoleHolders(
-  clients: AzureClients,
-  assignments: Read<RoleAssignmentFact[]>,
-  cluster: ClusterFacts | undefined,
-  puller: string | undefined,
+/**
+ * Other holders of pull roles only explain a failure ("but we did attach the registry!") when the pulling
+ * identity has no pull grant of its own; otherwise naming them costs a request and tells nothing.
+ */
+function pullerHoldsPull(
+  own: Read<RoleAssignmentFact[]>,
   registry: RegistryFacts | undefined,
-  spec: Spec,
-): Promise<Read<PrincipalFact[]>> {
-  if (assignments.state !== 'ok') return skipped('the role assignments on the registry could not be read');
+  definitions: Record<string, Read<RoleDefinitionFact>>,
+): boolean {
+  if (own.state !== 'ok' || !registry) return false;
+  const mode = registry.roleAssignmentMode === 'AbacRepositoryPermissions' ? 'abac' : 'legacy';
+  return own.value.some((a) => scopeCovers(a.scope, registry.id) && !a.condition && judgeRole(a.roleGuid, mode, definitions, registry.id).answer === 'yes');
+}
+
+/** The principals the cluster itself names: its pulling identity and its control-plane identity. */
+function knownPrincipals(cluster: ClusterFacts | undefined, puller: string | undefined): PrincipalFact[] {
   const known: PrincipalFact[] = [];
   if (puller && cluster) {
     const kidName = cluster.kubeletIdentity?.resourceId?.split('/').pop();
@@ -410,6 +419,20 @@ async function pullRoleHolders(
   if (cluster?.identity?.principalId && cluster.identity.principalId !== puller) {
     known.push({ principalId: cluster.identity.principalId, displayName: `${cluster.name} control-plane identity` });
   }
+  return known;
+}
+
+/** Principals that hold a pull-capable role at the registry, named where we can (for rbac.misassigned). */
+async function pullRoleHolders(
+  clients: AzureClients,
+  assignments: Read<RoleAssignmentFact[]>,
+  cluster: ClusterFacts | undefined,
+  puller: string | undefined,
+  registry: RegistryFacts | undefined,
+  spec: Spec,
+): Promise<Read<PrincipalFact[]>> {
+  if (assignments.state !== 'ok') return skipped('the role assignments on the registry could not be read');
+  const known = knownPrincipals(cluster, puller);
   const mode = registry?.roleAssignmentMode === 'AbacRepositoryPermissions' ? 'abac' : 'legacy';
   const holders = new Set<string>();
   for (const a of assignments.value) {
