@@ -4,6 +4,7 @@
  * never a stack trace.
  */
 import { userInfo } from 'node:os';
+import packageJson from '../../package.json';
 import { ConfigError, type Env } from '../config';
 import { readAudit, storageSettingsFromEnv } from '../storage';
 import { SCENARIOS, UnknownScenarioError } from '../simulator/scenarios';
@@ -162,7 +163,5 @@ function safeUser(): string {
 }
 
 function packageVersion(): string {
-  // dist/src/cli/main.js and src/cli/main.ts both sit below the package root; resolve from the module.
-  const { version } = require('../../package.json') as { version: string };
-  return version;
+  return packageJson.version;
 }
