@@ -30,6 +30,19 @@ describe('rbac.misassigned', () => {
       new RegExp(`^AcrPull is assigned to ${CONTROL_PLANE_PRINCIPAL} \\(the cluster's control-plane identity, which is not used for pulls\\) — not to the kubelet identity aks-prod-agentpool \\(objectId ${KUBELET_OBJECT_ID}\\)\\.$`),
     ],
     ['AcrPull on an old kubelet identity', withAssignments([held(OLD_KUBELET)]), 'warn', new RegExp(`AcrPull is assigned to ${OLD_KUBELET} \\(aks-prod-agentpool-old, a kubelet identity that is not the one cluster aks-prod uses now\\)`)],
+    [
+      "another cluster's kubelet identity shares the registry",
+      withAssignments([acrPullAssignment(), held(OTHER_APP)], (e) => {
+        if (e.principals.state === 'ok')
+          e.principals.value.push({
+            principalId: OTHER_APP,
+            displayName: 'aks-batch-agentpool',
+            resourceId: `/subscriptions/${SUB}/resourcegroups/MC_rg-batch_aks-batch_westeurope/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-batch-agentpool`,
+          });
+      }),
+      'pass',
+      /2 pull-granting assignment\(s\)/,
+    ],
     ['AcrPull on a deleted principal', withAssignments([held(OTHER_APP, { principalType: 'Unknown' })]), 'warn', /a principal that no longer exists in the directory/],
     [
       'other principals cannot be identified',

@@ -53,14 +53,19 @@ export const rbacMisassigned: Check = {
       .filter((x) => x.role.answer === 'yes' || x.role.answer === 'maybe');
     const others = pulling.filter((x) => x.a.principalId.toLowerCase() !== principal.objectId);
     const controlPlane = cluster.identity?.principalId?.toLowerCase();
+    const ownKubeletName = `${cluster.name}-agentpool`.toLowerCase();
+    const nodeGroup = cluster.nodeResourceGroup?.toLowerCase();
+    const inNodeResourceGroup = (resourceId: string | undefined): boolean =>
+      nodeGroup !== undefined && resourceId !== undefined && resourceId.toLowerCase().includes(`/resourcegroups/${nodeGroup}/`);
     const known = e.principals.state === 'ok' ? e.principals.value : [];
     const found: Misassignment[] = [];
     for (const { a, role } of others) {
       const id = a.principalId.toLowerCase();
       const p = known.find((k) => k.principalId.toLowerCase() === id);
-      // AKS names kubelet identities <cluster>-agentpool; either the display name or the identity's resource name may carry it.
+      // AKS names kubelet identities <cluster>-agentpool, in the node resource group. Another cluster's kubelet
+      // identity sharing the registry is normal; only one that belonged to *this* cluster is a stale grant.
       const names = [p?.displayName, identityName(p?.resourceId)].filter((n): n is string => Boolean(n));
-      const kubeletLike = names.some((n) => /-agentpool$/i.test(n));
+      const kubeletLike = names.some((n) => n.toLowerCase() === ownKubeletName) || inNodeResourceGroup(p?.resourceId);
       if (id === controlPlane) found.push({ assignment: a, roleName: role.roleName, why: `the cluster's control-plane identity, which is not used for pulls` });
       else if (kubeletLike) found.push({ assignment: a, roleName: role.roleName, why: `${names[0]}, a kubelet identity that is not the one cluster ${cluster.name} uses now` });
       else if (a.principalType?.toLowerCase() === 'unknown') found.push({ assignment: a, roleName: role.roleName, why: 'a principal that no longer exists in the directory' });
