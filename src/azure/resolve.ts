@@ -69,12 +69,25 @@ async function resolveByIds(target: Target, clients: AzureClients, options: Reso
   const registryRef = target.registry;
   const registryRead =
     registryRef.kind === 'acr-id' ? readRegistry(clients, registryRef.subscriptionId, registryRef.resourceGroup, registryRef.name, options) : undefined;
-  const [cluster, registry] = await Promise.all([clusterRead, registryRead]);
+  // Without Resource Graph rows the registry's tenant (identity.cross-tenant) comes from its subscription.
+  const tenantRead =
+    registryRef.kind === 'acr-id'
+      ? readArm(
+          { what: `subscription ${registryRef.subscriptionId}`, needs: `Reader on subscription ${registryRef.subscriptionId}`, ...options },
+          (abortSignal) => clients.subscriptions().subscriptions.get(registryRef.subscriptionId, { abortSignal }),
+        )
+      : undefined;
+  const [cluster, registryWithoutTenant, subscription] = await Promise.all([clusterRead, registryRead, tenantRead]);
+  const tenants = new Map<string, string>();
+  const registryTenant = subscription?.state === 'ok' ? subscription.value.tenantId?.toLowerCase() : undefined;
+  if (registryRef.kind === 'acr-id' && registryTenant) tenants.set(registryRef.subscriptionId.toLowerCase(), registryTenant);
+  const registry =
+    registryWithoutTenant?.state === 'ok' && registryTenant ? ok({ ...registryWithoutTenant.value, tenantId: registryTenant }) : registryWithoutTenant;
   const resolution: Resolution = {
     clusterLookup: ok({ candidates: [locatorFromRef(clusterId, ref)], searched: 'the ARM resource id given', truncated: false }),
     registryLookup: skipped('the registry is not an Azure Container Registry'),
     cluster: { locator: locatorFromRef(clusterId, ref), read: cluster, ...(cluster.state === 'ok' ? { hint: cluster.value } : {}) },
-    tenants: new Map(),
+    tenants,
   };
   if (registryRef.kind === 'acr-id' && registry) {
     const registryId = idOf(registryRef.subscriptionId, registryRef.resourceGroup, 'Microsoft.ContainerRegistry/registries', registryRef.name);

@@ -98,4 +98,15 @@ describe('gatherEvidence against the emulator', () => {
     expect(elapsed).toBeLessThan(250 + 150);
     expect(elapsed).toBeGreaterThanOrEqual(200);
   });
+  it('reads ARM ids directly in the first round, without Resource Graph', async () => {
+    const env = setup();
+    emulator = env.emulator;
+    const evidence = await gatherEvidence(parseTarget({ cluster: CLUSTER_ID, registry: REGISTRY_ID }), env.clients, { pods: false }).evidence;
+    expect(ok(evidence.cluster).id).toBe(CLUSTER_ID);
+    expect(ok(evidence.registry).tenantId).toBe(TENANT);
+    expect(ok(evidence.pullerAssignments)).toHaveLength(1);
+    expect(ok(evidence.clusterTenantId)).toBe(TENANT);
+    expect(emulator.requests.some((r) => /ResourceGraph/i.test(r.path))).toBe(false);
+    expect(armRequests(emulator).length).toBeLessThanOrEqual(8);
+  });
 });
