@@ -1,9 +1,10 @@
 /**
  * Acceptance: every scenario of the library, through the real SDK clients against the in-process ARM
- * emulator, reaches the verdict and the statuses its `expect` names.
+ * emulator, reaches the verdict and the statuses its `expect` names — and `check` only read while doing it.
  */
 import { SCENARIOS } from '../../src/simulator/scenarios/index';
 import type { ArmEmulator } from '../../src/simulator/emulator';
+import { nonReads, readOnlyPostKind } from '../support/request-audit';
 import { triageScenario } from '../support/scenario-engine';
 
 let emulator: ArmEmulator | undefined;
@@ -12,15 +13,22 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-describe('every scenario reaches its expected verdict and statuses', () => {
+describe('every scenario reaches its expected verdict and statuses, reading only', () => {
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     const run = await triageScenario(scenario);
     emulator = run.emulator;
     const { report } = run.result;
     const statuses = Object.fromEntries(report.findings.map((f) => [f.check, f.status]));
-    const expected = Object.fromEntries(Object.entries(scenario.expect.statuses).map(([check]) => [check, statuses[check]]));
-    // Compared as objects so a failure shows every mismatching check at once, with the finding text below.
+    const expected = Object.fromEntries(Object.keys(scenario.expect.statuses).map((check) => [check, statuses[check]]));
+    // Compared as one object so a failure shows every mismatching check at once.
     expect({ verdict: report.verdict, ...expected }).toEqual({ verdict: scenario.expect.verdict, ...scenario.expect.statuses });
     expect(report.complete).toBe(true);
+
+    // No PUT, PATCH or DELETE; every POST is a Resource Graph query, the read-only run command, or an ACR
+    // token exchange on the registry's own host (which reads a token, it changes nothing).
+    const requests = run.emulator.requests;
+    expect(requests.length).toBeGreaterThan(0);
+    expect(nonReads(requests)).toEqual([]);
+    expect(requests.filter((r) => r.method === 'POST').every((r) => readOnlyPostKind(r) !== undefined)).toBe(true);
   });
 });
