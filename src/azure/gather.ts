@@ -239,7 +239,9 @@ async function gatherArm(
     ([assignments, cluster, p, registry, own, definitions]) =>
       pullerHoldsPull(own, registry, definitions)
         ? ok(knownPrincipals(cluster, p.principal))
-        : pullRoleHolders(clients, assignments, cluster, p.principal, registry, spec),
+        : resolution.kubeletNamedIdentities
+          ? ok(withKubeletNamed(knownPrincipals(cluster, p.principal), resolution.kubeletNamedIdentities))
+          : pullRoleHolders(clients, assignments, cluster, p.principal, registry, spec),
   );
 
   // --- nodes and network
@@ -420,6 +422,10 @@ function knownPrincipals(cluster: ClusterFacts | undefined, puller: string | und
     known.push({ principalId: cluster.identity.principalId, displayName: `${cluster.name} control-plane identity` });
   }
   return known;
+}
+
+function withKubeletNamed(known: PrincipalFact[], named: readonly PrincipalFact[]): PrincipalFact[] {
+  return [...known, ...named.filter((n) => !known.some((k) => k.principalId === n.principalId))];
 }
 
 /** Principals that hold a pull-capable role at the registry, named where we can (for rbac.misassigned). */

@@ -9,7 +9,7 @@
 import type { ManagedCluster } from '@azure/arm-containerservice';
 import type { AbortSignalLike } from '@azure/ms-rest-js';
 import type { Registry } from '@azure/arm-containerregistry';
-import { failed, ok, skipped, type ClusterFacts, type Lookup, type Read, type RegistryFacts, type ResourceLocator } from '../triage/evidence';
+import { failed, ok, skipped, type ClusterFacts, type Lookup, type PrincipalFact, type Read, type RegistryFacts, type ResourceLocator } from '../triage/evidence';
 import type { ClusterRef, RegistryRef, Target } from '../triage/refs';
 import type { AzureClients } from './clients';
 import { clusterFactsFromRow, clusterFactsFromSdk, obj, registryFactsFromRow, registryFactsFromSdk, str } from './facts';
@@ -36,6 +36,13 @@ export interface Resolution {
   registry?: Found<RegistryFacts>;
   /** Tenants by subscription id (lowercase), as far as the lookup told them. */
   tenants: Map<string, string>;
+  /**
+   * Managed identities named `<cluster>-agentpool` (AKS's kubelet identity name), found by the same Resource
+   * Graph query: a pull role held by one that is not the current kubelet identity is an old kubelet identity
+   * of this cluster (rbac.misassigned), and knowing them here saves a third round trip. Absent when the
+   * lookup did not go through Resource Graph.
+   */
+  kubeletNamedIdentities?: PrincipalFact[];
 }
 
 export interface ResolveOptions {
@@ -56,7 +63,7 @@ export async function resolveTarget(target: Target, clients: AzureClients, optio
   const tenants = new Map<string, string>();
   const clusterSide = pickCluster(target.cluster, search, preferred, tenants);
   const registrySide = pickRegistry(target.registry, search, preferred, tenants);
-  return { ...clusterSide, ...registrySide, tenants };
+  return { ...clusterSide, ...registrySide, tenants, ...(search.state === 'ok' && search.identities ? { kubeletNamedIdentities: search.identities } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +150,8 @@ interface SearchResult {
   state: 'ok';
   clusters: ClusterFacts[];
   registries: { facts: RegistryFacts; tenantId?: string }[];
+  /** Only from Resource Graph: identities named like the cluster's kubelet identity. */
+  identities?: PrincipalFact[];
   tenants: Map<string, string>;
   searched: string;
   truncated: boolean;
@@ -154,8 +163,10 @@ type SearchRead = SearchResult | { state: 'failed'; failure: Extract<Read<never>
 export function resourceGraphQuery(target: Target): string | undefined {
   const clauses: string[] = [];
   const cluster = target.cluster;
+  if (!isResourceName(cluster.name)) return undefined;
+  clauses.push(`(type =~ 'microsoft.managedidentity/userassignedidentities' and name =~ ${quoteLiteral(`${cluster.name}-agentpool`)})`);
   if (cluster.kind === 'name') {
-    if (!isResourceName(cluster.name) || (cluster.resourceGroup !== undefined && !isResourceGroupName(cluster.resourceGroup))) return undefined;
+    if (cluster.resourceGroup !== undefined && !isResourceGroupName(cluster.resourceGroup)) return undefined;
     const rg = cluster.resourceGroup ? ` and resourceGroup =~ ${quoteLiteral(cluster.resourceGroup)}` : '';
     clauses.push(`(type =~ 'microsoft.containerservice/managedclusters' and name =~ ${quoteLiteral(cluster.name)}${rg})`);
   } else {
@@ -205,6 +216,7 @@ async function searchResourceGraph(target: Target, clients: AzureClients, option
     state: 'ok',
     clusters: [],
     registries: [],
+    identities: [],
     tenants: new Map(),
     searched: 'every subscription visible to the bot (Resource Graph)',
     truncated: String(read.value.resultTruncated).toLowerCase() === 'true',
@@ -218,6 +230,11 @@ async function searchResourceGraph(target: Target, clients: AzureClients, option
     try {
       if (type === 'microsoft.containerservice/managedclusters') result.clusters.push(clusterFactsFromRow(row));
       else if (type === 'microsoft.containerregistry/registries') result.registries.push({ facts: registryFactsFromRow(row), tenantId });
+      else if (type === 'microsoft.managedidentity/userassignedidentities') {
+        const principalId = str(obj(row.properties).principalId)?.toLowerCase();
+        const id = str(row.id);
+        if (principalId && id) result.identities?.push({ principalId, displayName: str(row.name), resourceId: id });
+      }
     } catch {
       // A row we cannot read is left out; the GET of round 2 (or the lookup's count) tells the rest.
     }

@@ -16,7 +16,7 @@ function countingCredential(lifetimeMs: number, clock: () => number) {
 
 describe('cachingCredential', () => {
   it('asks once for concurrent requests of the same scope', async () => {
-    let t = 1_000_000;
+    const t = 1_000_000;
     const clock = () => t;
     const { credential, calls } = countingCredential(3_600_000, clock);
     const cached = cachingCredential(credential, clock);

@@ -1,0 +1,79 @@
+/**
+ * How many sequential ARM round trips does a triage cost? Runs cold triages (fresh clients and engine, so
+ * no cached tokens or clients) against the in-process ARM emulator at several per-request latencies, side
+ * by side in one process, and derives the round trips on the critical path as
+ * (wall − wall at 0 ms) / latency. Ratios, not absolute times: this machine is noisy.
+ *
+ *   npm run bench            (or: node dist/bench/triage.js [scenario …])
+ */
+import { createAzureClients } from '../src/azure/clients';
+import { createTriageEngine } from '../src/azure/engine';
+import { createEmulator } from '../src/simulator/emulator';
+import { scenario } from '../src/simulator/scenarios';
+import { parseTarget } from '../src/triage/target';
+
+const LATENCIES_MS = [0, 50, 100, 200];
+const RUNS = 5;
+const DEFAULT_SCENARIOS = ['aks-missing-role', 'aks-healthy', 'aks-firewall'];
+
+interface Sample {
+  wallMs: number;
+  requests: number;
+}
+
+async function coldTriage(name: string, latencyMs: number, pods: boolean): Promise<Sample> {
+  const chosen = scenario(name);
+  const emulator = createEmulator({ world: chosen.world, latencyMs });
+  try {
+    const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
+    const engine = createTriageEngine({ clients, pods, podPollIntervalMs: 10 });
+    const target = parseTarget(chosen.target);
+    const started = performance.now();
+    const result = await engine.triage(target, { pods });
+    const wallMs = performance.now() - started;
+    // The emulator's own count: every request that reached "Azure", data plane included.
+    return { wallMs, requests: emulator.requests.length + 0 * result.requestCount };
+  } finally {
+    await emulator.close();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function measure(name: string, pods: boolean): Promise<void> {
+  // Warm the JIT and module caches so the 0 ms baseline is not the first run ever.
+  for (let i = 0; i < 3; i += 1) await coldTriage(name, 0, pods);
+  const rows: { latency: number; wall: number; requests: number }[] = [];
+  // Interleave latencies run by run so drift on a noisy machine hits all of them alike.
+  const samples = new Map<number, Sample[]>(LATENCIES_MS.map((l) => [l, []]));
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const latency of LATENCIES_MS) samples.get(latency)!.push(await coldTriage(name, latency, pods));
+  }
+  for (const latency of LATENCIES_MS) {
+    const s = samples.get(latency)!;
+    rows.push({ latency, wall: median(s.map((x) => x.wallMs)), requests: median(s.map((x) => x.requests)) });
+  }
+  const base = rows[0].wall;
+  console.log(`\n${name} — ${pods ? 'with' : 'without'} pod evidence (median of ${RUNS} cold triages per latency)`);
+  console.log('latency ms | wall ms | requests | round trips on the critical path');
+  for (const row of rows) {
+    const trips = row.latency === 0 ? '—' : ((row.wall - base) / row.latency).toFixed(2);
+    console.log(`${String(row.latency).padStart(10)} | ${row.wall.toFixed(0).padStart(7)} | ${String(row.requests).padStart(8)} | ${trips}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DEFAULT_SCENARIOS;
+  console.log('Cold triage against the in-process ARM emulator. Targets ≤ 2.5 round trips and ≤ 8 ARM requests without pod evidence.');
+  for (const name of names) await measure(name, false);
+  await measure(names[0], true);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
