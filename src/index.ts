@@ -17,6 +17,9 @@ import { createStorage, storageSettingsFromEnv } from './storage';
 
 const PUBLIC_ARM = 'https://management.azure.com';
 
+/** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
+const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
+
 export interface App {
   server: RunningServer;
   bot: BotApp;
@@ -32,7 +35,7 @@ export function isDemo(env: NodeJS.ProcessEnv): boolean {
   return !env.AZURE_SUBSCRIPTION_ID?.trim() && !env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim();
 }
 
-export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<App> {
+export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void } = {}): Promise<App> {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
   const settings = botSettingsFromEnv(env);
@@ -65,14 +68,14 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger 
     ttlMs: settings.approvalTtlMs,
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
-  const examples = demo ? SCENARIOS.slice(0, 4).map((s) => `check ${s.target.cluster} ${s.target.registry}`) : undefined;
+  const examples = demo ? DEMO_EXAMPLES : undefined;
   const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
   const server = await startServer({ port: settings.port, host: settings.host, messages: bot.messages });
 
   if (!settings.appId) {
     log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
   }
-  if (demo) printDemoBanner(server.url);
+  if (demo) (options.print ?? console.log)(demoBanner(server.url));
 
   return {
     server,
@@ -88,7 +91,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger 
   };
 }
 
-function printDemoBanner(url: string): void {
+function demoBanner(url: string): string {
   const rule = '='.repeat(78);
   const lines = [
     rule,
@@ -96,11 +99,12 @@ function printDemoBanner(url: string): void {
     '  No AZURE_SUBSCRIPTION_ID or AZURE_RESOURCE_MANAGER_ENDPOINT is set, so every cluster, registry and',
     '  role assignment you see comes from the embedded emulator. Nothing touches a real subscription.',
     `  Bot endpoint: ${url}/api/messages`,
-    '  Try:',
-    ...SCENARIOS.map((s) => `    check ${s.target.cluster} ${s.target.registry}`.padEnd(56) + `  ${s.description}`),
+    `  ${SCENARIOS.length} simulated scenarios, each broken in its own way. Try for example:`,
+    ...DEMO_EXAMPLES.map((e) => `    ${e}`),
+    '  (aks-missing-role offers the approval button: set TRIAGE_APPROVERS to your Entra object id to press it.)',
     rule,
   ];
-  console.log(lines.join('\n'));
+  return lines.join('\n');
 }
 
 async function main(): Promise<void> {
