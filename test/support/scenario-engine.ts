@@ -26,7 +26,7 @@ export function freshWorld(world: World): World {
 
 export async function triageScenario(
   scenario: Scenario,
-  options: { faults?: Fault[]; pods?: boolean; world?: World } = {},
+  options: { faults?: Fault[]; pods?: boolean; world?: World; readDeadlineMs?: number; podDeadlineMs?: number } = {},
 ): Promise<ScenarioRun> {
   const emulator = createEmulator({ world: options.world ?? freshWorld(scenario.world), faults: options.faults ?? scenario.faults ?? [] });
   const clients = createAzureClients({
@@ -35,7 +35,12 @@ export async function triageScenario(
     // Production retry policy on purpose: aks-throttled relies on it, and the read deadline bounds it.
     httpClient: emulator.httpClient,
   });
-  const engine = createTriageEngine({ clients, readDeadlineMs: READ_DEADLINE_MS, podDeadlineMs: POD_DEADLINE_MS, podPollIntervalMs: 20 });
+  const engine = createTriageEngine({
+    clients,
+    readDeadlineMs: options.readDeadlineMs ?? READ_DEADLINE_MS,
+    podDeadlineMs: options.podDeadlineMs ?? POD_DEADLINE_MS,
+    podPollIntervalMs: 20,
+  });
   const started = Date.now();
   try {
     const result = await engine.triage(parseTarget(scenario.target), { pods: options.pods ?? true });
