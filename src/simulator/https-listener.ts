@@ -37,7 +37,9 @@ export async function listen(dispatcher: Dispatcher): Promise<Listener> {
       const abort = new AbortController();
       res.on('close', () => abort.abort());
       const host = req.headers.host ?? new URL(origin).host;
-      const url = new URL(req.url ?? '/', `https://${host}`);
+      // Concatenated, not resolved: the SDKs send `//subscriptions/…` for `{scope}` URLs, which resolving
+      // against a base would read as a protocol-relative URL whose host is "subscriptions".
+      const url = new URL(`https://${host}${req.url ?? '/'}`);
       const request = toEmuRequest(url, req.method ?? 'GET', headerRecord(req), await readBody(req));
       const outcome = await dispatcher.dispatch(request, abort.signal);
       if (outcome.kind === 'hang') return;
