@@ -47,7 +47,7 @@ export interface ImageReadOptions {
 export async function readImage(clients: AzureClients, loginServer: string, image: ImageRef, options: ImageReadOptions = {}): Promise<Read<ImageFact>> {
   const reference = image.digest ?? image.tag ?? 'latest';
   if (!HOST.test(loginServer) || !REPOSITORY.test(image.repository) || !(DIGEST.test(reference) || TAG.test(reference))) {
-    return skipped(`the image reference ${image.raw} cannot be checked safely (unexpected characters)`);
+    return skipped(`the image reference ${image.raw} cannot be checked safely (unexpected characters)`, 'missing-input');
   }
   const display = `${loginServer}/${image.repository}${image.digest ? `@${image.digest}` : `:${reference}`}`;
   return readArm(
@@ -162,7 +162,7 @@ export async function readServicePrincipal(clients: AzureClients, appId: string,
   );
   const objectId = sp.state === 'ok' ? sp.value : undefined;
   if (app.state === 'ok') return { objectId, fact: ok({ appId, ...(objectId ? { objectId } : {}), secretEndDates: app.value }) };
-  return { objectId, fact: app.state === 'failed' ? failed(app.failure) : skipped(app.reason) };
+  return { objectId, fact: app };
 }
 
 // ---------------------------------------------------------------------------------------------

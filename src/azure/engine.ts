@@ -7,7 +7,7 @@ import type { Target } from '../triage/refs';
 import type { GrantPlan } from '../triage/remediation';
 import { judge } from '../triage/judge';
 import type { AzureClients } from './clients';
-import { gatherEvidence, PODS_OFF } from './gather';
+import { gatherEvidence } from './gather';
 import { executeGrant, verifyGrant } from './grant';
 
 export interface TriageEngineOptions {
@@ -39,7 +39,7 @@ export function createTriageEngine(options: TriageEngineOptions): TriageEngine {
           now: options.now,
         });
         const armOnly = await gathered.evidence;
-        const partial = judge(armOnly, { complete: armOnly.kube.state === 'skipped' && armOnly.kube.reason === PODS_OFF });
+        const partial = judge(armOnly, { complete: armOnly.kube.state === 'skipped' && armOnly.kube.cause === 'turned-off' });
         if (triageOptions.onPartialReport) {
           try {
             triageOptions.onPartialReport(partial);

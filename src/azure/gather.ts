@@ -80,6 +80,11 @@ export interface Gathered {
 export const PODS_PENDING = 'pod evidence is still being read through run command';
 export const PODS_OFF = 'pod evidence was turned off (--no-pods / TRIAGE_PODS=false)';
 
+const CLUSTER_NOT_READ = 'the cluster could not be read';
+const REGISTRY_NOT_READ = 'the registry could not be read';
+const REGISTRY_NOT_IDENTIFIED = 'the registry could not be identified';
+const NO_PRIVATE_ENDPOINTS = 'the registry has no private endpoint connections';
+
 const RA_READ = (registry: string) => `Microsoft.Authorization/roleAssignments/read on ${registry} (any Reader role)`;
 const DENY_READ = (registry: string) => `Microsoft.Authorization/denyAssignments/read on ${registry} (any Reader role)`;
 
@@ -97,7 +102,7 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
   const kube: Promise<Read<KubeFacts>> = resolution.then((r) => startKube(r, clients, options));
 
   const arm = resolution.then((r) => gatherArm(target, r, clients, spec, collectedAt, progress));
-  const evidence = arm.then(({ evidence: e }) => ({ ...e, kube: options.pods === false ? skipped<KubeFacts>(PODS_OFF) : skipped<KubeFacts>(PODS_PENDING) }));
+  const evidence = arm.then(({ evidence: e }) => ({ ...e, kube: options.pods === false ? skipped<KubeFacts>(PODS_OFF, 'turned-off') : skipped<KubeFacts>(PODS_PENDING, 'pending') }));
 
   const withPods = Promise.all([arm, kube]).then(async ([{ evidence: e, registryBasis }, kubeRead]) => {
     const merged: Evidence = { ...e, kube: kubeRead };
@@ -120,11 +125,11 @@ function describeTarget(target: Target): string {
 // Pods
 
 async function startKube(resolution: Resolution, clients: AzureClients, options: GatherOptions): Promise<Read<KubeFacts>> {
-  if (options.pods === false) return skipped(PODS_OFF);
+  if (options.pods === false) return skipped(PODS_OFF, 'turned-off');
   const found = resolution.cluster;
-  if (!found) return skipped('the cluster could not be identified, so its pods could not be read');
+  if (!found) return skipped('the cluster could not be identified, so its pods could not be read', 'missing-input');
   const basis = found.hint ?? (found.read?.state === 'ok' ? found.read.value : undefined);
-  if (!basis) return skipped('the cluster could not be read, so its pods could not be read');
+  if (!basis) return skipped('the cluster could not be read, so its pods could not be read', 'missing-input');
   return readKubeEvidence(
     clients,
     {
@@ -185,8 +190,8 @@ async function gatherArm(
 
   // --- who pulls
   const servicePrincipal: Promise<{ objectId?: string; fact: Read<ServicePrincipalFact> }> = clusterBasis.then((c) => {
-    if (!c) return { fact: skipped('the cluster could not be read') };
-    if (!isServicePrincipalCluster(c)) return { fact: skipped('the cluster uses a managed identity') };
+    if (!c) return { fact: skipped(CLUSTER_NOT_READ, 'missing-input') };
+    if (!isServicePrincipalCluster(c)) return { fact: skipped('the cluster uses a managed identity', 'not-applicable') };
     return readServicePrincipal(clients, c.servicePrincipalClientId!, spec);
   });
   const pullerOf = async (c: ClusterFacts | undefined): Promise<string | undefined> => {
@@ -198,13 +203,13 @@ async function gatherArm(
 
   // --- authorisation on the registry
   const readPullerAssignments = (principal: string | undefined): Promise<Read<RoleAssignmentFact[]>> => {
-    if (!registryScope || !registrySub) return Promise.resolve(skipped('the registry could not be identified'));
-    if (!principal) return Promise.resolve(skipped('the identity that pulls (kubelet identity or service principal object id) is not known'));
+    if (!registryScope || !registrySub) return Promise.resolve(skipped(REGISTRY_NOT_IDENTIFIED, 'missing-input'));
+    if (!principal) return Promise.resolve(skipped('the identity that pulls (kubelet identity or service principal object id) is not known', 'missing-input'));
     return pullerAssignmentsRead(clients, registrySub, registryScope, registryName, principal, spec);
   };
   const readDeny = (principal: string | undefined): Promise<Read<DenyAssignmentFact[]>> => {
-    if (!registryScope || !registrySub) return Promise.resolve(skipped('the registry could not be identified'));
-    if (!principal) return Promise.resolve(skipped('the identity that pulls is not known'));
+    if (!registryScope || !registrySub) return Promise.resolve(skipped(REGISTRY_NOT_IDENTIFIED, 'missing-input'));
+    if (!principal) return Promise.resolve(skipped('the identity that pulls is not known', 'missing-input'));
     const filter = `atScope() and assignedTo(${quoteLiteral(guidOrThrow(principal, 'puller object id'))})`;
     return readArm<DenyAssignment[], DenyAssignmentFact[]>(
       { ...spec, what: `deny assignments on ${registryName}`, needs: DENY_READ(registryName) },
@@ -230,7 +235,7 @@ async function gatherArm(
           (abortSignal) => collect(clients.authorization(registrySub).roleAssignments.listForScope(registryScope, { filter: 'atScope()', abortSignal })),
           (list) => list.map(roleAssignmentFact),
         )
-      : Promise.resolve(skipped('the registry could not be identified'));
+      : Promise.resolve(skipped(REGISTRY_NOT_IDENTIFIED, 'missing-input'));
 
   const roleDefinitions = Promise.all([pullerAssignments, scopeAssignments]).then(([a, b]) =>
     customRoleDefinitions(clients, registrySub, registryScope, [a, b], spec),
@@ -254,7 +259,7 @@ async function gatherArm(
   // --- tenants
   const clusterTenantId = Promise.all([clusterBasis, clusterRead]).then(async ([c, read]): Promise<Read<string>> => {
     const basis = read.state === 'ok' ? read.value : c;
-    if (!basis) return skipped('the cluster could not be read');
+    if (!basis) return skipped(CLUSTER_NOT_READ, 'missing-input');
     const known = resolution.tenants.get(basis.subscriptionId) ?? basis.identity?.tenantId;
     if (known) return ok(known);
     return readArm(
@@ -271,9 +276,9 @@ async function gatherArm(
   // --- the image the user named
   const image: Promise<Read<ImageFact>> = target.image
     ? registryBasisP.then((r) =>
-        r ? imageRead(clients, r, target.image!, spec) : skipped<ImageFact>('the registry could not be read, so the image could not be checked'),
+        r ? imageRead(clients, r, target.image!, spec) : skipped<ImageFact>('the registry could not be read, so the image could not be checked', 'missing-input'),
       )
-    : Promise.resolve(skipped<ImageFact>('no image was named and no pod is failing to pull'));
+    : Promise.resolve(skipped<ImageFact>('no image was named and no pod is failing to pull', 'not-applicable'));
 
   const [clusterR, registryR, pullerR, scopeR, defsR, denyR, principalsR, vmssR, egressR, peR, vnetR, dnsR, tenantR, spR, imageR] =
     await Promise.all([
@@ -325,10 +330,10 @@ async function gatherArm(
 }
 
 function notIdentified<T>(what: 'cluster' | 'registry', lookup: Read<{ candidates: unknown[] }>): Read<T> {
-  if (lookup.state === 'failed') return skipped(`the ${what} could not be looked up: ${lookup.failure.message}`);
-  if (lookup.state === 'skipped') return skipped(lookup.reason);
+  if (lookup.state === 'failed') return skipped(`the ${what} could not be looked up: ${lookup.failure.message}`, 'missing-input');
+  if (lookup.state === 'skipped') return lookup;
   const n = lookup.value.candidates.length;
-  return skipped(n === 0 ? `no ${what} matching the name is visible to the bot` : `${n} ${what === 'cluster' ? 'clusters' : 'registries'} match the name`);
+  return skipped(n === 0 ? `no ${what} matching the name is visible to the bot` : `${n} ${what === 'cluster' ? 'clusters' : 'registries'} match the name`, 'missing-input');
 }
 
 function withTenant(read: Read<RegistryFacts>, tenantId: string | undefined): Read<RegistryFacts> {
@@ -437,7 +442,7 @@ async function pullRoleHolders(
   registry: RegistryFacts | undefined,
   spec: Spec,
 ): Promise<Read<PrincipalFact[]>> {
-  if (assignments.state !== 'ok') return skipped('the role assignments on the registry could not be read');
+  if (assignments.state !== 'ok') return skipped('the role assignments on the registry could not be read', 'missing-input');
   const known = knownPrincipals(cluster, puller);
   const mode = registry?.roleAssignmentMode === 'AbacRepositoryPermissions' ? 'abac' : 'legacy';
   const holders = new Set<string>();
@@ -462,7 +467,7 @@ async function pullRoleHolders(
     what: 'the managed identities holding pull roles on the registry (Resource Graph)',
     needs: 'Reader on the subscriptions holding those identities',
   });
-  if (found.state !== 'ok') return found.state === 'failed' ? failed(found.failure) : skipped(found.reason);
+  if (found.state !== 'ok') return found;
   const named = found.value
     .map((row): PrincipalFact | undefined => {
       const principalId = str(row.principalId)?.toLowerCase();
@@ -490,13 +495,13 @@ export function graphQuery(clients: AzureClients, query: string, spec: ReadSpec)
 // Nodes and network reads
 
 function vmssRead(clients: AzureClients, cluster: ClusterFacts | undefined, spec: Spec): Promise<Read<VmssFact[]>> {
-  if (!cluster) return Promise.resolve(skipped('the cluster could not be read'));
+  if (!cluster) return Promise.resolve(skipped(CLUSTER_NOT_READ, 'missing-input'));
   const nodeRg = cluster.nodeResourceGroup;
   if (!nodeRg || !parseArmId(`/subscriptions/${cluster.subscriptionId}/resourceGroups/${nodeRg}/providers/Microsoft.Compute/virtualMachineScaleSets/x`)) {
-    return Promise.resolve(skipped('the cluster does not report a valid node resource group'));
+    return Promise.resolve(skipped('the cluster does not report a valid node resource group', 'missing-input'));
   }
   if (cluster.agentPools.length > 0 && cluster.agentPools.every((p) => p.type !== undefined && p.type !== 'VirtualMachineScaleSets')) {
-    return Promise.resolve(skipped('the node pools are not VM scale sets'));
+    return Promise.resolve(skipped('the node pools are not VM scale sets', 'not-applicable'));
   }
   return readArm<VirtualMachineScaleSet[], VmssFact[]>(
     { ...spec, what: `VM scale sets in ${nodeRg}`, needs: `Reader on the node resource group ${nodeRg}` },
@@ -506,10 +511,10 @@ function vmssRead(clients: AzureClients, cluster: ClusterFacts | undefined, spec
 }
 
 async function egressRead(clients: AzureClients, cluster: ClusterFacts | undefined, spec: Spec): Promise<Read<EgressIpFact[]>> {
-  if (!cluster) return skipped('the cluster could not be read');
+  if (!cluster) return skipped(CLUSTER_NOT_READ, 'missing-input');
   const ids = cluster.network.effectiveOutboundIpIds;
   if (ids.length === 0) {
-    return skipped(`the cluster reports no outbound public IPs (outboundType ${cluster.network.outboundType ?? 'not reported'})`);
+    return skipped(`the cluster reports no outbound public IPs (outboundType ${cluster.network.outboundType ?? 'not reported'})`, 'not-applicable');
   }
   const reads = await Promise.all(
     ids.map(async (id): Promise<Read<EgressIpFact>> => {
@@ -540,9 +545,9 @@ function allOk<T>(reads: Read<T>[]): Read<T[]> {
 }
 
 async function privateEndpointsRead(clients: AzureClients, registry: RegistryFacts | undefined, spec: Spec): Promise<Read<PrivateEndpointFact[]>> {
-  if (!registry) return skipped('the registry could not be read');
+  if (!registry) return skipped(REGISTRY_NOT_READ, 'missing-input');
   const ids = registry.privateEndpointConnections.map((c) => c.privateEndpointId).filter((id): id is string => id !== undefined);
-  if (ids.length === 0) return skipped('the registry has no private endpoint connections');
+  if (ids.length === 0) return skipped(NO_PRIVATE_ENDPOINTS, 'not-applicable');
   const reads = await Promise.all(
     ids.map((id): Promise<Read<PrivateEndpointFact>> => {
       const pe = parseTypedId(id, 'Microsoft.Network', 'privateEndpoints');
@@ -564,24 +569,24 @@ async function clusterVnetsRead(
   registry: RegistryFacts | undefined,
   spec: Spec,
 ): Promise<{ vnets: Read<VnetFact[]>; subnets: Read<SubnetFact[]> }> {
-  if (!cluster) return both(skipped('the cluster could not be read'));
+  if (!cluster) return both(skipped(CLUSTER_NOT_READ, 'missing-input'));
   const privateEndpoint = (registry?.privateEndpointConnections.length ?? 0) > 0;
   const outbound = cluster.network.outboundType;
   const customEgress = outbound === 'userDefinedRouting' || outbound === 'userAssignedNATGateway' || outbound === 'none' || cluster.network.httpProxy !== undefined;
   if (!privateEndpoint && !customEgress) {
-    return both(skipped(`not needed: the registry has no private endpoint and the cluster egresses through its ${outbound ?? 'default'} outbound`));
+    return both(skipped(`not needed: the registry has no private endpoint and the cluster egresses through its ${outbound ?? 'default'} outbound`, 'not-applicable'));
   }
   const subnetIds = [...new Set(cluster.agentPools.map((p) => p.vnetSubnetId).filter((s): s is string => s !== undefined))];
   const vnetIds = [...new Set(subnetIds.map((s) => vnetIdOfSubnet(s)).filter((v): v is string => v !== undefined).map((v) => v))];
   if (vnetIds.length === 0) {
     // AKS-managed VNet: it lives in the node resource group.
     const nodeRg = cluster.nodeResourceGroup;
-    if (!nodeRg) return both(skipped('the cluster uses an AKS-managed VNet and reports no node resource group'));
+    if (!nodeRg) return both(skipped('the cluster uses an AKS-managed VNet and reports no node resource group', 'missing-input'));
     const read = await readArm(
       { ...spec, what: `virtual networks in ${nodeRg}`, needs: `Reader on the node resource group ${nodeRg}` },
       (abortSignal) => collect(clients.network(cluster.subscriptionId).virtualNetworks.list(nodeRg, { abortSignal })),
     );
-    if (read.state !== 'ok') return both(read.state === 'failed' ? failed(read.failure) : skipped(read.reason));
+    if (read.state !== 'ok') return both(read);
     const vnets = read.value.filter((v) => v.id).map((v) => vnetFact(v, v.id!));
     const subnets = read.value.flatMap((v) => subnetFacts(v, (v.subnets ?? []).map((s) => s.id ?? '')));
     return { vnets: ok(vnets), subnets: ok(subnets) };
@@ -598,7 +603,7 @@ async function clusterVnetsRead(
     }),
   );
   const all = allOk(reads);
-  if (all.state !== 'ok') return both(all.state === 'failed' ? failed(all.failure) : skipped(all.reason));
+  if (all.state !== 'ok') return both(all);
   return { vnets: ok(all.value.map((r) => r.vnet)), subnets: ok(all.value.flatMap((r) => r.subnets)) };
 }
 
@@ -607,8 +612,8 @@ function both(read: Read<never>): { vnets: Read<VnetFact[]>; subnets: Read<Subne
 }
 
 async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | undefined, spec: Spec): Promise<Read<PrivateDnsZoneFact[]>> {
-  if (!registry) return skipped('the registry could not be read');
-  if (registry.privateEndpointConnections.length === 0) return skipped('the registry has no private endpoint connections');
+  if (!registry) return skipped(REGISTRY_NOT_READ, 'missing-input');
+  if (registry.privateEndpointConnections.length === 0) return skipped(NO_PRIVATE_ENDPOINTS, 'not-applicable');
   const suffix = /\.(azurecr\.(?:io|cn|us|de))$/.exec(registry.loginServer)?.[1] ?? 'azurecr.io';
   const zoneName = `privatelink.${suffix}`;
   const zones = await graphQuery(
@@ -616,7 +621,7 @@ async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | u
     `resources | where type =~ 'microsoft.network/privatednszones' and name =~ ${quoteLiteral(zoneName)} | project id, name, subscriptionId, resourceGroup`,
     { ...spec, what: `private DNS zones ${zoneName} (Resource Graph)`, needs: `Reader on the subscription holding the ${zoneName} zone` },
   );
-  if (zones.state !== 'ok') return zones.state === 'failed' ? failed(zones.failure) : skipped(zones.reason);
+  if (zones.state !== 'ok') return zones;
   const reads = await Promise.all(
     zones.value.map(async (row): Promise<Read<PrivateDnsZoneFact>> => {
       const id = str(row.id);
@@ -632,9 +637,8 @@ async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | u
           collect(dns.recordSets.listByType(parsed.resourceGroup, parsed.name, 'A', { abortSignal })),
         ),
       ]);
-      if (links.state === 'failed') return failed(links.failure);
-      if (records.state === 'failed') return failed(records.failure);
-      if (links.state !== 'ok' || records.state !== 'ok') return skipped('not read');
+      if (links.state !== 'ok') return links;
+      if (records.state !== 'ok') return records;
       return ok({
         id,
         name: parsed.name,
@@ -657,7 +661,7 @@ async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | u
 function imageRead(clients: AzureClients, registry: RegistryFacts, image: ImageRef, spec: Spec): Promise<Read<ImageFact>> {
   const hosts = [registry.loginServer, ...registry.dataEndpointHostNames.map((h) => h.toLowerCase())];
   if (!hosts.includes(image.host.toLowerCase())) {
-    return Promise.resolve(skipped(`the image is on ${image.host}, not on ${registry.loginServer}`));
+    return Promise.resolve(skipped(`the image is on ${image.host}, not on ${registry.loginServer}`, 'not-applicable'));
   }
   return readImage(clients, registry.loginServer, image, {
     ...spec,

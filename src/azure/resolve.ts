@@ -92,7 +92,7 @@ async function resolveByIds(target: Target, clients: AzureClients, options: Reso
     registryWithoutTenant?.state === 'ok' && registryTenant ? ok({ ...registryWithoutTenant.value, tenantId: registryTenant }) : registryWithoutTenant;
   const resolution: Resolution = {
     clusterLookup: ok({ candidates: [locatorFromRef(clusterId, ref)], searched: 'the ARM resource id given', truncated: false }),
-    registryLookup: skipped('the registry is not an Azure Container Registry'),
+    registryLookup: skipped('the registry is not an Azure Container Registry', 'not-applicable'),
     cluster: { locator: locatorFromRef(clusterId, ref), read: cluster, ...(cluster.state === 'ok' ? { hint: cluster.value } : {}) },
     tenants,
   };
@@ -375,7 +375,7 @@ function pickRegistry(
   preferred: string | undefined,
   tenants: Map<string, string>,
 ): Pick<Resolution, 'registryLookup' | 'registry'> {
-  if (ref.kind === 'external') return { registryLookup: skipped(`${ref.host} is not an Azure Container Registry`) };
+  if (ref.kind === 'external') return { registryLookup: skipped(`${ref.host} is not an Azure Container Registry`, 'not-applicable') };
   if (ref.kind === 'acr-id') {
     const id = idOf(ref.subscriptionId, ref.resourceGroup, 'Microsoft.ContainerRegistry/registries', ref.name);
     const row = search.state === 'ok' ? search.registries.find((r) => r.facts.id.toLowerCase() === id.toLowerCase()) : undefined;

@@ -5,7 +5,8 @@
  *
  * Conventions
  * - Every read is a `Read<T>`: `ok` with a value, `failed` with the reason and what would let us see,
- *   or `skipped` (not attempted on purpose: not applicable, turned off, or an input was missing).
+ *   or `skipped` (not attempted on purpose: not applicable, turned off, or an input was missing). A skip
+ *   carries a `SkipCause` so checks decide on it, never on the wording of `reason` (which is for people).
  * - ARM ids are kept as ARM returned them; compare them with `sameArmId` (case-insensitive).
  * - GUIDs (principal ids, role ids) are lowercase.
  */
@@ -34,14 +35,31 @@ export interface ReadFailure {
   requestId?: string;
 }
 
+/**
+ * Why a read was not attempted. Only `turned-off` and `not-applicable` say there is nothing to see; the
+ * others leave the cause unseen, so a check that needed the read must say `unknown`, never skip or pass.
+ * A skip without a cause (older adapters, hand-built evidence) is treated the same conservative way,
+ * unless the check can tell by itself that the read does not apply.
+ */
+export type SkipCause =
+  /** The user chose not to read it (`--no-pods`, TRIAGE_PODS=false). */
+  | 'turned-off'
+  /** Nothing of the kind exists in this world: a registry without private endpoints, a managed-identity cluster. */
+  | 'not-applicable'
+  /** Still being read; a later Evidence of the same triage carries it (pods while the ARM report is shown). */
+  | 'pending'
+  /** It could not be attempted: something it needs was not found, not read or not usable (the registry could not be identified). */
+  | 'missing-input';
+
 export type Read<T> =
   | { state: 'ok'; value: T }
   | { state: 'failed'; failure: ReadFailure }
-  | { state: 'skipped'; reason: string };
+  | { state: 'skipped'; reason: string; cause?: SkipCause };
 
 export const ok = <T>(value: T): Read<T> => ({ state: 'ok', value });
 export const failed = <T>(failure: ReadFailure): Read<T> => ({ state: 'failed', failure });
-export const skipped = <T>(reason: string): Read<T> => ({ state: 'skipped', reason });
+export const skipped = <T>(reason: string, cause?: SkipCause): Read<T> =>
+  cause === undefined ? { state: 'skipped', reason } : { state: 'skipped', reason, cause };
 
 export function sameArmId(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();

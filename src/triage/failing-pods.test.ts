@@ -1,5 +1,8 @@
 import { healthyEvidence } from '../../test/fixtures/evidence';
-import type { Evidence, EventFact, KubeFacts, PodFact } from './evidence';
+import { podsPullErrors } from './checks/pods-pull-errors';
+import { podsPullSecrets } from './checks/pods-pull-secrets';
+import { pullThrottling } from './checks/pull-throttling';
+import { skipped, type Evidence, type EventFact, type KubeFacts, type PodFact, type SkipCause } from './evidence';
 import {
   failingPullsOf,
   hostBelongsTo,
@@ -109,22 +112,42 @@ describe('podView', () => {
     expect(view.outcome.command).toBe('kubectl get events -A --field-selector reason=Failed');
   });
 
-  it.each([
-    ['pod checks turned off (--no-pods)', 'skip'],
-    ['run command failed: KubernetesPerformanceError', 'unknown'],
-    ['the cluster API could not be reached before the deadline', 'unknown'],
-  ])('skipped because %p → %s', (reason, status) => {
+  it.each<[string, SkipCause | undefined, string]>([
+    ['pod evidence was turned off (--no-pods / TRIAGE_PODS=false)', 'turned-off', 'skip'],
+    ['the cluster has no node pools to read', 'not-applicable', 'skip'],
+    ['pod evidence is still being read through run command', 'pending', 'unknown'],
+    ['the cluster could not be identified, so its pods could not be read', 'missing-input', 'unknown'],
+    // the cause decides, never the wording: a turned-off text without the cause is not trusted, and vice versa
+    ['pod evidence was turned off (--no-pods / TRIAGE_PODS=false)', undefined, 'unknown'],
+    ['the cluster API could not be reached before the deadline', 'turned-off', 'skip'],
+    ['pods not requested', 'pending', 'unknown'],
+  ])('skipped because %p (cause %p) → %s', (reason, cause, status) => {
     const e = healthyEvidence();
-    e.kube = { state: 'skipped', reason };
+    e.kube = skipped(reason, cause);
     const view = podView(e);
     expect(view.seen ? 'seen' : view.outcome.status).toBe(status);
-    if (!view.seen && status === 'unknown') expect(view.outcome.command).toContain('kubectl get events');
+    if (view.seen) return;
+    if (status === 'unknown') {
+      expect(view.outcome.command).toContain('kubectl get events');
+      expect(view.outcome.evidence).toContain(reason);
+      expect(view.outcome.needs).toBeDefined();
+    } else {
+      expect(view.outcome.evidence.toLowerCase()).toBe(reason.toLowerCase());
+    }
+  });
+
+  it('is unknown when pods were turned off but the cluster itself could not be read', () => {
+    const e = healthyEvidence();
+    e.cluster = { state: 'failed', failure: { kind: 'forbidden', message: 'no access' } };
+    e.kube = skipped('pod evidence was turned off', 'turned-off');
+    const view = podView(e);
+    expect(view.seen ? 'seen' : view.outcome.status).toBe('unknown');
   });
 
   it('is unknown, not skip, when run command is disabled on the cluster', () => {
     const e = healthyEvidence();
     if (e.cluster.state === 'ok') e.cluster.value.apiServer.disableRunCommand = true;
-    e.kube = { state: 'skipped', reason: 'pods not read' };
+    e.kube = skipped('pods not read', 'turned-off');
     const view = podView(e);
     if (view.seen) throw new Error('expected not seen');
     expect(view.outcome.status).toBe('unknown');
@@ -194,5 +217,19 @@ describe('shortenPullMessage / listNames', () => {
     [['a', 'b', 'c', 'd', 'e'], 'a, b, c and 2 more'],
   ])('%j → %s', (names, text) => {
     expect(listNames(names)).toBe(text);
+  });
+});
+
+describe('pod-only checks decide on the skip cause', () => {
+  const POD_ONLY = [podsPullErrors, podsPullSecrets, pullThrottling];
+  it.each<[SkipCause | undefined, string]>([
+    ['pending', 'unknown'],
+    ['missing-input', 'unknown'],
+    [undefined, 'unknown'],
+    ['turned-off', 'skip'],
+  ])('a pod read skipped with cause %p is %s in every pod-only check', (cause, status) => {
+    const e = healthyEvidence();
+    e.kube = skipped('pod evidence was turned off (--no-pods / TRIAGE_PODS=false)', cause);
+    expect(POD_ONLY.map((check) => [check.id, check.run(e).status])).toEqual(POD_ONLY.map((check) => [check.id, status]));
   });
 });

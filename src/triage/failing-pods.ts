@@ -88,8 +88,9 @@ function clusterName(evidence: Evidence): string {
 }
 
 /**
- * Pod evidence, or the outcome a pod check must give without it. Only a deliberate "turned off" is a skip;
- * run command being disabled, refused or failing leaves the cause unseen, which is `unknown`.
+ * Pod evidence, or the outcome a pod check must give without it. Only a deliberate skip (turned off, or not
+ * applicable) is a `skip`; pods still pending, an input missing, a skip that gives no cause, and run command
+ * being disabled, refused or failing all leave the cause unseen, which is `unknown`.
  */
 export function podView(evidence: Evidence): PodView {
   const kube = evidence.kube;
@@ -109,7 +110,8 @@ export function podView(evidence: Evidence): PodView {
     };
   }
   const runCommandDisabled = evidence.cluster.state === 'ok' && evidence.cluster.value.apiServer.disableRunCommand;
-  if (runCommandDisabled || evidence.cluster.state !== 'ok' || !chosenNotToRead(kube.reason)) {
+  const deliberate = kube.cause === 'turned-off' || kube.cause === 'not-applicable';
+  if (runCommandDisabled || evidence.cluster.state !== 'ok' || !deliberate) {
     const why = runCommandDisabled
       ? `run command is disabled on ${cluster} (apiServerAccessProfile.disableRunCommand), so the bot cannot read pods and events`
       : `pods and events on ${cluster} were not read: ${kube.reason}`;
@@ -125,12 +127,6 @@ export function podView(evidence: Evidence): PodView {
     };
   }
   return { seen: false, outcome: { status: 'skip', evidence: capitalise(kube.reason) } };
-}
-
-/** True when the adapter skipped pod evidence on purpose (the user turned it off), not because it could not get it. */
-function chosenNotToRead(reason: string): boolean {
-  const couldNot = /run.?command|disabled|could not|cannot|can't|failed|error|denied|forbidden|timed? ?out|deadline|unreachable|not started/i;
-  return !couldNot.test(reason) || /turned off|--no-pods|pods: ?false|not requested/i.test(reason);
 }
 
 function capitalise(text: string): string {

@@ -57,6 +57,10 @@ describe('gatherEvidence against the emulator', () => {
     expect(ok(evidence.clusterTenantId)).toBe(TENANT);
     expect(evidence.servicePrincipal.state).toBe('skipped');
     expect(evidence.kube.state).toBe('skipped');
+    // checks decide on the cause, not the wording: pods still coming are `pending`, absent things `not-applicable`
+    expect(evidence.kube).toMatchObject({ cause: 'pending' });
+    expect(evidence.network.privateEndpoints).toMatchObject({ cause: 'not-applicable' });
+    expect(evidence.servicePrincipal).toMatchObject({ cause: 'not-applicable' });
 
     const withPods = await gathered.withPods;
     const kube = ok(withPods.kube);
@@ -68,7 +72,7 @@ describe('gatherEvidence against the emulator', () => {
     const env = setup();
     emulator = env.emulator;
     const gathered = gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }), env.clients, { pods: false });
-    await gathered.withPods;
+    expect((await gathered.withPods).kube).toMatchObject({ state: 'skipped', cause: 'turned-off' });
     const arm = armRequests(emulator);
     expect(arm.length).toBeLessThanOrEqual(8);
     expect(emulator.requests.filter((r) => ['PUT', 'PATCH', 'DELETE'].includes(r.method))).toEqual([]);
@@ -108,5 +112,16 @@ describe('gatherEvidence against the emulator', () => {
     expect(ok(evidence.clusterTenantId)).toBe(TENANT);
     expect(emulator.requests.some((r) => /ResourceGraph/i.test(r.path))).toBe(false);
     expect(armRequests(emulator).length).toBeLessThanOrEqual(8);
+  });
+
+  it('marks reads that need a registry it could not identify as missing-input, and so are the pods of a cluster it could not find', async () => {
+    const env = setup();
+    emulator = env.emulator;
+    const gathered = gatherEvidence(parseTarget({ cluster: 'aks-nowhere', registry: 'nosuchacr' }), env.clients, { podPollIntervalMs: 10 });
+    const evidence = await gathered.withPods;
+    expect(evidence.registry).toMatchObject({ state: 'skipped', cause: 'missing-input' });
+    expect(evidence.scopeAssignments).toMatchObject({ state: 'skipped', cause: 'missing-input' });
+    expect(evidence.pullerAssignments).toMatchObject({ state: 'skipped', cause: 'missing-input' });
+    expect(evidence.kube).toMatchObject({ state: 'skipped', cause: 'missing-input' });
   });
 });

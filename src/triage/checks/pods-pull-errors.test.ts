@@ -58,9 +58,12 @@ describe('pods.pull-errors', () => {
   });
 
   it.each<[string, Evidence['kube'], string]>([
-    ['turned off', { state: 'skipped', reason: 'pod checks turned off (--no-pods)' }, 'skip'],
+    ['turned off', { state: 'skipped', reason: 'pod checks turned off (--no-pods)', cause: 'turned-off' }, 'skip'],
+    ['still pending', { state: 'skipped', reason: 'pod evidence is still being read', cause: 'pending' }, 'unknown'],
+    ['missing its input', { state: 'skipped', reason: 'the registry could not be identified', cause: 'missing-input' }, 'unknown'],
+    ['skipped without a cause, whatever the text says', { state: 'skipped', reason: 'pod checks turned off (--no-pods)' }, 'unknown'],
     ['run command failed', { state: 'failed', failure: { kind: 'forbidden', message: 'runCommand refused (403)', needs: 'runcommand/action on aks-prod' } }, 'unknown'],
-    ['run command pod did not start', { state: 'skipped', reason: 'run command failed: KubernetesPerformanceError' }, 'unknown'],
+    ['run command pod did not start', { state: 'skipped', reason: 'run command failed: KubernetesPerformanceError', cause: 'missing-input' }, 'unknown'],
   ])('pod evidence %s → %s', (_case, kube, status) => {
     const e = healthyEvidence();
     e.kube = kube;
@@ -73,7 +76,7 @@ describe('pods.pull-errors', () => {
   it('is unknown, never skip, when run command is disabled on the cluster', () => {
     const e = healthyEvidence();
     if (e.cluster.state === 'ok') e.cluster.value.apiServer.disableRunCommand = true;
-    e.kube = { state: 'skipped', reason: 'run command is disabled' };
+    e.kube = { state: 'skipped', reason: 'run command is disabled', cause: 'turned-off' };
     const out = podsPullErrors.run(e);
     expect(out.status).toBe('unknown');
     expect(out.remediation).toContain('kubectl get events -A --field-selector reason=Failed');

@@ -86,7 +86,9 @@ describe('pods.pull-secrets', () => {
   });
 
   it.each<[string, Evidence['kube'], string]>([
-    ['turned off', { state: 'skipped', reason: 'pod checks turned off' }, 'skip'],
+    ['turned off', { state: 'skipped', reason: 'pod checks turned off', cause: 'turned-off' }, 'skip'],
+    ['pending', { state: 'skipped', reason: 'pod evidence is still being read', cause: 'pending' }, 'unknown'],
+    ['missing its input', { state: 'skipped', reason: 'the cluster could not be identified', cause: 'missing-input' }, 'unknown'],
     ['unreadable', { state: 'failed', failure: { kind: 'timeout', message: 'run command timed out after 60 s' } }, 'unknown'],
   ])('pod evidence %s → %s', (_case, kube, status) => {
     const e = healthyEvidence();

@@ -27,7 +27,9 @@ describe('pull.throttling', () => {
   });
 
   it.each<[string, Evidence['kube'], string]>([
-    ['turned off', { state: 'skipped', reason: 'pod checks turned off' }, 'skip'],
+    ['turned off', { state: 'skipped', reason: 'pod checks turned off', cause: 'turned-off' }, 'skip'],
+    ['pending', { state: 'skipped', reason: 'pod evidence is still being read', cause: 'pending' }, 'unknown'],
+    ['missing its input', { state: 'skipped', reason: 'the cluster could not be read', cause: 'missing-input' }, 'unknown'],
     ['unreadable', { state: 'failed', failure: { kind: 'forbidden', message: 'Forbidden', needs: 'AKS RBAC Reader' } }, 'unknown'],
   ])('pod evidence %s → %s', (_case, kube, status) => {
     const e = healthyEvidence();
