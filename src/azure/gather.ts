@@ -34,6 +34,7 @@ import {
   scopeCovers,
 } from '../triage/evidence';
 import type { ImageRef, Target } from '../triage/refs';
+import { failingPullsOf, hostsOfRegistry, servedBy } from '../triage/failing-pods';
 import { builtInRole, judgeRole } from '../triage/roles';
 import { parseImageRef } from '../triage/target';
 import type { AzureClients } from './clients';
@@ -658,9 +659,9 @@ async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | u
 // ---------------------------------------------------------------------------------------------
 // Image
 
+/** The bot reads an image only where the registry answers as named (login server or a data endpoint). */
 function imageRead(clients: AzureClients, registry: RegistryFacts, image: ImageRef, spec: Spec): Promise<Read<ImageFact>> {
-  const hosts = [registry.loginServer, ...registry.dataEndpointHostNames.map((h) => h.toLowerCase())];
-  if (!hosts.includes(image.host.toLowerCase())) {
+  if (!servedBy(image.host, hostsOfRegistry(registry))) {
     return Promise.resolve(skipped(`the image is on ${image.host}, not on ${registry.loginServer}`, 'not-applicable'));
   }
   return readImage(clients, registry.loginServer, image, {
@@ -670,15 +671,13 @@ function imageRead(clients: AzureClients, registry: RegistryFacts, image: ImageR
   });
 }
 
-/** The first image on this registry that a pod is failing to pull, as an ImageRef. */
+/** The first image a pod is failing to pull from this registry, where the bot can read it, as an ImageRef. */
 function failingImageOf(kube: KubeFacts, registry: RegistryFacts | undefined): ImageRef | undefined {
   if (!registry) return undefined;
-  for (const pod of kube.pods) {
-    for (const c of pod.containers) {
-      if (!c.waitingReason || !/ImagePull|ErrImage/i.test(c.waitingReason)) continue;
-      const ref = simpleImageRef(c.image);
-      if (ref && ref.host === registry.loginServer) return ref;
-    }
+  const hosts = hostsOfRegistry(registry);
+  for (const failure of failingPullsOf(kube, hosts)) {
+    const ref = servedBy(failure.host, hosts) ? simpleImageRef(failure.image) : undefined;
+    if (ref) return ref;
   }
   return undefined;
 }

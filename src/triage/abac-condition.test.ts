@@ -1,6 +1,6 @@
 import type { Evidence, PodFact } from './evidence';
 import { describeCondition, evaluateCondition, repositoriesToCheck, repositoryCondition } from './abac-condition';
-import { healthyEvidence, healthyRegistry } from '../../test/fixtures/evidence';
+import { healthyEvidence } from '../../test/fixtures/evidence';
 
 const ATTR = '@Request[Microsoft.ContainerRegistry/registries/repositories:name]';
 const guarded = (test: string) =>
@@ -80,7 +80,7 @@ describe('repositoriesToCheck', () => {
   it('uses the image the person named', () => {
     const e = healthyEvidence();
     e.target.image = { raw: 'myacr.azurecr.io/team-b/api:2', host: 'myacr.azurecr.io', repository: 'team-b/api', tag: '2' };
-    expect(repositoriesToCheck(e, healthyRegistry())).toEqual(['team-b/api']);
+    expect(repositoriesToCheck(e)).toEqual(['team-b/api']);
   });
 
   it('uses images failing to pull from this registry only', () => {
@@ -91,12 +91,12 @@ describe('repositoriesToCheck', () => {
       failing('myacr.azurecr.io/team-e/ok:1', 'ContainerCreating'),
       failing('myacr.azurecr.io/team-f/bad:1', 'InvalidImageName'),
     ]);
-    expect(repositoriesToCheck(e, healthyRegistry())).toEqual(['team-b/api', 'team-c/web']);
+    expect(repositoriesToCheck(e)).toEqual(['team-b/api', 'team-c/web']);
   });
 
   it('has nothing to offer when pods were not read', () => {
     const e = healthyEvidence();
     e.kube = { state: 'failed', failure: { kind: 'forbidden', message: 'run command forbidden' } };
-    expect(repositoriesToCheck(e, healthyRegistry())).toEqual([]);
+    expect(repositoriesToCheck(e)).toEqual([]);
   });
 });

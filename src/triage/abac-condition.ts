@@ -3,7 +3,8 @@
  * pulling a repository, and describe it for people. Anything outside the grammar we understand is "cannot evaluate" —
  * never guessed.
  */
-import type { Evidence, RegistryFacts } from './evidence';
+import type { Evidence } from './evidence';
+import { askedRegistry, registryPullFailures, splitReference } from './failing-pods';
 import { actionMatches, PULL_DATA_ACTION } from './roles';
 
 export const REPOSITORY_ATTRIBUTE = 'Microsoft.ContainerRegistry/registries/repositories:name';
@@ -322,35 +323,15 @@ export function repositoryCondition(repository: string): string {
   );
 }
 
-const PULL_FAILURE_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'RegistryUnavailable', 'ImageInspectError']);
-
-/** Splits `host/repo[:tag][@digest]`; a first segment without a dot, colon or `localhost` is not a host. */
-function hostAndRepository(image: string): { host: string; repository: string } | undefined {
-  const withoutDigest = image.trim().split('@')[0];
-  const slash = withoutDigest.indexOf('/');
-  if (slash < 0) return undefined;
-  const host = withoutDigest.slice(0, slash);
-  if (!/[.:]/.test(host) && host !== 'localhost') return undefined;
-  let repository = withoutDigest.slice(slash + 1);
-  const colon = repository.lastIndexOf(':');
-  if (colon > repository.lastIndexOf('/')) repository = repository.slice(0, colon);
-  return repository ? { host: host.toLowerCase(), repository } : undefined;
-}
-
 /**
- * The repositories a condition must admit: the image the person named, else the images of containers that fail to pull
- * from this registry (its login server or a data endpoint host).
+ * The repositories a condition must admit: the image the person named, else the images of this registry's
+ * failing containers for which kubelet did ask the registry (a malformed reference never reaches a condition).
  */
-export function repositoriesToCheck(evidence: Evidence, registry: RegistryFacts): string[] {
+export function repositoriesToCheck(evidence: Evidence): string[] {
   if (evidence.target.image?.repository) return [evidence.target.image.repository];
-  if (evidence.kube.state !== 'ok') return [];
-  const hosts = new Set([registry.loginServer, ...registry.dataEndpointHostNames].map((h) => h.toLowerCase()));
-  const repos = new Set<string>();
-  for (const pod of evidence.kube.value.pods)
-    for (const container of pod.containers) {
-      if (!container.waitingReason || !PULL_FAILURE_REASONS.has(container.waitingReason)) continue;
-      const ref = hostAndRepository(container.image);
-      if (ref && hosts.has(ref.host)) repos.add(ref.repository);
-    }
-  return [...repos].sort();
+  const repos = registryPullFailures(evidence)
+    .filter(askedRegistry)
+    .map((f) => splitReference(f.image).repository)
+    .filter((r) => r !== '');
+  return [...new Set(repos)].sort();
 }

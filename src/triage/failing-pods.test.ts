@@ -1,11 +1,19 @@
-import { healthyEvidence } from '../../test/fixtures/evidence';
+import { healthyEvidence, healthyRegistry } from '../../test/fixtures/evidence';
+import { repositoriesToCheck } from './abac-condition';
+import { registryAltAuth } from './checks/registry-alt-auth';
+import { targetImageRef } from './checks/target-image-ref';
 import { podsPullErrors } from './checks/pods-pull-errors';
 import { podsPullSecrets } from './checks/pods-pull-secrets';
 import { pullThrottling } from './checks/pull-throttling';
 import { skipped, type Evidence, type EventFact, type KubeFacts, type PodFact, type SkipCause } from './evidence';
 import {
+  backoffPods,
   failingPullsOf,
   hostBelongsTo,
+  hostsOfRegistry,
+  registryPullFailures,
+  servedBy,
+  splitReference,
   imageHostOf,
   listNames,
   podView,
@@ -231,5 +239,83 @@ describe('pod-only checks decide on the skip cause', () => {
     const e = healthyEvidence();
     e.kube = skipped('pod evidence was turned off (--no-pods / TRIAGE_PODS=false)', cause);
     expect(POD_ONLY.map((check) => [check.id, check.run(e).status])).toEqual(POD_ONLY.map((check) => [check.id, status]));
+  });
+});
+
+describe('splitReference', () => {
+  it.each([
+    [IMG, { host: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4.2' }],
+    ['myacr.azurecr.io/api', { host: 'myacr.azurecr.io', repository: 'api' }],
+    ['myacr.azurecr.io/a/b@sha256:abc', { host: 'myacr.azurecr.io', repository: 'a/b', digest: 'sha256:abc' }],
+    ['MYACR.azurecr.io/team-c/web@sha256:abc', { host: 'myacr.azurecr.io', repository: 'team-c/web', digest: 'sha256:abc' }],
+    ['localhost:5000/app:1', { host: 'localhost:5000', repository: 'app', tag: '1' }],
+  ])('splitReference(%s)', (ref, parts) => {
+    expect(splitReference(ref)).toMatchObject(parts);
+  });
+});
+
+describe('servedBy', () => {
+  const hosts = hostsOfRegistry({ ...healthyRegistry(), dataEndpointHostNames: ['myacr.westeurope.data.azurecr.io'] });
+  it.each([
+    ['MyAcr.azurecr.io', true],
+    ['myacr.westeurope.data.azurecr.io', true],
+    // meant for the registry, but it does not answer there under that name
+    ['myacr.westeurope.geo.azurecr.io', false],
+    ['myacr.azureacr.io', false],
+  ])('%s: %s', (host, expected) => {
+    expect(servedBy(host, hosts)).toBe(expected);
+    expect(hostBelongsTo(host, hosts)).toBe(true);
+  });
+});
+
+describe('one definition of this registry\'s failing pods', () => {
+  const DNL = 'myacr-a1b2c3d4e5f6';
+  /** Evidence for a DNL-hashed registry with a data endpoint, with one pod failing with 401 on `host`. */
+  function failingOn(host: string): Evidence {
+    const e = healthyEvidence();
+    if (e.registry.state !== 'ok') throw new Error('fixture has no registry');
+    e.registry.value.loginServer = `${DNL}.azurecr.io`;
+    e.registry.value.dataEndpointHostNames = [`${DNL}.westeurope.data.azurecr.io`];
+    e.registry.value.anonymousPullEnabled = true;
+    e.registry.value.roleAssignmentMode = 'AbacRepositoryPermissions';
+    const image = `${host}/team/api:1`;
+    const pod = failingPod('api-0', image, 'ImagePullBackOff');
+    pod.containers[0]!.waitingMessage = `Failed to pull image "${image}": 401 Unauthorized`;
+    kubeOf(e).pods.push(pod);
+    return e;
+  }
+  const forms: [string, string, boolean][] = [
+    ['the login server', `${DNL}.azurecr.io`, true],
+    ['a data endpoint', `${DNL}.westeurope.data.azurecr.io`, true],
+    ['a geo-replica host', `${DNL}.westeurope.geo.azurecr.io`, true],
+    ['a mistyped suffix', `${DNL}.azureacr.io`, true],
+    ['the privatelink name', `${DNL}.privatelink.azurecr.io`, true],
+    ['another registry', 'otheracr.azurecr.io', false],
+    ['the name without its DNL hash', 'myacr.azurecr.io', false],
+  ];
+  it.each(forms)('%s (%s) is this registry for every consumer: %s', (_form, host, mine) => {
+    const e = failingOn(host);
+    expect(registryPullFailures(e).map((f) => f.pod)).toEqual(mine ? ['api-0'] : []);
+    expect(backoffPods(e)).toEqual(mine ? [{ namespace: 'shop', name: 'api-0' }] : []);
+    expect(repositoriesToCheck(e)).toEqual(mine ? ['team/api'] : []);
+    expect(registryAltAuth.run(e).status).toBe(mine ? 'warn' : 'pass');
+    expect(podsPullErrors.run(e).status).toBe(mine ? 'fail' : 'pass');
+    expect(targetImageRef.run(e).evidence.includes(host)).toBe(mine);
+  });
+});
+
+describe('backoffPods', () => {
+  it('lists each pod in back-off once, and not pods whose reference is invalid or that pull elsewhere', () => {
+    const e = healthyEvidence();
+    const twice = failingPod('api-0', IMG, 'ErrImagePull');
+    twice.containers.push({ name: 'sidecar', image: 'myacr.azurecr.io/shop/sidecar:1', kind: 'init', waitingReason: 'ImagePullBackOff' });
+    kubeOf(e).pods.push(twice, failingPod('bad-0', 'myacr.azurecr.io/Shop/API:1', 'InvalidImageName'), failingPod('web-0', 'docker.io/library/nginx:1', 'ImagePullBackOff', 'web'));
+    expect(backoffPods(e)).toEqual([{ namespace: 'shop', name: 'api-0' }]);
+  });
+
+  it('is empty when pods were not read', () => {
+    const e = healthyEvidence();
+    e.kube = skipped('pod evidence is still being read', 'pending');
+    expect(backoffPods(e)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * could pods be seen at all, which pods are failing to pull from this registry, what did kubelet say — so the
  * answers live here once. A cluster pulls from many registries; a docker.io failure must not be blamed on ACR.
  */
-import type { Evidence, KubeFacts } from './evidence';
+import type { Evidence, KubeFacts, RegistryFacts } from './evidence';
 import type { Outcome } from './report';
 import { classifyPullError, type PullErrorClassification } from './pull-errors';
 
@@ -16,6 +16,12 @@ export const PULL_WAITING_REASONS: ReadonlySet<string> = new Set([
   'RegistryUnavailable',
   'ImageInspectError',
 ]);
+
+/** Waiting reasons kubelet gives before it asks the registry anything: the reference or the pull policy is the problem. */
+const NO_REQUEST_REASONS: ReadonlySet<string> = new Set(['InvalidImageName', 'ErrImageNeverPull']);
+
+/** Waiting reasons of a pod that a retry can fix once the cause is gone (the ones `kubectl delete pod` is advised for). */
+const BACKOFF_REASONS: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
 /** The command an engineer can run when the bot cannot read the cluster itself (AZURE.md §(e)). */
 export const SELF_SERVICE_COMMAND = 'kubectl get events -A --field-selector reason=Failed';
@@ -46,19 +52,21 @@ export function registryHostsOf(evidence: Evidence): RegistryHosts {
     const host = ref.host.toLowerCase();
     return { display: host, hosts: DOCKER_HUB_ALIASES.includes(host) ? DOCKER_HUB_ALIASES : [host], acr: false };
   }
-  if (evidence.registry.state === 'ok') {
-    const reg = evidence.registry.value;
-    const loginServer = reg.loginServer.toLowerCase();
-    return {
-      display: loginServer,
-      hosts: [loginServer, ...reg.dataEndpointHostNames.map((h) => h.toLowerCase())],
-      label: firstLabel(loginServer),
-      acr: true,
-    };
-  }
+  if (evidence.registry.state === 'ok') return hostsOfRegistry(evidence.registry.value);
   if (ref.kind === 'acr-host') return { display: ref.loginServer, hosts: [ref.loginServer, ref.host.toLowerCase()], label: ref.nameHint.toLowerCase(), acr: true };
   const name = ref.name.toLowerCase();
   return { display: name, hosts: [], label: name, acr: true };
+}
+
+/** The hosts of a registry that was read (adapters use it before there is an Evidence). */
+export function hostsOfRegistry(registry: RegistryFacts): RegistryHosts {
+  const loginServer = registry.loginServer.toLowerCase();
+  return {
+    display: loginServer,
+    hosts: [loginServer, ...registry.dataEndpointHostNames.map((h) => h.toLowerCase())],
+    label: firstLabel(loginServer),
+    acr: true,
+  };
 }
 
 function firstLabel(host: string): string {
@@ -72,10 +80,30 @@ export function imageHostOf(image: string): string {
   return hasHost ? first.toLowerCase() : 'docker.io';
 }
 
+/** True when a pull from `host` was meant for this registry: one of its hosts, or a geo, privatelink or mistyped form of its name. */
 export function hostBelongsTo(host: string, registry: RegistryHosts): boolean {
-  const h = host.toLowerCase();
-  if (registry.hosts.includes(h)) return true;
-  return registry.label !== undefined && h.includes('.') && firstLabel(h) === registry.label;
+  return servedBy(host, registry) || (registry.label !== undefined && host.includes('.') && firstLabel(host.toLowerCase()) === registry.label);
+}
+
+/** True when the registry itself answers on `host` (login server or a data endpoint): a read sent there reaches it as named. */
+export function servedBy(host: string, registry: RegistryHosts): boolean {
+  return registry.hosts.includes(host.toLowerCase());
+}
+
+/** Host, repository and tag or digest of an image reference (`host/repo:tag`, `host/repo@sha256:…`; docker.io when no host is written). */
+export function splitReference(reference: string): { host: string; repository: string; tag?: string; digest?: string } {
+  const host = imageHostOf(reference);
+  const rest = reference.includes('/') && reference.toLowerCase().startsWith(host + '/') ? reference.slice(host.length + 1) : reference;
+  const [nameAndTag, digest] = rest.split('@');
+  const slash = (nameAndTag ?? '').lastIndexOf('/');
+  const colon = (nameAndTag ?? '').lastIndexOf(':');
+  const hasTag = colon > slash;
+  return {
+    host,
+    repository: hasTag ? (nameAndTag ?? '').slice(0, colon) : (nameAndTag ?? ''),
+    tag: hasTag ? (nameAndTag ?? '').slice(colon + 1) : undefined,
+    digest,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,6 +261,27 @@ export function failingPullsOf(kube: KubeFacts, registry: RegistryHosts): PullFa
     }
   }
   return failures;
+}
+
+/** Containers failing to pull from the registry of this triage right now; none when pods were not read. */
+export function registryPullFailures(evidence: Evidence): PullFailure[] {
+  return evidence.kube.state === 'ok' ? failingPullsOf(evidence.kube.value, registryHostsOf(evidence)) : [];
+}
+
+/** True when kubelet did ask the registry (so its answer — a role, a condition, the network — may be the cause). */
+export function askedRegistry(failure: PullFailure): boolean {
+  return !NO_REQUEST_REASONS.has(failure.reason);
+}
+
+/**
+ * Pods in pull back-off on this registry: the ones to delete so kubelet retries at once after a fix (the
+ * view model's after-grant advice). Each pod once, in the order pods were read.
+ */
+export function backoffPods(evidence: Evidence): { namespace: string; name: string }[] {
+  const pods = registryPullFailures(evidence)
+    .filter((f) => BACKOFF_REASONS.has(f.reason))
+    .map((f) => ({ namespace: f.namespace, name: f.pod }));
+  return pods.filter((p, i) => pods.findIndex((o) => o.namespace === p.namespace && o.name === p.name) === i);
 }
 
 /** The runtime error without kubelet's preamble, cut to a length a card can show. */

@@ -1,6 +1,6 @@
 import { healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence } from '../evidence';
-import { imageExists, splitReference } from './image-exists';
+import { imageExists } from './image-exists';
 
 const IMG = 'myacr.azurecr.io/shop/api:1.4.2';
 
@@ -57,14 +57,5 @@ describe('image.exists', () => {
     const e = healthyEvidence();
     e.image = { state: 'ok', value: { reference: IMG, exists: false } };
     expect(imageExists.run(e).command).toBe('az acr repository show-tags -n myacr --repository shop/api --orderby time_desc -o table');
-  });
-
-  it.each([
-    [IMG, { host: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4.2' }],
-    ['myacr.azurecr.io/api', { host: 'myacr.azurecr.io', repository: 'api' }],
-    ['myacr.azurecr.io/a/b@sha256:abc', { host: 'myacr.azurecr.io', repository: 'a/b', digest: 'sha256:abc' }],
-    ['localhost:5000/app:1', { host: 'localhost:5000', repository: 'app', tag: '1' }],
-  ])('splitReference(%s)', (ref, parts) => {
-    expect(splitReference(ref)).toMatchObject(parts);
   });
 });

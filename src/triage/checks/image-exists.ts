@@ -3,24 +3,8 @@
  * failure to read says nothing about the image (the bot may lack a pull role or network reach): `unknown`,
  * never "exists". A `not found` from containerd is direct evidence; a 401 may hide a missing repository.
  */
-import { failingPullsOf, imageHostOf, podView, pullMessagesOf, registryHostsOf, shortenPullMessage } from '../failing-pods';
+import { failingPullsOf, podView, pullMessagesOf, registryHostsOf, shortenPullMessage, splitReference } from '../failing-pods';
 import type { Check, Outcome } from '../report';
-
-/** Repository and tag of `host/repo:tag` (or `host/repo@sha256:…`). */
-export function splitReference(reference: string): { host: string; repository: string; tag?: string; digest?: string } {
-  const host = imageHostOf(reference);
-  const rest = reference.includes('/') && reference.toLowerCase().startsWith(host + '/') ? reference.slice(host.length + 1) : reference;
-  const [nameAndTag, digest] = rest.split('@');
-  const slash = (nameAndTag ?? '').lastIndexOf('/');
-  const colon = (nameAndTag ?? '').lastIndexOf(':');
-  const hasTag = colon > slash;
-  return {
-    host,
-    repository: hasTag ? (nameAndTag ?? '').slice(0, colon) : (nameAndTag ?? ''),
-    tag: hasTag ? (nameAndTag ?? '').slice(colon + 1) : undefined,
-    digest,
-  };
-}
 
 export const imageExists: Check = {
   id: 'image.exists',

@@ -138,7 +138,7 @@ export function analysePullGrants(e: Evidence): PullGrantAnalysis {
         needs: read.state === 'failed' ? (read.failure.needs ?? ASSIGNMENTS_READ(registry.id)) : ASSIGNMENTS_READ(registry.id),
       },
     };
-  const repositories = mode.mode === 'abac' ? repositoriesToCheck(e, registry) : [];
+  const repositories = mode.mode === 'abac' ? repositoriesToCheck(e) : [];
   const assignments = read.value.filter((a) => scopeCovers(a.scope, registry.id)).map((a) => judge(a, e, registry, mode.mode, principal, repositories));
   return { ok: true, registry, mode: mode.mode, principal, repositories, assignments };
 }

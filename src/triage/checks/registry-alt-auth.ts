@@ -3,19 +3,15 @@
  * name or repository, not a missing role) and the admin user (pull secrets built from its credentials go stale).
  */
 import type { Check } from '../report';
-import type { Evidence, RegistryFacts } from '../evidence';
+import type { Evidence } from '../evidence';
+import { registryPullFailures } from '../failing-pods';
 import { requireRegistry } from '../principal';
 
 /** Containers failing to pull from this registry whose message carries a 401. */
-function unauthorisedPulls(e: Evidence, registry: RegistryFacts): string[] {
-  if (e.kube.state !== 'ok') return [];
-  const hosts = [registry.loginServer, ...registry.dataEndpointHostNames].map((h) => h.toLowerCase());
-  const pods: string[] = [];
-  for (const pod of e.kube.value.pods)
-    for (const c of pod.containers)
-      if (hosts.some((h) => c.image.toLowerCase().startsWith(`${h}/`)) && /\b401\b|unauthorized/i.test(c.waitingMessage ?? ''))
-        pods.push(`${pod.namespace}/${pod.name} (${c.image})`);
-  return pods;
+function unauthorisedPulls(e: Evidence): string[] {
+  return registryPullFailures(e)
+    .filter((f) => /\b401\b|unauthorized/i.test(f.message))
+    .map((f) => `${f.namespace}/${f.pod} (${f.image})`);
 }
 
 export const registryAltAuth: Check = {
@@ -31,7 +27,7 @@ export const registryAltAuth: Check = {
       ? ` The admin user is enabled: pull secrets built from its credentials stop working (401) when its passwords are regenerated.`
       : '';
     if (registry.anonymousPullEnabled) {
-      const refused = unauthorisedPulls(e, registry);
+      const refused = unauthorisedPulls(e);
       if (refused.length > 0)
         return {
           status: 'warn',

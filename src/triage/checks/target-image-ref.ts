@@ -4,7 +4,7 @@
  * can never succeed whatever the identity or network, and the 401/`no such host` they produce misleads.
  */
 import type { Evidence } from '../evidence';
-import { hostBelongsTo, imageHostOf, PULL_WAITING_REASONS, podView, registryHostsOf, type RegistryHosts } from '../failing-pods';
+import { hostBelongsTo, imageHostOf, podView, registryHostsOf, registryPullFailures, servedBy, type RegistryHosts } from '../failing-pods';
 import type { Check, Outcome, Status } from '../report';
 
 const ACR_HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.(azurecr\.io|azurecr\.cn|azurecr\.us|azurecr\.de)$/;
@@ -40,7 +40,7 @@ function problemsOf(ref: Reference, registry: RegistryHosts, loginServer: string
     out.push({ status: 'fail', text: `"${host}" is the private link name; TLS certificates are for *.${suffix}, so pulls fail with x509`, fix: corrected });
   } else if (!ACR_HOST.test(host) && (LOOKS_LIKE_ACR.test(host.split('.').slice(1).join('.')) || hostBelongsTo(host, registry))) {
     out.push({ status: 'fail', text: `"${host.split('.').slice(1).join('.')}" is not an ACR domain (expected *.${suffix})`, fix: corrected });
-  } else if (loginServer && ACR_HOST.test(host) && !registry.hosts.includes(host) && !/\.geo\.azurecr\./.test(host)) {
+  } else if (loginServer && ACR_HOST.test(host) && !servedBy(host, registry) && !/\.geo\.azurecr\./.test(host)) {
     out.push({ status: 'warn', text: `its host ${host} is not ${loginServer}, the registry being checked`, fix: corrected });
   }
   if (repository !== repository.toLowerCase()) {
@@ -52,18 +52,10 @@ function problemsOf(ref: Reference, registry: RegistryHosts, loginServer: string
   return out;
 }
 
-function referencesOf(evidence: Evidence, registry: RegistryHosts): Reference[] {
+function referencesOf(evidence: Evidence): Reference[] {
   const refs: Reference[] = [];
   if (evidence.target.image) refs.push({ who: 'The image you named', raw: evidence.target.image.raw });
-  if (evidence.kube.state === 'ok') {
-    for (const pod of evidence.kube.value.pods) {
-      for (const c of pod.containers) {
-        if (c.waitingReason && PULL_WAITING_REASONS.has(c.waitingReason) && hostBelongsTo(imageHostOf(c.image), registry)) {
-          refs.push({ who: `Pod ${pod.name} (ns ${pod.namespace})`, raw: c.image });
-        }
-      }
-    }
-  }
+  for (const f of registryPullFailures(evidence)) refs.push({ who: `Pod ${f.pod} (ns ${f.namespace})`, raw: f.image });
   return refs.filter((r, i, all) => all.findIndex((o) => o.raw === r.raw) === i);
 }
 
@@ -91,7 +83,7 @@ export const targetImageRef: Check = {
     }
     const registry = registryHostsOf(evidence);
     const loginServer = evidence.registry.state === 'ok' ? evidence.registry.value.loginServer.toLowerCase() : target.kind === 'acr-host' ? target.loginServer : undefined;
-    const refs = referencesOf(evidence, registry);
+    const refs = referencesOf(evidence);
     if (refs.length === 0) {
       const view = podView(evidence);
       if (!view.seen) {
