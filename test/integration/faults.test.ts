@@ -7,6 +7,9 @@
 import type { RecordedRequest } from '../../src/simulator/emulator';
 import type { Fault, Scenario } from '../../src/simulator/scenario';
 import { SCENARIOS, scenario } from '../../src/simulator/scenarios/index';
+import { failed, type Evidence } from '../../src/triage/evidence';
+import { judge } from '../../src/triage/judge';
+import { healthyEvidence } from '../fixtures/evidence';
 import { failedReads, failedReadsNeeded, passesOnUnreadableEvidence } from '../support/evidence-dependencies';
 import { triageScenario, type ScenarioRun } from '../support/scenario-engine';
 
@@ -104,6 +107,22 @@ async function sweep(source: Scenario, clean: CleanRun, kind: (typeof FAULT_KIND
   );
   return runs.flat();
 }
+
+describe('the dependency map itself', () => {
+  it('flags a pass on failed evidence and a healthy verdict that overlooks it, and stays quiet on the baseline', () => {
+    const clean = healthyEvidence();
+    const cleanReport = judge(clean, { complete: true });
+    expect(passesOnUnreadableEvidence(clean, cleanReport.findings)).toEqual([]);
+    expect(failedReadsNeeded(clean)).toEqual([]);
+
+    const broken: Evidence = { ...clean, vmss: failed({ kind: 'forbidden', status: 403, message: 'Could not read the scale sets.' }) };
+    const claimed = [{ check: 'identity.kubelet-on-nodes' as const, status: 'pass' }];
+    expect(passesOnUnreadableEvidence(broken, claimed)).toEqual(['identity.kubelet-on-nodes: pass although vmss failed (Could not read the scale sets.)']);
+    expect(failedReadsNeeded(broken)).toEqual(['vmss']);
+    // And the real check does not make that claim.
+    expect(judge(broken, { complete: true }).findings.find((f) => f.check === 'identity.kubelet-on-nodes')?.status).toBe('unknown');
+  });
+});
 
 describe('scenarios that carry faults', () => {
   const faulted = SCENARIOS.filter((s) => (s.faults ?? []).length > 0);
