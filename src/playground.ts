@@ -200,7 +200,7 @@ async function waitForWebUi(child: ChildProcess, url: string, o: { deadline: num
 
 function statusOf(url: string, timeoutMs: number): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const req = get(url, { timeout: timeoutMs }, (res) => {
+    const req = get(url, { timeout: timeoutMs, agent: false }, (res) => {
       res.resume();
       resolve(res.statusCode);
     });

@@ -4,12 +4,8 @@
  * YAML files are held to src/simulator/demo-people.ts here.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { DEMO_APPROVER, DEMO_APPROVER_IDS, DEMO_NON_APPROVER, DEMO_TENANT_ID, type DemoPerson } from '../../../src/simulator/demo-people';
-
-const ROOT = path.resolve(__dirname, '../../..');
-const APPROVER_CONFIG = path.join(ROOT, '.m365agentsplayground.yml');
-const NON_APPROVER_CONFIG = path.join(ROOT, 'test/e2e/playground/non-approver.yml');
+import { APPROVER_CONFIG, NON_APPROVER_CONFIG } from './harness';
 
 /** The scalar fields of a top-level YAML mapping (`currentUser:` / `personalChat:`), as the Playground's files write them. */
 function block(file: string, key: string): Record<string, string> {
