@@ -56,12 +56,34 @@ function located(id: string, what: string): { subscriptionId: string; resourceGr
   return parsed;
 }
 
+interface TrackedHead {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location: string;
+}
+
+/**
+ * Id, name, resource group, subscription and location of a tracked resource, from an SDK object or a
+ * Resource Graph row alike. `field` prefixes the names in a malformed-answer message (`managedCluster.`, `cluster row `).
+ */
+function trackedHead(resource: { id?: unknown; name?: unknown; location?: unknown }, what: string, field: string): TrackedHead {
+  const id = required(resource.id, `${field}id`);
+  const where = located(id, what);
+  return {
+    id,
+    name: str(resource.name) ?? where.name,
+    resourceGroup: where.resourceGroup,
+    subscriptionId: where.subscriptionId,
+    location: required(resource.location, `${field}location`),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cluster
 
 export function clusterFactsFromSdk(mc: ManagedCluster): ClusterFacts {
-  const id = required(mc.id, 'managedCluster.id');
-  const where = located(id, 'cluster');
   const kid = mc.identityProfile?.['kubeletidentity'];
   const network = mc.networkProfile;
   const outbound = [
@@ -71,11 +93,7 @@ export function clusterFactsFromSdk(mc: ManagedCluster): ClusterFacts {
     .map((r) => r.id)
     .filter((v): v is string => typeof v === 'string');
   return {
-    id,
-    name: mc.name ?? where.name,
-    resourceGroup: where.resourceGroup,
-    subscriptionId: where.subscriptionId,
-    location: required(mc.location, 'managedCluster.location'),
+    ...trackedHead(mc, 'cluster', 'managedCluster.'),
     provisioningState: mc.provisioningState,
     powerState: mc.powerState?.code,
     kubernetesVersion: mc.currentKubernetesVersion ?? mc.kubernetesVersion,
@@ -128,8 +146,6 @@ export function clusterFactsFromSdk(mc: ManagedCluster): ClusterFacts {
 
 /** The same facts from a Resource Graph row (REST form). */
 export function clusterFactsFromRow(row: Json): ClusterFacts {
-  const id = required(row.id, 'cluster row id');
-  const where = located(id, 'cluster');
   const p = obj(row.properties);
   const identity = obj(row.identity);
   const kid = obj(obj(p.identityProfile).kubeletidentity);
@@ -141,11 +157,7 @@ export function clusterFactsFromRow(row: Json): ClusterFacts {
   const api = obj(p.apiServerAccessProfile);
   const aad = obj(p.aadProfile);
   return {
-    id,
-    name: str(row.name) ?? where.name,
-    resourceGroup: where.resourceGroup,
-    subscriptionId: where.subscriptionId,
-    location: required(row.location, 'cluster row location'),
+    ...trackedHead(row, 'cluster', 'cluster row '),
     provisioningState: str(p.provisioningState),
     powerState: str(obj(p.powerState).code),
     kubernetesVersion: str(p.currentKubernetesVersion) ?? str(p.kubernetesVersion),
@@ -197,14 +209,8 @@ export function clusterFactsFromRow(row: Json): ClusterFacts {
 // Registry
 
 export function registryFactsFromSdk(reg: Registry, tenantId?: string): RegistryFacts {
-  const id = required(reg.id, 'registry.id');
-  const where = located(id, 'registry');
   return {
-    id,
-    name: reg.name ?? where.name,
-    resourceGroup: where.resourceGroup,
-    subscriptionId: where.subscriptionId,
-    location: required(reg.location, 'registry.location'),
+    ...trackedHead(reg, 'registry', 'registry.'),
     ...(tenantId ? { tenantId } : {}),
     sku: required(reg.sku?.name, 'registry.sku.name'),
     loginServer: required(reg.loginServer, 'registry.loginServer').toLowerCase(),
@@ -238,16 +244,10 @@ export function registryFactsFromSdk(reg: Registry, tenantId?: string): Registry
 }
 
 export function registryFactsFromRow(row: Json): RegistryFacts {
-  const id = required(row.id, 'registry row id');
-  const where = located(id, 'registry');
   const p = obj(row.properties);
   const rules = obj(p.networkRuleSet);
   return {
-    id,
-    name: str(row.name) ?? where.name,
-    resourceGroup: where.resourceGroup,
-    subscriptionId: where.subscriptionId,
-    location: required(row.location, 'registry row location'),
+    ...trackedHead(row, 'registry', 'registry row '),
     ...(str(row.tenantId) ? { tenantId: str(row.tenantId)!.toLowerCase() } : {}),
     sku: required(obj(row.sku).name, 'registry row sku.name'),
     loginServer: required(p.loginServer, 'registry row properties.loginServer').toLowerCase(),

@@ -273,47 +273,52 @@ async function searchSubscriptions(
     const subscriptionId = sub.subscriptionId?.toLowerCase();
     if (!subscriptionId) continue;
     if (sub.tenantId) result.tenants.set(subscriptionId, sub.tenantId.toLowerCase());
+    const unlisted = () => void unreadable.push(subscriptionId);
     if (target.cluster.kind === 'name') {
       const ref = target.cluster;
-      work.push(
-        readArm({ what: `clusters in subscription ${subscriptionId}`, needs: CLUSTER_READ, ...options }, (abortSignal) =>
-          collect(clients.containerService(subscriptionId).managedClusters.list({ abortSignal })),
-        ).then((read) => {
-          if (read.state !== 'ok') return void unreadable.push(subscriptionId);
-          for (const mc of read.value) {
-            if (mc.name?.toLowerCase() !== ref.name.toLowerCase()) continue;
-            try {
-              const facts = clusterFactsFromSdk(mc);
-              if (!ref.resourceGroup || facts.resourceGroup.toLowerCase() === ref.resourceGroup.toLowerCase()) result.clusters.push(facts);
-            } catch {
-              // unreadable entry: left out
-            }
-          }
-        }),
+      const list = readArm({ what: `clusters in subscription ${subscriptionId}`, needs: CLUSTER_READ, ...options }, (abortSignal) =>
+        collect(clients.containerService(subscriptionId).managedClusters.list({ abortSignal })),
       );
+      const pick = (mc: ManagedCluster): ClusterFacts | undefined => {
+        if (mc.name?.toLowerCase() !== ref.name.toLowerCase()) return undefined;
+        const facts = clusterFactsFromSdk(mc);
+        return !ref.resourceGroup || facts.resourceGroup.toLowerCase() === ref.resourceGroup.toLowerCase() ? facts : undefined;
+      };
+      work.push(picked(list, pick, unlisted).then((found) => void result.clusters.push(...found)));
     }
     if (target.registry.kind === 'acr-name' || target.registry.kind === 'acr-host') {
       const ref = target.registry;
-      work.push(
-        readArm({ what: `registries in subscription ${subscriptionId}`, needs: REGISTRY_READ, ...options }, (abortSignal) =>
-          collect(clients.containerRegistry(subscriptionId).registries.list({ abortSignal })),
-        ).then((read) => {
-          if (read.state !== 'ok') return void unreadable.push(subscriptionId);
-          for (const reg of read.value) {
-            try {
-              const facts = registryFactsFromSdk(reg, sub.tenantId?.toLowerCase());
-              if (registryMatches(ref, facts)) result.registries.push({ facts, tenantId: sub.tenantId?.toLowerCase() });
-            } catch {
-              // unreadable entry: left out
-            }
-          }
-        }),
+      const tenantId = sub.tenantId?.toLowerCase();
+      const list = readArm({ what: `registries in subscription ${subscriptionId}`, needs: REGISTRY_READ, ...options }, (abortSignal) =>
+        collect(clients.containerRegistry(subscriptionId).registries.list({ abortSignal })),
       );
+      const pick = (reg: Registry): { facts: RegistryFacts; tenantId?: string } | undefined => {
+        const facts = registryFactsFromSdk(reg, tenantId);
+        return registryMatches(ref, facts) ? { facts, tenantId } : undefined;
+      };
+      work.push(picked(list, pick, unlisted).then((found) => void result.registries.push(...found)));
     }
   }
   await Promise.all(work);
   if (unreadable.length > 0) result.searched += `; ${new Set(unreadable).size} of them could not be listed`;
   return result;
+}
+
+/** The entries of one subscription's list that `pick` keeps; a list that could not be read is reported, an entry that cannot be mapped is left out. */
+async function picked<T, F>(list: Promise<Read<T[]>>, pick: (item: T) => F | undefined, unlisted: () => void): Promise<F[]> {
+  const read = await list;
+  if (read.state !== 'ok') {
+    unlisted();
+    return [];
+  }
+  return read.value.flatMap((item) => {
+    try {
+      const facts = pick(item);
+      return facts === undefined ? [] : [facts];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function registryMatches(ref: RegistryRef, facts: RegistryFacts): boolean {

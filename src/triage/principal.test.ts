@@ -1,5 +1,5 @@
 import type { Evidence } from './evidence';
-import { clusterAuth, compareTenants, describePrincipal, identityName, pullPrincipal, requireRead } from './principal';
+import { clusterAuth, compareTenants, describePrincipal, identityName, pullPrincipal, requirePullPrincipal, requireRead, requireRegistry } from './principal';
 import { healthyCluster, healthyEvidence, KUBELET_CLIENT_ID, KUBELET_OBJECT_ID, KUBELET_RESOURCE_ID, TENANT } from '../../test/fixtures/evidence';
 
 const SP_APP = '0f1e0000-0000-4000-8000-00000000d001';
@@ -117,5 +117,37 @@ describe('requireRead', () => {
   it('names the fallback permission for a skipped read', () => {
     const r = requireRead({ state: 'skipped', reason: 'no node resource group' }, 'The VMSS list', 'Reader on MC_x');
     expect(r).toMatchObject({ ok: false, outcome: { status: 'unknown', needs: 'Reader on MC_x' } });
+  });
+});
+
+describe('requireRegistry', () => {
+  it('gives the registry when it was read', () => {
+    expect(requireRegistry(edit(() => undefined))).toMatchObject({ ok: true, value: { name: 'myacr' } });
+  });
+  it('says what stays unknown without the registry, with the failure and its needs', () => {
+    const e = edit((x) => (x.registry = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on myacr', needs: 'Reader on myacr' } }));
+    expect(requireRegistry(e, 'its firewall rules')).toMatchObject({
+      ok: false,
+      outcome: { status: 'unknown', evidence: 'The registry could not be read: AuthorizationFailed on myacr. Its firewall rules cannot be known without it.', needs: 'Reader on myacr' },
+    });
+  });
+  it('names the registry read permission when the registry was skipped', () => {
+    const e = edit((x) => (x.registry = { state: 'skipped', reason: 'no registry matching the name is visible to the bot', cause: 'missing-input' }));
+    const r = requireRegistry(e);
+    expect(r).toMatchObject({ ok: false, outcome: { status: 'unknown', evidence: 'The registry was not read: no registry matching the name is visible to the bot.' } });
+    if (!r.ok) expect(r.outcome.needs).toContain('Microsoft.ContainerRegistry/registries/read');
+  });
+});
+
+describe('requirePullPrincipal', () => {
+  it('gives the principal when it is known', () => {
+    expect(requirePullPrincipal(edit(() => undefined), 'anything')).toMatchObject({ ok: true, value: { objectId: KUBELET_OBJECT_ID } });
+  });
+  it('says what cannot be told without it, why, and what would tell it', () => {
+    const e = edit((x) => (x.cluster = { state: 'failed', failure: { kind: 'forbidden', message: '403', needs: 'Reader on aks-prod' } }));
+    expect(requirePullPrincipal(e, 'whether a deny assignment on myacr applies')).toMatchObject({
+      ok: false,
+      outcome: { status: 'unknown', evidence: expect.stringMatching(/^Cannot tell whether a deny assignment on myacr applies: the cluster could not be read \(403\)/), needs: 'Reader on aks-prod' },
+    });
   });
 });

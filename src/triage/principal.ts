@@ -84,6 +84,24 @@ export function pullPrincipal(evidence: Evidence): PrincipalLookup {
   return { state: 'unknown', reason: `cluster ${cluster.name} reports neither a managed identity nor a service principal` };
 }
 
+/**
+ * The identity that pulls, or the `unknown` a check gives without it. `question` is what cannot be told
+ * without it: "whether a deny assignment on myacr applies".
+ */
+export function requirePullPrincipal(evidence: Evidence, question: string): Input<PullPrincipal> {
+  const who = pullPrincipal(evidence);
+  if (who.state === 'known') return { ok: true, value: who.principal };
+  return {
+    ok: false,
+    outcome: {
+      status: 'unknown',
+      evidence: `Cannot tell ${question}: ${who.reason}.`,
+      remediation: 'Resolve identity.kubelet first, then check again.',
+      needs: who.needs ?? 'the objectId of the identity the nodes pull with',
+    },
+  };
+}
+
 /** `kubelet identity aks-prod-agentpool (objectId 9c2e…)` */
 export function describePrincipal(p: PullPrincipal): string {
   return p.kind === 'kubelet-identity' ? `kubelet identity ${p.name} (objectId ${p.objectId})` : `service principal ${p.name} (objectId ${p.objectId})`;
@@ -112,10 +130,14 @@ function unseen<T>(read: Exclude<Read<T>, { state: 'ok' }>, what: string, needs:
 
 export type Input<T> = { ok: true; value: T } | { ok: false; outcome: Outcome };
 
-export function requireRegistry(evidence: Evidence): Input<RegistryFacts> {
+/** The registry, or the `unknown` a check gives without it; `unknownWithout` names what that leaves unknown ("its firewall rules"). */
+export function requireRegistry(evidence: Evidence, unknownWithout?: string): Input<RegistryFacts> {
   const r = evidence.registry;
   if (r.state === 'ok') return { ok: true, value: r.value };
-  return { ok: false, outcome: unseen(r, 'The registry', 'Microsoft.ContainerRegistry/registries/read on the registry (e.g. Reader)') };
+  const outcome = unseen(r, 'The registry', 'Microsoft.ContainerRegistry/registries/read on the registry (e.g. Reader)');
+  if (!unknownWithout) return { ok: false, outcome };
+  const consequence = `${unknownWithout.charAt(0).toUpperCase()}${unknownWithout.slice(1)} cannot be known without it.`;
+  return { ok: false, outcome: { ...outcome, evidence: `${outcome.evidence} ${consequence}` } };
 }
 
 export function requireCluster(evidence: Evidence): Input<ClusterFacts> {

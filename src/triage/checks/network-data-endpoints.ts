@@ -4,6 +4,7 @@
  * the manifest through and cuts the layer download (`EOF`, timeouts on *.blob.core.windows.net).
  */
 import { podView, pullMessagesOf, registryHostsOf, shortenPullMessage } from '../failing-pods';
+import { requireRegistry } from '../principal';
 import type { Check, Outcome } from '../report';
 
 /** The FQDNs node egress must allow for this registry (TCP 443). */
@@ -18,16 +19,9 @@ export const networkDataEndpoints: Check = {
     if (evidence.target.registry.kind === 'external') {
       return { status: 'skip', evidence: `${evidence.target.registry.host} is not an Azure Container Registry; ACR data endpoints do not apply.` };
     }
-    const reg = evidence.registry;
-    if (reg.state !== 'ok') {
-      return {
-        status: 'unknown',
-        evidence: `The registry's data endpoints are unknown: it could not be read${reg.state === 'failed' ? ` (${reg.failure.message})` : ` (${reg.reason})`}.`,
-        remediation: 'Give the bot read access to the registry and run the check again.',
-        needs: (reg.state === 'failed' ? reg.failure.needs : undefined) ?? 'Microsoft.ContainerRegistry/registries/read on the registry (Reader)',
-      };
-    }
-    const registry = reg.value;
+    const input = requireRegistry(evidence, 'its data endpoints');
+    if (!input.ok) return input.outcome;
+    const registry = input.value;
     const fqdns = registryFqdns(registry.loginServer, registry.dataEndpointEnabled, registry.dataEndpointHostNames);
     const allowText = `${fqdns.slice(0, -1).join(', ')}${fqdns.length > 1 ? ' and ' : ''}${fqdns[fqdns.length - 1]} (TCP 443)`;
     const remediation = `Allow ${allowText} in your egress firewall or proxy (Azure Firewall: service tag AzureContainerRegistry, or these FQDNs as application rules).`;

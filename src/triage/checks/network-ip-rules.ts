@@ -5,6 +5,7 @@
 import type { EgressIpFact, Evidence } from '../evidence';
 import { podView, pullMessagesOf, registryHostsOf } from '../failing-pods';
 import { blockCovers } from '../ipv4';
+import { requireRegistry } from '../principal';
 import type { Check, Outcome } from '../report';
 import { describeEndpoint, endpointPathsOf, nameOf, usableEndpoint } from './network-private-endpoint';
 
@@ -39,16 +40,9 @@ export const networkIpRules: Check = {
     if (evidence.target.registry.kind === 'external') {
       return { status: 'skip', evidence: `${evidence.target.registry.host} is not an Azure Container Registry; its firewall is not visible in Azure.` };
     }
-    const reg = evidence.registry;
-    if (reg.state !== 'ok') {
-      return {
-        status: 'unknown',
-        evidence: `The registry's firewall rules are unknown: the registry could not be read${reg.state === 'failed' ? ` (${reg.failure.message})` : ` (${reg.reason})`}.`,
-        remediation: 'Give the bot read access to the registry and run the check again.',
-        needs: (reg.state === 'failed' ? reg.failure.needs : undefined) ?? 'Microsoft.ContainerRegistry/registries/read on the registry (Reader)',
-      };
-    }
-    const registry = reg.value;
+    const input = requireRegistry(evidence, 'its firewall rules');
+    if (!input.ok) return input.outcome;
+    const registry = input.value;
     if (registry.sku.toLowerCase() !== 'premium') {
       return { status: 'skip', evidence: `${registry.name} is ${registry.sku}; IP rules exist only on Premium registries, so no IP is filtered.` };
     }

@@ -4,6 +4,7 @@
  * one A record per name — or custom DNS that forwards the zone to Azure DNS (168.63.129.16).
  */
 import { sameArmId, type PrivateDnsZoneFact } from '../evidence';
+import { requireRegistry } from '../principal';
 import type { Check, Outcome } from '../report';
 import { endpointPathsOf, nameOf, vnetOfSubnet } from './network-private-endpoint';
 
@@ -26,16 +27,9 @@ export const networkPrivateDns: Check = {
     if (evidence.target.registry.kind === 'external') {
       return { status: 'skip', evidence: `${evidence.target.registry.host} is not an Azure Container Registry; private link DNS does not apply.` };
     }
-    const reg = evidence.registry;
-    if (reg.state !== 'ok') {
-      return {
-        status: 'unknown',
-        evidence: `Whether the registry needs private DNS is unknown: it could not be read${reg.state === 'failed' ? ` (${reg.failure.message})` : ` (${reg.reason})`}.`,
-        remediation: 'Give the bot read access to the registry and run the check again.',
-        needs: (reg.state === 'failed' ? reg.failure.needs : undefined) ?? 'Microsoft.ContainerRegistry/registries/read on the registry (Reader)',
-      };
-    }
-    const registry = reg.value;
+    const input = requireRegistry(evidence, 'whether it needs private DNS');
+    if (!input.ok) return input.outcome;
+    const registry = input.value;
     const paths = endpointPathsOf(evidence);
     if (paths.state === 'none') {
       return { status: 'skip', evidence: `${registry.name} has no private endpoint; ${registry.loginServer} resolves through public DNS.` };

@@ -4,6 +4,7 @@
  * ("do pulls go through a private endpoint?") and must not drift from this check's verdict.
  */
 import { sameArmId, type Evidence } from '../evidence';
+import { requireRegistry } from '../principal';
 import type { Check, Outcome } from '../report';
 
 export type Reach = 'same-vnet' | 'peered' | 'unreachable' | 'unknown';
@@ -126,16 +127,9 @@ export const networkPrivateEndpoint: Check = {
     if (evidence.target.registry.kind === 'external') {
       return { status: 'skip', evidence: `${evidence.target.registry.host} is not an Azure Container Registry; private endpoints do not apply.` };
     }
-    const reg = evidence.registry;
-    if (reg.state !== 'ok') {
-      return {
-        status: 'unknown',
-        evidence: `The registry could not be read, so its private endpoint connections are unknown${reg.state === 'failed' ? `: ${reg.failure.message}` : ` (${reg.reason})`}.`,
-        remediation: 'Give the bot read access to the registry and run the check again.',
-        needs: (reg.state === 'failed' ? reg.failure.needs : undefined) ?? 'Microsoft.ContainerRegistry/registries/read on the registry (Reader)',
-      };
-    }
-    const registry = reg.value;
+    const input = requireRegistry(evidence, 'its private endpoint connections');
+    if (!input.ok) return input.outcome;
+    const registry = input.value;
     const paths = endpointPathsOf(evidence);
     if (paths.state === 'none') {
       return { status: 'skip', evidence: `${registry.name} has no private endpoint connections; nodes reach it through its public endpoint (see network.public-access).` };

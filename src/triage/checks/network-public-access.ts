@@ -2,6 +2,7 @@
  * network.public-access: with the public endpoint closed, only a usable private endpoint lets nodes pull;
  * otherwise every pull is refused with 403 (AZURE.md §(a) E, Microsoft Learn cause 3).
  */
+import { requireRegistry } from '../principal';
 import type { Check, Outcome } from '../report';
 import { describeEndpoint, endpointPathsOf, nameOf, usableEndpoint } from './network-private-endpoint';
 
@@ -12,16 +13,9 @@ export const networkPublicAccess: Check = {
     if (evidence.target.registry.kind === 'external') {
       return { status: 'skip', evidence: `${evidence.target.registry.host} is not an Azure Container Registry; its network access is not visible in Azure.` };
     }
-    const reg = evidence.registry;
-    if (reg.state !== 'ok') {
-      return {
-        status: 'unknown',
-        evidence: `Whether the registry accepts public traffic is unknown: it could not be read${reg.state === 'failed' ? ` (${reg.failure.message})` : ` (${reg.reason})`}.`,
-        remediation: 'Give the bot read access to the registry and run the check again.',
-        needs: (reg.state === 'failed' ? reg.failure.needs : undefined) ?? 'Microsoft.ContainerRegistry/registries/read on the registry (Reader)',
-      };
-    }
-    const registry = reg.value;
+    const input = requireRegistry(evidence, 'whether it accepts public traffic');
+    if (!input.ok) return input.outcome;
+    const registry = input.value;
     if (registry.publicNetworkAccess?.toLowerCase() !== 'disabled') {
       return {
         status: 'pass',

@@ -5,7 +5,7 @@
 import { scopeCovers } from '../evidence';
 import type { DenyAssignmentFact } from '../evidence';
 import type { Check } from '../report';
-import { describePrincipal, pullPrincipal, requireRegistry } from '../principal';
+import { describePrincipal, requirePullPrincipal, requireRegistry } from '../principal';
 import { actionMatches, PULL_ACTION, PULL_DATA_ACTION } from '../roles';
 
 /** The first pattern in a deny's permissions that takes pull away, respecting its notActions / notDataActions. */
@@ -28,15 +28,9 @@ export const rbacDeny: Check = {
     const reg = requireRegistry(e);
     if (!reg.ok) return reg.outcome;
     const registry = reg.value;
-    const who = pullPrincipal(e);
-    if (who.state === 'unknown')
-      return {
-        status: 'unknown',
-        evidence: `Cannot tell whether a deny assignment on ${registry.name} applies: ${who.reason}.`,
-        remediation: 'Resolve identity.kubelet first.',
-        needs: who.needs ?? 'the objectId of the identity the nodes pull with',
-      };
-    const principal = who.principal;
+    const who = requirePullPrincipal(e, `whether a deny assignment on ${registry.name} applies`);
+    if (!who.ok) return who.outcome;
+    const principal = who.value;
     const needs = `Microsoft.Authorization/denyAssignments/read on ${registry.id} (any Reader)`;
     const read = e.denyAssignments;
     if (read.state !== 'ok')

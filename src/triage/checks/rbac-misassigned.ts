@@ -5,7 +5,7 @@
 import { scopeCovers } from '../evidence';
 import type { RoleAssignmentFact } from '../evidence';
 import type { Check } from '../report';
-import { describePrincipal, identityName, pullPrincipal, requireCluster, requireRead, requireRegistry } from '../principal';
+import { describePrincipal, identityName, requireCluster, requirePullPrincipal, requireRead, requireRegistry } from '../principal';
 import { azRoleAssignmentCreate, judgeRole, pullRoleFor, registryMode, roleGuidOf } from '../roles';
 
 interface Misassignment {
@@ -26,15 +26,9 @@ export const rbacMisassigned: Check = {
     const cl = requireCluster(e);
     if (!cl.ok) return { ...cl.outcome, evidence: `${cl.outcome.evidence} Without it the cluster's identities are not known.` };
     const cluster = cl.value;
-    const who = pullPrincipal(e);
-    if (who.state === 'unknown')
-      return {
-        status: 'unknown',
-        evidence: `Cannot tell whether pull roles on ${registry.name} are held by the wrong identity: ${who.reason}.`,
-        remediation: 'Resolve identity.kubelet first.',
-        needs: who.needs ?? 'the objectId of the identity the nodes pull with',
-      };
-    const principal = who.principal;
+    const who = requirePullPrincipal(e, `whether pull roles on ${registry.name} are held by the wrong identity`);
+    if (!who.ok) return who.outcome;
+    const principal = who.value;
     const mode = registryMode(registry);
     if (!mode.known)
       return {

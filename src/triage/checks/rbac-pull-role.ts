@@ -7,7 +7,7 @@ import type { Evidence, RegistryFacts, RoleAssignmentFact } from '../evidence';
 import { sameArmId, scopeCovers } from '../evidence';
 import type { Check, Outcome } from '../report';
 import { describeCondition, evaluateCondition, repositoriesToCheck } from '../abac-condition';
-import { describePrincipal, pullPrincipal, requireRegistry, type PullPrincipal } from '../principal';
+import { describePrincipal, requirePullPrincipal, requireRegistry, type PullPrincipal } from '../principal';
 import { azRoleAssignmentCreate, judgeRole, pullRoleFor, registryMode, roleGuidOf, type RegistryMode, type RoleVerdict } from '../roles';
 
 export interface JudgedAssignment {
@@ -101,18 +101,9 @@ export function analysePullGrants(e: Evidence): PullGrantAnalysis {
   const input = requireRegistry(e);
   if (!input.ok) return { ok: false, outcome: { ...input.outcome, evidence: `${input.outcome.evidence} Without it the role assignments cannot be judged.` } };
   const registry = input.value;
-  const who = pullPrincipal(e);
-  if (who.state === 'unknown')
-    return {
-      ok: false,
-      outcome: {
-        status: 'unknown',
-        evidence: `Cannot tell which role assignments matter on ${registry.name}: ${who.reason}.`,
-        remediation: 'Resolve identity.kubelet first, then check again.',
-        needs: who.needs ?? 'the objectId of the identity the nodes pull with',
-      },
-    };
-  const principal = who.principal;
+  const who = requirePullPrincipal(e, `which role assignments matter on ${registry.name}`);
+  if (!who.ok) return who;
+  const principal = who.value;
   const mode = registryMode(registry);
   if (!mode.known)
     return {

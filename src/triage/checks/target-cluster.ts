@@ -5,6 +5,7 @@
 import type { ClusterRef } from '../refs';
 import type { Check, Outcome } from '../report';
 import type { Evidence } from '../evidence';
+import { ambiguous, searchFailed, type Sought } from '../lookup-outcomes';
 
 const READ = 'Microsoft.ContainerService/managedClusters/read (e.g. Reader) on the cluster or its subscription';
 
@@ -16,15 +17,16 @@ function named(ref: ClusterRef): string {
 function lookupOutcome(e: Evidence): Outcome | undefined {
   const ref = e.target.cluster;
   const lookup = e.clusterLookup;
-  if (lookup.state === 'failed')
-    return {
-      status: 'unknown',
-      evidence: `Could not search for cluster ${named(ref)}: ${lookup.failure.message}`,
-      remediation: 'Give the bot read access to the subscriptions to search, or name the cluster by its resource id.',
-      needs: lookup.failure.needs ?? READ,
-    };
+  const sought: Sought = {
+    kind: 'cluster',
+    named: named(ref),
+    read: READ,
+    exactly: 'resourceGroup/name or resource id',
+    describe: (c) => `${c.resourceGroup}/${c.name} (subscription ${c.subscriptionId})`,
+  };
+  if (lookup.state === 'failed') return searchFailed(lookup.failure, sought);
   if (lookup.state !== 'ok') return undefined;
-  const { candidates, searched, truncated } = lookup.value;
+  const { candidates, searched } = lookup.value;
   if (candidates.length === 0)
     return {
       status: 'fail',
@@ -32,15 +34,7 @@ function lookupOutcome(e: Evidence): Outcome | undefined {
       remediation:
         'Check the cluster name and subscription. If it lives in a subscription the bot cannot see, give the bot Reader there or name the cluster by its resource id.',
     };
-  if (candidates.length > 1) {
-    const list = candidates.map((c) => `${c.resourceGroup}/${c.name} (subscription ${c.subscriptionId})`).join('; ');
-    return {
-      status: 'unknown',
-      evidence: `${candidates.length} clusters match ${named(ref)}${truncated ? ' (the search was truncated; there may be more)' : ''}: ${list}.`,
-      remediation: 'Say which one: give the cluster as resourceGroup/name or as its resource id.',
-      needs: 'the cluster as resourceGroup/name or resource id',
-    };
-  }
+  if (candidates.length > 1) return ambiguous(lookup.value, sought);
   return undefined;
 }
 

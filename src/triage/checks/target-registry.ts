@@ -4,7 +4,8 @@
  */
 import type { RegistryRef } from '../refs';
 import type { Check, Outcome } from '../report';
-import type { Evidence } from '../evidence';
+import type { Evidence, ResourceLocator } from '../evidence';
+import { ambiguous, searchFailed, type Sought } from '../lookup-outcomes';
 
 const READ = 'Reader (or Container Registry Configuration Reader and Data Access Configuration Reader) on the registry';
 
@@ -21,13 +22,9 @@ function named(ref: Exclude<RegistryRef, { kind: 'external' }>): string {
 
 function lookupOutcome(e: Evidence, name: string): Outcome | undefined {
   const lookup = e.registryLookup;
-  if (lookup.state === 'failed')
-    return {
-      status: 'unknown',
-      evidence: `Could not search for registry ${name}: ${lookup.failure.message}`,
-      remediation: 'Give the bot read access to the subscriptions that may hold the registry, or name it by its resource id.',
-      needs: lookup.failure.needs ?? READ,
-    };
+  const describe = (c: ResourceLocator): string => `${c.loginServer ?? c.name} → ${c.id}`;
+  const sought: Sought = { kind: 'registry', named: name, read: READ, exactly: 'resource id or login server', describe };
+  if (lookup.state === 'failed') return searchFailed(lookup.failure, sought);
   if (lookup.state !== 'ok') return undefined;
   const { candidates, searched, truncated } = lookup.value;
   if (candidates.length === 0)
@@ -37,18 +34,11 @@ function lookupOutcome(e: Evidence, name: string): Outcome | undefined {
       remediation: `Give the bot ${READ}, or name it by its resource id. If it is in another tenant, see identity.cross-tenant.`,
       needs: READ,
     };
-  const list = candidates.map((c) => `${c.loginServer ?? c.name} → ${c.id}`).join('; ');
-  if (candidates.length > 1)
-    return {
-      status: 'unknown',
-      evidence: `${candidates.length} registries match ${name}${truncated ? ' (the search was truncated; there may be more)' : ''}: ${list}.`,
-      remediation: 'Say which one: give the registry as its resource id or its full login server.',
-      needs: 'the registry as resource id or login server',
-    };
+  if (candidates.length > 1) return ambiguous(lookup.value, sought);
   if (truncated)
     return {
       status: 'unknown',
-      evidence: `The search for registry ${name} was truncated (${searched}); found ${list}, but more matches may exist.`,
+      evidence: `The search for registry ${name} was truncated (${searched}); found ${candidates.map(describe).join('; ')}, but more matches may exist.`,
       remediation: 'Give the registry as its resource id so there is no doubt which one is meant.',
       needs: 'the registry as resource id',
     };
