@@ -11,7 +11,7 @@
  * - everything else it says (including why it failed) goes only to its log file
  *   (M365_AGENTS_PLAYGROUND_LOGFILE, default `./devTools/m365agentsplayground.log`);
  * - it opens a browser unless TEAMSAPPTESTER_BROWSER=none;
- * - it listens on all interfaces (there is no host option).
+ * - it listens on all interfaces (there is no host option), so we preload a loopback default (see LOOPBACK_ONLY).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -66,6 +66,20 @@ export const DEFAULT_PLAYGROUND_PORT = 56150;
 const CONFIG_FILE_NAME = '.m365agentsplayground.yml';
 const LISTENING = /Listening on (\d+)/;
 
+/**
+ * Whoever reaches the Playground's page acts as its signed-in user — in demo mode the approver — and the bot
+ * behind it is unauthenticated. The Playground calls listen(port) with no host, i.e. every interface; this
+ * preload gives such calls the loopback address, as the bot itself has without an app id.
+ */
+const LOOPBACK_ONLY = [
+  "import net from 'node:net';",
+  'const listen = net.Server.prototype.listen;',
+  'net.Server.prototype.listen = function (...args) {',
+  "  if (typeof args[0] === 'number' && typeof args[1] !== 'string') args.splice(1, 0, '127.0.0.1');",
+  '  return listen.apply(this, args);',
+  '};',
+].join('\n');
+
 export async function startPlayground(options: PlaygroundOptions): Promise<RunningPlayground> {
   const { signal } = options;
   if (signal?.aborted) throw new PlaygroundError('PlaygroundAborted', 'Agents Playground was not started: the start was cancelled.');
@@ -79,7 +93,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
   const port = options.port ?? DEFAULT_PLAYGROUND_PORT;
   const timeoutMs = options.startTimeoutMs ?? 60_000;
 
-  const child = spawn(process.execPath, [cli, '--app-endpoint', options.botEndpoint, '--channel-id', 'msteams', '--port', String(port), '--disable-telemetry'], {
+  const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(LOOPBACK_ONLY)}`, cli, '--app-endpoint', options.botEndpoint, '--channel-id', 'msteams', '--port', String(port), '--disable-telemetry'], {
     env: playgroundEnv({ configFile, logFile, openBrowser: options.openBrowser ?? false }),
     // Its own process group, so stop() ends everything it started and a terminal's Ctrl-C reaches us first.
     detached: true,

@@ -4,7 +4,7 @@
  * and a missing config quietly becomes a built-in user) into errors that say what is wrong.
  * No bot is needed: the Playground serves its page whether or not the bot answers.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,27 @@ function status(url: string): Promise<number | string> {
     req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
   });
 }
+
+/** Local addresses listening on `port`, from the kernel's socket tables (the test machines are Linux). */
+function listeners(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const found: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state === '0A' && local?.endsWith(`:${hexPort}`)) found.push(local.split(':')[0]);
+    }
+  }
+  return found;
+}
+
+test('listens on loopback only: whoever reaches the page acts as the signed-in approver', async () => {
+  const playground = await startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, startTimeoutMs: START_MS });
+  running.push(playground);
+  // 0100007F is 127.0.0.1 as /proc/net/tcp writes it; every interface would be 00000000 or an IPv6 :: entry.
+  expect(listeners(playground.port)).toEqual(['0100007F']);
+  await playground.stop();
+}, START_MS + 15_000);
 
 test('serves the Playground page on the port it really took, and stop() ends it', async () => {
   const playground = await startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, startTimeoutMs: START_MS });
