@@ -10,6 +10,7 @@ import type { ManagedCluster } from '@azure/arm-containerservice';
 import type { AbortSignalLike } from '@azure/ms-rest-js';
 import type { Registry } from '@azure/arm-containerregistry';
 import { failed, ok, skipped, type ClusterFacts, type Lookup, type PrincipalFact, type Read, type RegistryFacts, type ResourceLocator } from '../triage/evidence';
+import { hostsOfRegistry, servedBy } from '../triage/failing-pods';
 import type { ClusterRef, RegistryRef, Target } from '../triage/refs';
 import type { AzureClients } from './clients';
 import { clusterFactsFromRow, clusterFactsFromSdk, obj, registryFactsFromRow, registryFactsFromSdk, str } from './facts';
@@ -321,10 +322,12 @@ async function picked<T, F>(list: Promise<Read<T[]>>, pick: (item: T) => F | und
   });
 }
 
+/** A host names this registry when the registry answers on it (login server or data endpoint), as everywhere else. */
 function registryMatches(ref: RegistryRef, facts: RegistryFacts): boolean {
   if (ref.kind === 'acr-name') return facts.name.toLowerCase() === ref.name.toLowerCase();
   if (ref.kind === 'acr-host') {
-    return facts.loginServer === ref.loginServer || facts.dataEndpointHostNames.some((h) => h.toLowerCase() === ref.host);
+    const hosts = hostsOfRegistry(facts);
+    return servedBy(ref.loginServer, hosts) || servedBy(ref.host, hosts);
   }
   return false;
 }
