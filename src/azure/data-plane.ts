@@ -136,33 +136,38 @@ export async function readServicePrincipal(clients: AzureClients, appId: string,
     if (!t) throw new Error('the credential returned no Microsoft Graph token');
     return { authorization: `Bearer ${t.token}` };
   };
-  const sp = await readArm(
-    { ...spec, what: `service principal ${appId} in Microsoft Graph`, needs: 'Microsoft Graph Application.Read.All for the bot' },
-    async (abortSignal) => {
-      const response = await send(clients, 'GET', `${graph}/v1.0/servicePrincipals(appId='${appId}')?$select=id,displayName`, abortSignal, {
-        headers: await token(abortSignal),
-      });
-      expect(response, [200], 'service principal');
-      const id = str(json(response).id);
-      if (!isGuid(id)) throw new MalformedAnswerError('service principal without an object id');
-      return id.toLowerCase();
-    },
-  );
-  const app = await readArm(
-    { ...spec, what: `the secrets of application ${appId} in Microsoft Graph`, needs: 'Microsoft Graph Application.Read.All for the bot' },
-    async (abortSignal) => {
-      const response = await send(clients, 'GET', `${graph}/v1.0/applications(appId='${appId}')?$select=passwordCredentials`, abortSignal, {
-        headers: await token(abortSignal),
-      });
-      expect(response, [200], 'application');
-      const creds = json(response).passwordCredentials;
-      if (!Array.isArray(creds)) throw new MalformedAnswerError('application without passwordCredentials');
-      return creds.map((c) => str(obj(c).endDateTime)).filter((d): d is string => d !== undefined);
-    },
-  );
-  const objectId = sp.state === 'ok' ? sp.value : undefined;
-  if (app.state === 'ok') return { objectId, fact: ok({ appId, ...(objectId ? { objectId } : {}), secretEndDates: app.value }) };
-  return { objectId, fact: app };
+  // Independent reads: ask Graph both questions at once.
+  const [sp, app] = await Promise.all([
+    readArm(
+      { ...spec, what: `service principal ${appId} in Microsoft Graph`, needs: 'Microsoft Graph Application.Read.All for the bot' },
+      async (abortSignal) => {
+        const response = await send(clients, 'GET', `${graph}/v1.0/servicePrincipals(appId='${appId}')?$select=id,displayName`, abortSignal, {
+          headers: await token(abortSignal),
+        });
+        expect(response, [200], 'service principal');
+        const id = str(json(response).id);
+        if (!isGuid(id)) throw new MalformedAnswerError('service principal without an object id');
+        return id.toLowerCase();
+      },
+    ),
+    readArm(
+      { ...spec, what: `the secrets of application ${appId} in Microsoft Graph`, needs: 'Microsoft Graph Application.Read.All for the bot' },
+      async (abortSignal) => {
+        const response = await send(clients, 'GET', `${graph}/v1.0/applications(appId='${appId}')?$select=passwordCredentials`, abortSignal, {
+          headers: await token(abortSignal),
+        });
+        expect(response, [200], 'application');
+        const creds = json(response).passwordCredentials;
+        if (!Array.isArray(creds)) throw new MalformedAnswerError('application without passwordCredentials');
+        return creds.map((c) => str(obj(c).endDateTime)).filter((d): d is string => d !== undefined);
+      },
+    ),
+  ]);
+  // Without the objectId no RBAC check can judge the cluster, so a failed lookup is a failed read — its
+  // reason must reach the findings rather than a vague "not in the Graph answer".
+  if (sp.state !== 'ok') return { fact: sp };
+  if (app.state !== 'ok') return { objectId: sp.value, fact: app };
+  return { objectId: sp.value, fact: ok({ appId, objectId: sp.value, secretEndDates: app.value }) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -39,7 +39,9 @@ function mayLeaveEveryReadOk(kind: string, p: ReadPath): boolean {
 }
 
 /** The sweep's deadlines: short, since every faulted read waits for one; a clean read answers in milliseconds. */
-const SWEEP_DEADLINES = { readDeadlineMs: 800, podDeadlineMs: 1200 };
+// The pod deadline is generous because every path of a kind is swept at once on a 2-core machine, and the image
+// reads only start after pod evidence arrives: a tight one would sometimes time pods out before the image path.
+const SWEEP_DEADLINES = { readDeadlineMs: 800, podDeadlineMs: 4000 };
 
 interface ReadPath {
   method: string;
