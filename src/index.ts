@@ -8,14 +8,13 @@ import { createTriageEngine } from './azure/engine';
 import { ApprovalService } from './bot/approvals';
 import { consoleLogger, type Logger } from './bot/background';
 import { createBotApp, type BotApp } from './bot/compose';
+import { loadSettings } from './config';
 import { botSettingsFromEnv, type BotSettings } from './bot/settings';
 import { startServer, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
 import { SCENARIOS, demoWorld } from './simulator/scenarios';
 import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
-
-const PUBLIC_ARM = 'https://management.azure.com';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
 const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
@@ -39,6 +38,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
   const settings = botSettingsFromEnv(env);
+  const { azure, triage } = loadSettings(env);
   const demo = isDemo(env);
 
   let emulator: ArmEmulator | undefined;
@@ -47,14 +47,13 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     emulator = createEmulator({ world: demoWorld() });
     clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
   } else {
-    const clientId = env.AZURE_CLIENT_ID?.trim();
     clients = createAzureClients({
-      credential: new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {}),
-      endpoint: env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim() || PUBLIC_ARM,
-      subscriptionId: env.AZURE_SUBSCRIPTION_ID?.trim() || undefined,
+      credential: new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}),
+      endpoint: azure.resourceManagerEndpoint,
+      subscriptionId: azure.subscriptionId,
     });
   }
-  const engine = createTriageEngine({ clients });
+  const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);

@@ -6,6 +6,7 @@
  * rebuilt on another instance, long after the triage, from what was stored.
  */
 import type { Evidence } from '../triage/evidence';
+import { backoffPods } from '../triage/failing-pods';
 import type { GrantOutcome, TriageResult, VerifyOutcome } from '../triage/engine';
 import type { ClusterRef, RegistryRef, Target } from '../triage/refs';
 import type { Finding, Report, Status, Verdict } from '../triage/report';
@@ -139,7 +140,6 @@ const VERDICT: Record<Verdict, { text: string; icon: string; tone: Tone }> = {
 
 const PROBLEM_ORDER: Record<Status, number> = { fail: 0, warn: 1, unknown: 2, pass: 3, skip: 4 };
 
-const BACKOFF_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
 export function clusterLabel(ref: ClusterRef): string {
   return ref.resourceGroup ? `${ref.resourceGroup}/${ref.name}` : ref.name;
@@ -176,25 +176,10 @@ function evidenceFacts(evidence: Evidence | undefined): Omit<TriageSnapshot, 're
   if (!evidence) return { resources: {}, backoffPods: [] };
   const cluster = evidence.cluster.state === 'ok' ? evidence.cluster.value : undefined;
   const registry = evidence.registry.state === 'ok' ? evidence.registry.value : undefined;
-  const backoffPods: TriageSnapshot['backoffPods'] = [];
-  if (evidence.kube.state === 'ok') {
-    const hosts = registry ? [registry.loginServer.toLowerCase(), ...registry.dataEndpointHostNames.map((h) => h.toLowerCase())] : [];
-    for (const pod of evidence.kube.value.pods) {
-      const stuck = pod.containers.some(
-        (c) => c.waitingReason !== undefined && BACKOFF_REASONS.has(c.waitingReason) && (hosts.length === 0 || hosts.includes(imageHost(c.image))),
-      );
-      if (stuck) backoffPods.push({ namespace: pod.namespace, name: pod.name });
-    }
-  }
   return {
     resources: { clusterId: cluster?.id, registryId: registry?.id, kubeletIdentityId: cluster?.kubeletIdentity?.resourceId },
-    backoffPods,
+    backoffPods: backoffPods(evidence),
   };
-}
-
-function imageHost(image: string): string {
-  const first = image.split('/')[0].toLowerCase();
-  return first.includes('.') || first.includes(':') ? first : 'docker.io';
 }
 
 export interface ReportViewOptions {
