@@ -42,6 +42,77 @@ export interface ImageReadOptions {
   tenantId?: string;
   /** The registry refuses ARM-audience tokens: ask for the ACR audience instead. */
   armAudienceDisabled?: boolean;
+  /** This triage's registry tokens, possibly already being fetched (see RegistryTokens). */
+  tokens?: RegistryTokens;
+}
+
+interface TokenRequest {
+  armAudienceDisabled?: boolean;
+  tenantId?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * One triage's data-plane tokens. The exchange (Entra token → registry refresh token) and the repository
+ * token only need the login server and the repository, so a triage starts them as soon as it knows those —
+ * beside the ARM reads — and the manifest read later finds them ready instead of paying two more round
+ * trips. Failed attempts stay memoised: the reader that awaits one reports the failure as its own.
+ */
+export class RegistryTokens {
+  private readonly refreshTokens = new Map<string, Promise<string>>();
+  private readonly accessTokens = new Map<string, Promise<string>>();
+
+  constructor(private readonly clients: AzureClients) {}
+
+  /** Starts fetching without waiting; a failure surfaces to whoever awaits `access` later. */
+  warm(loginServer: string, repository: string | undefined, request: TokenRequest = {}): void {
+    if (!HOST.test(loginServer) || (repository !== undefined && !REPOSITORY.test(repository))) return;
+    const pending = repository ? this.access(loginServer, repository, request) : this.refresh(loginServer, request);
+    pending.catch(() => undefined);
+  }
+
+  access(loginServer: string, repository: string, request: TokenRequest): Promise<string> {
+    const key = `${loginServer}|${repository}|${audienceKey(request)}`;
+    let token = this.accessTokens.get(key);
+    if (!token) {
+      token = this.refresh(loginServer, request).then(async (refresh) => {
+        const response = await send(this.clients, 'POST', `https://${loginServer}/oauth2/token`, request.signal, {
+          form: { grant_type: 'refresh_token', service: loginServer, scope: `repository:${repository}:pull`, refresh_token: refresh },
+        });
+        expect(response, [200], 'registry token');
+        const access = str(json(response).access_token);
+        if (!access) throw new MalformedAnswerError('registry token answered without access_token');
+        return access;
+      });
+      this.accessTokens.set(key, token);
+    }
+    return token;
+  }
+
+  private refresh(loginServer: string, request: TokenRequest): Promise<string> {
+    const key = `${loginServer}|${audienceKey(request)}`;
+    let token = this.refreshTokens.get(key);
+    if (!token) {
+      token = (async () => {
+        const scope = request.armAudienceDisabled ? ACR_AUDIENCE_SCOPE : this.clients.scope;
+        const entra = await this.clients.credential.getToken(scope, { abortSignal: request.signal });
+        if (!entra) throw new Error('the credential returned no token');
+        const exchange = await send(this.clients, 'POST', `https://${loginServer}/oauth2/exchange`, request.signal, {
+          form: { grant_type: 'access_token', service: loginServer, ...(request.tenantId ? { tenant: request.tenantId } : {}), access_token: entra.token },
+        });
+        expect(exchange, [200], 'token exchange');
+        const refresh = str(json(exchange).refresh_token);
+        if (!refresh) throw new MalformedAnswerError('token exchange answered without refresh_token');
+        return refresh;
+      })();
+      this.refreshTokens.set(key, token);
+    }
+    return token;
+  }
+}
+
+function audienceKey(request: TokenRequest): string {
+  return request.armAudienceDisabled ? 'acr' : 'arm';
 }
 
 export async function readImage(clients: AzureClients, loginServer: string, image: ImageRef, options: ImageReadOptions = {}): Promise<Read<ImageFact>> {
@@ -50,6 +121,7 @@ export async function readImage(clients: AzureClients, loginServer: string, imag
     return skipped(`the image reference ${image.raw} cannot be checked safely (unexpected characters)`, 'missing-input');
   }
   const display = `${loginServer}/${image.repository}${image.digest ? `@${image.digest}` : `:${reference}`}`;
+  const tokens = options.tokens ?? new RegistryTokens(clients);
   return readArm(
     {
       what: `image ${display} (registry data plane, with the bot's identity)`,
@@ -58,22 +130,12 @@ export async function readImage(clients: AzureClients, loginServer: string, imag
       deadlineMs: options.deadlineMs,
     },
     async (abortSignal) => {
-      const scope = options.armAudienceDisabled ? ACR_AUDIENCE_SCOPE : clients.scope;
-      const entra = await clients.credential.getToken(scope, { abortSignal });
-      if (!entra) throw new Error('the credential returned no token');
       const base = `https://${loginServer}`;
-      const exchange = await send(clients, 'POST', `${base}/oauth2/exchange`, abortSignal, {
-        form: { grant_type: 'access_token', service: loginServer, ...(options.tenantId ? { tenant: options.tenantId } : {}), access_token: entra.token },
+      const access = await tokens.access(loginServer, image.repository, {
+        armAudienceDisabled: options.armAudienceDisabled,
+        tenantId: options.tenantId,
+        signal: options.signal ?? abortSignal,
       });
-      expect(exchange, [200], 'token exchange');
-      const refresh = str(json(exchange).refresh_token);
-      if (!refresh) throw new MalformedAnswerError('token exchange answered without refresh_token');
-      const tokenResponse = await send(clients, 'POST', `${base}/oauth2/token`, abortSignal, {
-        form: { grant_type: 'refresh_token', service: loginServer, scope: `repository:${image.repository}:pull`, refresh_token: refresh },
-      });
-      expect(tokenResponse, [200], 'registry token');
-      const access = str(json(tokenResponse).access_token);
-      if (!access) throw new MalformedAnswerError('registry token answered without access_token');
       const bearer = { authorization: `Bearer ${access}` };
 
       const manifest = await send(clients, 'GET', `${base}/v2/${image.repository}/manifests/${reference}`, abortSignal, {
@@ -177,7 +239,7 @@ async function send(
   clients: AzureClients,
   method: 'GET' | 'POST',
   url: string,
-  abortSignal: AbortSignal,
+  abortSignal: AbortSignal | undefined,
   body: { form?: Record<string, string>; headers?: Record<string, string> },
 ): Promise<PipelineResponse> {
   const headers = createHttpHeaders(body.headers);

@@ -53,7 +53,7 @@ import {
   vnetFact,
   vnetIdOfSubnet,
 } from './facts';
-import { readImage, readServicePrincipal } from './data-plane';
+import { readImage, readServicePrincipal, RegistryTokens } from './data-plane';
 import { readKubeEvidence } from './kube-evidence';
 import { collect, readArm, type ReadSpec } from './read';
 import { readCluster, readRegistry, resolveTarget, type Resolution } from './resolve';
@@ -95,6 +95,11 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
   const spec = { signal: options.signal, deadlineMs: options.readDeadlineMs };
   const progress = options.onProgress ?? (() => undefined);
 
+  // Data-plane tokens need only the login server and repository: fetch them beside the ARM reads.
+  const tokens = new RegistryTokens(clients);
+  if (target.image && target.registry.kind === 'acr-host' && target.image.host === target.registry.loginServer) {
+    tokens.warm(target.registry.loginServer, target.image.repository, { signal: options.signal });
+  }
   const resolution = (async () => {
     progress(`looking up ${describeTarget(target)}…`);
     return resolveTarget(target, clients, spec);
@@ -102,7 +107,9 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
 
   const kube: Promise<Read<KubeFacts>> = resolution.then((r) => startKube(r, clients, options));
 
-  const arm = resolution.then((r) => gatherArm(target, r, clients, spec, collectedAt, progress));
+  // With pod evidence coming, a failing pod's image will be read: have the registry's refresh token ready.
+  const warmRegistryToken = options.pods !== false && !target.image;
+  const arm = resolution.then((r) => gatherArm(target, r, clients, { ...spec, tokens, warmRegistryToken }, collectedAt, progress));
   const evidence = arm.then(({ evidence: e }) => ({ ...e, kube: options.pods === false ? skipped<KubeFacts>(PODS_OFF, 'turned-off') : skipped<KubeFacts>(PODS_PENDING, 'pending') }));
 
   const withPods = Promise.all([arm, kube]).then(async ([{ evidence: e, registryBasis }, kubeRead]) => {
@@ -111,7 +118,7 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
     const failing = failingImageOf(kubeRead.value, registryBasis);
     if (!failing || !registryBasis) return merged;
     progress(`checking image ${failing.raw}…`);
-    return { ...merged, image: await imageRead(clients, registryBasis, failing, spec) };
+    return { ...merged, image: await imageRead(clients, registryBasis, failing, { ...spec, tokens }) };
   });
   return { evidence, withPods };
 }
@@ -158,7 +165,7 @@ async function gatherArm(
   target: Target,
   resolution: Resolution,
   clients: AzureClients,
-  spec: Spec,
+  { tokens, warmRegistryToken, ...spec }: Spec & { tokens: RegistryTokens; warmRegistryToken: boolean },
   collectedAt: string,
   progress: (message: string) => void,
 ): Promise<ArmGathered> {
@@ -185,6 +192,11 @@ async function gatherArm(
   const registryBasisP: Promise<RegistryFacts | undefined> = registryBasis
     ? Promise.resolve(registryBasis)
     : registryRead.then((r) => (r.state === 'ok' ? r.value : undefined));
+  if (warmRegistryToken) {
+    void registryBasisP.then((r) => {
+      if (r) tokens.warm(r.loginServer, undefined, { armAudienceDisabled: r.armAudienceTokens === 'disabled', tenantId: r.tenantId, signal: spec.signal });
+    });
+  }
   const registryScope = registryFound?.locator.id;
   const registryName = registryFound?.locator.name ?? 'the registry';
   const registrySub = registryFound?.locator.subscriptionId;
@@ -277,7 +289,7 @@ async function gatherArm(
   // --- the image the user named
   const image: Promise<Read<ImageFact>> = target.image
     ? registryBasisP.then((r) =>
-        r ? imageRead(clients, r, target.image!, spec) : skipped<ImageFact>('the registry could not be read, so the image could not be checked', 'missing-input'),
+        r ? imageRead(clients, r, target.image!, { ...spec, tokens }) : skipped<ImageFact>('the registry could not be read, so the image could not be checked', 'missing-input'),
       )
     : Promise.resolve(skipped<ImageFact>('no image was named and no pod is failing to pull', 'not-applicable'));
 
@@ -660,7 +672,7 @@ async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | u
 // Image
 
 /** The bot reads an image only where the registry answers as named (login server or a data endpoint). */
-function imageRead(clients: AzureClients, registry: RegistryFacts, image: ImageRef, spec: Spec): Promise<Read<ImageFact>> {
+function imageRead(clients: AzureClients, registry: RegistryFacts, image: ImageRef, spec: Spec & { tokens: RegistryTokens }): Promise<Read<ImageFact>> {
   if (!servedBy(image.host, hostsOfRegistry(registry))) {
     return Promise.resolve(skipped(`the image is on ${image.host}, not on ${registry.loginServer}`, 'not-applicable'));
   }
