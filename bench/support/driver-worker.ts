@@ -1,0 +1,78 @@
+/**
+ * The benchmark's driver, on its own thread: the Teams side (POSTs to /api/messages) and the fake Bot
+ * Connector. Kept off the bots' event loop so that, under load, a turn's latency is the bot's and not the
+ * time a starved in-process client took to notice the response — as with Teams, which does not share the
+ * bot's CPU. Both clocks (request start, card arrival) are this thread's performance.now().
+ */
+import { parentPort } from 'node:worker_threads';
+import { BenchConnector, cardOf, type Arrival } from './connector';
+import type { DriverReply, DriverRequest, Expected, TurnOutcome } from './driver-protocol';
+import { conversationId, mention, post } from './teams-activity';
+
+const TURN_TIMEOUT_MS = 15_000;
+
+const connector = new BenchConnector();
+
+const cardJson = (a: Arrival) => JSON.stringify(cardOf(a.activity) ?? {});
+const isHelpCard = (a: Arrival) => a.method === 'POST' && cardJson(a).includes('What I can do');
+const isEcho = (a: Arrival) => a.method === 'POST' && typeof a.activity.text === 'string' && a.activity.text.endsWith(' help');
+const hasGrantButton = (a: Arrival) => a.method === 'PUT' && cardJson(a).includes('"approvalId"');
+const couldNotFinish = (a: Arrival) => a.method === 'PUT' && cardJson(a).includes('could not finish');
+
+/** `n` help turns one after another; each must have delivered its reply inside the turn. */
+async function turns(url: string, conversation: string, n: number, expect: Expected): Promise<number[]> {
+  const from = connector.arrivals(conversation).length;
+  const times: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const res = await post(url, mention(connector.url, conversation, 1, 'help'), AbortSignal.timeout(TURN_TIMEOUT_MS));
+    if (res.status !== 200) throw new Error(`${conversation}: help turn answered HTTP ${res.status}`);
+    times.push(res.ms);
+  }
+  const replies = connector.arrivals(conversation).slice(from);
+  const good = replies.filter(expect === 'help-card' ? isHelpCard : isEcho).length;
+  if (replies.length !== n || good !== n) throw new Error(`${conversation}: ${n} turns delivered ${replies.length} activities, ${good} of them the expected reply`);
+  return times;
+}
+
+async function converse(url: string, conversation: string, n: number, text: string, signal: AbortSignal): Promise<TurnOutcome> {
+  const from = connector.arrivals(conversation).length;
+  const res = await post(url, mention(connector.url, conversation, n, text), signal).catch(() => undefined);
+  if (!res) return { status: 0, turnMs: Number.NaN, failure: 'no HTTP response before the deadline' };
+  const outcome: TurnOutcome = { status: res.status, turnMs: res.ms };
+  if (res.status !== 200) return { ...outcome, failure: `HTTP ${res.status}` };
+  const last = await connector.waitFor(conversation, (a) => hasGrantButton(a) || couldNotFinish(a), { from, signal }).catch(() => undefined);
+  const first = connector.arrivals(conversation).slice(from).find((a) => a.method === 'PUT');
+  if (first) outcome.firstFindingsMs = first.at - res.started;
+  if (!last) return { ...outcome, failure: 'no findings card before the deadline' };
+  if (!hasGrantButton(last)) return { ...outcome, failure: 'the check could not finish' };
+  return { ...outcome, finalMs: last.at - res.started };
+}
+
+/** `conversations` distinct conversations sending `text` at the same moment. */
+async function round(request: Extract<DriverRequest, { kind: 'round' }>): Promise<TurnOutcome[]> {
+  const signal = AbortSignal.timeout(request.deadlineMs);
+  const ids = Array.from({ length: request.conversations }, (_, i) => request.first + i);
+  return Promise.all(ids.map((n) => converse(request.url, conversationId(n, request.label), n, request.text, signal)));
+}
+
+async function handle(request: DriverRequest): Promise<DriverReply> {
+  try {
+    if (request.kind === 'turns') return { kind: 'turns', id: request.id, times: await turns(request.url, request.conversation, request.n, request.expect) };
+    return { kind: 'round', id: request.id, outcomes: await round(request) };
+  } catch (error) {
+    return { kind: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('driver-worker runs as a worker thread of bench/bot');
+  await connector.start();
+  port.on('message', (request: DriverRequest) => {
+    void handle(request).then((reply) => port.postMessage(reply));
+  });
+  const ready: DriverReply = { kind: 'ready', connectorUrl: connector.url };
+  port.postMessage(ready);
+}
+
+void main();

@@ -1,0 +1,71 @@
+/** The main thread's handle on the driver thread (driver-worker.ts): one request at a time, each with a deadline. */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DriverReply, DriverRequest, Expected, TurnOutcome } from './driver-protocol';
+
+type Pending = { resolve: (reply: DriverReply) => void; timer: NodeJS.Timeout };
+
+export class DriverError extends Error {
+  readonly code = 'DriverFailed';
+}
+
+export class Driver {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly connectorUrl: string,
+  ) {
+    worker.on('message', (reply: DriverReply) => {
+      if (reply.kind === 'ready') return;
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      clearTimeout(waiting.timer);
+      waiting.resolve(reply);
+    });
+  }
+
+  static async start(options: { timeoutMs: number }): Promise<Driver> {
+    // Compiled output sits beside this file (dist/bench/support), so the worker is loaded as JavaScript.
+    const worker = new Worker(path.join(__dirname, 'driver-worker.js'));
+    const connectorUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new DriverError('the driver thread did not start')), options.timeoutMs);
+      worker.once('error', reject);
+      worker.on('message', (m: DriverReply) => {
+        if (m.kind !== 'ready') return;
+        clearTimeout(timer);
+        resolve(m.connectorUrl);
+      });
+    });
+    return new Driver(worker, connectorUrl);
+  }
+
+  async turns(url: string, conversation: string, n: number, expect: Expected, timeoutMs: number): Promise<number[]> {
+    const reply = await this.ask({ kind: 'turns', id: this.nextId++, url, conversation, n, expect }, timeoutMs);
+    if (reply.kind !== 'turns') throw new DriverError(reply.kind === 'error' ? reply.message : `unexpected ${reply.kind} reply`);
+    return reply.times;
+  }
+
+  async round(url: string, o: { conversations: number; first: number; label: string; text: string; deadlineMs: number }): Promise<TurnOutcome[]> {
+    const reply = await this.ask({ kind: 'round', id: this.nextId++, url, ...o }, o.deadlineMs + 5_000);
+    if (reply.kind !== 'round') throw new DriverError(reply.kind === 'error' ? reply.message : `unexpected ${reply.kind} reply`);
+    return reply.outcomes;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private ask(request: DriverRequest, timeoutMs: number): Promise<DriverReply> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(request.id);
+        resolve({ kind: 'error', id: request.id, message: `the driver did not answer ${request.kind} within ${timeoutMs} ms` });
+      }, timeoutMs);
+      this.pending.set(request.id, { resolve, timer });
+      this.worker.postMessage(request);
+    });
+  }
+}
