@@ -11,6 +11,12 @@ import { approverMris, type BotSettings } from './settings';
 import { TriageBot } from './triage-bot';
 import { TriageRunner } from './triage-runner';
 
+/**
+ * Triages that run at once; more wait their turn. Against real ARM a triage mostly waits on the network,
+ * but its evidence, checks and cards cost CPU, and hundreds at once starve turns on a 2-core instance.
+ */
+const TRIAGE_CONCURRENCY = 16;
+
 export interface BotApp {
   adapter: CloudAdapter;
   bot: TriageBot;
@@ -29,7 +35,7 @@ export function createBotApp(o: {
   examples?: string[];
 }): BotApp {
   const adapter = createAdapter(o.settings, o.log);
-  const background = new BackgroundWork(o.log);
+  const background = new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
   const cards = new CardStore(o.storage);
   const refreshUserIds = approverMris(o.settings);
   const runner = new TriageRunner({

@@ -54,7 +54,7 @@ export class TriageRunner {
       this.o.log.warn('the channel returned no activity id; findings will be sent as a new message');
     }
     const cardId = activityId;
-    this.o.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish({ ...input, reference, activityId: cardId, signal }));
+    this.o.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish({ ...input, reference, activityId: cardId, signal }), { lane: 'triage' });
   }
 
   private async finish(input: {

@@ -28,8 +28,20 @@ export const MAX_CARD_BYTES = 28 * 1024;
 
 export type CardJson = Record<string, unknown>;
 
+/**
+ * Parsed templates, one per card file. Constructing a Template parses every `${…}` with an ANTLR parser —
+ * most of a help turn's CPU and a large share of a busy bot's — while `expand` only evaluates and is
+ * synchronous, so one instance per template serves every turn.
+ */
+const parsed = new Map<object, ACData.Template>();
+
 function expand(template: object, data: object): CardJson {
-  const expanded: unknown = new ACData.Template(template).expand({ $root: data });
+  let compiled = parsed.get(template);
+  if (!compiled) {
+    compiled = new ACData.Template(template);
+    parsed.set(template, compiled);
+  }
+  const expanded: unknown = compiled.expand({ $root: data });
   if (typeof expanded !== 'object' || expanded === null) throw new Error('Card template expanded to nothing');
   return expanded as CardJson;
 }
