@@ -13,6 +13,8 @@ import { botSettingsFromEnv, type BotSettings } from './bot/settings';
 import { startServer, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
 import { SCENARIOS, demoWorld } from './simulator/scenarios';
+import { startPlayground, type RunningPlayground } from './playground';
+import { DEMO_APPROVER, DEMO_APPROVER_IDS } from './simulator/demo-people';
 import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
 
@@ -37,9 +39,9 @@ export function isDemo(env: NodeJS.ProcessEnv): boolean {
 export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void } = {}): Promise<App> {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
-  const settings = botSettingsFromEnv(env);
-  const { azure, triage } = loadSettings(env);
   const demo = isDemo(env);
+  const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
+  const { azure, triage } = loadSettings(env);
 
   let emulator: ArmEmulator | undefined;
   let clients;
@@ -90,6 +92,19 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   };
 }
 
+/**
+ * Demo mode's people: without TRIAGE_APPROVERS, the Playground's signed-in user (Alex Approver) approves.
+ * Agents Playground has one user per process, so the person who asks is the person who approves: demo mode
+ * allows self-approval unless TRIAGE_ALLOW_SELF_APPROVAL says otherwise. Never outside demo mode.
+ */
+function withDemoPeople(settings: BotSettings, env: NodeJS.ProcessEnv): BotSettings {
+  return {
+    ...settings,
+    approvers: env.TRIAGE_APPROVERS?.trim() ? settings.approvers : [...DEMO_APPROVER_IDS],
+    allowSelfApproval: env.TRIAGE_ALLOW_SELF_APPROVAL?.trim() ? settings.allowSelfApproval : true,
+  };
+}
+
 function demoBanner(url: string): string {
   const rule = '='.repeat(78);
   const lines = [
@@ -100,7 +115,7 @@ function demoBanner(url: string): string {
     `  Bot endpoint: ${url}/api/messages`,
     `  ${SCENARIOS.length} simulated scenarios, each broken in its own way. Try for example:`,
     ...DEMO_EXAMPLES.map((e) => `    ${e}`),
-    '  (aks-missing-role offers the approval button: set TRIAGE_APPROVERS to your Entra object id to press it.)',
+    `  You are ${DEMO_APPROVER.name}, a demo approver: aks-missing-role offers the AcrPull grant button.`,
     rule,
   ];
   return lines.join('\n');
@@ -108,13 +123,13 @@ function demoBanner(url: string): string {
 
 async function main(): Promise<void> {
   const app = await startApp();
-  // Agents Playground (demo mode) is started from here once src/playground.ts provides startPlayground(app.server.url).
+  const playground = app.emulator && process.env.TRIAGE_PLAYGROUND !== 'false' ? await openPlayground(app) : undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     consoleLogger.info(`${signal}: finishing in-flight work, then exiting`);
-    app.close(10_000).then(
+    Promise.all([playground?.stop(), app.close(10_000)]).then(
       () => process.exit(0),
       (error: unknown) => {
         consoleLogger.error('shutdown failed', { error: String(error) });
@@ -124,6 +139,18 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/** Demo mode's chat client. The bot keeps running without it (e.g. for the Bot Framework Emulator). */
+async function openPlayground(app: App): Promise<RunningPlayground | undefined> {
+  try {
+    const playground = await startPlayground({ botEndpoint: `${app.server.url}/api/messages` });
+    console.log(`\n  Open ${playground.url} in a browser to chat with the bot (Agents Playground, signed in as ${DEMO_APPROVER.name}).\n`);
+    return playground;
+  } catch (error) {
+    consoleLogger.warn('Agents Playground did not start; the bot is still listening', { error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
 }
 
 if (require.main === module) {
