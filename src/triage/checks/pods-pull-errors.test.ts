@@ -38,6 +38,12 @@ describe('pods.pull-errors', () => {
     expect(out.command).toBe('kubectl delete pod -n shop api-1 api-2 api-3');
   });
 
+  it('reports pods in ErrImagePull and ImagePullBackOff for the same cause as one group', () => {
+    const out = podsPullErrors.run(withFailing([pod('api-1', IMG, 'ErrImagePull'), pod('api-2', IMG, 'ImagePullBackOff')], UNAUTHORIZED));
+    expect(out.evidence).toMatch(/^2 pods in ns shop: ErrImagePull\/ImagePullBackOff — "…[^"]*401 Unauthorized" \(unauthorized: /);
+    expect(out.evidence.match(/pods? in ns shop/g)).toHaveLength(1);
+  });
+
   it.each([
     ['ErrImagePull', 'ErrImagePull'],
     ['ImagePullBackOff', 'ImagePullBackOff'],

@@ -14,8 +14,9 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 function describeGroup(failures: PullFailure[]): string {
   const first = failures[0] as PullFailure;
   const pods = new Set(failures.map((f) => f.pod)).size;
+  const reasons = [...new Set(failures.map((f) => f.reason))].join('/');
   const c = first.classification;
-  return `${pods} pod${pods === 1 ? '' : 's'} in ns ${first.namespace}: ${first.reason} — "${shortenPullMessage(first.message)}" (${c.class}: ${c.meaning})`;
+  return `${pods} pod${pods === 1 ? '' : 's'} in ns ${first.namespace}: ${reasons} — "${shortenPullMessage(first.message)}" (${c.class}: ${c.meaning})`;
 }
 
 export const podsPullErrors: Check = {
@@ -29,7 +30,8 @@ export const podsPullErrors: Check = {
     if (failures.length === 0) {
       return { status: 'pass', evidence: `No pod is failing to pull from ${registry.display} now (${view.kube.pods.length} pods read through ${view.kube.via}).` };
     }
-    const groups = [...groupBy(failures, (f) => `${f.namespace}\u0000${f.reason}`).values()];
+    // ErrImagePull and ImagePullBackOff are two moments of the same failure: one group per namespace and cause.
+    const groups = [...groupBy(failures, (f) => `${f.namespace}\u0000${f.classification.class}`).values()];
     const checks = new Map<CheckId, number>();
     for (const f of failures) for (const id of f.classification.checks) checks.set(id, (checks.get(id) ?? 0) + 1);
     const likely = [...checks.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
