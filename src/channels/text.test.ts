@@ -9,7 +9,7 @@ describe('text renderer', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('❌ aks-prod → myacr');
     expect(lines[1]).toMatch(/^Problems found — 2 failed · 22 passed · 1 not applicable$/);
-    expect(text).toMatch(/❌ FAIL Rbac Pull Role \[rbac\.pull-role\]\n {2}No role assignment grants pull/);
+    expect(text).toMatch(/❌ FAIL The pulling identity holds a pull role on the registry \[rbac\.pull-role\]\n {2}No role assignment grants pull/);
     expect(text).toContain(`  scope:     ${REGISTRY_ID}`);
     expect(text).toContain('kubectl delete pod -n shop api-7d9c-abcde');
     expect(text).toContain(`Registry myacr: https://portal.azure.com/#@/resource${REGISTRY_ID}`);

@@ -1,7 +1,8 @@
 /**
  * Hand-built reports over the shared healthy evidence fixture, one per shape a card must handle. They stand in
- * for scenario reports until the engine and scenarios exist; the findings' wording follows AZURE.md §(a).
+ * for shapes no scenario produces (a huge report, every grant state); the findings' wording follows AZURE.md §(a).
  */
+import { CHECKS_BY_ID } from '../../src/triage/checks';
 import { CHECK_IDS, verdictOf, type CheckId, type Finding, type Report, type Status } from '../../src/triage/report';
 import type { GrantPlan } from '../../src/triage/remediation';
 import type { ApprovalSnapshot, TriageSnapshot } from '../../src/channels/view-model';
@@ -15,11 +16,11 @@ import {
   healthyEvidence,
 } from '../fixtures/evidence';
 
+/** The registered check's own title, as a real report carries it. */
 function title(id: CheckId): string {
-  return id
-    .split(/[.-]/)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join(' ');
+  const check = CHECKS_BY_ID.get(id);
+  if (!check) throw new Error(`no check registered for ${id}`);
+  return check.title;
 }
 
 function findings(overrides: Partial<Record<CheckId, Partial<Finding>>>): Finding[] {
