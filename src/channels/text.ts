@@ -27,6 +27,7 @@ export function findingsText(snapshot: TriageSnapshot, options: TextOptions = {}
 export function reportViewText(view: ReportView): string {
   const lines: string[] = [`${view.verdictIcon} ${view.heading}`, `${view.verdictText} — ${view.counts}`];
   if (view.pending) lines.push(`⏳ ${view.pending}`);
+  if (view.afterGrant) lines.push(`✅ ${view.afterGrant}`);
   for (const row of view.problems) lines.push('', ...rowLines(row));
   if (view.grant) {
     const g = view.grant;

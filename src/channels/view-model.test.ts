@@ -61,6 +61,18 @@ describe('view model', () => {
     expect(toReportView(missingRoleSnapshot(), { plan }).grant).toBeUndefined();
   });
 
+  test('after a grant the card says its findings predate it; before, it does not', () => {
+    const plan = acrPullPlan();
+    expect(toReportView(missingRoleSnapshot(), { plan, approval: APPROVALS.granted }).afterGrant).toContain('Check again');
+    expect(toReportView(missingRoleSnapshot(), { plan, approval: APPROVALS.pending }).afterGrant).toBeUndefined();
+    expect(grantAdvice()).toContain('kubectl rollout restart deployment/DEPLOYMENT -n shop');
+    expect(grantAdvice().join('\n')).not.toMatch(/<[a-z]+>/);
+  });
+
+  function grantAdvice(): string[] {
+    return toReportView(missingRoleSnapshot(), { plan: acrPullPlan(), approval: APPROVALS.granted }).grant?.nextSteps ?? [];
+  }
+
   test('clip cuts on a word boundary and says how much it left out', () => {
     const text = 'word '.repeat(100);
     const cut = clip(text, 50);

@@ -89,6 +89,8 @@ export interface ReportView {
   collectedAt: string;
   /** Set while pod evidence is still being read. */
   pending?: string;
+  /** Set once a grant was made: the findings below predate it. */
+  afterGrant?: string;
   problems: FindingRowView[];
   others: FindingRowView[];
   links: LinkView[];
@@ -208,6 +210,10 @@ export function toReportView(snapshot: TriageSnapshot, options: ReportViewOption
     counts: countsOf(report.findings),
     collectedAt: report.collectedAt,
     pending: report.complete ? undefined : 'Reading pods and events from the cluster… this card updates when they arrive.',
+    afterGrant:
+      options.approval?.state === 'granted'
+        ? 'AcrPull was granted after these findings were read (see below). Press "Check again" for the state now.'
+        : undefined,
     problems,
     others,
     links: linksOf(snapshot, options.plan),
@@ -348,12 +354,13 @@ function corr(id: string | undefined): string {
 /** kubelet backs off up to 5 minutes between pulls: say how to retry now instead of waiting. */
 function podAdvice(pods: TriageSnapshot['backoffPods']): string[] {
   const base = 'Role assignments can take a few minutes to be enforced, and kubelet waits up to 5 minutes between pull retries.';
-  if (pods.length === 0) return [`${base} Restart the affected workload to retry now: kubectl rollout restart deployment/<name> -n <namespace>`];
+  // No angle-bracket placeholders: card markdown (Agents Playground, Teams) swallows them as HTML tags.
+  if (pods.length === 0) return [`${base} Restart the affected workload to retry now: kubectl rollout restart deployment/DEPLOYMENT -n NAMESPACE`];
   const byNamespace = new Map<string, string[]>();
   for (const p of pods) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p.name]);
   const steps = [`${base} ${pods.length} pod${pods.length === 1 ? ' is' : 's are'} in image-pull back-off; delete ${pods.length === 1 ? 'it' : 'them'} to retry now:`];
   for (const [ns, names] of byNamespace) steps.push(`kubectl delete pod -n ${ns} ${names.join(' ')}`);
-  steps.push('or restart their workload: kubectl rollout restart deployment/<name> -n <namespace>');
+  steps.push('or restart their workload:', `kubectl rollout restart deployment/DEPLOYMENT -n ${[...byNamespace.keys()][0]}`);
   return steps;
 }
 

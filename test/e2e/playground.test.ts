@@ -19,7 +19,7 @@ const START_MS = 60_000;
 const REPLY_MS = 60_000;
 const GRANT_MS = 90_000;
 
-const GRANT_BUTTON = /^Approve: grant AcrPull to aks-missing-role-agentpool/;
+const GRANT_BUTTON = /^Approve: grant AcrPull$/;
 // The card is first sent while pod evidence is still being read; the grant offer comes with the complete one.
 const OFFER = /Waiting for an approver/;
 
