@@ -30,11 +30,14 @@ const SWEPT_SCENARIOS = ['aks-healthy', 'aks-dns-unlinked', 'aks-sp-expired'];
 /**
  * Faults that may rightly leave every read ok: Resource Graph has a fallback (listing each subscription);
  * an ACR tag list only feeds the "did you mean" hint of image.exists; and a 404 on an ACR manifest is the
- * registry's own answer that the tag does not exist (image.exists then says fail, which is right).
+ * registry's own answer that the tag does not exist (image.exists then says fail, which is right). The
+ * registry token exchange is started speculatively when pod evidence may name an image; when no image
+ * was read after all (no pod failing), nothing depended on it.
  */
-function mayLeaveEveryReadOk(kind: string, p: ReadPath): boolean {
+function mayLeaveEveryReadOk(kind: string, p: ReadPath, imageWasRead: boolean): boolean {
   if (/^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(p.path)) return true;
   if (!/\.azurecr\./i.test(p.host)) return false;
+  if (!imageWasRead && /^\/oauth2\/(exchange|token)$/.test(p.path)) return true;
   return /^\/v2\/.+\/tags\/list$/.test(p.path) || (kind === '404' && /^\/v2\/.+\/manifests\/[^/]+$/.test(p.path));
 }
 
@@ -81,7 +84,7 @@ function violations(label: string, run: ScenarioRun, fault?: { kind: string; pat
     if (!hit) out.push(`${label}: the faulted path was never requested`);
     // No other read has a second source: the fault must surface as a failed read the clean run did not have.
     const added = failedReads(evidence).filter((f) => !fault.cleanFailures.includes(f));
-    if (hit && added.length === 0 && target.cleanStatus < 400 && !mayLeaveEveryReadOk(fault.kind, target)) {
+    if (hit && added.length === 0 && target.cleanStatus < 400 && !mayLeaveEveryReadOk(fault.kind, target, evidence.image.state !== 'skipped')) {
       out.push(`${label}: the fault left no failed read (verdict ${report.verdict})`);
     }
   }
