@@ -68,7 +68,9 @@ export class ApprovalUi {
     if (!notice) return card;
     const body = Array.isArray(card.body) ? card.body : [];
     const banner = noticeCard(notice).body;
-    return { ...card, body: [...(Array.isArray(banner) ? banner : []), ...body] };
+    const elements = Array.isArray(banner) ? banner : [];
+    // Top and bottom: clients keep the view at the bottom of a tall card, next to the button just pressed.
+    return { ...card, body: [...elements, ...body, ...structuredClone(elements)] };
   }
 
   private async showToAll(record: ApprovalRecord, card: CardJson | undefined): Promise<void> {
