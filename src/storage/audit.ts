@@ -15,7 +15,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { GrantOutcome, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
 import { readAll, statusOf } from './blob-storage';
-import { containerClient, dataDirectory } from './location';
+import { containerClient, containerCreator, dataDirectory } from './location';
 import type { StorageSettings } from './settings';
 
 export type AuditKind = 'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant' | 'verification';
@@ -176,15 +176,16 @@ export class BlobAuditLog implements AuditLog {
   private readonly now: () => Date;
   /** The part this instance appends to for each day, once it knows an earlier part is full. */
   private readonly parts = new Map<string, number>();
-  private ready?: Promise<unknown>;
+  private readonly containerReady: () => Promise<unknown>;
 
   constructor(options: { container: ContainerClient; now?: () => Date }) {
     this.container = options.container;
+    this.containerReady = containerCreator(options.container);
     this.now = options.now ?? (() => new Date());
   }
 
   async append(entry: AuditEntry, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.ensureContainer();
+    await this.containerReady();
     const body = Buffer.from(line(entry), 'utf8');
     const day = this.now().toISOString().slice(0, 10);
     let part = this.parts.get(day) ?? 0;
@@ -211,7 +212,7 @@ export class BlobAuditLog implements AuditLog {
   async recent(n: number, options: { signal?: AbortSignal } = {}): Promise<AuditEntry[]> {
     checkCount(n);
     if (n === 0) return [];
-    await this.ensureContainer();
+    await this.containerReady();
     const names: string[] = [];
     for await (const blob of this.container.listBlobsFlat({ prefix: AUDIT_PREFIX, abortSignal: options.signal })) {
       names.push(blob.name);
@@ -225,13 +226,4 @@ export class BlobAuditLog implements AuditLog {
     return entries.slice(-n);
   }
 
-  private ensureContainer(): Promise<unknown> {
-    if (!this.ready) {
-      this.ready = this.container.createIfNotExists().catch((error: unknown) => {
-        this.ready = undefined;
-        throw error;
-      });
-    }
-    return this.ready;
-  }
 }

@@ -17,6 +17,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import type { ContainerClient } from '@azure/storage-blob';
 import { StorageConflictError, StorageCorruptError } from './errors';
 import { storageName } from './keys';
+import { containerCreator } from './location';
 
 export interface AzureBlobStorageOptions {
   container: ContainerClient;
@@ -27,15 +28,16 @@ export interface AzureBlobStorageOptions {
 export class AzureBlobStorage implements Storage {
   private readonly container: ContainerClient;
   private readonly prefix: string;
-  private ready?: Promise<unknown>;
+  private readonly containerReady: () => Promise<unknown>;
 
   constructor(options: AzureBlobStorageOptions) {
     this.container = options.container;
+    this.containerReady = containerCreator(options.container);
     this.prefix = options.prefix ?? 'state/';
   }
 
   async read(keys: string[]): Promise<StoreItems> {
-    await this.ensureContainer();
+    await this.containerReady();
     const items: StoreItems = {};
     await Promise.all(
       keys.map(async (key) => {
@@ -64,7 +66,7 @@ export class AzureBlobStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    await this.ensureContainer();
+    await this.containerReady();
     await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {
         const { eTag, ...value } = (item ?? {}) as Record<string, unknown>;
@@ -85,7 +87,7 @@ export class AzureBlobStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    await this.ensureContainer();
+    await this.containerReady();
     await Promise.all(keys.map((key) => this.container.getBlobClient(this.blobName(key)).deleteIfExists()));
   }
 
@@ -93,16 +95,6 @@ export class AzureBlobStorage implements Storage {
     return `${this.prefix}${storageName(key)}.json`;
   }
 
-  private ensureContainer(): Promise<unknown> {
-    if (!this.ready) {
-      this.ready = this.container.createIfNotExists().catch((error: unknown) => {
-        // Let the next call try again (the account may have been unreachable for a moment).
-        this.ready = undefined;
-        throw error;
-      });
-    }
-    return this.ready;
-  }
 }
 
 export function statusOf(error: unknown): number | undefined {

@@ -27,3 +27,18 @@ export function containerClient(blob: BlobSettings): ContainerClient {
   }
   return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential());
 }
+
+/**
+ * `createIfNotExists` once per client, shared by every caller; a failure is not remembered, so the next
+ * call tries again (the account may have been unreachable for a moment).
+ */
+export function containerCreator(container: ContainerClient): () => Promise<unknown> {
+  let ready: Promise<unknown> | undefined;
+  return () => {
+    ready ??= container.createIfNotExists().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+}
