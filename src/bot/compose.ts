@@ -47,7 +47,6 @@ export function createBotApp(o: {
     cards,
     background,
     log: o.log,
-    pods: o.settings.pods,
     refreshUserIds,
   });
   const approvalUi = new ApprovalUi({ approvals: o.approvals, cards, runner, background, log: o.log, refreshUserIds });

@@ -5,7 +5,7 @@ const OBJ = '0000000B-0000-4000-8000-0000000000B2';
 describe('bot settings', () => {
   test('no app id: unauthenticated, loopback, defaults', () => {
     const s = botSettingsFromEnv({});
-    expect(s).toMatchObject({ appId: undefined, host: '127.0.0.1', port: 3978, approvers: [], allowSelfApproval: false, approvalTtlMs: 3_600_000, pods: true, auditAudience: 'approvers' });
+    expect(s).toMatchObject({ appId: undefined, host: '127.0.0.1', port: 3978, approvers: [], allowSelfApproval: false, approvalTtlMs: 3_600_000, auditAudience: 'approvers' });
   });
 
   test('with an app id the bot listens on all interfaces unless HOST says otherwise', () => {

@@ -28,8 +28,6 @@ export interface BotSettings {
   approvers: string[];
   allowSelfApproval: boolean;
   approvalTtlMs: number;
-  /** Read pods and events through run command (TRIAGE_PODS, default true). */
-  pods: boolean;
   /** Who may run `audit`: approvers only (default) or everyone in the conversation (TRIAGE_AUDIT=everyone). */
   auditAudience: 'approvers' | 'everyone';
 }
@@ -96,7 +94,6 @@ export function botSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BotSet
     approvers: approvers(env.TRIAGE_APPROVERS),
     allowSelfApproval: bool('TRIAGE_ALLOW_SELF_APPROVAL', env.TRIAGE_ALLOW_SELF_APPROVAL, false),
     approvalTtlMs: env.TRIAGE_APPROVAL_TTL?.trim() ? parseDuration('TRIAGE_APPROVAL_TTL', env.TRIAGE_APPROVAL_TTL) : DEFAULT_TTL_MS,
-    pods: bool('TRIAGE_PODS', env.TRIAGE_PODS, true),
     auditAudience: audit,
   };
 }

@@ -31,7 +31,6 @@ export interface TriageRunnerOptions {
   cards: CardStore;
   background: BackgroundWork;
   log: Logger;
-  pods: boolean;
   refreshUserIds: readonly string[];
 }
 
@@ -76,7 +75,6 @@ export class TriageRunner {
     try {
       const result = await this.o.engine.triage(input.target, {
         signal: input.signal,
-        pods: this.o.pods,
         onPartialReport: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [] })),
       });
       const snapshot = snapshotOf(result);
