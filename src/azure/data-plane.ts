@@ -19,6 +19,25 @@ const MANIFEST_ACCEPT = [
 ].join(', ');
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+/** ACR login servers in the public and sovereign clouds: the only hosts that ever see the bot's Entra token. */
+const ACR_HOST_SUFFIX = /\.azurecr\.(?:io|cn|us|de)$/;
+
+/**
+ * True for a host the bot may send its token to. A login server comes back from Azure (registry
+ * properties, Resource Graph rows) and is data like any other: a malformed or hostile one must not
+ * receive a token that is good for all of ARM.
+ */
+export function isAcrHost(host: string): boolean {
+  return HOST.test(host) && ACR_HOST_SUFFIX.test(host);
+}
+
+export class UntrustedRegistryHostError extends Error {
+  readonly code = 'UntrustedRegistryHost';
+  constructor(host: string) {
+    super(`${host} is not an Azure Container Registry host (*.azurecr.io, .cn, .us, .de); the bot does not send its token there`);
+    this.name = 'UntrustedRegistryHostError';
+  }
+}
 const REPOSITORY = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -66,7 +85,7 @@ export class RegistryTokens {
 
   /** Starts fetching without waiting; a failure surfaces to whoever awaits `access` later. */
   warm(loginServer: string, repository: string | undefined, request: TokenRequest = {}): void {
-    if (!HOST.test(loginServer) || (repository !== undefined && !REPOSITORY.test(repository))) return;
+    if (!isAcrHost(loginServer) || (repository !== undefined && !REPOSITORY.test(repository))) return;
     const pending = repository ? this.access(loginServer, repository, request) : this.refresh(loginServer, request);
     pending.catch(() => undefined);
   }
@@ -94,6 +113,7 @@ export class RegistryTokens {
     let token = this.refreshTokens.get(key);
     if (!token) {
       token = (async () => {
+        if (!isAcrHost(loginServer)) throw new UntrustedRegistryHostError(loginServer);
         const scope = request.armAudienceDisabled ? ACR_AUDIENCE_SCOPE : this.clients.scope;
         const entra = await this.clients.credential.getToken(scope, { abortSignal: request.signal });
         if (!entra) throw new Error('the credential returned no token');
@@ -119,6 +139,9 @@ export async function readImage(clients: AzureClients, loginServer: string, imag
   const reference = image.digest ?? image.tag ?? 'latest';
   if (!HOST.test(loginServer) || !REPOSITORY.test(image.repository) || !(DIGEST.test(reference) || TAG.test(reference))) {
     return skipped(`the image reference ${image.raw} cannot be checked safely (unexpected characters)`, 'missing-input');
+  }
+  if (!isAcrHost(loginServer)) {
+    return skipped(`the image ${image.raw} was not read: ${new UntrustedRegistryHostError(loginServer).message}`, 'missing-input');
   }
   const display = `${loginServer}/${image.repository}${image.digest ? `@${image.digest}` : `:${reference}`}`;
   const tokens = options.tokens ?? new RegistryTokens(clients);
