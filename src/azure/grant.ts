@@ -7,12 +7,14 @@
 import { createHash } from 'node:crypto';
 import type { Permission, RoleAssignment } from '@azure/arm-authorization';
 import type { GrantOptions, GrantOutcome, VerifyOutcome } from '../triage/engine';
-import type { RoleAssignmentFact } from '../triage/evidence';
+import type { ClusterFacts, RoleAssignmentFact } from '../triage/evidence';
 import { scopeCovers } from '../triage/evidence';
 import type { GrantPlan } from '../triage/remediation';
+import { clusterAuth } from '../triage/principal';
 import { builtInRole } from '../triage/roles';
 import type { AzureClients } from './clients';
 import { isGuid, parseTypedId, quoteLiteral } from './arm-id';
+import { readServicePrincipal } from './data-plane';
 import { roleAssignmentFact } from './facts';
 import { collect, failureOf, readArm } from './read';
 import { readCluster, readRegistry } from './resolve';
@@ -107,15 +109,8 @@ export async function executeGrant(clients: AzureClients, plan: GrantPlan, optio
     return { status: 'failed', reason: `Could not re-check the cluster before granting: ${clusterRead.failure.message}`, code: clusterRead.failure.code, correlationId: clusterRead.failure.requestId };
   }
   if (clusterRead.state === 'ok') {
-    const c = clusterRead.value;
-    const msi = c.identity !== undefined || c.servicePrincipalClientId?.toLowerCase() === 'msi';
-    const current = c.kubeletIdentity?.objectId;
-    if (msi && current !== principal) {
-      return {
-        status: 'stale',
-        reason: `The kubelet identity of ${plan.clusterName} is now ${current ?? 'missing'}, not ${plan.principalName} (${principal}); run the check again.`,
-      };
-    }
+    const stale = await pullerChanged(clients, clusterRead.value, plan, spec);
+    if (stale) return stale;
   }
   if (registryRead.state === 'failed') {
     if (registryRead.failure.kind === 'not-found') return { status: 'stale', reason: `Registry ${plan.registryName} no longer exists (${plan.scope}).` };
@@ -141,6 +136,39 @@ export async function executeGrant(clients: AzureClients, plan: GrantPlan, optio
     };
   }
   return createWithRetries(clients, plan, registry.subscriptionId, options);
+}
+
+/**
+ * The plan's principal must still be the one the cluster's nodes pull with. On a service-principal cluster
+ * that is the objectId of the appId the cluster names now (credentials can be reset to another SP), asked of
+ * Graph again; if that cannot be told, nothing is granted.
+ */
+async function pullerChanged(clients: AzureClients, cluster: ClusterFacts, plan: GrantPlan, spec: { signal?: AbortSignal; deadlineMs?: number }): Promise<GrantOutcome | undefined> {
+  const principal = plan.principalId.toLowerCase();
+  const auth = clusterAuth(cluster);
+  if (auth === 'msi') {
+    const current = cluster.kubeletIdentity?.objectId?.toLowerCase();
+    if (current === principal) return undefined;
+    return { status: 'stale', reason: `The kubelet identity of ${plan.clusterName} is now ${current ?? 'missing'}, not ${plan.principalName} (${principal}); run the check again.` };
+  }
+  if (auth === 'undetermined') {
+    return { status: 'stale', reason: `${plan.clusterName} now reports neither a managed identity nor a service principal, so it is not known who its nodes pull with; run the check again.` };
+  }
+  const appId = cluster.servicePrincipalClientId ?? '';
+  const sp = await readServicePrincipal(clients, appId, spec);
+  if (sp.objectId === undefined) {
+    const why = sp.fact.state === 'failed' ? sp.fact.failure.message : 'its objectId was not in the answer';
+    return {
+      status: 'failed',
+      reason: `Could not re-check which service principal ${plan.clusterName} pulls with (${appId}): ${why}`,
+      ...(sp.fact.state === 'failed' && sp.fact.failure.code ? { code: sp.fact.failure.code } : {}),
+    };
+  }
+  if (sp.objectId === principal) return undefined;
+  return {
+    status: 'stale',
+    reason: `${plan.clusterName} now pulls with service principal ${appId} (objectId ${sp.objectId}), not ${plan.principalName} (${principal}); run the check again.`,
+  };
 }
 
 async function createWithRetries(clients: AzureClients, plan: GrantPlan, subscriptionId: string, options: GrantExecutorOptions): Promise<GrantOutcome> {

@@ -114,3 +114,49 @@ describe('grant', () => {
     expect(verified).toMatchObject({ visible: false, pullRoleStatus: 'fail', attempts: 2 });
   });
 });
+
+describe('grant on a service-principal cluster', () => {
+  const APP_ID = '5a5a0000-0000-4000-8000-00000000a501';
+  const SP_OBJECT = '5b5b0000-0000-4000-8000-00000000b501';
+  const OTHER_APP = '6a6a0000-0000-4000-8000-00000000a601';
+  const OTHER_OBJECT = '6b6b0000-0000-4000-8000-00000000b601';
+
+  /** aks-prod pulling with `appId`; Graph knows both service principals. */
+  function spWorld(appId: string): World {
+    const world = smallWorld({ acrPull: false });
+    const cluster = world.resources.find((r) => r.id === CLUSTER_ID);
+    if (!cluster?.properties) throw new Error('smallWorld has no cluster');
+    delete cluster.identity;
+    delete cluster.properties.identityProfile;
+    cluster.properties.servicePrincipalProfile = { clientId: appId };
+    world.graph = {
+      servicePrincipals: [
+        { appId: APP_ID, id: SP_OBJECT, passwordCredentials: [] },
+        { appId: OTHER_APP, id: OTHER_OBJECT, passwordCredentials: [] },
+      ],
+    };
+    return world;
+  }
+  const spPlan = () => plan({ principalId: SP_OBJECT, principalName: APP_ID });
+
+  it('grants to the service principal the cluster still pulls with', async () => {
+    const engine = engineFor(spWorld(APP_ID));
+    const outcome = await engine.grant(spPlan(), { approvedBy: 'alice', retryDelaysMs: [] });
+    expect(outcome.status).toBe('created');
+    expect(okPuts()).toHaveLength(1);
+  });
+
+  it("refuses a stale plan: the cluster's credentials were reset to another service principal", async () => {
+    const engine = engineFor(spWorld(OTHER_APP));
+    const outcome = await engine.grant(spPlan(), { approvedBy: 'alice', retryDelaysMs: [] });
+    expect(outcome).toMatchObject({ status: 'stale', reason: expect.stringContaining(OTHER_APP) });
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('grants nothing when Graph cannot say which principal the cluster pulls with', async () => {
+    const engine = engineFor(spWorld(APP_ID), [{ method: 'GET', path: '/v1.0/servicePrincipals', status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' }]);
+    const outcome = await engine.grant(spPlan(), { approvedBy: 'alice', retryDelaysMs: [] });
+    expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringContaining('Could not re-check which service principal') });
+    expect(puts()).toHaveLength(0);
+  });
+});
