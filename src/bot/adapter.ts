@@ -13,6 +13,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
+import { activityProblem } from './activity-shape';
 import type { Logger } from './background';
 import { authConfiguration, type BotSettings } from './settings';
 
@@ -36,5 +37,14 @@ export function createAdapter(settings: BotSettings, log: Logger): CloudAdapter 
 
 /** The HTTP handler for POST /api/messages: restify's request/response satisfy botbuilder's interfaces. */
 export function messagesHandler(adapter: CloudAdapter, bot: { run(context: TurnContext): Promise<void> }): (req: Request, res: Response) => Promise<void> {
-  return (req, res) => adapter.process(req, res, (context) => bot.run(context));
+  return async (req, res) => {
+    const problem = activityProblem(req.body);
+    if (problem) {
+      res.status(400);
+      res.send({ error: 'BadRequest', message: `Not a Bot Framework activity: ${problem}.` });
+      res.end();
+      return;
+    }
+    await adapter.process(req, res, (context) => bot.run(context));
+  };
 }
