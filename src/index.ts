@@ -3,14 +3,16 @@
  * approvals → bot → server, and a graceful shutdown on SIGTERM/SIGINT.
  */
 import { DefaultAzureCredential } from '@azure/identity';
-import { createAzureClients } from './azure/clients';
+import type { TokenCredential } from '@azure/core-auth';
+import { createAzureClients, scopeFor } from './azure/clients';
+import { cachingCredential } from './azure/token-cache';
 import { createTriageEngine } from './azure/engine';
 import { ApprovalService } from './bot/approvals';
 import { consoleLogger, type Logger } from './bot/background';
 import { createBotApp, type BotApp } from './bot/compose';
 import { loadSettings } from './config';
 import { botSettingsFromEnv, type BotSettings } from './bot/settings';
-import { startServer, type RunningServer } from './server';
+import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
 import { SCENARIOS, demoWorld } from './simulator/scenarios';
 import { startPlayground, type RunningPlayground } from './playground';
@@ -45,15 +47,14 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
 
   let emulator: ArmEmulator | undefined;
   let clients;
+  let readiness: (() => Promise<Readiness>) | undefined;
   if (demo) {
     emulator = createEmulator({ world: demoWorld() });
     clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
   } else {
-    clients = createAzureClients({
-      credential: new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}),
-      endpoint: azure.resourceManagerEndpoint,
-      subscriptionId: azure.subscriptionId,
-    });
+    const credential = cachingCredential(new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}));
+    clients = createAzureClients({ credential, endpoint: azure.resourceManagerEndpoint, subscriptionId: azure.subscriptionId });
+    readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
   }
   const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });
 
@@ -71,7 +72,13 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
   const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
-  const server = await startServer({ port: settings.port, host: settings.host, messages: bot.messages });
+  const server = await startServer({ port: settings.port, host: settings.host, messages: bot.messages, readiness });
+  if (readiness) {
+    // Say it at start, not at the first incident: without a credential every triage would read nothing.
+    void readiness().then((r) => {
+      if (!r.ready) log.warn(`Azure is not reachable yet: ${r.detail}`);
+    });
+  }
 
   if (!settings.appId) {
     log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
@@ -139,6 +146,20 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Ready when the credential yields an ARM token (cached, so a probe costs nothing once it works). Without
+ * one every triage would answer "unknown" for everything; a load balancer should not send traffic here.
+ */
+export async function credentialReadiness(credential: TokenCredential, scope: string): Promise<Readiness> {
+  try {
+    const token = await credential.getToken(scope, { abortSignal: AbortSignal.timeout(10_000) });
+    return token ? { ready: true } : { ready: false, detail: 'the Azure credential returned no token' };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ready: false, detail: `no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ${message.slice(0, 300)}` };
+  }
 }
 
 /** Demo mode's chat client. The bot keeps running without it (e.g. for the Bot Framework Emulator). */
