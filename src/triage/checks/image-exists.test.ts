@@ -40,6 +40,33 @@ describe('image.exists', () => {
     ],
     ['not checked, pods fail with 401', 'unknown', change(failing(UNAUTHORIZED)), ['401', 'does not exist']],
     ['nothing named, nothing failing', 'skip', () => healthyEvidence(), ['No image was named']],
+    [
+      'image named, registry read but the image read could not be attempted',
+      'unknown',
+      change((e) => {
+        e.target.image = { raw: IMG, host: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4.2' };
+        e.image = { state: 'skipped', reason: 'the registry could not be read, so the image could not be checked', cause: 'missing-input' };
+      }),
+      [IMG, 'is unknown', 'could not be checked'],
+    ],
+    [
+      'image named, skipped without a cause',
+      'unknown',
+      change((e) => {
+        e.target.image = { raw: IMG, host: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4.2' };
+        e.image = { state: 'skipped', reason: 'not read' };
+      }),
+      [IMG, 'is unknown'],
+    ],
+    [
+      'image named on another registry',
+      'skip',
+      change((e) => {
+        e.target.image = { raw: 'other.azurecr.io/a:1', host: 'other.azurecr.io', repository: 'a', tag: '1' };
+        e.image = { state: 'skipped', reason: 'the image is on other.azurecr.io, not on myacr.azurecr.io', cause: 'not-applicable' };
+      }),
+      ['other.azurecr.io'],
+    ],
     ['external registry', 'skip', change((e) => (e.target.registry = { kind: 'external', host: 'docker.io' })), ['docker.io']],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = imageExists.run(make());

@@ -61,6 +61,18 @@ export const imageExists: Check = {
         needs: `AcrPull (or Container Registry Repository Reader) on ${acrName} for the bot's identity`,
       };
     }
+    // Only "nothing to read" may skip: a named image that could not be read (registry unreadable, login server
+    // not an ACR host, reference unsafe to send) is open, or the verdict could be "healthy" on an unchecked tag.
+    const nothingToRead = image.cause === 'not-applicable' || image.cause === 'turned-off' || (image.cause === undefined && !evidence.target.image);
+    if (!nothingToRead) {
+      return {
+        status: 'unknown',
+        evidence: `Whether ${evidence.target.image?.raw ?? 'the image'} exists is unknown: it was not read (${image.reason}).`,
+        remediation: `Check the tag yourself with the command below, or resolve what kept the bot from reading ${acrName}, then check again.`,
+        command: evidence.target.image ? showTags(evidence.target.image.repository) : `az acr repository list -n ${acrName} -o table`,
+        needs: `read access to ${acrName} for the bot (the registry and its data plane)`,
+      };
+    }
     return { status: 'skip', evidence: `${image.reason.charAt(0).toUpperCase()}${image.reason.slice(1)}.` };
   },
 };
