@@ -108,6 +108,12 @@ describe('network.ip-rules', () => {
     expect(out.evidence).toContain('51.4.7.9');
   });
 
+  it('is unknown, never pass, for a firewall default action that is neither Allow nor Deny', () => {
+    const e = healthyEvidence();
+    if (e.registry.state === 'ok') e.registry.value.networkRuleSet = { defaultAction: 'Audit', ipRules: [] };
+    expect(networkIpRules.run(e)).toMatchObject({ status: 'unknown', evidence: expect.stringContaining('"Audit"') });
+  });
+
   it('is skip for a non-ACR registry', () => {
     const e = healthyEvidence();
     e.target.registry = { kind: 'external', host: 'docker.io' };

@@ -55,7 +55,17 @@ export const networkIpRules: Check = {
       return { status: 'skip', evidence: `Pulls from the cluster go through ${describeEndpoint(usable)}; IP rules apply only to the public endpoint.` };
     }
     const ruleSet = registry.networkRuleSet;
-    if (!ruleSet || ruleSet.defaultAction.toLowerCase() !== 'deny') {
+    const defaultAction = ruleSet?.defaultAction.toLowerCase();
+    if (defaultAction !== undefined && defaultAction !== 'allow' && defaultAction !== 'deny') {
+      return {
+        status: 'unknown',
+        evidence: `The firewall default action of ${registry.name} is "${ruleSet?.defaultAction}", neither Allow nor Deny, so whether it admits the cluster's egress IPs is not known.`,
+        remediation: `Look at Networking of ${registry.name}: with "Selected networks", the cluster's egress IPs must be in the allow list.`,
+        command: `az acr show -n ${registry.name} --query networkRuleSet`,
+        needs: 'a networkRuleSet.defaultAction of Allow or Deny',
+      };
+    }
+    if (!ruleSet || defaultAction !== 'deny') {
       return { status: 'pass', evidence: `${registry.name} accepts public traffic from any IP (firewall default action ${ruleSet?.defaultAction ?? 'Allow'}).` };
     }
     const allows = ruleSet.ipRules.filter((r) => (r.action ?? 'Allow').toLowerCase() === 'allow').map((r) => r.value);

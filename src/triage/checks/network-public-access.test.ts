@@ -53,6 +53,12 @@ describe('network.public-access', () => {
     expect(networkPublicAccess.run(e)).toMatchObject({ status: 'unknown', needs: 'Reader on myacr' });
   });
 
+  it.each(['SecuredByPerimeter', ''])('is unknown, never pass, for a publicNetworkAccess it does not know ("%s")', (value) => {
+    const e = healthyEvidence();
+    if (e.registry.state === 'ok') e.registry.value.publicNetworkAccess = value;
+    expect(networkPublicAccess.run(e)).toMatchObject({ status: 'unknown', needs: expect.stringContaining('Enabled and Disabled') });
+  });
+
   it('is skip for a non-ACR registry', () => {
     const e = healthyEvidence();
     e.target.registry = { kind: 'external', host: 'quay.io' };

@@ -16,7 +16,18 @@ export const networkPublicAccess: Check = {
     const input = requireRegistry(evidence, 'whether it accepts public traffic');
     if (!input.ok) return input.outcome;
     const registry = input.value;
-    if (registry.publicNetworkAccess?.toLowerCase() !== 'disabled') {
+    const access = registry.publicNetworkAccess?.toLowerCase();
+    if (access !== undefined && access !== 'enabled' && access !== 'disabled') {
+      // A value Azure added later (e.g. a network security perimeter) decides access by rules this tool does not read.
+      return {
+        status: 'unknown',
+        evidence: `Public network access on ${registry.name} is "${registry.publicNetworkAccess}", which this check does not know how to judge (only Enabled and Disabled), so whether the nodes may reach it is not known.`,
+        remediation: `Look at Networking of ${registry.name} in the portal: the setting "${registry.publicNetworkAccess}" decides which networks may pull.`,
+        command: `az acr show -n ${registry.name} --query "{publicNetworkAccess: publicNetworkAccess, networkRuleSet: networkRuleSet}"`,
+        needs: `a way to judge publicNetworkAccess "${registry.publicNetworkAccess}" (only Enabled and Disabled are understood)`,
+      };
+    }
+    if (access !== 'disabled') {
       return {
         status: 'pass',
         evidence: `Public network access on ${registry.name} is ${registry.publicNetworkAccess ?? 'Enabled (default)'}; firewall rules are covered by network.ip-rules.`,
