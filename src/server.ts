@@ -1,9 +1,11 @@
 /**
  * HTTP front door: POST /api/messages (the bot), GET /healthz (process alive), GET /readyz (dependencies
- * ready and not shutting down). Knows nothing of botbuilder: the composition root hands it the handler,
- * so moving to another bot SDK does not touch this file.
+ * ready and not shutting down), and any raw POST routes the composition root adds (Slack's events). Knows
+ * nothing of botbuilder or Slack: the composition root hands it the handlers, so moving to another bot SDK
+ * does not touch this file.
  */
 import restify, { type Request, type Response } from 'restify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Readiness {
@@ -18,6 +20,11 @@ export interface ServerOptions {
   readiness?: () => Promise<Readiness> | Readiness;
   /** Longest a request body may be (Bot Framework activities are small). */
   maxBodyBytes?: number;
+  /**
+   * POST routes whose handler reads the body itself, as a plain Node request listener (a signed request must
+   * be verified on its exact bytes, so nothing parses it first). The route is done when the response is.
+   */
+  rawRoutes?: { path: string; listener: (req: IncomingMessage, res: ServerResponse) => void }[];
 }
 
 export interface RunningServer {
@@ -31,14 +38,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = restify.createServer({ name: 'aks-registry-triage', handleUncaughtExceptions: false });
   let closing = false;
   let inFlight = 0;
-  server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? 256 * 1024, mapParams: false }));
+  const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024;
+  const refuseWhileClosing = (res: Response): boolean => {
+    if (!closing) return false;
+    res.header('Retry-After', '5');
+    res.send(503, { error: 'shutting down' });
+    return true;
+  };
 
-  server.post('/api/messages', async (req: Request, res: Response) => {
-    if (closing) {
-      res.header('Retry-After', '5');
-      res.send(503, { error: 'shutting down' });
-      return;
-    }
+  server.post('/api/messages', ...restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false }), async (req: Request, res: Response) => {
+    if (refuseWhileClosing(res)) return;
     inFlight += 1;
     try {
       await options.messages(req, res);
@@ -46,6 +55,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       inFlight -= 1;
     }
   });
+
+  for (const route of options.rawRoutes ?? []) {
+    server.post(route.path, async (req: Request, res: Response) => {
+      if (refuseWhileClosing(res)) return;
+      if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
+        res.send(413, { error: `request body over ${maxBodyBytes} bytes` });
+        return;
+      }
+      inFlight += 1;
+      try {
+        await new Promise<void>((resolve) => {
+          res.once('close', resolve);
+          try {
+            route.listener(req, res);
+          } catch {
+            if (!res.headersSent) res.send(500, { error: 'the handler failed before answering' });
+            resolve();
+          }
+        });
+      } finally {
+        inFlight -= 1;
+      }
+    });
+  }
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });
