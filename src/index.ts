@@ -19,6 +19,8 @@ import { startPlayground, type RunningPlayground } from './playground';
 import { DEMO_APPROVER, DEMO_APPROVER_IDS } from './simulator/demo-people';
 import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
+import { createSlackApp, type SlackApp } from './slack/app';
+import { slackSettingsFromEnv } from './slack/settings';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
 const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
@@ -26,6 +28,8 @@ const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acr
 export interface App {
   server: RunningServer;
   bot: BotApp;
+  /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
+  slack?: SlackApp;
   settings: BotSettings;
   /** Set in demo mode: the simulated Azure the engine talks to. */
   emulator?: ArmEmulator;
@@ -43,6 +47,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const log = options.log ?? consoleLogger;
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
+  const slackSettings = slackSettingsFromEnv(env);
   const { azure, triage } = loadSettings(env);
 
   let emulator: ArmEmulator | undefined;
@@ -72,7 +77,16 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
   const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
-  const server = await startServer({ port: settings.port, host: settings.host, messages: bot.messages, readiness });
+  const slack = slackSettings
+    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
+    : undefined;
+  const server = await startServer({
+    port: settings.port,
+    host: settings.host,
+    messages: bot.messages,
+    readiness,
+    rawRoutes: slack ? [{ path: slack.path, listener: slack.listener }] : [],
+  });
   if (readiness) {
     // Say it at start, not at the first incident: without a credential every triage would read nothing.
     void readiness().then((r) => {
@@ -83,11 +97,13 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   if (!settings.appId) {
     log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
   }
+  if (slack) log.info(`Slack app enabled: events and interactivity at ${server.url}${slack.path}`);
   if (demo) (options.print ?? console.log)(demoBanner(server.url));
 
   return {
     server,
     bot,
+    slack,
     settings,
     emulator,
     async close(graceMs = 10_000) {

@@ -1,0 +1,83 @@
+/**
+ * Runs a triage for a Slack conversation: "Checking …" is posted at once, the triage runs after the event
+ * was acknowledged, and the same message is replaced (chat.update) with the findings — again when pod
+ * evidence arrives. Same engine, approvals, audit and card store as Teams; only the transport differs.
+ */
+import { findingsBlocks, noticeBlocks, progressBlocks, type SlackMessage } from '../channels/block-kit';
+import { snapshotOf, targetLabel, toProgressView, type TriageSnapshot } from '../channels/view-model';
+import type { ApprovalService, Person } from '../bot/approvals';
+import type { BackgroundWork, Logger } from '../bot/background';
+import type { CardStore } from '../bot/card-store';
+import { summaryOf } from '../bot/triage-runner';
+import type { AuditLog } from '../storage/audit';
+import type { TriageEngine } from '../triage/engine';
+import type { Target } from '../triage/refs';
+import { planGrant } from '../triage/remediation';
+import type { MessageRef, SlackPoster } from './poster';
+
+export interface SlackTriageOptions {
+  engine: TriageEngine;
+  approvals: ApprovalService;
+  audit: AuditLog;
+  cards: CardStore;
+  background: BackgroundWork;
+  log: Logger;
+}
+
+/** What the approval record keeps to find the message again (a botbuilder-shaped reference, channel "slack"). */
+export function slackReference(ref: MessageRef) {
+  return { channelId: 'slack', conversation: { id: ref.channel, isGroup: true, conversationType: 'slack', name: ref.channel } };
+}
+
+export class SlackTriage {
+  constructor(private readonly o: SlackTriageOptions) {}
+
+  async start(poster: SlackPoster, input: { channel: string; threadTs?: string; target: Target; refs: { cluster: string; registry: string }; requester: Person }): Promise<void> {
+    const ref = await poster.post(input.channel, progressBlocks(toProgressView(input.target)), input.threadTs);
+    this.o.background.run(`slack triage ${targetLabel(input.target)}`, (signal) => this.finish(poster, ref, input, signal), { lane: 'triage' });
+  }
+
+  private async finish(poster: SlackPoster, ref: MessageRef, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person }, signal: AbortSignal): Promise<void> {
+    // Updates are chained so that a late partial report can never overwrite the final findings.
+    let chain = Promise.resolve();
+    const show = (message: SlackMessage): Promise<void> => {
+      chain = chain.then(() => poster.update(ref, message)).catch((error: unknown) => {
+        this.o.log.error('updating the Slack findings message failed', { error: error instanceof Error ? error.message : String(error) });
+      });
+      return chain;
+    };
+    try {
+      const result = await this.o.engine.triage(input.target, {
+        signal,
+        onPartialReport: (report) => void show(findingsBlocks({ report, resources: {}, backoffPods: [] })),
+      });
+      const snapshot = snapshotOf(result);
+      const plan = planGrant(result.evidence, result.report.findings);
+      const summary = summaryOf(result.report);
+      await this.o.audit
+        .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
+        .catch((error: unknown) => this.o.log.error('audit append failed', { error: String(error) }));
+      if (!plan) {
+        await show(findingsBlocks(snapshot));
+        return;
+      }
+      const approval = await this.o.approvals.create({ plan, requester: input.requester, summary, conversation: slackReference(ref), activityId: ref.ts });
+      await this.o.cards.save(approval.id, { snapshot, refs: input.refs });
+      await show(findingsBlocks(snapshot, { plan, approval }));
+    } catch (error) {
+      this.o.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
+      await show(
+        noticeBlocks({
+          title: `The check of ${targetLabel(input.target)} could not finish`,
+          text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`,
+          tone: 'attention',
+        }),
+      );
+    }
+  }
+}
+
+function auditTarget(snapshot: TriageSnapshot, refs: { cluster: string; registry: string }): { cluster: string; registry: string; image?: string } {
+  const image = snapshot.report.target.image?.raw;
+  return { cluster: snapshot.resources.clusterId ?? refs.cluster, registry: snapshot.resources.registryId ?? refs.registry, ...(image ? { image } : {}) };
+}
