@@ -87,5 +87,8 @@ export function roleGuidOf(roleDefinitionId: unknown): string | undefined {
 
 /** Single quotes doubled, for KQL / OData string literals of values that passed validation already. */
 export function quoteLiteral(value: string): string {
+  // OData doubles a quote; KQL would read a backslash as an escape. Callers validate first; this refuses
+  // what neither language quotes the same way, so a slip upstream cannot become an injection.
+  if (/[\\\n\r\u0000]/.test(value)) throw new RangeError('refusing to quote a value with a backslash, newline or NUL');
   return `'${value.replace(/'/g, "''")}'`;
 }

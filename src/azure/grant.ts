@@ -11,7 +11,7 @@ import type { ClusterFacts, RoleAssignmentFact } from '../triage/evidence';
 import { scopeCovers } from '../triage/evidence';
 import type { GrantPlan } from '../triage/remediation';
 import { clusterAuth } from '../triage/principal';
-import { builtInRole } from '../triage/roles';
+import { ACR_PULL, builtInRole, REPOSITORY_READER } from '../triage/roles';
 import type { AzureClients } from './clients';
 import { isGuid, parseTypedId, quoteLiteral } from './arm-id';
 import { readServicePrincipal } from './data-plane';
@@ -54,6 +54,10 @@ function validate(plan: GrantPlan): ValidPlan | string {
   if (!cluster) return `the plan's cluster is not a cluster id: ${plan.clusterId}`;
   if (!isGuid(plan.principalId)) return `the plan's principal is not an object id: ${plan.principalId}`;
   if (!isGuid(plan.roleGuid)) return `the plan's role is not a role GUID: ${plan.roleGuid}`;
+  // The executor grants pull and nothing else, whatever a plan in storage says (defence in depth: storage
+  // is trusted, but a tampered record must still not become Owner).
+  const pullRoles = [ACR_PULL.guid, REPOSITORY_READER.guid];
+  if (!pullRoles.includes(plan.roleGuid.toLowerCase())) return `the plan's role ${plan.roleGuid} is not AcrPull or Container Registry Repository Reader`;
   if (!plan.roleDefinitionId.toLowerCase().endsWith(`/roledefinitions/${plan.roleGuid.toLowerCase()}`)) {
     return 'the plan names two different roles';
   }

@@ -197,8 +197,18 @@ export function resourceGraphQuery(target: Target): string | undefined {
   );
 }
 
+/** quoteLiteral refuses values no validation should have let through; treat that like an invalid name. */
+function safely(build: () => string | undefined): string | undefined {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
 async function searchResourceGraph(target: Target, clients: AzureClients, options: ResolveOptions): Promise<SearchRead> {
-  const query = resourceGraphQuery(target);
+  const query = safely(() => resourceGraphQuery(target));
   if (!query) {
     return { state: 'failed', failure: { kind: 'error', message: 'The cluster or registry name is not a valid Azure resource name.' } };
   }

@@ -55,6 +55,20 @@ describe('grant', () => {
     expect(verified).toMatchObject({ visible: true, pullRoleStatus: 'pass', attempts: 1 });
   });
 
+  it.each([
+    ['Owner', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635'],
+    ['Contributor', 'b24988ac-6180-42a0-ab88-20f7382dd24c'],
+    ['AcrPush', '8311e382-0749-4cb8-b61a-304f252e45ec'],
+  ])('refuses a plan that would grant %s, and writes nothing', async (_name, guid) => {
+    const engine = engineFor(smallWorld({ acrPull: false }));
+    const outcome = await engine.grant(
+      plan({ roleGuid: guid, roleDefinitionId: `/subscriptions/${ACR_SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}` }),
+      { approvedBy: 'alice@contoso.com' },
+    );
+    expect(outcome).toMatchObject({ status: 'failed', code: 'InvalidPlan', reason: expect.stringContaining('is not AcrPull or Container Registry Repository Reader') });
+    expect(emulator.requests).toHaveLength(0);
+  });
+
   it('retries PrincipalNotFound with back-off and then succeeds with exactly one successful PUT', async () => {
     const engine = engineFor(smallWorld({ acrPull: false }), [
       { method: 'PUT', path: '/providers/Microsoft.Authorization/roleAssignments/', status: 400, code: 'PrincipalNotFound', message: `Principal ${KUBELET_OBJECT.replace(/-/g, '')} does not exist in the directory.`, times: 2 },
