@@ -29,15 +29,21 @@ export class SlackGrant {
       if (input.channel) {
         await poster.ephemeral(input.channel, input.presser.id, noticeBlocks({ title: 'Not approved — nothing was changed', text: result.message, tone: 'attention' }), input.threadTs);
       }
+      // An expired offer is expired for everyone: take the button away rather than let the next person press it.
+      if (result.reason === 'expired' && result.record) await this.show(poster, this.refOf(result.record, input), { ...result.record, state: 'expired' });
       return;
     }
     const record = result.record;
-    const ref = messageOf(record) ?? (input.channel && input.messageTs ? { channel: input.channel, ts: input.messageTs } : undefined);
+    const ref = this.refOf(record, input);
     this.o.background.run(`slack grant ${record.id}`, async (signal) => {
       await this.show(poster, ref, record);
       const done = await this.o.approvals.execute(record, { signal });
       await this.show(poster, ref, done);
     });
+  }
+
+  private refOf(record: ApprovalRecord, input: GrantPress): MessageRef | undefined {
+    return messageOf(record) ?? (input.channel && input.messageTs ? { channel: input.channel, ts: input.messageTs } : undefined);
   }
 
   private async show(poster: SlackPoster, ref: MessageRef | undefined, record: ApprovalRecord): Promise<void> {

@@ -120,6 +120,29 @@ test('a DM saying help gets the help message; a DM with only a cluster asks for 
   expect(blocksText({ blocks: ask.args.blocks ?? [] })).toContain('Which registry (or image) can aks-missing-role not pull from?');
 });
 
+test('(before anyone grants, so a plan is offered) a press on an expired offer is refused to the presser, writes nothing, and the button goes for everyone', async () => {
+  const from = slackApi.calls.length;
+  await send(events, mention(RITA, 'check aks-missing-role acrdemo'));
+  const findings = await slackApi.waitFor(withButton, { from, timeoutMs: 20_000 });
+  const ts = String(findings.args.ts);
+  const approvalId = String(buttonsOf({ blocks: findings.args.blocks ?? [] })[0].value);
+  // Age the stored record through the storage interface, as time would.
+  const storage = createStorage({ dataDir });
+  const key = `approvals/${approvalId}`;
+  const item = (await storage.read([key]))[key] as Record<string, unknown>;
+  await storage.write({ [key]: { ...item, expiresAt: new Date(Date.now() - 1000).toISOString(), eTag: '*' } });
+  const putsBefore = roleAssignmentPuts().length;
+  const before = slackApi.calls.length;
+  expect((await send(events, press(ANA, ts, approvalId))).status).toBe(200);
+  const ephemeral = await slackApi.waitFor((c) => c.method === 'chat.postEphemeral', { from: before });
+  expect(ephemeral.args).toEqual(expect.objectContaining({ user: ANA.id }));
+  const updated = await slackApi.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, { from: before });
+  expect(blocksText({ blocks: updated.args.blocks ?? [] })).toContain('expired');
+  expect(buttonsOf({ blocks: updated.args.blocks ?? [] })).toEqual([]);
+  await background.idle();
+  expect(roleAssignmentPuts()).toHaveLength(putsBefore);
+});
+
 test('mention → "Checking…" → findings with Approve → non-approver refused privately → approver grants exactly once → replay refused', async () => {
   const from = slackApi.calls.length;
   const asked = await send(events, mention(RITA, 'check aks-missing-role acrdemo'));
