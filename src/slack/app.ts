@@ -12,6 +12,7 @@ import { CardStore } from '../bot/card-store';
 import { GRANT_ACTION_ID } from '../channels/block-kit';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
+import { BotIdentity } from './bot-identity';
 import { SlackConversation } from './conversation';
 import { SlackGrant } from './grant';
 import { SlackPoster } from './poster';
@@ -45,8 +46,10 @@ export interface SlackAppOptions {
 export function createSlackApp(o: SlackAppOptions): SlackApp {
   const logger = boltLogger(o.log);
   const receiver = new HTTPReceiver({ signingSecret: o.settings.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
+  const token = o.settings.botToken;
+  const identity: BotIdentity = new BotIdentity(() => app.client.auth.test({ token }));
   const app = new App({
-    token: o.settings.botToken,
+    authorize: async () => ({ botToken: token, ...(await identity.get()) }),
     receiver,
     logger,
     // State lives in the shared storage (several instances), not in bolt's per-process conversation store.
@@ -88,6 +91,11 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
 
   app.error(async (error) => {
     o.log.error('Slack handler failed', { error: error.message, code: error.code });
+  });
+
+  // Say it at start, not at the first mention: with a rejected token every event would fail.
+  identity.get().catch((error: unknown) => {
+    o.log.warn(`Slack did not accept SLACK_BOT_TOKEN yet (auth.test); events will fail until it does: ${error instanceof Error ? error.message : String(error)}`);
   });
 
   return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener };

@@ -22,6 +22,8 @@ export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
   private server?: Server;
   private counter = 0;
+  /** Set to make auth.test fail as Slack does for a revoked or wrong token. */
+  authError?: string;
   private waiters: (() => void)[] = [];
   url = '';
 
@@ -52,6 +54,7 @@ export class FakeSlackApi {
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
+        if (this.authError) return { ok: false, error: this.authError };
         return { ok: true, user_id: BOT_USER, bot_id: 'B0BOT', team_id: 'T0TEAM', user: 'triage' };
       case 'chat.postMessage':
         return { ok: true, channel: args.channel, ts: `1764370000.${String(++this.counter).padStart(6, '0')}` };

@@ -208,6 +208,38 @@ test('mention → "Checking…" → findings with Approve → non-approver refus
   expect(roleAssignmentPuts()).toHaveLength(1);
 });
 
+test('a bot token Slack rejects at start is reported, not fatal, and the next event asks Slack again', async () => {
+  const api = new FakeSlackApi();
+  await api.start();
+  api.authError = 'invalid_auth';
+  const warnings: string[] = [];
+  const log: Logger = { ...quiet, warn: (m) => warnings.push(m) };
+  const dir = mkdtempSync(path.join(tmpdir(), 'triage-slack-token-'));
+  const work = new BackgroundWork(quiet);
+  const storage = createStorage({ dataDir: dir });
+  const audit = createAuditLog({ dataDir: dir });
+  const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
+  const engine = createTriageEngine({ clients, pods: false });
+  const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 60_000 });
+  const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: api.url }, engine, storage, audit, approvals, background: work, log, demo: false, auditAudience: 'approvers' });
+  const own = await startServer({ port: 0, host: '127.0.0.1', messages: async (_req, res) => res.send(404), rawRoutes: [{ path: slack.path, listener: slack.listener }] });
+  try {
+    await api.waitFor((c) => c.method === 'auth.test');
+    for (let i = 0; i < 50 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(warnings.join('\n')).toMatch(/SLACK_BOT_TOKEN.*invalid_auth/);
+    api.authError = undefined;
+    const dm = signed(SECRET, eventBody({ type: 'message', channel_type: 'im', channel: 'D0ANY', user: RITA.id, text: 'help' }), 'application/json');
+    expect((await send(`${own.url}/slack/events`, dm)).status).toBe(200);
+    const help = await api.waitFor((c) => c.method === 'chat.postMessage');
+    expect(help.args.channel).toBe('D0ANY');
+  } finally {
+    await own.close(1_000);
+    await work.drain(1_000);
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('startApp mounts /slack/events only when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'triage-slack-app-'));
   const base = { PORT: '0', TRIAGE_DATA_DIR: dir };
