@@ -4,6 +4,7 @@
  */
 import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
+import type { Request, Response } from 'restify';
 import { createAzureClients, scopeFor } from './azure/clients';
 import { cachingCredential } from './azure/token-cache';
 import { createTriageEngine } from './azure/engine';
@@ -35,6 +36,19 @@ export interface App {
   emulator?: ArmEmulator;
   /** Stops accepting, lets in-flight turns and background work finish for up to `graceMs`, then closes. */
   close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A Slack app reachable from outside (HOST not loopback) without a MicrosoftAppId would leave /api/messages
+ * open to anyone claiming to be a Teams approver. Slack's requests are signed; Bot Framework's are only
+ * authenticated with an app id — so without one, that endpoint stays closed on a public interface.
+ */
+async function botFrameworkOff(_req: Request, res: Response): Promise<void> {
+  res.send(403, { error: 'Forbidden', message: 'The Bot Framework endpoint is off: this instance serves Slack on a public interface and has no MicrosoftAppId to authenticate Teams requests.' });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** Demo mode: nothing says which Azure to use, so the embedded emulator plays it. */
@@ -83,7 +97,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const server = await startServer({
     port: settings.port,
     host: settings.host,
-    messages: bot.messages,
+    messages: slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages,
     readiness,
     rawRoutes: slack ? [{ path: slack.path, listener: slack.listener }] : [],
   });
@@ -94,7 +108,9 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     });
   }
 
-  if (!settings.appId) {
+  if (!settings.appId && slack && !isLoopback(settings.host)) {
+    log.warn(`No MicrosoftAppId: /api/messages is off on ${server.url}; only Slack (signed requests, ${slack.path}) is served.`);
+  } else if (!settings.appId) {
     log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
   }
   if (slack) log.info(`Slack app enabled: events and interactivity at ${server.url}${slack.path}`);

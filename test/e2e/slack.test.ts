@@ -259,3 +259,19 @@ test('startApp mounts /slack/events only when SLACK_BOT_TOKEN and SLACK_SIGNING_
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Slack on a public interface without a MicrosoftAppId closes the unauthenticated Bot Framework endpoint', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'triage-slack-public-'));
+  const app = await startApp({ env: { PORT: '0', HOST: '0.0.0.0', TRIAGE_DATA_DIR: dir, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url }, log: quiet, print: () => undefined });
+  try {
+    const local = `http://127.0.0.1:${app.server.port}`;
+    const activity = { type: 'message', id: 'a1', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: '29:x', aadObjectId: '00000000-0000-4000-8000-000000000001' }, recipient: { id: 'bot' }, conversation: { id: 'c1' }, text: 'audit' };
+    const res = await fetch(`${local}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(res.status).toBe(403);
+    const challenge = signed(SECRET, JSON.stringify({ type: 'url_verification', challenge: 'c' }), 'application/json');
+    expect((await send(`${local}/slack/events`, challenge)).status).toBe(200);
+  } finally {
+    await app.close(1_000);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
