@@ -61,6 +61,14 @@ describe('Block Kit renderer', () => {
     expect(others).toHaveLength(1);
   });
 
+  test('after the grant: Slack wording, advice as prose, commands as code', () => {
+    const text = blocksText(findingsBlocks(missingRoleSnapshot(), { plan, approval: APPROVALS.granted }));
+    expect(text).toContain('Say "check again"');
+    expect(text).not.toContain('Press "Check again"');
+    expect(text).toMatch(/delete it to retry now:\n```kubectl delete pod -n shop \S+```\nor restart their workload:\n```kubectl rollout restart/);
+    expect(text).toMatch(/\*Other checks:\* ✅/);
+  });
+
   test('a report too big for one message says what it left out instead of dropping it', () => {
     const message = findingsBlocks(hugeSnapshot(), { plan, approval: APPROVALS.pending });
     expect(message.blocks.length).toBeLessThanOrEqual(50);

@@ -99,7 +99,7 @@ export function reportViewBlocks(view: ReportView): SlackMessage {
     { type: 'header', text: plain(`${view.verdictIcon} ${view.heading}`, MAX_HEADER) },
     section(`*${view.verdictText}* — ${view.counts}`),
   ];
-  const notes = [view.pending && `⏳ ${escapeMrkdwn(view.pending)}`, view.afterGrant && `✅ ${escapeMrkdwn(view.afterGrant)}`].filter((n): n is string => !!n);
+  const notes = [view.pending && `⏳ ${escapeMrkdwn(view.pending)}`, view.afterGrant && `✅ ${escapeMrkdwn(inSlack(view.afterGrant))}`].filter((n): n is string => !!n);
   if (notes.length > 0) head.push(context(...notes));
 
   const grant = view.grant ? grantBlocks(view.grant) : [];
@@ -152,13 +152,13 @@ function grantBlocks(g: GrantView): Block[] {
     `*Scope:* ${escapeMrkdwn(g.scopeName)} — \`${escapeMrkdwn(g.scope)}\``,
   ];
   if (g.condition) what.push(`*Condition:* \`${escapeMrkdwn(g.condition)}\``);
-  const blocks: Block[] = [{ type: 'divider' }, section(what.join('\n')), section(`*Status:* ${escapeMrkdwn(g.status)}`)];
+  const blocks: Block[] = [{ type: 'divider' }, section(what.join('\n')), section(`*Status:* ${escapeMrkdwn(inSlack(g.status))}`)];
   const done: string[] = [];
   if (g.approvedAt) done.push(`*Approved by* ${escapeMrkdwn(g.approvedBy ?? 'an approver')} at ${g.approvedAt}`);
   if (g.assignmentId) done.push(`*Role assignment:* \`${escapeMrkdwn(g.assignmentId)}\``);
   if (g.verification) done.push(`*Verification:* ${escapeMrkdwn(g.verification)}`);
   if (done.length > 0) blocks.push(section(done.join('\n')));
-  if (g.nextSteps.length > 0) blocks.push(section(`*Next:* ${escapeMrkdwn(g.nextSteps[0])}${g.nextSteps.length > 1 ? `\n${code(g.nextSteps.slice(1).join('\n'))}` : ''}`));
+  if (g.nextSteps.length > 0) blocks.push(section(`*Next:* ${stepsText(g.nextSteps)}`));
   if (g.pressable) {
     blocks.push(section(`Or run it yourself:\n${code(g.azCommand)}`));
     blocks.push({
@@ -184,13 +184,37 @@ function grantBlocks(g: GrantView): Block[] {
   return blocks;
 }
 
+/** Advice lines as prose, the commands among them as code blocks (consecutive commands share one). */
+function stepsText(steps: readonly string[]): string {
+  const parts: string[] = [];
+  let commands: string[] = [];
+  const flush = () => {
+    if (commands.length > 0) parts.push(code(commands.join('\n')));
+    commands = [];
+  };
+  for (const step of steps) {
+    if (/^(kubectl|az) /.test(step)) commands.push(step);
+    else {
+      flush();
+      parts.push(escapeMrkdwn(step));
+    }
+  }
+  flush();
+  return parts.join('\n');
+}
+
+/** The view model names Teams' "Check again" button; in Slack the same thing is said, not pressed. */
+function inSlack(text: string): string {
+  return text.replace(/Press "Check again"/g, 'Say "check again"');
+}
+
 /** Passed / not-applicable checks as one compact list: they matter as "what was looked at", not in detail. */
 function othersBlocks(rows: readonly FindingRowView[]): Block[] {
   if (rows.length === 0) return [];
   const items = rows.map((r) => `${r.icon} ${escapeMrkdwn(r.title)} \`${r.check}\``);
   const chunks: string[] = [];
-  let current = '*Other checks:*';
-  for (const item of items) {
+  let current = `*Other checks:* ${items[0]}`;
+  for (const item of items.slice(1)) {
     if (current.length + item.length + 3 > MAX_TEXT) {
       chunks.push(current);
       current = item;
