@@ -6,7 +6,7 @@
  */
 import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuilder';
 import { findingsCard, noticeCard, progressCard, type CardJson } from '../channels/adaptive-card';
-import { snapshotOf, targetLabel, toProgressView, type TriageSnapshot } from '../channels/view-model';
+import { auditTarget, snapshotOf, targetLabel, toProgressView } from '../channels/view-model';
 import type { TriageEngine } from '../triage/engine';
 import type { Target } from '../triage/refs';
 import type { Report } from '../triage/report';
@@ -118,7 +118,3 @@ export function summaryOf(report: Report): string {
   return [`${report.verdict}${bad.length ? ` (${bad.map((f) => f.check).join(', ')})` : ''}`, ...lines].join('\n');
 }
 
-function auditTarget(snapshot: TriageSnapshot, refs: { cluster: string; registry: string }): { cluster: string; registry: string; image?: string } {
-  const image = snapshot.report.target.image?.raw;
-  return { cluster: snapshot.resources.clusterId ?? refs.cluster, registry: snapshot.resources.registryId ?? refs.registry, ...(image ? { image } : {}) };
-}

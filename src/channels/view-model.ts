@@ -174,6 +174,12 @@ export function snapshotOf(result: Pick<TriageResult, 'report' | 'evidence'>): T
   return { report: result.report, ...evidenceFacts(result.evidence) };
 }
 
+/** What the audit log records as a triage's target: resolved resource ids where known, else what was typed. */
+export function auditTarget(snapshot: TriageSnapshot, refs: { cluster: string; registry: string }): { cluster: string; registry: string; image?: string } {
+  const image = snapshot.report.target.image?.raw;
+  return { cluster: snapshot.resources.clusterId ?? refs.cluster, registry: snapshot.resources.registryId ?? refs.registry, ...(image ? { image } : {}) };
+}
+
 function evidenceFacts(evidence: Evidence | undefined): Omit<TriageSnapshot, 'report'> {
   if (!evidence) return { resources: {}, backoffPods: [] };
   const cluster = evidence.cluster.state === 'ok' ? evidence.cluster.value : undefined;

@@ -4,7 +4,7 @@
  * evidence arrives. Same engine, approvals, audit and card store as Teams; only the transport differs.
  */
 import { findingsBlocks, noticeBlocks, progressBlocks, type SlackMessage } from '../channels/block-kit';
-import { snapshotOf, targetLabel, toProgressView, type TriageSnapshot } from '../channels/view-model';
+import { auditTarget, snapshotOf, targetLabel, toProgressView } from '../channels/view-model';
 import type { ApprovalService, Person } from '../bot/approvals';
 import type { BackgroundWork, Logger } from '../bot/background';
 import type { CardStore } from '../bot/card-store';
@@ -77,7 +77,3 @@ export class SlackTriage {
   }
 }
 
-function auditTarget(snapshot: TriageSnapshot, refs: { cluster: string; registry: string }): { cluster: string; registry: string; image?: string } {
-  const image = snapshot.report.target.image?.raw;
-  return { cluster: snapshot.resources.clusterId ?? refs.cluster, registry: snapshot.resources.registryId ?? refs.registry, ...(image ? { image } : {}) };
-}
