@@ -1,4 +1,4 @@
-import { auditBlocks, askBlocks, escapeMrkdwn, findingsBlocks, fit, helpBlocks, noticeBlocks, progressBlocks } from './block-kit';
+import { auditBlocks, askBlocks, escapeMrkdwn, findingsBlocks, fitText, helpBlocks, noticeBlocks, progressBlocks } from './block-kit';
 import { toAskView, toAuditView, toHelpView, toProgressView } from './view-model';
 import { blockProblems, blocksText, buttonsOf } from '../../test/e2e/block-assertions';
 import { APPROVALS, acrPullPlan, healthySnapshot, hugeSnapshot, incompleteSnapshot, missingRoleSnapshot } from '../../test/e2e/report-fixtures';
@@ -79,9 +79,9 @@ describe('Block Kit renderer', () => {
   test('Azure text cannot become Slack markup; fit keeps the clip note inside the limit', () => {
     expect(escapeMrkdwn('<!channel> & <@U1>')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt;');
     const long = 'word '.repeat(1000);
-    const fitted = fit(long, 3000);
+    const fitted = fitText(long, 3000);
     expect(fitted.length).toBeLessThanOrEqual(3000);
     expect(fitted).toContain('more characters cut');
-    expect(fit('short', 3000)).toBe('short');
+    expect(fitText('short', 3000)).toBe('short');
   });
 });

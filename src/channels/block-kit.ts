@@ -62,18 +62,18 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /** `clip()` to a hard limit: its "[n more characters cut…]" note is kept inside the limit. */
-export function fit(text: string, limit: number): string {
+export function fitText(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const clipped = clip(text, Math.max(1, limit - 120));
   return clipped.length <= limit ? clipped : `${clipped.slice(0, limit - 1)}…`;
 }
 
-const mrkdwn = (text: string, limit = MAX_TEXT): TextObject => ({ type: 'mrkdwn', text: fit(text, limit) });
-const plain = (text: string, limit: number): TextObject => ({ type: 'plain_text', text: fit(text, limit), emoji: true });
+const mrkdwn = (text: string, limit = MAX_TEXT): TextObject => ({ type: 'mrkdwn', text: fitText(text, limit) });
+const plain = (text: string, limit: number): TextObject => ({ type: 'plain_text', text: fitText(text, limit), emoji: true });
 const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
 const context = (...texts: string[]): Block => ({ type: 'context', elements: texts.slice(0, MAX_CONTEXT_ELEMENTS).map((t) => mrkdwn(t)) });
 /** A code block: the fence stays intact however long the command is. */
-const code = (text: string): string => `\`\`\`${fit(escapeMrkdwn(text), MAX_TEXT - 6)}\`\`\``;
+const code = (text: string): string => `\`\`\`${fitText(escapeMrkdwn(text), MAX_TEXT - 6)}\`\`\``;
 
 export type FindingsBlocksOptions = Omit<ReportViewOptions, 'maxTextLength' | 'includeOthers'>;
 
@@ -130,7 +130,7 @@ export function reportViewBlocks(view: ReportView): SlackMessage {
     );
   }
   return {
-    text: fit(`${view.verdictIcon} ${view.heading}: ${view.verdictText} — ${view.counts}`, MAX_TEXT),
+    text: fitText(`${view.verdictIcon} ${view.heading}: ${view.verdictText} — ${view.counts}`, MAX_TEXT),
     blocks: [...head, ...problems, ...grant, ...others, ...tail],
   };
 }
@@ -225,14 +225,14 @@ function othersBlocks(rows: readonly FindingRowView[]): Block[] {
 }
 
 export function progressBlocks(view: ProgressView): SlackMessage {
-  return { text: fit(view.heading, MAX_TEXT), blocks: [section(`⏳ *${escapeMrkdwn(view.heading)}*`), context(escapeMrkdwn(view.detail))] };
+  return { text: fitText(view.heading, MAX_TEXT), blocks: [section(`⏳ *${escapeMrkdwn(view.heading)}*`), context(escapeMrkdwn(view.detail))] };
 }
 
 export function askBlocks(view: AskView): SlackMessage {
   const blocks: Block[] = [];
   if (view.error) blocks.push(section(`⚠️ ${escapeMrkdwn(view.error)}`));
   blocks.push(section(`*${escapeMrkdwn(view.question)}*`), context(`Reply with ${escapeMrkdwn(view.placeholder)}. ${escapeMrkdwn(view.hint)}`));
-  return { text: fit(view.question, MAX_TEXT), blocks };
+  return { text: fitText(view.question, MAX_TEXT), blocks };
 }
 
 export function helpBlocks(view: HelpView): SlackMessage {
@@ -246,7 +246,7 @@ export function helpBlocks(view: HelpView): SlackMessage {
 /** Refusals and errors: shown to the presser alone (chat.postEphemeral) or in the conversation. */
 export function noticeBlocks(view: NoticeView): SlackMessage {
   const icon = view.tone === 'attention' ? '⛔' : view.tone === 'warning' ? '⚠️' : view.tone === 'good' ? '✅' : 'ℹ️';
-  return { text: fit(`${view.title}: ${view.text}`, MAX_TEXT), blocks: [section(`${icon} *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.text)}`)] };
+  return { text: fitText(`${view.title}: ${view.text}`, MAX_TEXT), blocks: [section(`${icon} *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.text)}`)] };
 }
 
 export function auditBlocks(view: AuditView): SlackMessage {
@@ -260,5 +260,5 @@ export function auditBlocks(view: AuditView): SlackMessage {
     } else current = current ? `${current}\n${line}` : line;
   }
   if (current) blocks.push(section(current));
-  return { text: fit(view.title, MAX_TEXT), blocks: blocks.slice(0, MAX_BLOCKS) };
+  return { text: fitText(view.title, MAX_TEXT), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
