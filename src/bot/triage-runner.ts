@@ -6,16 +6,15 @@
  */
 import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuilder';
 import { findingsCard, noticeCard, progressCard, type CardJson } from '../channels/adaptive-card';
-import { auditTarget, snapshotOf, targetLabel, toProgressView } from '../channels/view-model';
+import { targetLabel, toProgressView } from '../channels/view-model';
 import type { TriageEngine } from '../triage/engine';
 import type { Target } from '../triage/refs';
-import type { Report } from '../triage/report';
-import { planGrant } from '../triage/remediation';
 import type { AuditLog } from '../storage/audit';
 import type { ApprovalService, Person } from './approvals';
 import { cardActivity } from './activities';
 import type { BackgroundWork, Logger } from './background';
 import type { CardStore } from './card-store';
+import { triageInConversation } from './triage-flow';
 
 /** The part of CloudAdapter the runner uses. */
 export interface ConversationAdapter {
@@ -73,23 +72,10 @@ export class TriageRunner {
       return chain;
     };
     try {
-      const result = await this.o.engine.triage(input.target, {
-        signal: input.signal,
-        onPartialReport: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [] })),
+      await triageInConversation(this.o, { ...input, conversation: input.reference }, {
+        partial: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [] })),
+        final: (snapshot, offer) => show(findingsCard(snapshot, offer ? { ...offer, refreshUserIds: this.o.refreshUserIds } : {})),
       });
-      const snapshot = snapshotOf(result);
-      const plan = planGrant(result.evidence, result.report.findings);
-      const summary = summaryOf(result.report);
-      await this.o.audit
-        .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
-        .catch((error: unknown) => this.o.log.error('audit append failed', { error: String(error) }));
-      if (!plan) {
-        await show(findingsCard(snapshot));
-        return;
-      }
-      const approval = await this.o.approvals.create({ plan, requester: input.requester, summary, conversation: input.reference, activityId: input.activityId });
-      await this.o.cards.save(approval.id, { snapshot, refs: input.refs });
-      await show(findingsCard(snapshot, { plan, approval, refreshUserIds: this.o.refreshUserIds }));
     } catch (error) {
       this.o.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
       await show(
@@ -110,11 +96,3 @@ export class TriageRunner {
     });
   }
 }
-
-/** Evidence snapshot for the audit: verdict, failing check ids and their first evidence lines. */
-export function summaryOf(report: Report): string {
-  const bad = report.findings.filter((f) => f.status === 'fail' || f.status === 'unknown');
-  const lines = bad.slice(0, 5).map((f) => `${f.check} ${f.status}: ${f.evidence.split('\n')[0].slice(0, 200)}`);
-  return [`${report.verdict}${bad.length ? ` (${bad.map((f) => f.check).join(', ')})` : ''}`, ...lines].join('\n');
-}
-

@@ -4,15 +4,14 @@
  * evidence arrives. Same engine, approvals, audit and card store as Teams; only the transport differs.
  */
 import { findingsBlocks, noticeBlocks, progressBlocks, type SlackMessage } from '../channels/block-kit';
-import { auditTarget, snapshotOf, targetLabel, toProgressView } from '../channels/view-model';
+import { targetLabel, toProgressView } from '../channels/view-model';
 import type { ApprovalService, Person } from '../bot/approvals';
 import type { BackgroundWork, Logger } from '../bot/background';
 import type { CardStore } from '../bot/card-store';
-import { summaryOf } from '../bot/triage-runner';
+import { triageInConversation } from '../bot/triage-flow';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
 import type { Target } from '../triage/refs';
-import { planGrant } from '../triage/remediation';
 import type { MessageRef, SlackPoster } from './poster';
 
 export interface SlackTriageOptions {
@@ -47,23 +46,10 @@ export class SlackTriage {
       return chain;
     };
     try {
-      const result = await this.o.engine.triage(input.target, {
-        signal,
-        onPartialReport: (report) => void show(findingsBlocks({ report, resources: {}, backoffPods: [] })),
+      await triageInConversation(this.o, { ...input, signal, conversation: slackReference(ref), activityId: ref.ts }, {
+        partial: (report) => void show(findingsBlocks({ report, resources: {}, backoffPods: [] })),
+        final: (snapshot, offer) => show(findingsBlocks(snapshot, offer ?? {})),
       });
-      const snapshot = snapshotOf(result);
-      const plan = planGrant(result.evidence, result.report.findings);
-      const summary = summaryOf(result.report);
-      await this.o.audit
-        .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
-        .catch((error: unknown) => this.o.log.error('audit append failed', { error: String(error) }));
-      if (!plan) {
-        await show(findingsBlocks(snapshot));
-        return;
-      }
-      const approval = await this.o.approvals.create({ plan, requester: input.requester, summary, conversation: slackReference(ref), activityId: ref.ts });
-      await this.o.cards.save(approval.id, { snapshot, refs: input.refs });
-      await show(findingsBlocks(snapshot, { plan, approval }));
     } catch (error) {
       this.o.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
       await show(
