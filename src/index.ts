@@ -11,7 +11,7 @@ import { createTriageEngine } from './azure/engine';
 import { ApprovalService } from './bot/approvals';
 import { consoleLogger, type Logger } from './bot/background';
 import { createBotApp, type BotApp } from './bot/compose';
-import { loadSettings } from './config';
+import { loadSettings, parseBoolean } from './config';
 import { botSettingsFromEnv, type BotSettings } from './bot/settings';
 import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
@@ -162,7 +162,7 @@ function demoBanner(url: string): string {
 
 async function main(): Promise<void> {
   const app = await startApp();
-  const playground = app.emulator && process.env.TRIAGE_PLAYGROUND !== 'false' ? await openPlayground(app) : undefined;
+  const playground = app.emulator && parseBoolean(process.env, 'TRIAGE_PLAYGROUND', true) ? await openPlayground(app) : undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

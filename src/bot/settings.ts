@@ -2,13 +2,11 @@
  * The bot's settings, read once from the environment and validated with an error that names the variable.
  * Azure settings (endpoint, subscription, client id) live in src/config.ts; storage reads its own part.
  */
-export class BotSettingsError extends Error {
-  readonly code = 'InvalidBotSettings';
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
+import { ConfigError } from '../config';
+/** A ConfigError (one kind of configuration failure for every entry point), worded "<variable>: <problem>". */
+export class BotSettingsError extends ConfigError {
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`, variable);
     this.name = 'BotSettingsError';
   }
 }
