@@ -5,6 +5,9 @@
  */
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { failed, ok, skipped, type ImageFact, type Read, type ServicePrincipalFact } from '../triage/evidence';
+// Only ACR login servers ever see the bot's Entra token: a login server comes back from Azure and is data
+// like any other, and a hostile one must not receive a token good for all of ARM.
+import { isAcrHost } from '../triage/acr-hosts';
 import type { ImageRef } from '../triage/refs';
 import { ACR_AUDIENCE_SCOPE, type AzureClients } from './clients';
 import { isGuid } from './arm-id';
@@ -19,17 +22,7 @@ const MANIFEST_ACCEPT = [
 ].join(', ');
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
-/** ACR login servers in the public and sovereign clouds: the only hosts that ever see the bot's Entra token. */
-const ACR_HOST_SUFFIX = /\.azurecr\.(?:io|cn|us|de)$/;
 
-/**
- * True for a host the bot may send its token to. A login server comes back from Azure (registry
- * properties, Resource Graph rows) and is data like any other: a malformed or hostile one must not
- * receive a token that is good for all of ARM.
- */
-export function isAcrHost(host: string): boolean {
-  return HOST.test(host) && ACR_HOST_SUFFIX.test(host);
-}
 
 export class UntrustedRegistryHostError extends Error {
   readonly code = 'UntrustedRegistryHost';

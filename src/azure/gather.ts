@@ -34,6 +34,7 @@ import {
   scopeCovers,
 } from '../triage/evidence';
 import type { ImageRef, Target } from '../triage/refs';
+import { privateLinkZoneFor } from '../triage/acr-hosts';
 import { failingPullsOf, hostsOfRegistry, servedBy } from '../triage/failing-pods';
 import { builtInRole, judgeRole } from '../triage/roles';
 import { parseImageRef } from '../triage/target';
@@ -627,8 +628,7 @@ function both(read: Read<never>): { vnets: Read<VnetFact[]>; subnets: Read<Subne
 async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | undefined, spec: Spec): Promise<Read<PrivateDnsZoneFact[]>> {
   if (!registry) return skipped(REGISTRY_NOT_READ, 'missing-input');
   if (registry.privateEndpointConnections.length === 0) return skipped(NO_PRIVATE_ENDPOINTS, 'not-applicable');
-  const suffix = /\.(azurecr\.(?:io|cn|us|de))$/.exec(registry.loginServer)?.[1] ?? 'azurecr.io';
-  const zoneName = `privatelink.${suffix}`;
+  const zoneName = privateLinkZoneFor(registry.loginServer);
   const zones = await graphQuery(
     clients,
     `resources | where type =~ 'microsoft.network/privatednszones' and name =~ ${quoteLiteral(zoneName)} | project id, name, subscriptionId, resourceGroup`,

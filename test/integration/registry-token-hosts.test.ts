@@ -5,7 +5,8 @@
 import { createEmulator, type ArmEmulator } from '../../src/simulator/emulator';
 import { createAzureClients } from '../../src/azure/clients';
 import { gatherEvidence } from '../../src/azure/gather';
-import { isAcrHost, readImage } from '../../src/azure/data-plane';
+import { readImage } from '../../src/azure/data-plane';
+import { isAcrHost } from '../../src/triage/acr-hosts';
 import { parseTarget } from '../../src/triage/target';
 import type { World } from '../../src/simulator/scenario';
 import { REGISTRY_ID, smallWorld } from './azure-world';

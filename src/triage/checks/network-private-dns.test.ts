@@ -1,6 +1,7 @@
 import { SUB, VNET_ID, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence, PrivateDnsZoneFact } from '../evidence';
-import { networkPrivateDns, privateLinkZoneFor } from './network-private-dns';
+import { privateLinkZoneFor } from '../acr-hosts';
+import { networkPrivateDns } from './network-private-dns';
 
 const PE_ID = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/pe-acr`;
 const ZONE_ID = `/subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.azurecr.io`;

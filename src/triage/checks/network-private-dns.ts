@@ -3,6 +3,7 @@
  * endpoint to the endpoint's private IPs. That takes the privatelink zone, linked to the cluster VNet, with
  * one A record per name — or custom DNS that forwards the zone to Azure DNS (168.63.129.16).
  */
+import { privateLinkZoneFor } from '../acr-hosts';
 import { sameArmId, type PrivateDnsZoneFact } from '../evidence';
 import { requireRegistry } from '../principal';
 import type { Check, Outcome } from '../report';
@@ -10,11 +11,6 @@ import { endpointPathsOf, nameOf, vnetOfSubnet } from './network-private-endpoin
 
 const AZURE_DNS = '168.63.129.16';
 
-/** `privatelink.azurecr.io`, or the sovereign cloud's equivalent, from the login server's suffix. */
-export function privateLinkZoneFor(loginServer: string): string {
-  const suffix = /\.(azurecr\.(?:cn|us|de))$/i.exec(loginServer)?.[1]?.toLowerCase() ?? 'azurecr.io';
-  return `privatelink.${suffix}`;
-}
 
 function resourceGroupOf(id: string): string {
   return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? '<zone-rg>';

@@ -3,11 +3,11 @@
  * privatelink name, uppercase in the repository, no tag, or a host that is not this registry's. Those pulls
  * can never succeed whatever the identity or network, and the 401/`no such host` they produce misleads.
  */
+import { acrSuffixOf, isAcrHost } from '../acr-hosts';
 import type { Evidence } from '../evidence';
 import { hostBelongsTo, imageHostOf, podView, registryHostsOf, registryPullFailures, servedBy, type RegistryHosts } from '../failing-pods';
 import type { Check, Outcome, Status } from '../report';
 
-const ACR_HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.(azurecr\.io|azurecr\.cn|azurecr\.us|azurecr\.de)$/;
 const LOOKS_LIKE_ACR = /azur|acr/i;
 
 interface Reference {
@@ -22,9 +22,6 @@ interface Problem {
   fix?: string;
 }
 
-function suffixOf(loginServer: string): string {
-  return /\.(azurecr\.(?:io|cn|us|de))$/.exec(loginServer)?.[1] ?? 'azurecr.io';
-}
 
 function problemsOf(ref: Reference, registry: RegistryHosts, loginServer: string | undefined): Problem[] {
   const host = imageHostOf(ref.raw);
@@ -34,13 +31,13 @@ function problemsOf(ref: Reference, registry: RegistryHosts, loginServer: string
   const hasTag = lastColon > (nameAndTag ?? '').lastIndexOf('/');
   const repository = hasTag ? (nameAndTag ?? '').slice(0, lastColon) : (nameAndTag ?? '');
   const corrected = loginServer ? `${loginServer}/${path.toLowerCase() === path ? path : repository.toLowerCase() + path.slice(repository.length)}` : undefined;
-  const suffix = suffixOf(loginServer ?? registry.display);
+  const suffix = acrSuffixOf(loginServer ?? registry.display) ?? 'azurecr.io';
   const out: Problem[] = [];
   if (/\.privatelink\.azurecr\./.test(host)) {
     out.push({ status: 'fail', text: `"${host}" is the private link name; TLS certificates are for *.${suffix}, so pulls fail with x509`, fix: corrected });
-  } else if (!ACR_HOST.test(host) && (LOOKS_LIKE_ACR.test(host.split('.').slice(1).join('.')) || hostBelongsTo(host, registry))) {
+  } else if (!isAcrHost(host) && (LOOKS_LIKE_ACR.test(host.split('.').slice(1).join('.')) || hostBelongsTo(host, registry))) {
     out.push({ status: 'fail', text: `"${host.split('.').slice(1).join('.')}" is not an ACR domain (expected *.${suffix})`, fix: corrected });
-  } else if (loginServer && ACR_HOST.test(host) && !servedBy(host, registry) && !/\.geo\.azurecr\./.test(host)) {
+  } else if (loginServer && isAcrHost(host) && !servedBy(host, registry) && !/\.geo\.azurecr\./.test(host)) {
     out.push({ status: 'warn', text: `its host ${host} is not ${loginServer}, the registry being checked`, fix: corrected });
   }
   if (repository !== repository.toLowerCase()) {
