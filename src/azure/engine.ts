@@ -47,7 +47,7 @@ export function createTriageEngine(options: TriageEngineOptions): TriageEngine {
             // A caller's rendering problem must not lose the triage.
           }
         }
-        triageOptions.onProgress?.('reading pods and events through run command…');
+        if (!partial.complete) triageOptions.onProgress?.('reading pods and events through run command…');
         const evidence = await gathered.withPods;
         return { report: judge(evidence, { complete: true }), evidence, requestCount: counter.count };
       });

@@ -99,7 +99,8 @@ async function check(command: Extract<Command, { name: 'check' }>, io: CliIo): P
 async function grant(command: Extract<Command, { name: 'grant' }>, io: CliIo): Promise<number> {
   const setup = await engineFor(command.target, io.env, io.signal);
   if (setup.banner) io.stderr.write(`${setup.banner}\n`);
-  const result = await setup.engine.triage(setup.target, { signal: io.signal, pods: false, onProgress: progress(io) });
+  const say = progress(io);
+  const result = await setup.engine.triage(setup.target, { signal: io.signal, pods: false, onProgress: say });
   const plan = planGrant(result.evidence, result.report.findings);
   const pullRole = result.report.findings.find((f) => f.check === 'rbac.pull-role');
   if (!plan) {
@@ -127,11 +128,14 @@ async function grant(command: Extract<Command, { name: 'grant' }>, io: CliIo): P
     io.stdout.write('Nothing was written. Re-run with --yes to create this role assignment.\n');
     return EXIT.healthy;
   }
+  // Both steps may retry for a couple of minutes (directory replication, propagation): say so before waiting.
+  say(`re-checking the plan and creating the role assignment (retries for up to ~2 minutes if Azure is still replicating the identity)…`);
   const outcome = await setup.engine.grant(plan, { signal: io.signal, approvedBy: `cli:${safeUser()}` });
   io.stdout.write(`${describeOutcome(outcome)}\n`);
   if (outcome.status !== 'created' && outcome.status !== 'already-exists') {
     return outcome.status === 'not-needed' ? EXIT.healthy : EXIT.problems;
   }
+  say('verifying: re-reading the registry\'s role assignments until the grant shows (up to ~2 minutes)…');
   const verification = await setup.engine.verify(plan, { signal: io.signal });
   io.stdout.write(`Verification: ${verification.detail}\n`);
   return verification.visible ? EXIT.healthy : EXIT.incomplete;
