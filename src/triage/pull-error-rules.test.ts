@@ -168,9 +168,14 @@ const CASES: [string, string, Expected][] = [
     { class: 'throttled', firstCheck: 'pull.throttling', source: '§(b) row 13', registryHost: 'myacr.azurecr.io', repository: 'web', tag: '3' },
   ],
   [
-    'registry rate limit',
+    'Docker Hub rate limit (not the ACR one)',
     'Failed to pull image "nginx:1.27": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/nginx/manifests/sha256:abc: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.',
-    { class: 'too-many-requests', firstCheck: undefined, source: '§(b) row 14', registryHost: 'docker.io', repository: 'library/nginx', tag: '1.27' },
+    { class: 'hub-rate-limit', firstCheck: 'pods.pull-secrets', source: 'Docker Hub: pull rate limit', registryHost: 'docker.io', repository: 'library/nginx', tag: '1.27' },
+  ],
+  [
+    'ACR throttling',
+    'Failed to pull image "aksrepos.azurecr.io/mirror/hyperkube-amd64:v1.14.8": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: Too many requests. Please visit https://aka.ms/acr/skus#sku-feature-matrix to view limits of all service tiers.',
+    { class: 'too-many-requests', firstCheck: undefined, source: '§(b) row 14', registryHost: 'aksrepos.azurecr.io', repository: 'mirror/hyperkube-amd64', tag: 'v1.14.8' },
   ],
   [
     'missing pull secret',
