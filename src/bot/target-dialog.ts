@@ -2,7 +2,8 @@
  * Works out the target from what was said so far, asking for one missing or invalid part at a time. Every
  * ref goes through the same parsers as the CLI; a bad ref comes back with the parser's own message.
  */
-import { findRefsInText, parseClusterRef, parseRegistryRef, parseTarget } from '../triage/target';
+import { findRefsInText } from '../triage/free-text';
+import { parseClusterRef, parseRegistryRef, parseTarget } from '../triage/target';
 import { TargetError, type Target } from '../triage/refs';
 import type { TargetPart } from '../channels/view-model';
 
