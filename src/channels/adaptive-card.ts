@@ -9,6 +9,7 @@ import findingsTemplate from '../../cards/findings.json';
 import helpTemplate from '../../cards/help.json';
 import noticeTemplate from '../../cards/notice.json';
 import progressTemplate from '../../cards/progress.json';
+import { adaptiveCardTime, replaceTimesDeep } from './times';
 import {
   toReportView,
   type AskView,
@@ -69,7 +70,7 @@ export function findingsCard(snapshot: TriageSnapshot, options: FindingsCardOpti
   let card: CardJson = {};
   for (const budget of BUDGETS) {
     const view = toReportView(snapshot, { ...options, ...budget });
-    card = expand(findingsTemplate, { ...view, portalLinks: markdownLinks(view.links) });
+    card = replaceTimesDeep(expand(findingsTemplate, { ...view, portalLinks: markdownLinks(view.links) }), adaptiveCardTime);
     if (view.grant && options.refreshUserIds && options.refreshUserIds.length > 0) {
       card.refresh = {
         action: { type: 'Action.Execute', title: 'Refresh', verb: 'refresh', data: { approvalId: view.grant.approvalId } },
@@ -104,5 +105,5 @@ export function noticeCard(view: NoticeView): CardJson {
 }
 
 export function auditCard(view: AuditView): CardJson {
-  return expand(auditTemplate, view);
+  return replaceTimesDeep(expand(auditTemplate, view), adaptiveCardTime);
 }
