@@ -247,6 +247,7 @@ export function progressBlocks(view: ProgressView): SlackMessage {
 
 export function askBlocks(view: AskView): SlackMessage {
   const blocks: Block[] = [];
+  if (view.understood) blocks.push(section(escapeMrkdwn(view.understood)));
   if (view.error) blocks.push(section(`⚠️ ${escapeMrkdwn(view.error)}`));
   blocks.push(section(`*${escapeMrkdwn(view.question)}*`), context(`Reply with ${escapeMrkdwn(view.placeholder)}. ${escapeMrkdwn(view.hint)}`));
   return { text: fitText(view.question, MAX_TEXT), blocks };

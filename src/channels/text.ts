@@ -75,7 +75,7 @@ export function progressText(view: ProgressView): string {
 }
 
 export function askText(view: AskView): string {
-  return [view.error ? `⚠️ ${view.error}` : undefined, view.question, `(${view.placeholder})`].filter(Boolean).join('\n');
+  return [view.understood, view.error ? `⚠️ ${view.error}` : undefined, view.question, `(${view.placeholder})`].filter(Boolean).join('\n');
 }
 
 export function helpText(view: HelpView): string {

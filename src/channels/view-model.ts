@@ -127,6 +127,8 @@ export interface AskView {
   hint: string;
   known?: string;
   error?: string;
+  /** What an earlier paste was understood to say (kept while the rest is asked for). */
+  understood?: string;
 }
 
 export interface HelpView {
@@ -417,8 +419,9 @@ export function toProgressView(target: Target, note?: string): ProgressView {
   };
 }
 
-export function toAskView(part: TargetPart, options: { known?: string; error?: string } = {}): AskView {
-  return part === 'cluster'
+export function toAskView(part: TargetPart, options: { known?: string; error?: string; understood?: string } = {}): AskView {
+  const understood = options.understood ? { understood: clip(options.understood, 600) } : {};
+  const view: AskView = part === 'cluster'
     ? {
         part,
         question: options.known ? `Which AKS cluster cannot pull from ${options.known}?` : 'Which AKS cluster cannot pull?',
@@ -435,6 +438,7 @@ export function toAskView(part: TargetPart, options: { known?: string; error?: s
         known: options.known,
         error: options.error,
       };
+  return { ...view, ...understood };
 }
 
 export function toHelpView(options: { welcome: boolean; demo: boolean; examples?: string[] }): HelpView {

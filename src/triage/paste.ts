@@ -200,3 +200,13 @@ function classifyHost(error: PastedError): string | undefined {
 export function registryRefOf(refs: PasteRefs): string | undefined {
   return refs.image ?? refs.registry;
 }
+
+/** One line for the person: what was read from their paste ("acrdemo.azurecr.io/shop/api:1.4.2 in shop/api-7d9c: the registry refused…"). */
+export function pasteNote(reading: PasteReading): string | undefined {
+  const error = reading.errors[0];
+  if (!error) return undefined;
+  const { image, registry, namespace, pod } = reading.refs;
+  const where = [image ?? registry, pod ? `pod ${namespace ? `${namespace}/` : ''}${pod}` : undefined].filter(Boolean).join(', ');
+  const meaning = error.meaning.charAt(0).toUpperCase() + error.meaning.slice(1);
+  return `From your paste${where ? ` (${where})` : ''}: ${meaning}.`;
+}
