@@ -77,7 +77,7 @@ describe('target dialog from a paste', () => {
   test('describe pod, get events and check-acr output each start or ask for the missing part only', () => {
     expect(fromText(DESCRIBE_POD)).toMatchObject({ kind: 'ask', part: 'cluster', known: 'acrdemo.azurecr.io/shop/api:1.4.2' });
     expect(fromText(GET_EVENTS)).toMatchObject({ kind: 'ask', part: 'cluster', known: 'acrdemo.azurecr.io/payments/ledger:2.0.1' });
-    expect(fromText(CHECK_ACR)).toMatchObject({ kind: 'ready', refs: { cluster: 'rg-demo/aks-missing-role', registry: 'acrdemo.azurecr.io' } });
+    expect(fromText(CHECK_ACR)).toMatchObject({ kind: 'ready', refs: { cluster: 'rg-aks-missing-role/aks-missing-role', registry: 'acrdemo.azurecr.io' } });
   });
 
   test('the answer form keeps the paste', () => {

@@ -28,7 +28,7 @@ describe('readPaste', () => {
 
   it('reads az aks check-acr output with its colours and timestamps, and the command line above it', () => {
     const { refs, errors } = readPaste(CHECK_ACR);
-    expect(refs).toEqual({ cluster: 'rg-demo/aks-missing-role', registry: 'acrdemo.azurecr.io' });
+    expect(refs).toEqual({ cluster: 'rg-aks-missing-role/aks-missing-role', registry: 'acrdemo.azurecr.io' });
     expect(errors[0]).toMatchObject({ class: 'unauthorized' });
     expect(errors[0]?.checks[0]).toBe('rbac.pull-role');
     expect(JSON.stringify(errors)).not.toContain('\u001b');
