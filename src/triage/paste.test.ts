@@ -40,6 +40,11 @@ describe('readPaste', () => {
     expect(refs.image).toBe('acrdemo.azurecr.io/shop/api:1.4.2');
   });
 
+  it('reads the words before a kubelet message on the same line', () => {
+    expect(readPaste(`check aks-prod ${KUBELET_EVENT}`).refs).toMatchObject({ cluster: 'aks-prod', image: 'acrdemo.azurecr.io/shop/api:1.4.2' });
+    expect(readPaste(`aks-prod: ${KUBELET_EVENT}`).refs.cluster).toBe('aks-prod');
+  });
+
   it('reads a portal URL and an ARM id of the cluster', () => {
     expect(readPaste(`https://portal.azure.com/#@contoso.onmicrosoft.com/resource${CLUSTER_ID}/overview can't pull from myacr`).refs).toMatchObject({
       cluster: `https://portal.azure.com/#@contoso.onmicrosoft.com/resource${CLUSTER_ID}/overview`,

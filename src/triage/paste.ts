@@ -160,24 +160,26 @@ export function readPaste(text: string): PasteReading {
   let proseLength = 0;
   for (const line of lines) {
     readLine(line, found);
-    if (proseLength < MAX_PROSE && line.trim() !== '' && !STRUCTURED.test(line)) {
+    // "aks-prod: Failed to pull image …": the words before a kubelet message are a person's.
+    const said = line.split(/Failed to pull image|Back-off pulling image|rpc error:/, 1)[0] ?? '';
+    if (proseLength < MAX_PROSE && said.trim() !== '' && !STRUCTURED.test(said)) {
       // Quoted strings in prose are images or messages, read above; the rest may name the cluster.
-      const words = line.replace(/"[^"]{0,600}"/g, ' ');
+      const words = said.replace(/"[^"]{0,600}"/g, ' ');
       prose.push(words);
       proseLength += words.length;
     }
   }
-  const said = findRefsInText(prose.join('\n'));
+  const named = findRefsInText(prose.join('\n'));
   const errors = errorsOf(lines, clean.slice(0, 16_384));
   const image = found.failedImage ?? found.image;
-  const saidImage = said.registry !== undefined && said.registry.includes('/') ? said.registry : undefined;
+  const saidImage = named.registry !== undefined && named.registry.includes('/') ? named.registry : undefined;
   const theImage = image ?? saidImage;
   const registry =
     (theImage ? registryOfImage(theImage) : undefined) ??
     found.registry ??
-    said.registry ??
+    named.registry ??
     errors.map((e) => classifyHost(e)).find((h) => h !== undefined);
-  const cluster = said.cluster ?? found.cluster;
+  const cluster = named.cluster ?? found.cluster;
   return {
     refs: {
       ...(cluster !== undefined && { cluster }),
