@@ -447,6 +447,7 @@ export function toHelpView(options: { welcome: boolean; demo: boolean; examples?
     demo: options.demo,
     commands: [
       { command: 'check <cluster> <registry>', meaning: 'Find why the cluster\'s nodes cannot pull from the registry. Read-only.' },
+      { command: '(paste an error)', meaning: 'Paste a kubelet event, kubectl describe pod, kubectl get events or az aks check-acr output: I read the image and the error, say what it means, and ask only for what is missing.' },
       { command: 'check again', meaning: 'Run the last check of this conversation again (after a fix).' },
       { command: 'audit', meaning: 'Show recent triages, approvals and grants (approvers only).' },
       { command: 'help', meaning: 'Show this card.' },

@@ -46,6 +46,8 @@ const VERDICT: Record<Status, CauseVerdict> = {
   skip: 'not applicable',
 };
 
+const VERDICT_ORDER: readonly CauseVerdict[] = ['confirms', 'possible', 'could not check', 'not checked', 'rules out', 'not applicable'];
+
 /** Checks whose failure repeats a symptom the other checks explain. */
 const SYMPTOMS: ReadonlySet<CheckId> = new Set(['pods.pull-errors']);
 
@@ -86,12 +88,15 @@ export function conclude(findings: readonly Finding[], options: ConcludeOptions 
   const pasted: PastedMeaning | undefined = error && {
     meaning: `${capitalised(error.meaning)}.`,
     excerpt: error.excerpt,
-    candidates: error.checks.map((check) => {
-      const f = findings.find((x) => x.check === check);
-      return f
-        ? { check, title: f.title, verdict: VERDICT[f.status], evidence: firstSentence(f.evidence, 200) }
-        : { check, title: check, verdict: 'not checked' as const, evidence: 'This check has not run (yet).' };
-    }),
+    candidates: error.checks
+      .map((check): CandidateCause => {
+        const f = findings.find((x) => x.check === check);
+        return f
+          ? { check, title: f.title, verdict: VERDICT[f.status], evidence: firstSentence(f.evidence, 200) }
+          : { check, title: check, verdict: 'not checked', evidence: 'This check has not run (yet).' };
+      })
+      // What confirms or leaves a cause open reads first; what rules one out after; stable within each.
+      .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict)),
     others: (options.pasted ?? []).slice(1).map((e) => `${capitalised(e.meaning)}.`),
   };
   const cause = mostLikely(findings, error?.checks ?? []);
