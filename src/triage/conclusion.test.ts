@@ -32,7 +32,7 @@ describe('conclude', () => {
 
   it('rules out candidates that passed and says what could not be checked', () => {
     const c = conclude([f('rbac.pull-role', 'pass', 'Holds AcrPull.'), f('identity.kubelet', 'unknown', 'Could not read the cluster.', { needs: 'Reader on the cluster.' })], { pasted: [UNAUTHORIZED] });
-    expect(c.pasted?.candidates.map((x) => x.verdict)).toEqual(['rules out', 'could not check']);
+    expect(c.pasted?.candidates.map((x) => x.verdict)).toEqual(['could not check', 'rules out']);
     expect(c.sentence).toBe('Nothing failed, but 1 check could not see — first title of identity.kubelet: the bot needs Reader on the cluster.');
   });
 
