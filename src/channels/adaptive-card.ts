@@ -101,7 +101,7 @@ export function helpCard(view: HelpView): CardJson {
 }
 
 export function noticeCard(view: NoticeView): CardJson {
-  return expand(noticeTemplate, view);
+  return replaceTimesDeep(expand(noticeTemplate, view), adaptiveCardTime);
 }
 
 export function auditCard(view: AuditView): CardJson {

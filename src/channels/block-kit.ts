@@ -264,7 +264,7 @@ export function helpBlocks(view: HelpView): SlackMessage {
 /** Refusals and errors: shown to the presser alone (chat.postEphemeral) or in the conversation. */
 export function noticeBlocks(view: NoticeView): SlackMessage {
   const icon = view.tone === 'attention' ? '⛔' : view.tone === 'warning' ? '⚠️' : view.tone === 'good' ? '✅' : 'ℹ️';
-  return { text: fitText(`${view.title}: ${view.text}`, MAX_TEXT), blocks: [section(`${icon} *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.text)}`)] };
+  return { text: fitText(replaceTimes(`${view.title}: ${view.text}`, utcText), MAX_TEXT), blocks: [section(`${icon} *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.text)}`)] };
 }
 
 export function auditBlocks(view: AuditView): SlackMessage {

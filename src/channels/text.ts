@@ -86,8 +86,8 @@ export function helpText(view: HelpView): string {
   return lines.join('\n');
 }
 
-export function noticeText(view: NoticeView): string {
-  return `${view.title}\n${view.text}`;
+export function noticeText(view: NoticeView, timeZone?: string): string {
+  return replaceTimes(`${view.title}\n${view.text}`, (d) => localTime(d, timeZone));
 }
 
 export function auditText(view: AuditView, timeZone?: string): string {
