@@ -34,6 +34,10 @@ describe('readPaste', () => {
     expect(JSON.stringify(errors)).not.toContain('\u001b');
   });
 
+  it('reads the registry from a successful check-acr run', () => {
+    expect(readPaste('[2026-12-03T16:36:36Z] Your cluster can pull images from acrdemo.azurecr.io!').refs).toEqual({ registry: 'acrdemo.azurecr.io' });
+  });
+
   it('keeps the prose around a paste: the cluster named in words, the image from the event', () => {
     const { refs } = readPaste(`pods on aks-prod are stuck, kubectl says:\n${KUBELET_EVENT}`);
     expect(refs.cluster).toBe('aks-prod');

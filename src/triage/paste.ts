@@ -95,7 +95,7 @@ function readAzCommand(line: string, found: Found): void {
 }
 
 function readLine(line: string, found: Found): void {
-  const failed = firstGroup(/(?:Failed to pull image|Back-off pulling image|Error: ErrImagePull.{0,20}image) "([^"\s]{1,512})"/i, line);
+  const failed = firstGroup(/(?:Failed to pull image|Back-off pulling image) "([^"\s]{1,512})"/i, line);
   if (failed) found.failedImage ??= failed;
   const image = firstGroup(/^\s{0,12}Image:\s+(\S{1,512})\s*$/, line) ?? firstGroup(/(?:[Pp]ulling image|image|reference) "([^"\s]{1,512})"/, line);
   if (image) found.image ??= image;
@@ -116,8 +116,8 @@ function readLine(line: string, found: Found): void {
   }
   const kubectlNs = firstGroup(/\bkubectl\b.{0,300}?\s(?:-n|--namespace)[\s=]+([a-z0-9-]{1,63})\b/, line);
   if (kubectlNs) found.namespace ??= kubectlNs;
-  const canipull = firstGroup(/(?:Checking host name resolution|Checking CNAME|Canonical name for ACR) \(([a-z0-9.-]{1,253})\)|Your cluster can pull images from ([a-z0-9.-]{1,253})/, line);
-  if (canipull) found.registry ??= canipull;
+  const canipull = /(?:Checking host name resolution|Checking CNAME|Canonical name for ACR) \(([a-z0-9.-]{1,253})\)|Your cluster can pull images from ([a-z0-9.-]{1,253})/.exec(line);
+  if (canipull) found.registry ??= (canipull[1] ?? canipull[2])?.replace(/[.!]+$/, '');
   readAzCommand(line, found);
   // The node resource group (`MC_<rg>_<cluster>_<region>`) names the cluster when neither part has a "_".
   const mc = /\bMC_([A-Za-z0-9().-]{1,80})_([A-Za-z0-9-]{1,63})_([a-z0-9]{2,30})\b/.exec(line);
