@@ -8,7 +8,7 @@
  * and what comes back quotes at most an excerpt of each error (never the paste).
  */
 import { acrSuffixOf } from './acr-hosts';
-import { shortenPullMessage } from './failing-pods';
+import { imageHostOf, shortenPullMessage } from './failing-pods';
 import { findRefsInText } from './free-text';
 import type { CheckId } from './report';
 import { classifyPullError, matchPullErrorRule, PULL_ERROR_RULES } from './pull-error-rules';
@@ -124,14 +124,6 @@ function readLine(line: string, found: Found): void {
   if (mc) found.cluster ??= `${mc[1]}/${mc[2]}`;
 }
 
-/** The registry part of an image reference, as containerd splits it (`nginx` → docker.io). */
-function registryOfImage(image: string): string | undefined {
-  const slash = image.indexOf('/');
-  const first = slash < 0 ? '' : image.slice(0, slash);
-  if (/[.:]/.test(first) || first === 'localhost') return first.toLowerCase();
-  return /^[a-z0-9]/.test(image) ? 'docker.io' : undefined;
-}
-
 function errorsOf(lines: readonly string[], whole: string): PastedError[] {
   const byClass = new Map<PullErrorClass, { rank: number; error: PastedError }>();
   const consider = (text: string): void => {
@@ -175,7 +167,7 @@ export function readPaste(text: string): PasteReading {
   const saidImage = named.registry !== undefined && named.registry.includes('/') ? named.registry : undefined;
   const theImage = image ?? saidImage;
   const registry =
-    (theImage ? registryOfImage(theImage) : undefined) ??
+    (theImage ? imageHostOf(theImage) : undefined) ??
     found.registry ??
     named.registry ??
     errors.map((e) => classifyHost(e)).find((h) => h !== undefined);
