@@ -12,6 +12,7 @@ import { imageHostOf, shortenPullMessage } from './failing-pods';
 import { findRefsInText } from './free-text';
 import type { CheckId } from './report';
 import { classifyPullError, matchPullErrorRule, PULL_ERROR_RULES } from './pull-error-rules';
+import { stripTerminalMarkup } from './pull-error-text';
 import type { PullErrorClass } from './pull-errors';
 
 /** More than any describe/events paste; a 1 MB log is read only this far. */
@@ -56,12 +57,11 @@ const ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>'
  * colours and timestamps its lines.
  */
 export function cleanPaste(text: string): string {
-  return text
+  const html = text
     .slice(0, MAX_PASTE)
     .replace(/<\/?(?:p|div|pre|code|br|span|b|i|strong|em)\b[^<>]{0,200}>/gi, (tag) => (/^<\/?(?:p|div|pre|br)\b/i.test(tag) ? '\n' : ''))
-    .replace(/&(quot|amp|lt|gt|apos|nbsp|#39|#34);/g, (_m, name: string) => ENTITIES[name] ?? '')
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/^[ \t]*\[\d{4}-\d{2}-\d{2}T[^\]\s]{0,40}\][ \t]?/gm, '');
+    .replace(/&(quot|amp|lt|gt|apos|nbsp|#39|#34);/g, (_m, name: string) => ENTITIES[name] ?? '');
+  return stripTerminalMarkup(html);
 }
 
 /** Lines that carry an error worth classifying (a cheap filter before the rule table runs). */

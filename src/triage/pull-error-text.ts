@@ -13,11 +13,12 @@ import { parseImageRef } from './target';
 export const MAX_TEXT = 65_536;
 
 /** ANSI colour codes (canipull colours SUCCEEDED/FAILED) and canipull's `[<RFC3339>] ` line prefixes. */
+export function stripTerminalMarkup(text: string): string {
+  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/^[ \t]*\[\d{4}-\d{2}-\d{2}T[^\]\s]{0,40}\][ \t]?/gm, '');
+}
+
 export function normalisePullText(text: string): string {
-  return text
-    .slice(0, MAX_TEXT)
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/^\s*\[\d{4}-\d{2}-\d{2}T[^\]\s]*\]\s?/gm, '');
+  return stripTerminalMarkup(text.slice(0, MAX_TEXT));
 }
 
 /**
