@@ -163,7 +163,7 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   {
     class: 'timeout',
     source: '§(b) row 7',
-    pattern: /dial tcp (?:(?:\[[0-9a-f:.]{1,64}\]|[0-9.]{7,15}|[a-z0-9.-]{1,253}):\d{1,5})?: (?:i\/o timeout|connect: connection timed out)/i,
+    pattern: /dial tcp(?: (?:\[[0-9a-f:.]{1,64}\]|[0-9.]{7,15}|[a-z0-9.-]{1,253}):\d{1,5})?: (?:i\/o timeout|connect: connection timed out)/i,
     checks: ['network.private-endpoint', 'network.egress-path'],
     meaning: 'the node could not reach the registry\'s IP (peering, route table, firewall or NSG)',
   },
