@@ -6,8 +6,6 @@
  */
 import { metrics, trace, type Counter, type Tracer } from '@opentelemetry/api';
 import { shutdownAzureMonitor, useAzureMonitor, type AzureMonitorOpenTelemetryOptions } from '@azure/monitor-opentelemetry';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { envValue, type Env } from '../config';
 
 export const INSTRUMENTATION_NAME = 'aks-registry-triage';
@@ -42,9 +40,9 @@ export interface Telemetry {
 
 export interface TelemetryOptions extends TelemetrySettings {
   /** Extra span processors (tests add an in-memory exporter). */
-  spanProcessors?: SpanProcessor[];
+  spanProcessors?: AzureMonitorOpenTelemetryOptions['spanProcessors'];
   /** Extra metric readers (tests add an in-memory reader). */
-  metricReaders?: MetricReader[];
+  metricReaders?: AzureMonitorOpenTelemetryOptions['metricReaders'];
   /** Transport options of the Application Insights exporter (tests trust a loopback stand-in's certificate). */
   exporterTls?: NonNullable<AzureMonitorOpenTelemetryOptions['azureMonitorExporterOptions']>['tlsOptions'];
 }
