@@ -270,7 +270,8 @@ async function openPlayground(app: App): Promise<RunningPlayground | undefined> 
 if (require.main === module) {
   main().catch((error: unknown) => {
     const e = error as { code?: string; message?: string };
-    console.error(`aks-registry-triage bot could not start: ${e.message ?? String(error)}`);
+    // A JSON line like every other, so the reason shows up in the same log query as the rest.
+    createLogger().error(`aks-registry-triage bot could not start: ${e.message ?? String(error)}`, { code: e.code });
     process.exit(2);
   });
 }

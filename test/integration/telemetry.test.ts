@@ -17,8 +17,9 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { startApp, type App } from '../../src/index';
 import { loadEmulatorTls } from '../../src/simulator/tls';
-import { FakeConnector } from '../e2e/fake-connector';
-import { ANA, mention, post } from '../e2e/teams';
+import { executeData } from '../e2e/card-assertions';
+import { FakeConnector, cardOf, type SentActivity } from '../e2e/fake-connector';
+import { ANA, NICK, execute, mention, post } from '../e2e/teams';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const refusedHosts: string[] = [];
@@ -103,13 +104,23 @@ afterAll(async () => {
 });
 
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+let findings: SentActivity;
+
+async function counterPoints(name: string): Promise<{ attributes: unknown; value: unknown }[]> {
+  await metricReader.forceFlush();
+  return metricExporter
+    .getMetrics()
+    .flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics))
+    .filter((m) => m.descriptor.name === name)
+    .flatMap((m) => m.dataPoints as { attributes: unknown; value: unknown }[]);
+}
 
 test('a triage is one trace: the triage span and, as its children, every Azure request it made', async () => {
   expect(app.telemetry.enabled).toBe(true);
   const from = connector.sent.length;
   const res = await post(app.server.url, mention(connector.url, ANA, 'check aks-missing-role acrdemo'));
   expect(res.status).toBeLessThan(300);
-  await connector.waitFor((s) => JSON.stringify(s.activity).includes('AcrPull'), { from, timeoutMs: 20_000 });
+  findings = await connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
   await app.bot.background.idle();
 
   const finished = spans.getFinishedSpans();
@@ -130,13 +141,25 @@ test('a triage is one trace: the triage span and, as its children, every Azure r
   }
   expect(azure.map((s) => s.name)).toEqual(expect.arrayContaining(['GET Microsoft.ContainerService/managedClusters', 'GET Microsoft.ContainerRegistry/registries']));
 
-  await metricReader.forceFlush();
-  const points = metricExporter
-    .getMetrics()
-    .flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics))
-    .filter((m) => m.descriptor.name === 'triage.runs')
-    .flatMap((m) => m.dataPoints as { attributes: unknown; value: unknown }[]);
-  expect(points).toEqual(expect.arrayContaining([expect.objectContaining({ attributes: { verdict: 'problems' }, value: 1 })]));
+  expect(await counterPoints('triage.runs')).toEqual(expect.arrayContaining([expect.objectContaining({ attributes: { verdict: 'problems' }, value: 1 })]));
+});
+
+test('a refused press is counted; an approved one is a grant span with its PUT as a child, then a verify span', async () => {
+  const approvalId = executeData(cardOf(findings.activity)).find((d) => typeof d.approvalId === 'string')?.approvalId;
+  expect(typeof approvalId).toBe('string');
+  await post(app.server.url, execute(connector.url, NICK, findings.id, 'grant', { approvalId }));
+  expect(await counterPoints('triage.approval_refusals')).toEqual([expect.objectContaining({ value: 1 })]);
+
+  await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId }));
+  await app.bot.background.idle();
+  const finished = spans.getFinishedSpans();
+  const grants = finished.filter((s) => s.name === 'grant');
+  expect(grants).toHaveLength(1);
+  expect(grants[0].attributes['grant.status']).toBe('created');
+  const children = finished.filter((s) => parentOf(s) === grants[0].spanContext().spanId).map((s) => s.name);
+  expect(children).toContain('PUT Microsoft.Authorization/roleAssignments');
+  expect(finished.filter((s) => s.name === 'verify')).toHaveLength(1);
+  expect(await counterPoints('triage.grants')).toEqual([expect.objectContaining({ attributes: { status: 'created' }, value: 1 })]);
 });
 
 test('log lines are JSON with the ids of their work; none leaves the machine', () => {
