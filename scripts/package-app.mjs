@@ -5,6 +5,9 @@
 // a runtime package must not carry.
 //
 //   npm run package:app [-- <out.zip>]      (default: app.zip in the current directory)
+//
+// Steps: compile (tsc) into a fresh staging directory, add package.json and package-lock.json, install
+// exactly the locked production dependencies there (npm ci --omit=dev), zip the directory.
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -24,10 +27,11 @@ function run(command, args, cwd) {
   }
 }
 
-run('npm', ['run', 'build'], root);
 const stage = await fs.mkdtemp(path.join(os.tmpdir(), 'aks-registry-triage-package-'));
 try {
-  await fs.cp(path.join(root, 'dist'), path.join(stage, 'dist'), { recursive: true });
+  // Compiled straight into the package, so a stale file in the working tree's dist/ can never ship (and
+  // nothing running from dist/ meanwhile sees it rewritten).
+  run('npm', ['run', 'build', '--', '--outDir', path.join(stage, 'dist')], root);
   for (const file of ['package.json', 'package-lock.json']) await fs.copyFile(path.join(root, file), path.join(stage, file));
   // Exactly the locked production tree; no install scripts (none is needed at run time, and a native
   // rebuild on the packaging machine would not match App Service's Linux anyway).
