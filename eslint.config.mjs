@@ -11,14 +11,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['botbuilder*'], message: 'botbuilder belongs in src/bot and src/index.ts only.' },
+            { group: ['botbuilder*'], message: 'botbuilder belongs in src/teams only.' },
           ],
         },
       ],
     },
   },
   {
-    files: ['src/bot/**', 'src/index.ts', 'test/**'],
+    files: ['src/teams/**', 'bench/support/echo-bot.ts', 'test/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@azure/*', 'botbuilder*', '../azure/*', '../bot/*'], message: 'src/triage is the pure domain: no SDKs, no I/O.' }] },
+        { patterns: [{ group: ['@azure/*', 'botbuilder*', '../azure/*', '../conversation/*', '../teams/*', '../slack/*'], message: 'src/triage is the pure domain: no SDKs, no I/O.' }] },
       ],
     },
   },

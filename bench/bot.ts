@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../src/bot/background';
+import type { Logger } from '../src/conversation/background';
 import { startApp, type App } from '../src/index';
 import { Driver } from './support/driver';
 import type { TurnOutcome } from './support/driver-protocol';

@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { ApprovalService, ApprovalServiceOptions, Person } from '../bot/approvals';
-import type { BackgroundWork, Logger } from '../bot/background';
-import { CardStore } from '../bot/card-store';
+import type { ApprovalService, ApprovalServiceOptions, Person } from '../conversation/approvals';
+import type { BackgroundWork, Logger } from '../conversation/background';
+import { CardStore } from '../conversation/card-store';
 import { GRANT_ACTION_ID } from '../channels/block-kit';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';

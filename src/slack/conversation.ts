@@ -3,9 +3,9 @@
  * the same target dialog as Teams, one thin handler per intent. Conversation state (the target draft and
  * the last target) lives in the shared storage, per Slack conversation, so any instance can continue it.
  */
-import type { ApprovalService, ApprovalServiceOptions, Person } from '../bot/approvals';
-import { IntentRouter, intentOf } from '../bot/intents';
-import { fromAnswer, fromText, type DialogStep, type TargetDraft } from '../bot/target-dialog';
+import type { ApprovalService, ApprovalServiceOptions, Person } from '../conversation/approvals';
+import { IntentRouter, intentOf } from '../conversation/intents';
+import { fromAnswer, fromText, type DialogStep, type TargetDraft } from '../conversation/target-dialog';
 import { askBlocks, auditBlocks, helpBlocks, noticeBlocks } from '../channels/block-kit';
 import { toAskView, toAuditView, toHelpView } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';

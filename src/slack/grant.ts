@@ -4,9 +4,9 @@
  * A refusal goes to the presser alone (ephemeral); an accepted press updates the message for everyone,
  * grants after the ack, and updates it again with the outcome and verification.
  */
-import type { ApprovalRecord, ApprovalService, Person } from '../bot/approvals';
-import type { BackgroundWork, Logger } from '../bot/background';
-import type { CardStore } from '../bot/card-store';
+import type { ApprovalRecord, ApprovalService, Person } from '../conversation/approvals';
+import type { BackgroundWork, Logger } from '../conversation/background';
+import type { CardStore } from '../conversation/card-store';
 import { findingsBlocks, noticeBlocks, type SlackMessage } from '../channels/block-kit';
 import type { MessageRef, SlackPoster } from './poster';
 

@@ -5,10 +5,10 @@
  */
 import { findingsBlocks, noticeBlocks, progressBlocks, type SlackMessage } from '../channels/block-kit';
 import { targetLabel, toProgressView } from '../channels/view-model';
-import type { ApprovalService, Person } from '../bot/approvals';
-import type { BackgroundWork, Logger } from '../bot/background';
-import type { CardStore } from '../bot/card-store';
-import { triageInConversation } from '../bot/triage-flow';
+import type { ApprovalService, Person } from '../conversation/approvals';
+import type { BackgroundWork, Logger } from '../conversation/background';
+import type { CardStore } from '../conversation/card-store';
+import { triageInConversation } from '../conversation/triage-flow';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
 import type { Target } from '../triage/refs';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/bot/background';
+import type { Logger } from '../../src/conversation/background';
 import { createStorage } from '../../src/storage';
 import { cardProblems, executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText } from './fake-connector';

@@ -11,7 +11,7 @@ import type { Storage } from 'botbuilder';
 import { ContainerClient } from '@azure/storage-blob';
 import { createAzureClients } from '../../src/azure/clients';
 import { createTriageEngine } from '../../src/azure/engine';
-import { ApprovalService, type ApprovalRecord, type Person, type PressResult } from '../../src/bot/approvals';
+import { ApprovalService, type ApprovalRecord, type Person, type PressResult } from '../../src/conversation/approvals';
 import { createEmulator, type ArmEmulator } from '../../src/simulator/emulator';
 import { scenario } from '../../src/simulator/scenarios';
 import { BlobAuditLog, FileAuditLog, type AuditLog } from '../../src/storage/audit';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
 import { ContainerClient } from '@azure/storage-blob';
-import { ApprovalService, isApprovalId, parseApprovalTtl, type Person } from '../../src/bot/approvals';
+import { ApprovalService, isApprovalId, parseApprovalTtl, type Person } from '../../src/conversation/approvals';
 import { AzureBlobStorage } from '../../src/storage/blob-storage';
 import { FileStorage } from '../../src/storage/file-storage';
 import { BlobAuditLog, FileAuditLog, type AuditLog } from '../../src/storage/audit';

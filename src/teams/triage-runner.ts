@@ -10,11 +10,11 @@ import { targetLabel, toProgressView } from '../channels/view-model';
 import type { TriageEngine } from '../triage/engine';
 import type { Target } from '../triage/refs';
 import type { AuditLog } from '../storage/audit';
-import type { ApprovalService, Person } from './approvals';
+import type { ApprovalService, Person } from '../conversation/approvals';
 import { cardActivity } from './activities';
-import type { BackgroundWork, Logger } from './background';
-import type { CardStore } from './card-store';
-import { triageInConversation } from './triage-flow';
+import type { BackgroundWork, Logger } from '../conversation/background';
+import type { CardStore } from '../conversation/card-store';
+import { triageInConversation } from '../conversation/triage-flow';
 
 /** The part of CloudAdapter the runner uses. */
 export interface ConversationAdapter {

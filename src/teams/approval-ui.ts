@@ -6,10 +6,10 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { findingsCard, noticeCard, type CardJson } from '../channels/adaptive-card';
 import type { ApprovalSnapshot } from '../channels/view-model';
-import type { ApprovalRecord, ApprovalService } from './approvals';
+import type { ApprovalRecord, ApprovalService } from '../conversation/approvals';
 import { cardResponse, personOf } from './activities';
-import type { BackgroundWork, Logger } from './background';
-import type { CardStore } from './card-store';
+import type { BackgroundWork, Logger } from '../conversation/background';
+import type { CardStore } from '../conversation/card-store';
 import type { TriageRunner } from './triage-runner';
 
 export interface ApprovalUiOptions {

@@ -2,7 +2,7 @@
  * The bot's settings, read once from the environment and validated with an error that names the variable.
  * Azure settings (endpoint, subscription, client id) live in src/config.ts; storage reads its own part.
  */
-import { ConfigError } from '../config';
+import { ConfigError } from './config';
 /** A ConfigError (one kind of configuration failure for every entry point), worded "<variable>: <problem>". */
 export class BotSettingsError extends ConfigError {
   constructor(variable: string, message: string) {

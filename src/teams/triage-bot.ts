@@ -14,12 +14,12 @@ import {
 import { askCard, auditCard, helpCard, noticeCard, type CardJson } from '../channels/adaptive-card';
 import { toAskView, toAuditView, toHelpView, type TargetPart } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
-import type { ApprovalService } from './approvals';
+import type { ApprovalService } from '../conversation/approvals';
 import { cardActivity, cardResponse, messageResponse, personOf } from './activities';
 import type { ApprovalUi } from './approval-ui';
-import type { Logger } from './background';
-import { IntentRouter, intentOf } from './intents';
-import { fromAnswer, fromText, type DialogStep, type TargetDraft } from './target-dialog';
+import type { Logger } from '../conversation/background';
+import { IntentRouter, intentOf } from '../conversation/intents';
+import { fromAnswer, fromText, type DialogStep, type TargetDraft } from '../conversation/target-dialog';
 import type { TriageRunner } from './triage-runner';
 
 interface ConversationData {

@@ -4,10 +4,10 @@ import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
 import { createAdapter, messagesHandler } from './adapter';
 import { ApprovalUi } from './approval-ui';
-import type { ApprovalService } from './approvals';
-import { BackgroundWork, type Logger } from './background';
-import { CardStore } from './card-store';
-import { approverMris, type BotSettings } from './settings';
+import type { ApprovalService } from '../conversation/approvals';
+import { BackgroundWork, type Logger } from '../conversation/background';
+import { CardStore } from '../conversation/card-store';
+import { approverMris, type BotSettings } from '../settings';
 import { TriageBot } from './triage-bot';
 import { TriageRunner } from './triage-runner';
 
