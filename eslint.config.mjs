@@ -22,17 +22,6 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    // Storage implements botbuilder's Storage interface: its types only, nothing that runs.
-    files: ['src/storage/**'],
-    rules: {
-      'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['botbuilder*'], allowTypeImports: true, message: 'src/storage may use botbuilder types only.' }] },
-      ],
-    },
-  },
-  {
     files: ['src/triage/**'],
     rules: {
       'no-restricted-imports': [

@@ -10,7 +10,8 @@ import { cachingCredential } from './azure/token-cache';
 import { createTriageEngine } from './azure/engine';
 import { ApprovalService } from './conversation/approvals';
 import { consoleLogger, type Logger } from './conversation/background';
-import { createBotApp, type BotApp } from './teams';
+import { createConversation, type ConversationCore } from './conversation';
+import { createTeamsApp, type TeamsApp } from './teams';
 import { loadSettings, parseBoolean } from './config';
 import { botSettingsFromEnv, type BotSettings } from './settings';
 import { startServer, type Readiness, type RunningServer } from './server';
@@ -28,7 +29,9 @@ const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acr
 
 export interface App {
   server: RunningServer;
-  bot: BotApp;
+  /** The conversation core every channel shares (its background work is drained on close). */
+  core: ConversationCore;
+  bot: TeamsApp;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
@@ -90,10 +93,9 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
-  const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
-    : undefined;
+  const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples });
+  const bot = createTeamsApp({ settings, conversation: core.conversation, log });
+  const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
   const server = await startServer({
     port: settings.port,
     host: settings.host,
@@ -118,6 +120,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
 
   return {
     server,
+    core,
     bot,
     slack,
     settings,
@@ -125,7 +128,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
-      await bot.background.drain(Math.max(0, graceMs - (Date.now() - started)));
+      await core.background.drain(Math.max(0, graceMs - (Date.now() - started)));
       await emulator?.close();
     },
   };

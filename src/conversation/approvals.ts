@@ -11,11 +11,12 @@
  * cannot reach Azure twice.
  */
 import { randomBytes } from 'node:crypto';
-import type { ConversationReference, Storage } from 'botbuilder';
+import type { Store } from '../storage/store';
 import type { AuditEntry, AuditLog } from '../storage/audit';
 import { isConflict } from '../storage/errors';
 import type { GrantOutcome, TriageEngine, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
+import { asLocation, type MessageLocation } from './location';
 
 /** From the authenticated activity only, never from card data. */
 export interface Person {
@@ -32,10 +33,8 @@ export interface ApprovalRecord {
   id: string;
   plan: GrantPlan;
   requester: Person;
-  /** To update the card later. */
-  conversation?: Partial<ConversationReference>;
-  /** The card to update. */
-  activityId?: string;
+  /** The findings message that offers it, to replace after the grant. */
+  location?: MessageLocation;
   /** Evidence snapshot for the audit: verdict + failing check ids + key evidence lines. */
   summary: string;
   createdAt: string;
@@ -58,7 +57,7 @@ export type PressResult =
   | { kind: 'refused'; reason: RefusalReason; message: string; record?: ApprovalRecord };
 
 export interface ApprovalServiceOptions {
-  storage: Storage;
+  storage: Store;
   audit: AuditLog;
   engine: TriageEngine;
   /** TRIAGE_APPROVERS: Entra object ids (Teams) and `slack:<user id>` entries. */
@@ -98,7 +97,7 @@ export function isApprovalId(id: unknown): id is string {
 }
 
 export class ApprovalService {
-  private readonly storage: Storage;
+  private readonly storage: Store;
   private readonly audit: AuditLog;
   private readonly engine: TriageEngine;
   private readonly approvers: readonly string[];
@@ -127,16 +126,14 @@ export class ApprovalService {
     plan: GrantPlan;
     requester: Person;
     summary: string;
-    conversation?: Partial<ConversationReference>;
-    activityId?: string;
+    location?: MessageLocation;
   }): Promise<ApprovalRecord> {
     const created = this.now();
     const record: ApprovalRecord = {
       id: randomBytes(ID_BYTES).toString('base64url'),
       plan: input.plan,
       requester: input.requester,
-      conversation: input.conversation,
-      activityId: input.activityId,
+      ...(input.location ? { location: input.location } : {}),
       summary: input.summary,
       createdAt: created.toISOString(),
       expiresAt: new Date(created.getTime() + this.ttlMs).toISOString(),
@@ -155,9 +152,9 @@ export class ApprovalService {
     return record;
   }
 
-  async attachActivity(id: string, activityId: string): Promise<void> {
+  async attachLocation(id: string, location: MessageLocation): Promise<void> {
     if (!isApprovalId(id)) return;
-    await this.update(id, (record) => ({ ...record, activityId }));
+    await this.update(id, (record) => ({ ...record, location }));
   }
 
   /** The record as stored; a pending record past its expiry reads as `expired`. */
@@ -178,7 +175,8 @@ export class ApprovalService {
     });
   }
 
-  async press(id: string, presser: Person): Promise<PressResult> {
+  /** `id` is whatever the button carried: anything but an id this service issues is refused and audited. */
+  async press(id: unknown, presser: Person): Promise<PressResult> {
     if (!isApprovalId(id)) {
       return this.refuse('unknown-id', presser, undefined, UNKNOWN_MESSAGE, `malformed approval id (${describeTampered(id)})`);
     }
@@ -353,9 +351,10 @@ export class ApprovalService {
   private async load(id: string): Promise<{ record: ApprovalRecord; eTag: string } | undefined> {
     if (!isApprovalId(id)) return undefined;
     const key = keyOf(id);
-    const item = (await this.storage.read([key]))[key] as (ApprovalRecord & { eTag?: string }) | undefined;
+    const item = (await this.storage.read([key]))[key] as unknown as (ApprovalRecord & { eTag?: string }) | undefined;
     if (!item || item.id !== id) return undefined;
-    const { eTag, ...record } = item;
+    const { eTag, ...stored } = item;
+    const record = withLocation(stored);
     // Without an eTag the claim would be an unconditional write and two presses could both win.
     if (typeof eTag !== 'string' || eTag === '' || eTag === '*') {
       throw new Error(`The configured storage returned approval ${id} without an eTag; approvals need a storage with eTag concurrency.`);
@@ -405,6 +404,23 @@ export class ApprovalService {
 
 const UNKNOWN_MESSAGE =
   'This approval is not known to the bot (it may be from another deployment, or its card was altered). Nothing was granted. Run the check again for a fresh approval.';
+
+/**
+ * Records written before locations existed kept a Bot Framework conversation reference and an activity id
+ * (Slack's dressed up as one, channelId "slack"); pending ones still deserve their card updated.
+ */
+function withLocation(stored: ApprovalRecord & { conversation?: unknown; activityId?: unknown }): ApprovalRecord {
+  const { conversation, activityId, ...record } = stored;
+  if (record.location) return { ...record, location: asLocation(record.location) };
+  if (typeof conversation !== 'object' || conversation === null) return record;
+  const messageId = typeof activityId === 'string' ? activityId : undefined;
+  const legacy = conversation as { channelId?: unknown; conversation?: { id?: unknown } };
+  if (legacy.channelId === 'slack') {
+    const channel = legacy.conversation?.id;
+    return typeof channel === 'string' ? { ...record, location: { channel: 'slack', conversation: channel, ...(messageId ? { messageTs: messageId } : {}) } } : record;
+  }
+  return { ...record, location: { channel: 'teams', reference: conversation as Record<string, unknown>, ...(messageId ? { messageId } : {}) } };
+}
 
 function keyOf(id: string): string {
   return `${KEY_PREFIX}${id}`;

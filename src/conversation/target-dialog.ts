@@ -3,7 +3,7 @@
  * ref goes through the same parsers as the CLI; a bad ref comes back with the parser's own message.
  */
 import { findRefsInText, parseClusterRef, parseRegistryRef, parseTarget } from '../triage/target';
-import { TargetError, type Target } from '../triage/refs';
+import { TargetError, type Target, type TargetRefs } from '../triage/refs';
 import type { TargetPart } from '../channels/view-model';
 
 /** What is known so far, as the person wrote it (validated), kept in conversation state between turns. */
@@ -15,7 +15,7 @@ export interface TargetDraft {
 }
 
 export type DialogStep =
-  | { kind: 'ready'; target: Target; refs: { cluster: string; registry: string } }
+  | { kind: 'ready'; target: Target; refs: TargetRefs }
   | { kind: 'ask'; part: TargetPart; draft: TargetDraft; known?: string; error?: string };
 
 function check(part: TargetPart, value: string): string | undefined {

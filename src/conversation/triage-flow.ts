@@ -1,55 +1,93 @@
 /**
- * What a triage in a conversation does, whatever the channel: triage (partial report first) → audit →
- * grant offer when a plan exists → final view. Teams (triage-runner.ts) and Slack (src/slack/triage.ts)
- * differ only in how they show a view and where the message lives. Free of botbuilder on purpose.
+ * What a triage in a conversation does, whatever the channel: a progress message at once (channels give a
+ * turn seconds; Azure may take longer), then after the turn: triage (the ARM-only report replaces the
+ * progress first) → audit → grant offer when a plan exists → final findings in the same message. A check
+ * that cannot finish says so in that message, and that nothing was changed.
  */
-import { auditTarget, snapshotOf, type TriageSnapshot } from '../channels/view-model';
+import { auditTarget, snapshotOf, targetLabel, toProgressView } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
-import type { Target } from '../triage/refs';
-import { planGrant, type GrantPlan } from '../triage/remediation';
+import type { Target, TargetRefs } from '../triage/refs';
+import { planGrant } from '../triage/remediation';
 import type { Report } from '../triage/report';
-import type { ApprovalRecord, ApprovalService, Person } from './approvals';
-import type { Logger } from './background';
+import type { ApprovalService, Person } from './approvals';
+import type { BackgroundWork, Logger } from './background';
 import type { CardStore } from './card-store';
+import type { MessageLocation } from './location';
+import type { ChannelPort, ConversationView } from './port';
 
 export interface TriageFlowDeps {
   engine: TriageEngine;
   approvals: ApprovalService;
   audit: AuditLog;
   cards: CardStore;
+  background: BackgroundWork;
   log: Logger;
 }
 
-export interface TriageFlowInput {
+export interface TriageStart {
   target: Target;
-  refs: { cluster: string; registry: string };
+  refs: TargetRefs;
   requester: Person;
-  signal: AbortSignal;
-  /** Where the findings message lives, so that the approval can update it later. */
-  conversation?: ApprovalRecord['conversation'];
-  activityId?: string;
+  /** The conversation the request came from. */
+  where: MessageLocation;
+  /** A message to turn into the progress (and then the findings) instead of posting a new one. */
+  replace?: MessageLocation;
 }
 
-export interface TriageFlowView {
-  /** The ARM-only report, before pod evidence. */
-  partial(report: Report): void;
-  /** The full report, with the grant offer when one exists. */
-  final(snapshot: TriageSnapshot, offer?: { plan: GrantPlan; approval: ApprovalRecord }): Promise<void>;
-}
+export class TriageStarter {
+  constructor(private readonly deps: TriageFlowDeps) {}
 
-export async function triageInConversation(deps: TriageFlowDeps, input: TriageFlowInput, view: TriageFlowView): Promise<void> {
-  const result = await deps.engine.triage(input.target, { signal: input.signal, onPartialReport: view.partial });
-  const snapshot = snapshotOf(result);
-  const plan = planGrant(result.evidence, result.report.findings);
-  const summary = summaryOf(result.report);
-  await deps.audit
-    .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
-    .catch((error: unknown) => deps.log.error('audit append failed', { error: String(error) }));
-  if (!plan) return view.final(snapshot);
-  const approval = await deps.approvals.create({ plan, requester: input.requester, summary, conversation: input.conversation, activityId: input.activityId });
-  await deps.cards.save(approval.id, { snapshot, refs: input.refs });
-  await view.final(snapshot, { plan, approval });
+  /** Shows progress now and runs the triage after the turn, in the triage lane. */
+  async start(port: ChannelPort, input: TriageStart): Promise<void> {
+    const progress: ConversationView = { kind: 'progress', view: toProgressView(input.target) };
+    let at: MessageLocation;
+    if (input.replace) {
+      await port.replace(input.replace, progress);
+      at = input.replace;
+    } else {
+      at = await port.post(input.where, progress);
+    }
+    this.deps.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish(port, at, input, signal), { lane: 'triage' });
+  }
+
+  private async finish(port: ChannelPort, at: MessageLocation, input: TriageStart, signal: AbortSignal): Promise<void> {
+    // Updates are chained so that a late partial report can never overwrite the final findings.
+    let chain = Promise.resolve();
+    const show = (view: ConversationView): Promise<void> => {
+      chain = chain.then(() => port.replace(at, view)).catch((error: unknown) => {
+        this.deps.log.error('updating the findings message failed', { error: error instanceof Error ? error.message : String(error) });
+      });
+      return chain;
+    };
+    const deps = this.deps;
+    try {
+      const result = await deps.engine.triage(input.target, { signal, onPartialReport: (report) => void show({ kind: 'findings', snapshot: { report, resources: {}, backoffPods: [] } }) });
+      const snapshot = snapshotOf(result);
+      const plan = planGrant(result.evidence, result.report.findings);
+      const summary = summaryOf(result.report);
+      await deps.audit
+        .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
+        .catch((error: unknown) => deps.log.error('audit append failed', { error: String(error) }));
+      if (!plan) {
+        await show({ kind: 'findings', snapshot });
+        return;
+      }
+      const approval = await deps.approvals.create({ plan, requester: input.requester, summary, location: at });
+      await deps.cards.save(approval.id, { snapshot, refs: input.refs });
+      await show({ kind: 'findings', snapshot, offer: { plan, approval } });
+    } catch (error) {
+      deps.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
+      await show({
+        kind: 'notice',
+        view: {
+          title: `The check of ${targetLabel(input.target)} could not finish`,
+          text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`,
+          tone: 'attention',
+        },
+      });
+    }
+  }
 }
 
 /** Evidence snapshot for the audit: verdict, failing check ids and their first evidence lines. */

@@ -1,65 +1,22 @@
-/** Assembles the bot's parts; the composition root supplies engine, storage, audit and approvals. */
-import type { CloudAdapter, Request, Response, Storage } from 'botbuilder';
-import type { AuditLog } from '../storage/audit';
-import type { TriageEngine } from '../triage/engine';
-import { createAdapter, messagesHandler } from './adapter';
-import { ApprovalUi } from './approval-ui';
-import type { ApprovalService } from '../conversation/approvals';
-import { BackgroundWork, type Logger } from '../conversation/background';
-import { CardStore } from '../conversation/card-store';
-import { approverMris, type BotSettings } from '../settings';
-import { TriageBot } from './triage-bot';
-import { TriageRunner } from './triage-runner';
-
 /**
- * Triages that run at once; more wait their turn. Against real ARM a triage mostly waits on the network,
- * but its evidence, checks and cards cost CPU, and hundreds at once starve turns on a 2-core instance.
+ * The Teams channel: botbuilder's CloudAdapter and activity handler around the conversation core. All of
+ * botbuilder stays in this folder; the rest of the app sees `TeamsApp` and an HTTP handler.
  */
-const TRIAGE_CONCURRENCY = 16;
+import type { CloudAdapter, Request, Response } from 'botbuilder';
+import type { Conversation } from '../conversation/conversation';
+import type { Logger } from '../conversation/background';
+import { approverMris, type BotSettings } from '../settings';
+import { createAdapter, messagesHandler } from './adapter';
+import { TriageBot } from './triage-bot';
 
-export interface BotApp {
+export interface TeamsApp {
   adapter: CloudAdapter;
   bot: TriageBot;
-  background: BackgroundWork;
   messages: (req: Request, res: Response) => Promise<void>;
 }
 
-export function createBotApp(o: {
-  settings: BotSettings;
-  engine: TriageEngine;
-  storage: Storage;
-  audit: AuditLog;
-  approvals: ApprovalService;
-  log: Logger;
-  demo: boolean;
-  examples?: string[];
-}): BotApp {
+export function createTeamsApp(o: { settings: BotSettings; conversation: Conversation; log: Logger }): TeamsApp {
   const adapter = createAdapter(o.settings, o.log);
-  const background = new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
-  const cards = new CardStore(o.storage);
-  const refreshUserIds = approverMris(o.settings);
-  const runner = new TriageRunner({
-    adapter,
-    botAppId: o.settings.appId ?? '',
-    engine: o.engine,
-    approvals: o.approvals,
-    audit: o.audit,
-    cards,
-    background,
-    log: o.log,
-    refreshUserIds,
-  });
-  const approvalUi = new ApprovalUi({ approvals: o.approvals, cards, runner, background, log: o.log, refreshUserIds });
-  const bot = new TriageBot({
-    storage: o.storage,
-    runner,
-    approvalUi,
-    approvals: o.approvals,
-    audit: o.audit,
-    log: o.log,
-    demo: o.demo,
-    auditAudience: o.settings.auditAudience,
-    examples: o.examples,
-  });
-  return { adapter, bot, background, messages: messagesHandler(adapter, bot) };
+  const bot = new TriageBot(o.conversation, { adapter, botAppId: o.settings.appId ?? '', log: o.log, refreshUserIds: approverMris(o.settings) });
+  return { adapter, bot, messages: messagesHandler(adapter, bot) };
 }

@@ -86,7 +86,7 @@ test('an expired approval is refused and writes nothing (before anyone grants, s
   const putsBefore = roleAssignmentPuts().length;
   const res = await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId }));
   expect(JSON.stringify(res.body)).toContain('Not approved');
-  await app.bot.background.idle();
+  await app.core.background.idle();
   expect(roleAssignmentPuts()).toHaveLength(putsBefore);
 });
 
@@ -142,7 +142,7 @@ test('check → progress card → findings card updated in place → non-approve
   expect(JSON.stringify((await post(app.server.url, press)).body)).toContain('Not approved');
   const tampered = approvalId.slice(0, -1) + (approvalId.endsWith('A') ? 'B' : 'A');
   expect(JSON.stringify((await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId: tampered }))).body)).toContain('Not approved');
-  await app.bot.background.idle();
+  await app.core.background.idle();
   expect(roleAssignmentPuts()).toHaveLength(1);
 });
 

@@ -140,11 +140,22 @@ describe('create', () => {
     expect(entry).toMatchObject({ kind: 'approval-requested', approvalId: a.id, actor: { aadObjectId: REQUESTER.aadObjectId }, plan: PLAN });
   });
 
-  test('attachActivity records the card to update', async () => {
+  test('attachLocation records the message to update', async () => {
     const f = fixture();
     const id = await requested(f);
-    await f.service.attachActivity(id, 'activity-123');
-    expect((await f.service.get(id))?.activityId).toBe('activity-123');
+    await f.service.attachLocation(id, { channel: 'slack', conversation: 'C1', messageTs: '1.2' });
+    expect((await f.service.get(id))?.location).toEqual({ channel: 'slack', conversation: 'C1', messageTs: '1.2' });
+  });
+
+  test('a record written before locations existed still names its message', async () => {
+    const f = fixture();
+    const id = await requested(f);
+    const key = `approvals/${id}`;
+    const stored = { ...(await f.storage.read([key]))[key], eTag: '*' };
+    await f.storage.write({ [key]: { ...stored, conversation: { channelId: 'slack', conversation: { id: 'C9' } }, activityId: '9.9' } });
+    expect((await f.service.get(id))?.location).toEqual({ channel: 'slack', conversation: 'C9', messageTs: '9.9' });
+    await f.storage.write({ [key]: { ...stored, conversation: { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: '19:x' } }, activityId: 'a-1' } });
+    expect((await f.service.get(id))?.location).toEqual({ channel: 'teams', reference: { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: '19:x' } }, messageId: 'a-1' });
   });
 });
 
@@ -251,10 +262,10 @@ describe('restart', () => {
     const directory = tempDir();
     const before = fixture({ directory });
     const id = await requested(before);
-    await before.service.attachActivity(id, 'activity-1');
+    await before.service.attachLocation(id, { channel: 'slack', conversation: 'C1', messageTs: '1.1' });
 
     const after = fixture({ directory });
-    expect(await after.service.get(id)).toMatchObject({ state: 'pending', activityId: 'activity-1', plan: PLAN });
+    expect(await after.service.get(id)).toMatchObject({ state: 'pending', location: { messageTs: '1.1' }, plan: PLAN });
     expect(await after.service.press(id, APPROVER)).toMatchObject({ kind: 'accepted', record: { state: 'approved' } });
     expect(await fixture({ directory }).service.press(id, SECOND_APPROVER)).toMatchObject({ kind: 'refused', reason: 'already-handled' });
   });
@@ -273,7 +284,7 @@ describe('exactly one press wins', () => {
       pressers.map((presser, i) =>
         i === 7
           // A card update racing the presses must not make every press lose.
-          ? services[1].attachActivity(id, 'activity-late').then(() => services[1].press(id, presser))
+          ? services[1].attachLocation(id, { channel: 'slack', conversation: 'C1', messageTs: 'late' }).then(() => services[1].press(id, presser))
           : services[i % 2].press(id, presser),
       ),
     );
