@@ -2,12 +2,9 @@
  * Composition root: settings → Azure clients (or the embedded emulator in demo mode) → engine → storage →
  * approvals → bot → server, and a graceful shutdown on SIGTERM/SIGINT.
  */
-import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Request, Response } from 'restify';
-import { createAzureClients, scopeFor } from './azure/clients';
-import { cachingCredential } from './azure/token-cache';
-import { createTriageEngine } from './azure/engine';
+import { wireEngine } from './azure/wiring';
 import { ApprovalService } from './conversation/approvals';
 import { consoleLogger, type Logger } from './conversation/background';
 import { createConversation, type ConversationCore } from './conversation';
@@ -65,20 +62,12 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
-  const { azure, triage } = loadSettings(env);
+  const azureSettings = loadSettings(env);
 
-  let emulator: ArmEmulator | undefined;
-  let clients;
-  let readiness: (() => Promise<Readiness>) | undefined;
-  if (demo) {
-    emulator = createEmulator({ world: demoWorld() });
-    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
-  } else {
-    const credential = cachingCredential(new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}));
-    clients = createAzureClients({ credential, endpoint: azure.resourceManagerEndpoint, subscriptionId: azure.subscriptionId });
-    readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
-  }
-  const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });
+  const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
+  const { engine, credential, scope } = wireEngine(azureSettings, emulator ? { standIn: emulator } : {});
+  // The emulator is always ready; a real credential is probed before traffic is sent here.
+  const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);

@@ -81,16 +81,6 @@ const ID_FORM = /^[A-Za-z0-9_-]{32}$/;
 const KEY_PREFIX = 'approvals/';
 const MAX_CLAIM_ATTEMPTS = 10;
 
-/** Parses TRIAGE_APPROVAL_TTL (`90s`, `30m`, `1h`, `2d`, or plain milliseconds); undefined if it is not one of those. */
-export function parseApprovalTtl(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-  if (!match) return undefined;
-  const unit = (match[2] ?? 'ms').toLowerCase();
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 1;
-  const ms = Math.round(Number(match[1]) * factor);
-  return ms > 0 ? ms : undefined;
-}
-
 /** True only for ids this service could have issued; anything else never reaches a storage key. */
 export function isApprovalId(id: unknown): id is string {
   return typeof id === 'string' && ID_FORM.test(id);

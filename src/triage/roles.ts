@@ -3,6 +3,7 @@
  * mode (AZURE.md §a.2). The registry's mode decides which role family ACR honours, so every answer here
  * is asked "in which mode?".
  */
+import { GUID_SOURCE } from '../primitives/guid';
 import type { PermissionFact, Read, RegistryFacts, RoleDefinitionFact } from './evidence';
 
 /** `LegacyRegistryPermissions` (AcrPull & co.) or `AbacRepositoryPermissions` (Repository Reader & co.). */
@@ -150,7 +151,7 @@ export function pullRoleFor(mode: RegistryMode): BuiltInRole {
   return mode === 'legacy' ? ACR_PULL : REPOSITORY_READER;
 }
 
-const GUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
+const GUID_AT_END = new RegExp(`(${GUID_SOURCE})/?$`, 'i');
 
 /** Role definition ids come scoped to a subscription, a management group or nothing; only the GUID identifies the role. */
 export function roleGuidOf(roleDefinitionId: string): string {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
 import { ContainerClient } from '@azure/storage-blob';
-import { ApprovalService, isApprovalId, parseApprovalTtl, type Person } from '../../src/conversation/approvals';
+import { ApprovalService, isApprovalId, type Person } from '../../src/conversation/approvals';
 import { AzureBlobStorage } from '../../src/storage/blob-storage';
 import { FileStorage } from '../../src/storage/file-storage';
 import { BlobAuditLog, FileAuditLog, type AuditLog } from '../../src/storage/audit';
@@ -315,23 +315,5 @@ describe('exactly one press wins', () => {
       [new AzureBlobStorage({ container: client() }), new AzureBlobStorage({ container: client() })],
       [new BlobAuditLog({ container: client() }), new BlobAuditLog({ container: client() })],
     );
-  });
-});
-
-describe('parseApprovalTtl', () => {
-  test.each([
-    ['1h', 3_600_000],
-    ['30m', 1_800_000],
-    ['90s', 90_000],
-    ['2d', 172_800_000],
-    ['1.5h', 5_400_000],
-    ['5000', 5000],
-    [' 15M ', 900_000],
-    ['0', undefined],
-    ['-1h', undefined],
-    ['soon', undefined],
-    ['1 hour', undefined],
-  ])('%s', (text, expected) => {
-    expect(parseApprovalTtl(text)).toBe(expected);
   });
 });
