@@ -3,7 +3,9 @@
  * target draft (one question at a time), the last target (for "check again"), and the ids of the last
  * events handled. A channel delivers an event again when our answer was slow (Slack retries with the same
  * event_id; Bot Framework may resend an activity id); claiming the event id in the same conditional write
- * as the state change makes the second delivery a no-op, on whichever instance it lands.
+ * as the state change makes the second delivery a no-op, on whichever instance it lands. Events that change
+ * nothing (help, the audit list) are remembered by this instance only, so answering them costs no storage
+ * round trip; a redelivery of one that lands on another instance is answered again, and changes nothing.
  */
 import { isConflict } from '../storage/errors';
 import type { Store } from '../storage/store';
@@ -23,6 +25,8 @@ interface Stored extends ConversationData {
 const REMEMBERED_EVENTS = 50;
 const MAX_ATTEMPTS = 10;
 const MAX_EVENT_ID_LENGTH = 200;
+/** Read-only events remembered per instance: Slack's retries come within minutes, and far fewer than this. */
+const REMEMBERED_LOCALLY = 2000;
 
 export class ConversationStateError extends Error {
   readonly code = 'ConversationStateBusy';
@@ -33,7 +37,20 @@ export class ConversationStateError extends Error {
 }
 
 export class ConversationState {
+  private readonly seenHere = new Set<string>();
+
   constructor(private readonly store: Store) {}
+
+  /** For an event that changes no state: false when this instance handled it already. */
+  claimReadOnly(conversationKey: string, eventId: string | undefined): boolean {
+    if (!eventId) return true;
+    const key = `${conversationKey} ${eventId.slice(0, MAX_EVENT_ID_LENGTH)}`;
+    if (this.seenHere.has(key)) return false;
+    this.seenHere.add(key);
+    // A Set iterates in insertion order: the first entry is the oldest.
+    if (this.seenHere.size > REMEMBERED_LOCALLY) this.seenHere.delete(this.seenHere.values().next().value as string);
+    return true;
+  }
 
   async read(conversationKey: string): Promise<ConversationData> {
     const { draft, last } = (await this.load(conversationKey)).data;

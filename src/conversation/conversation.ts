@@ -88,10 +88,8 @@ export class Conversation {
   /** A message to the bot, its @mention already removed by the channel. */
   async message(port: ChannelPort, turn: Turn, text: string): Promise<Decision> {
     const intent = intentOf(text);
-    // Help and audit change no state; the event id is still claimed, so a redelivery is not answered twice.
-    if (intent.kind === 'help' || intent.kind === 'audit') {
-      if ((await this.o.state.decide(turn.conversationKey, turn.eventId, (data) => ({ data, result: undefined }))) === 'duplicate') return this.decided(turn, 'duplicate');
-    }
+    // Help and audit change no state, so their delivery id is claimed without a storage round trip.
+    if ((intent.kind === 'help' || intent.kind === 'audit') && !this.o.state.claimReadOnly(turn.conversationKey, turn.eventId)) return this.decided(turn, 'duplicate');
     const context: Context = { port, turn };
     await this.router.dispatch(context, intent);
     return this.decided(turn, context.decision ?? 'help');
