@@ -1,5 +1,5 @@
 /**
- * Approvals: the server-side half of the grant button (DESIGN principle 3). The card carries only an
+ * Approvals: the server-side half of the grant button (docs/domain.md#approvals). The card carries only an
  * opaque id; what would be granted lives here, in durable storage, and is carried out once, by an
  * approver who is not the requester, before the approval expires.
  *
