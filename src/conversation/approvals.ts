@@ -54,7 +54,8 @@ export type RefusalReason = 'not-approver' | 'self-approval' | 'expired' | 'alre
 export type PressResult =
   /** This press claimed it: go and execute. */
   | { kind: 'accepted'; record: ApprovalRecord }
-  | { kind: 'refused'; reason: RefusalReason; message: string; record?: ApprovalRecord };
+  /** Why, and the record when there is one; src/conversation/wording.ts says it to the presser. */
+  | { kind: 'refused'; reason: RefusalReason; record?: ApprovalRecord };
 
 export interface ApprovalServiceOptions {
   storage: Store;
@@ -168,42 +169,25 @@ export class ApprovalService {
   /** `id` is whatever the button carried: anything but an id this service issues is refused and audited. */
   async press(id: unknown, presser: Person): Promise<PressResult> {
     if (!isApprovalId(id)) {
-      return this.refuse('unknown-id', presser, undefined, UNKNOWN_MESSAGE, `malformed approval id (${describeTampered(id)})`);
+      return this.refuse('unknown-id', presser, undefined, `malformed approval id (${describeTampered(id)})`);
     }
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const stored = await this.load(id);
-      if (!stored) return this.refuse('unknown-id', presser, undefined, UNKNOWN_MESSAGE, 'no approval with this id', id);
+      if (!stored) return this.refuse('unknown-id', presser, undefined, 'no approval with this id', id);
       const { record, eTag } = stored;
 
       if (!this.isApprover(presser)) {
-        return this.refuse(
-          'not-approver',
-          presser,
-          record,
-          `${nameOf(presser)} is not an approver, so AcrPull was not granted to ${record.plan.principalName} on ${record.plan.registryName}. ` +
-            'Approvers are listed in TRIAGE_APPROVERS; ask one of them to press Approve.',
-        );
+        return this.refuse('not-approver', presser, record);
       }
       if (!this.allowSelfApproval && samePerson(presser, record.requester)) {
-        return this.refuse(
-          'self-approval',
-          presser,
-          record,
-          `You asked for this grant, so you cannot approve it yourself (TRIAGE_ALLOW_SELF_APPROVAL is off). ` +
-            `Ask another approver to approve AcrPull for ${record.plan.principalName} on ${record.plan.registryName}.`,
-        );
+        return this.refuse('self-approval', presser, record);
       }
       if (record.state === 'expired' || (record.state === 'pending' && this.isExpired(record))) {
         if (record.state === 'pending') await this.markExpired(record, eTag);
-        return this.refuse(
-          'expired',
-          presser,
-          { ...record, state: 'expired' },
-          `This approval expired at ${record.expiresAt} and was not carried out. Run the check again for a fresh approval.`,
-        );
+        return this.refuse('expired', presser, { ...record, state: 'expired' });
       }
       if (record.state !== 'pending') {
-        return this.refuse('already-handled', presser, record, handledMessage(record));
+        return this.refuse('already-handled', presser, record);
       }
 
       const approved: ApprovalRecord = { ...record, state: 'approved', approvedBy: presser, approvedAt: this.now().toISOString() };
@@ -226,7 +210,7 @@ export class ApprovalService {
       return { kind: 'accepted', record: approved };
     }
     const latest = (await this.load(id))?.record;
-    return this.refuse('already-handled', presser, latest, latest ? handledMessage(latest) : UNKNOWN_MESSAGE, 'lost every claim race');
+    return this.refuse('already-handled', presser, latest, 'lost every claim race');
   }
 
   async execute(record: ApprovalRecord, options: { signal?: AbortSignal } = {}): Promise<ApprovalRecord> {
@@ -369,7 +353,6 @@ export class ApprovalService {
     reason: RefusalReason,
     presser: Person,
     record: ApprovalRecord | undefined,
-    message: string,
     detail?: string,
     approvalId?: string,
   ): Promise<PressResult> {
@@ -380,7 +363,7 @@ export class ApprovalService {
       target: record ? targetOf(record.plan) : undefined,
       reason: detail ? `${reason}: ${detail}` : reason,
     });
-    return { kind: 'refused', reason, message, record };
+    return { kind: 'refused', reason, ...(record ? { record } : {}) };
   }
 
   private async record(entry: Omit<AuditEntry, 'at'>): Promise<void> {
@@ -391,9 +374,6 @@ export class ApprovalService {
     }
   }
 }
-
-const UNKNOWN_MESSAGE =
-  'This approval is not known to the bot (it may be from another deployment, or its card was altered). Nothing was granted. Run the check again for a fresh approval.';
 
 /**
  * Records written before locations existed kept a Bot Framework conversation reference and an activity id
@@ -420,10 +400,6 @@ function targetOf(plan: GrantPlan): AuditEntry['target'] {
   return { cluster: plan.clusterId, registry: plan.scope };
 }
 
-function nameOf(person: Person): string {
-  return person.name?.trim() || person.id;
-}
-
 function describePerson(person: Person): string {
   const identity = person.aadObjectId ?? `${person.channel}:${person.id}`;
   return person.name ? `${person.name} (${identity})` : identity;
@@ -432,23 +408,6 @@ function describePerson(person: Person): string {
 function samePerson(a: Person, b: Person): boolean {
   if (a.aadObjectId && b.aadObjectId) return a.aadObjectId.toLowerCase() === b.aadObjectId.toLowerCase();
   return a.channel === b.channel && a.id === b.id;
-}
-
-function handledMessage(record: ApprovalRecord): string {
-  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${record.approvedAt}` : ''}` : '';
-  const what = `AcrPull for ${record.plan.principalName} on ${record.plan.registryName}`;
-  switch (record.state) {
-    case 'approved':
-      return `Already approved${by}; the grant of ${what} is in progress.`;
-    case 'granted':
-      return `Already approved${by}: ${what} was granted.`;
-    case 'failed':
-      return `Already approved${by}, but the grant of ${what} failed: ${record.outcome && 'reason' in record.outcome ? record.outcome.reason : 'see the card'}. Run the check again before retrying.`;
-    case 'expired':
-      return `This approval expired at ${record.expiresAt}. Run the check again for a fresh approval.`;
-    default:
-      return `This approval is ${record.state}.`;
-  }
 }
 
 /** What went into the audit for a tampered id: bounded and printable, never used as a key. */

@@ -5,7 +5,7 @@
  * (a Turn) and a port to show views through; every decision is logged as `decision` with the same words
  * for every channel, so the channels can be held to one behaviour.
  */
-import { toAskView, toAuditView, toHelpView, type NoticeView, type TargetPart } from '../channels/view-model';
+import { toAskView, toAuditView, toHelpView, type TargetPart } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
 import type { ApprovalRecord, ApprovalService } from './approvals';
 import type { BackgroundWork, Logger } from './background';
@@ -15,6 +15,7 @@ import { IntentRouter, intentOf } from './intents';
 import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView, FindingsView, Turn } from './port';
 import { fromAnswer, fromText, type DialogStep } from './target-dialog';
+import { AUDIT_FOR_APPROVERS, grantingNotice, NO_EARLIER_CHECK, refusalNotice } from './wording';
 import { TriageStarter, type TriageFlowDeps } from './triage-flow';
 
 export interface ConversationOptions extends TriageFlowDeps {
@@ -44,12 +45,6 @@ export type Decision =
   | `press-refused:${string}`;
 
 const AUDIT_ENTRIES = 15;
-const NO_EARLIER_CHECK = 'There is no earlier check in this conversation to repeat.';
-const AUDIT_FOR_APPROVERS: NoticeView = {
-  title: 'The audit log is for approvers',
-  text: 'It names principals, scopes and who approved what, so only people in TRIAGE_APPROVERS can list it here. On the bot host, run "aks-registry-triage audit".',
-  tone: 'warning',
-};
 
 interface Context {
   port: ChannelPort;
@@ -127,17 +122,14 @@ export class Conversation {
       // An expired offer is expired for everyone: the button goes away for all, not only for this presser.
       const at = record?.location ?? pressedOn;
       if (result.reason === 'expired' && findings && at) await this.replaceQuietly(port, at, findings, record?.id);
-      await port.answerPrivately(turn, { kind: 'refusal', view: { title: 'Not approved — nothing was changed', text: result.message, tone: 'attention' }, findings });
+      await port.answerPrivately(turn, { kind: 'refusal', view: refusalNotice(result.reason, result.record, turn.person), findings });
       return this.decided(turn, `press-refused:${result.reason}`);
     }
     const record = result.record;
     const at = record.location ?? pressedOn;
     const approved = await this.findingsFor(record);
     if (approved && at) await this.replaceQuietly(port, at, approved, record.id);
-    else {
-      const who = turn.person.name ?? turn.person.id;
-      await port.answerPrivately(turn, { kind: 'notice', view: { title: `Approved by ${who} — granting`, text: `Granting ${record.plan.roleName} to ${record.plan.principalName} on ${record.plan.registryName}.`, tone: 'good' } });
-    }
+    else await port.answerPrivately(turn, { kind: 'notice', view: grantingNotice(turn.person, record) });
     this.o.background.run(`grant ${record.id}`, async (signal) => {
       const done = await this.o.approvals.execute(record, { signal });
       const view = await this.findingsFor(done);

@@ -15,6 +15,7 @@ import type { BackgroundWork, Logger } from './background';
 import type { CardStore } from './card-store';
 import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView } from './port';
+import { unfinishedNotice } from './wording';
 
 export interface TriageFlowDeps {
   engine: TriageEngine;
@@ -78,14 +79,7 @@ export class TriageStarter {
       await show({ kind: 'findings', snapshot, offer: { plan, approval } });
     } catch (error) {
       deps.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
-      await show({
-        kind: 'notice',
-        view: {
-          title: `The check of ${targetLabel(input.target)} could not finish`,
-          text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`,
-          tone: 'attention',
-        },
-      });
+      await show({ kind: 'notice', view: unfinishedNotice(targetLabel(input.target), signal.aborted) });
     }
   }
 }

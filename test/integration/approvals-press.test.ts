@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
 import { ContainerClient } from '@azure/storage-blob';
 import { ApprovalService, isApprovalId, type Person } from '../../src/conversation/approvals';
+import { refusalNotice } from '../../src/conversation/wording';
 import { AzureBlobStorage } from '../../src/storage/blob-storage';
 import { FileStorage } from '../../src/storage/file-storage';
 import { BlobAuditLog, FileAuditLog, type AuditLog } from '../../src/storage/audit';
@@ -178,7 +179,7 @@ describe('press refusals leave the record as it was', () => {
     const before = await f.service.get(id);
     const result = await f.service.press(id, presser);
     expect(result).toMatchObject({ kind: 'refused', reason });
-    if (result.kind === 'refused') expect(result.message.length).toBeGreaterThan(20);
+    if (result.kind === 'refused') expect(refusalNotice(result.reason, result.record, presser).text.length).toBeGreaterThan(20);
     if (before) expect({ ...(await f.service.get(id)), state: before.state }).toEqual(before);
     expect(f.engine.calls).toEqual([]);
     const [last] = (await f.audit.recent(1)).slice(-1);
@@ -228,7 +229,7 @@ describe('press refusals leave the record as it was', () => {
     await refusedCase(f, id, SECOND_APPROVER, 'already-handled');
     const result = await f.service.press(id, APPROVER);
     expect(result).toMatchObject({ kind: 'refused', reason: 'already-handled', record: { approvedBy: APPROVER } });
-    if (result.kind === 'refused') expect(result.message).toContain('Ana Approver');
+    if (result.kind === 'refused') expect(refusalNotice(result.reason, result.record, APPROVER).text).toContain('Ana Approver');
   });
 
   test.each([
