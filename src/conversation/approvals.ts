@@ -143,11 +143,6 @@ export class ApprovalService {
     return record;
   }
 
-  async attachLocation(id: string, location: MessageLocation): Promise<void> {
-    if (!isApprovalId(id)) return;
-    await this.update(id, (record) => ({ ...record, location }));
-  }
-
   /** The record as stored; a pending record past its expiry reads as `expired`. */
   async get(id: string): Promise<ApprovalRecord | undefined> {
     const stored = await this.load(id);

@@ -28,11 +28,6 @@ export interface SlackLocation {
 export type MessageLocation = TeamsLocation | SlackLocation;
 export type ChannelName = MessageLocation['channel'];
 
-/** True when the location names one message (which can be replaced), not just a conversation. */
-export function isMessage(location: MessageLocation): boolean {
-  return location.channel === 'teams' ? !!location.messageId : !!location.messageTs;
-}
-
 /** Checks stored data before the core hands it to an adapter: anything else is treated as "nowhere". */
 export function asLocation(value: unknown): MessageLocation | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

@@ -6,7 +6,7 @@
 import type { NoticeView } from '../channels/view-model';
 import type { ApprovalRecord, Person, RefusalReason } from './approvals';
 
-export const NOT_APPROVED = 'Not approved — nothing was changed';
+const NOT_APPROVED = 'Not approved — nothing was changed';
 
 export const NO_EARLIER_CHECK = 'There is no earlier check in this conversation to repeat.';
 
@@ -19,7 +19,7 @@ export const AUDIT_FOR_APPROVERS: NoticeView = {
 const UNKNOWN_APPROVAL =
   'This approval is not known to the bot (it may be from another deployment, or its card was altered). Nothing was granted. Run the check again for a fresh approval.';
 
-export function nameOf(person: Person): string {
+function nameOf(person: Person): string {
   return person.name?.trim() || person.id;
 }
 

@@ -141,10 +141,9 @@ describe('create', () => {
     expect(entry).toMatchObject({ kind: 'approval-requested', approvalId: a.id, actor: { aadObjectId: REQUESTER.aadObjectId }, plan: PLAN });
   });
 
-  test('attachLocation records the message to update', async () => {
+  test('create records the message to update', async () => {
     const f = fixture();
-    const id = await requested(f);
-    await f.service.attachLocation(id, { channel: 'slack', conversation: 'C1', messageTs: '1.2' });
+    const { id } = await f.service.create({ plan: PLAN, requester: REQUESTER, summary: 's', location: { channel: 'slack', conversation: 'C1', messageTs: '1.2' } });
     expect((await f.service.get(id))?.location).toEqual({ channel: 'slack', conversation: 'C1', messageTs: '1.2' });
   });
 
@@ -262,8 +261,7 @@ describe('restart', () => {
   test('a pending approval created before a restart can be approved after it, once', async () => {
     const directory = tempDir();
     const before = fixture({ directory });
-    const id = await requested(before);
-    await before.service.attachLocation(id, { channel: 'slack', conversation: 'C1', messageTs: '1.1' });
+    const { id } = await before.service.create({ plan: PLAN, requester: REQUESTER, summary: 's', location: { channel: 'slack', conversation: 'C1', messageTs: '1.1' } });
 
     const after = fixture({ directory });
     expect(await after.service.get(id)).toMatchObject({ state: 'pending', location: { messageTs: '1.1' }, plan: PLAN });
@@ -274,6 +272,13 @@ describe('restart', () => {
 
 describe('exactly one press wins', () => {
   /** Both services' audit logs write to one shared place; `audits[0]` reads it back. */
+  /** A conditional write of the record that changes no field the press reads. */
+  async function touch(storage: Storage, id: string): Promise<void> {
+    const key = `approvals/${id}`;
+    const item = (await storage.read([key]))[key];
+    await storage.write({ [key]: { ...item, summary: `${String(item.summary)} (touched)` } }).catch(() => undefined);
+  }
+
   async function race(storages: [Storage, Storage], audits: [AuditLog, AuditLog]): Promise<void> {
     const engine = guardEngine();
     const services = storages.map(
@@ -284,8 +289,8 @@ describe('exactly one press wins', () => {
     const results = await Promise.all(
       pressers.map((presser, i) =>
         i === 7
-          // A card update racing the presses must not make every press lose.
-          ? services[1].attachLocation(id, { channel: 'slack', conversation: 'C1', messageTs: 'late' }).then(() => services[1].press(id, presser))
+          // Another writer of the record racing the presses must not make every press lose.
+          ? touch(storages[1], id).then(() => services[1].press(id, presser))
           : services[i % 2].press(id, presser),
       ),
     );
