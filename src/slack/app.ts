@@ -5,12 +5,12 @@
  * Handlers stay thin: they make a Turn from Slack's signed payload and hand it to the conversation core.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Person } from '../conversation/approvals';
 import type { Logger } from '../conversation/background';
 import type { Conversation } from '../conversation/conversation';
 import type { SlackLocation } from '../conversation/location';
-import type { Turn } from '../conversation/port';
+import type { ChannelPort, Turn } from '../conversation/port';
 import { GRANT_ACTION_ID } from '../channels/block-kit';
 import { BotIdentity } from './bot-identity';
 import { withoutMentions } from './mentions';
@@ -23,6 +23,8 @@ export interface SlackApp {
   path: string;
   /** The request listener for `path`: reads, verifies and answers the request itself. */
   listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** A port outside any event (work that starts on its own), on the app's own Web API client. */
+  port: () => ChannelPort;
 }
 
 export interface SlackAppOptions {
@@ -37,18 +39,21 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   const receiver = new HTTPReceiver({ signingSecret: o.settings.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
   const token = o.settings.botToken;
   const identity: BotIdentity = new BotIdentity(() => app.client.auth.test({ token }));
+  const clientOptions = {
+    ...(o.settings.apiUrl ? { slackApiUrl: o.settings.apiUrl } : {}),
+    // The Web API client's default retries for half an hour; a findings update that late helps nobody.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
+  };
   const app = new App({
     authorize: async () => ({ botToken: token, ...(await identity.get()) }),
     receiver,
     logger,
     // State lives in the shared storage (several instances), not in bolt's per-process conversation store.
     convoStore: false,
-    clientOptions: {
-      ...(o.settings.apiUrl ? { slackApiUrl: o.settings.apiUrl } : {}),
-      // The Web API client's default retries for half an hour; a findings update that late helps nobody.
-      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
-    },
+    clientOptions,
   });
+  // Outside an event there is no per-request client: this one carries the bot token itself.
+  const ownClient = new webApi.WebClient(token, { ...clientOptions, logger });
 
   app.event('app_mention', async ({ event, body, client }) => {
     if (!event.user || event.bot_id) return;
@@ -87,7 +92,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     o.log.warn(`Slack did not accept SLACK_BOT_TOKEN yet (auth.test); events will fail until it does: ${error instanceof Error ? error.message : String(error)}`);
   });
 
-  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener };
+  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener, port: () => new SlackPort(new SlackPoster(ownClient)) };
 }
 
 /** Conversation state is per Slack conversation and thread, so any instance can continue it. */

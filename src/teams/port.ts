@@ -1,8 +1,9 @@
 /**
- * The Teams side of the channel port. Within a turn a new message is sent on the turn itself; a message is
- * replaced through `continueConversationAsync` with the stored conversation reference, which works after
- * the turn too (triage and grant finish after it). In a card-button turn (an invoke) the answer to the
- * presser is the invoke response: a card seen by the presser alone, shown at once.
+ * The Teams side of the channel port. Within a turn a new message is sent on the turn itself; outside one
+ * (a port made without a turn, for work that starts on its own) and for every replacement, the port goes
+ * through `continueConversationAsync` with the stored conversation reference, which works after the turn
+ * too (triage and grant finish after it). In a card-button turn (an invoke) the answer to the presser is
+ * the invoke response: a card seen by the presser alone, shown at once.
  */
 import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuilder';
 import type { MessageLocation, TeamsLocation } from '../conversation/location';
@@ -43,24 +44,36 @@ export class TeamsPort implements ChannelPort {
   private readonly invoke: boolean;
   private readonly pressedMessageId?: string;
 
+  /** `context` is the turn this port answers; without one the port only reaches stored conversations. */
   constructor(
     private readonly o: TeamsPortOptions,
-    private readonly context: TurnContext,
+    private readonly context?: TurnContext,
   ) {
-    this.invoke = context.activity.type === ActivityTypes.Invoke;
-    this.pressedMessageId = context.activity.replyToId;
+    this.invoke = context?.activity.type === ActivityTypes.Invoke;
+    this.pressedMessageId = context?.activity.replyToId;
   }
 
   render(view: ConversationView): CardJson {
     return renderCard(view, this.o.refreshUserIds);
   }
 
-  async post(_where: MessageLocation, view: ConversationView): Promise<MessageLocation> {
-    // The typing indicator says "working on it" while the progress card is on its way.
-    if (view.kind === 'progress') await this.context.sendActivity({ type: ActivityTypes.Typing });
-    const sent = await this.context.sendActivity(cardActivity(this.render(view)));
-    if (!sent?.id) this.o.log.warn('the channel returned no activity id; later updates will be sent as new messages');
-    return { channel: 'teams', reference: TurnContext.getConversationReference(this.context.activity), ...(sent?.id ? { messageId: sent.id } : {}) };
+  async post(where: MessageLocation, view: ConversationView): Promise<MessageLocation> {
+    const card = cardActivity(this.render(view));
+    let reference = teams(where).reference;
+    let sentId: string | undefined;
+    if (this.context) {
+      const context = this.context;
+      // The typing indicator says "working on it" while the progress card is on its way.
+      if (view.kind === 'progress') await context.sendActivity({ type: ActivityTypes.Typing });
+      sentId = (await context.sendActivity(card))?.id;
+      reference = TurnContext.getConversationReference(context.activity);
+    } else {
+      await this.o.adapter.continueConversationAsync(this.o.botAppId, reference as Partial<ConversationReference>, async (context) => {
+        sentId = (await context.sendActivity(card))?.id;
+      });
+    }
+    if (!sentId) this.o.log.warn('the channel returned no activity id; later updates will be sent as new messages');
+    return { channel: 'teams', reference, ...(sentId ? { messageId: sentId } : {}) };
   }
 
   async replace(at: MessageLocation, view: ConversationView): Promise<void> {
@@ -76,7 +89,7 @@ export class TeamsPort implements ChannelPort {
   async answerPrivately(_turn: Turn, view: ConversationView): Promise<void> {
     // Teams shows a card to one person only as the answer to their own button press.
     if (this.invoke) this.invokeResponse = this.render(view);
-    else await this.context.sendActivity(cardActivity(this.render(view)));
+    else await this.post(_turn.where, view);
   }
 }
 
