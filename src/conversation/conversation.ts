@@ -175,12 +175,12 @@ export class Conversation {
       return 'ask-cluster';
     }
     if (step.step.kind === 'ask') {
-      const view: ConversationView = { kind: 'ask', view: toAskView(step.step.part, { known: step.step.known, error: step.step.error }) };
+      const view: ConversationView = { kind: 'ask', view: toAskView(step.step.part, { known: step.step.known, error: step.step.error, understood: step.step.understood }) };
       if (form) await c.port.answerPrivately(c.turn, view);
       else await c.port.post(c.turn.where, view);
       return step.step.part === 'cluster' ? 'ask-cluster' : 'ask-registry';
     }
-    await this.triage.start(c.port, { target: step.step.target, refs: step.step.refs, requester: c.turn.person, where: c.turn.where, replace: form });
+    await this.triage.start(c.port, { target: step.step.target, refs: step.step.refs, requester: c.turn.person, where: c.turn.where, replace: form, pasted: step.step.pasted });
     return 'triage';
   }
 

@@ -7,6 +7,7 @@
 import { auditTarget, snapshotOf, targetLabel, toProgressView } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
+import type { PastedError } from '../triage/paste';
 import type { Target, TargetRefs } from '../triage/refs';
 import { planGrant } from '../triage/remediation';
 import type { Report } from '../triage/report';
@@ -34,6 +35,8 @@ export interface TriageStart {
   where: MessageLocation;
   /** A message to turn into the progress (and then the findings) instead of posting a new one. */
   replace?: MessageLocation;
+  /** The errors the person pasted, shown at the top of the findings. */
+  pasted?: PastedError[];
 }
 
 export class TriageStarter {
@@ -63,8 +66,8 @@ export class TriageStarter {
     };
     const deps = this.deps;
     try {
-      const result = await deps.engine.triage(input.target, { signal, onPartialReport: (report) => void show({ kind: 'findings', snapshot: { report, resources: {}, backoffPods: [] } }) });
-      const snapshot = snapshotOf(result);
+      const result = await deps.engine.triage(input.target, { signal, onPartialReport: (report) => void show({ kind: 'findings', snapshot: { report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) } }) });
+      const snapshot = snapshotOf(result, input.pasted);
       const plan = planGrant(result.evidence, result.report.findings);
       const summary = summaryOf(result.report);
       await deps.audit

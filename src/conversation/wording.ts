@@ -3,6 +3,7 @@
  * gate, a check that could not finish. The channels render these notices; the services below the core
  * (approvals, the engine) return reasons and records, not sentences.
  */
+import { timeToken } from '../channels/times';
 import type { NoticeView } from '../channels/view-model';
 import type { ApprovalRecord, Person, RefusalReason } from './approvals';
 
@@ -37,7 +38,7 @@ function refusalText(reason: RefusalReason, record: ApprovalRecord | undefined, 
     case 'self-approval':
       return `You asked for this grant, so you cannot approve it yourself (TRIAGE_ALLOW_SELF_APPROVAL is off). Ask another approver to approve AcrPull for ${principalName} on ${registryName}.`;
     case 'expired':
-      return `This approval expired at ${record.expiresAt} and was not carried out. Run the check again for a fresh approval.`;
+      return `This approval expired at ${timeToken(record.expiresAt)} and was not carried out. Run the check again for a fresh approval.`;
     case 'already-handled':
       return handledText(record);
     case 'unknown-id':
@@ -46,7 +47,7 @@ function refusalText(reason: RefusalReason, record: ApprovalRecord | undefined, 
 }
 
 function handledText(record: ApprovalRecord): string {
-  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${record.approvedAt}` : ''}` : '';
+  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${timeToken(record.approvedAt)}` : ''}` : '';
   const what = `AcrPull for ${record.plan.principalName} on ${record.plan.registryName}`;
   switch (record.state) {
     case 'approved':
@@ -56,7 +57,7 @@ function handledText(record: ApprovalRecord): string {
     case 'failed':
       return `Already approved${by}, but the grant of ${what} failed: ${record.outcome && 'reason' in record.outcome ? record.outcome.reason : 'see the card'}. Run the check again before retrying.`;
     case 'expired':
-      return `This approval expired at ${record.expiresAt}. Run the check again for a fresh approval.`;
+      return `This approval expired at ${timeToken(record.expiresAt)}. Run the check again for a fresh approval.`;
     default:
       return `This approval is ${record.state}.`;
   }
