@@ -4,18 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { DefaultAzureCredential } from '@azure/identity';
-import type { DestinationStream } from 'pino';
 import type { TokenCredential } from '@azure/core-auth';
+import type { DestinationStream } from 'pino';
 import type { Request, Response } from 'restify';
-import { createAzureClients, scopeFor } from './azure/clients';
-import { cachingCredential } from './azure/token-cache';
-import { createTriageEngine } from './azure/engine';
-import { ApprovalService } from './bot/approvals';
-import type { Logger } from './bot/background';
-import { createBotApp, type BotApp } from './bot/compose';
+import { wireEngine } from './azure/wiring';
+import { ApprovalService } from './conversation/approvals';
+import type { Logger } from './conversation/background';
+import { createConversation, type ConversationCore } from './conversation';
+import { createTeamsApp, type TeamsApp } from './teams';
 import { loadSettings, parseBoolean } from './config';
-import { botSettingsFromEnv, type BotSettings } from './bot/settings';
+import { botSettingsFromEnv, type BotSettings } from './settings';
 import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
 import { SCENARIOS, demoWorld } from './simulator/scenarios';
@@ -24,20 +22,21 @@ import { DEMO_APPROVER, DEMO_APPROVER_IDS } from './simulator/demo-people';
 import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
 import { createSlackApp, type SlackApp } from './slack/app';
-import { createDefaultHttpClient } from '@azure/core-rest-pipeline';
+import { slackSettingsFromEnv } from './slack/settings';
 import { WorkContext, safeId } from './observability/context';
 import { createLogger, logLevelFromEnv } from './observability/log';
 import { startTelemetry, telemetrySettingsFromEnv, type Telemetry, type TelemetryOptions } from './observability/telemetry';
 import { countedAudit, tracedEngine } from './observability/traced-engine';
 import { tracedHttpClient } from './observability/traced-http';
-import { slackSettingsFromEnv } from './slack/settings';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
 const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
 
 export interface App {
   server: RunningServer;
-  bot: BotApp;
+  /** The conversation core every channel shares (its background work is drained on close). */
+  core: ConversationCore;
+  bot: TeamsApp;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
@@ -85,26 +84,18 @@ export async function startApp(
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
-  const { azure, triage } = loadSettings(env);
+  const azureSettings = loadSettings(env);
 
-  let emulator: ArmEmulator | undefined;
-  let clients;
-  let readiness: (() => Promise<Readiness>) | undefined;
-  if (demo) {
-    emulator = createEmulator({ world: demoWorld() });
-    const httpClient = telemetry.enabled ? tracedHttpClient(emulator.httpClient, telemetry.tracer) : emulator.httpClient;
-    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient });
-  } else {
-    const credential = cachingCredential(new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}));
-    clients = createAzureClients({
-      credential,
-      endpoint: azure.resourceManagerEndpoint,
-      subscriptionId: azure.subscriptionId,
-      ...(telemetry.enabled ? { httpClient: tracedHttpClient(createDefaultHttpClient(), telemetry.tracer) } : {}),
-    });
-    readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
-  }
-  const engine = tracedEngine(createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs }), { telemetry, context: work, log });
+  const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
+  const wired = wireEngine(azureSettings, {
+    ...(emulator ? { standIn: emulator } : {}),
+    // Every Azure request a span, child of the triage or grant it serves (only when telemetry is on).
+    ...(telemetry.enabled ? { transport: (inner) => tracedHttpClient(inner, telemetry.tracer) } : {}),
+  });
+  const { credential, scope } = wired;
+  const engine = tracedEngine(wired.engine, { telemetry, context: work, log });
+  // The emulator is always ready; a real credential is probed before traffic is sent here.
+  const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);
@@ -119,10 +110,9 @@ export async function startApp(
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
-  const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
-    : undefined;
+  const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples });
+  const bot = createTeamsApp({ settings, conversation: core.conversation, log });
+  const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
   // Slack's turn id (event id, or the trigger id of a button press) is known once Bolt has read the body.
   slack?.app.use(async ({ body, next }) => {
     const ids = body as { event_id?: unknown; trigger_id?: unknown };
@@ -155,6 +145,7 @@ export async function startApp(
 
   return {
     server,
+    core,
     bot,
     slack,
     settings,
@@ -164,7 +155,7 @@ export async function startApp(
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
-      await bot.background.drain(Math.max(0, graceMs - (Date.now() - started)));
+      await core.background.drain(Math.max(0, graceMs - (Date.now() - started)));
       await emulator?.close();
       await telemetry.shutdown();
     },

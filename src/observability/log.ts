@@ -7,7 +7,7 @@
  */
 import pino, { type DestinationStream, type Level } from 'pino';
 import { trace } from '@opentelemetry/api';
-import type { Logger } from '../bot/background';
+import type { Logger } from '../conversation/background';
 import { ConfigError, envValue, type Env } from '../config';
 import type { WorkContext } from './context';
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import type { Logger } from '../bot/background';
+import type { Logger } from '../conversation/background';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
 import type { Target } from '../triage/refs';

@@ -121,7 +121,7 @@ test('a triage is one trace: the triage span and, as its children, every Azure r
   const res = await post(app.server.url, mention(connector.url, ANA, 'check aks-missing-role acrdemo'));
   expect(res.status).toBeLessThan(300);
   findings = await connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
-  await app.bot.background.idle();
+  await app.core.background.idle();
 
   const finished = spans.getFinishedSpans();
   const triages = finished.filter((s) => s.name === 'triage');
@@ -151,7 +151,7 @@ test('a refused press is counted; an approved one is a grant span with its PUT a
   expect(await counterPoints('triage.approval_refusals')).toEqual([expect.objectContaining({ value: 1 })]);
 
   await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId }));
-  await app.bot.background.idle();
+  await app.core.background.idle();
   const finished = spans.getFinishedSpans();
   const grants = finished.filter((s) => s.name === 'grant');
   expect(grants).toHaveLength(1);
