@@ -27,6 +27,8 @@ function importedPackages(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const names = [...text.matchAll(/(?:from\s+|import\s+|require\()'([^'./][^']*)'/g)].map((m) => m[1]);
   return names
+    // a module name, not a string that happens to follow `from '` (generated code in a test)
+    .filter((name) => /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(name))
     .filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))
     .map((name) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]));
 }
