@@ -37,7 +37,10 @@ try {
   // rebuild on the packaging machine would not match App Service's Linux anyway).
   run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], stage);
   const files = await filesUnder(stage);
-  await writeZip(outFile, files.map((name) => [name, path.join(stage, name)]));
+  await writeZip(
+    outFile,
+    files.map((name) => [name, path.join(stage, name)]),
+  );
   console.log(`package:app: ${outFile} (${files.length} files)`);
 } finally {
   await fs.rm(stage, { recursive: true, force: true });

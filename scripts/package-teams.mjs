@@ -44,7 +44,9 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(JSON.parse(await fs.readFile(schemaFile, 'utf8')));
 if (!validate(manifest)) {
-  fail(`manifest.json does not match the Teams ${manifest.manifestVersion} schema:\n${validate.errors.map((e) => `  ${e.instancePath || '/'} ${e.message}`).join('\n')}`);
+  fail(
+    `manifest.json does not match the Teams ${manifest.manifestVersion} schema:\n${validate.errors.map((e) => `  ${e.instancePath || '/'} ${e.message}`).join('\n')}`,
+  );
 }
 
 const staged = await fs.mkdtemp(path.join(os.tmpdir(), 'teams-app-'));

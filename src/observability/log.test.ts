@@ -11,7 +11,15 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
       done();
     },
   });
-  return { stream, lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('createLogger', () => {
@@ -26,7 +34,15 @@ describe('createLogger', () => {
     });
     log.error('outside any request');
     const [inTriage, afterTriage, outside] = out.lines();
-    expect(inTriage).toMatchObject({ level: 'info', msg: 'checking', cluster: 'aks-prod', requestId: 'req-1', turnId: 'turn-1', triageId: 'tri-1', service: 'aks-registry-triage' });
+    expect(inTriage).toMatchObject({
+      level: 'info',
+      msg: 'checking',
+      cluster: 'aks-prod',
+      requestId: 'req-1',
+      turnId: 'turn-1',
+      triageId: 'tri-1',
+      service: 'aks-registry-triage',
+    });
     expect(typeof inTriage.time).toBe('string');
     expect(afterTriage).toMatchObject({ level: 'warn', requestId: 'req-1', turnId: 'turn-1' });
     expect(afterTriage.triageId).toBeUndefined();
@@ -61,8 +77,19 @@ describe('createLogger', () => {
       url: 'https://st.blob.core.windows.net/c/b?sv=2022&sig=abcdEFGH%2B123',
       note: 'slack said invalid_auth for xoxb-999999999-zzzzzzzzzz',
     });
-    const text = out.lines().map((l) => JSON.stringify(l)).join('\n');
-    for (const secret of [jwt, 'xoxb-1234567890-abcdefghij', 'shh-very-secret', 'abcdefghijk', 'c2VjcmV0a2V5MTIzNA==', 'abcdEFGH%2B123', 'xoxb-999999999-zzzzzzzzzz']) {
+    const text = out
+      .lines()
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+    for (const secret of [
+      jwt,
+      'xoxb-1234567890-abcdefghij',
+      'shh-very-secret',
+      'abcdefghijk',
+      'c2VjcmV0a2V5MTIzNA==',
+      'abcdEFGH%2B123',
+      'xoxb-999999999-zzzzzzzzzz',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[REDACTED]');

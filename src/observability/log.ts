@@ -90,6 +90,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
-  const write = (level: 'info' | 'warn' | 'error') => (message: string, detail?: Record<string, unknown>) => logger[level](detail ?? {}, scrub(message));
+  const write = (level: 'info' | 'warn' | 'error') => (message: string, detail?: Record<string, unknown>) =>
+    logger[level](detail ?? {}, scrub(message));
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }

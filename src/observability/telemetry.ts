@@ -51,14 +51,24 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const enabled = Boolean(options.connectionString);
   if (enabled) {
     useAzureMonitor({
-      azureMonitorExporterOptions: { connectionString: options.connectionString, ...(options.exporterTls ? { tlsOptions: options.exporterTls } : {}) },
+      azureMonitorExporterOptions: {
+        connectionString: options.connectionString,
+        ...(options.exporterTls ? { tlsOptions: options.exporterTls } : {}),
+      },
       // Every triage and grant is rare and worth keeping: no rate-limited sampling.
       samplingRatio: 1,
       tracesPerSecond: 0,
       enableLiveMetrics: false,
       // Our own spans name Azure requests after what they read (traced-http.ts); the distro's Azure SDK
       // spans would duplicate them. Incoming and outgoing HTTP stay instrumented.
-      instrumentationOptions: { azureSdk: { enabled: false }, mongoDb: { enabled: false }, mySql: { enabled: false }, postgreSql: { enabled: false }, redis: { enabled: false }, redis4: { enabled: false } },
+      instrumentationOptions: {
+        azureSdk: { enabled: false },
+        mongoDb: { enabled: false },
+        mySql: { enabled: false },
+        postgreSql: { enabled: false },
+        redis: { enabled: false },
+        redis4: { enabled: false },
+      },
       ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
       ...(options.metricReaders ? { metricReaders: options.metricReaders } : {}),
     });

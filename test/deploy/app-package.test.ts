@@ -63,7 +63,16 @@ afterAll(() => {
 
 test('the package holds the compiled bot and production dependencies only', () => {
   const names = [...entries.keys()];
-  expect(names).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'dist/src/index.js', 'dist/cards/findings.json', 'node_modules/restify/package.json', 'node_modules/pino/package.json']));
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'package.json',
+      'package-lock.json',
+      'dist/src/index.js',
+      'dist/cards/findings.json',
+      'node_modules/restify/package.json',
+      'node_modules/pino/package.json',
+    ]),
+  );
   expect(names.filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.startsWith('node_modules/'))).toEqual([]);
   expect(names.filter((n) => n.startsWith('src/') || n === 'tsconfig.json')).toEqual([]);
   for (const dev of ['typescript', 'jest', 'azurite', 'eslint', 'yazl', '@microsoft/m365agentsplayground']) {
@@ -72,7 +81,7 @@ test('the package holds the compiled bot and production dependencies only', () =
   }
 });
 
-test('started from the unpacked package with the template\'s command and settings, the bot answers /healthz and stops cleanly', async () => {
+test("started from the unpacked package with the template's command and settings, the bot answers /healthz and stops cleanly", async () => {
   const [command, ...args] = startCommand();
   expect(command).toBe('node');
   const identityPort = await closedPort();
@@ -132,5 +141,9 @@ test('started from the unpacked package with the template\'s command and setting
   expect(await exited).toBe(0);
   bot = undefined;
   // every line it wrote is a JSON log line
-  for (const line of output.join('').split('\n').filter((l) => l.trim().startsWith('{'))) expect(() => JSON.parse(line)).not.toThrow();
+  for (const line of output
+    .join('')
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{')))
+    expect(() => JSON.parse(line)).not.toThrow();
 });

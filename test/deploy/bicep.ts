@@ -101,7 +101,8 @@ export function varValue(source: string, name: string): string | undefined {
 
 export function params(source: string): Map<string, { type: string; default?: string }> {
   const out = new Map<string, { type: string; default?: string }>();
-  for (const m of stripComments(source).matchAll(/^param (\w+) (\w+)(?: = (.+))?$/gm)) out.set(m[1], { type: m[2], ...(m[3] ? { default: m[3].trim() } : {}) });
+  for (const m of stripComments(source).matchAll(/^param (\w+) (\w+)(?: = (.+))?$/gm))
+    out.set(m[1], { type: m[2], ...(m[3] ? { default: m[3].trim() } : {}) });
   return out;
 }
 

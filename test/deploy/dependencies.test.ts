@@ -26,16 +26,22 @@ function sources(dir: string): string[] {
 function importedPackages(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const names = [...text.matchAll(/(?:from\s+|import\s+|require\()'([^'./][^']*)'/g)].map((m) => m[1]);
-  return names
-    // a module name, not a string that happens to follow `from '` (generated code in a test)
-    .filter((name) => /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(name))
-    .filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))
-    .map((name) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]));
+  return (
+    names
+      // a module name, not a string that happens to follow `from '` (generated code in a test)
+      .filter((name) => /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(name))
+      .filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))
+      .map((name) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]))
+  );
 }
 
 describe('package.json declares what the code imports', () => {
   const runtime = sources(path.join(root, 'src')).filter((f) => !f.endsWith('.test.ts'));
-  const development = [...sources(path.join(root, 'src')).filter((f) => f.endsWith('.test.ts')), ...sources(path.join(root, 'test')), ...sources(path.join(root, 'bench'))];
+  const development = [
+    ...sources(path.join(root, 'src')).filter((f) => f.endsWith('.test.ts')),
+    ...sources(path.join(root, 'test')),
+    ...sources(path.join(root, 'bench')),
+  ];
 
   it('runtime code imports only dependencies', () => {
     const missing = runtime.flatMap((file) =>

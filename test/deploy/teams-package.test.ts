@@ -30,7 +30,9 @@ function packageTeams(env: Record<string, string>, out: string) {
 
 /** The newest numbered schema version shipped, e.g. 1.30 (vDevPreview is not a published version). */
 function newestSchemaVersion(): string {
-  const versions = readdirSync(schemasDir).filter((v) => /^v\d+\.\d+$/.test(v)).map((v) => v.slice(1));
+  const versions = readdirSync(schemasDir)
+    .filter((v) => /^v\d+\.\d+$/.test(v))
+    .map((v) => v.slice(1));
   versions.sort((a, b) => {
     const [am, an] = a.split('.').map(Number);
     const [bm, bn] = b.split('.').map(Number);

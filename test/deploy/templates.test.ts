@@ -41,7 +41,11 @@ function settingsTheCodeReads(): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of sourceFiles(path.join(root, 'src'))) {
     const text = readFileSync(file, 'utf8');
-    const patterns = [/\benv\.([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*=[^=])/g, /\benv\[['"]([A-Za-z_][A-Za-z0-9_]*)['"]\]/g, /\benv,\s*'([A-Za-z_][A-Za-z0-9_]*)'/g];
+    const patterns = [
+      /\benv\.([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*=[^=])/g,
+      /\benv\[['"]([A-Za-z_][A-Za-z0-9_]*)['"]\]/g,
+      /\benv,\s*'([A-Za-z_][A-Za-z0-9_]*)'/g,
+    ];
     for (const pattern of patterns) {
       for (const m of text.matchAll(pattern)) if (/^[A-Z]/.test(m[1])) found.set(m[1], path.relative(root, file));
     }
@@ -74,7 +78,16 @@ describe('settings: main.bicep provides what the code reads', () => {
   const unset = documentedUnset();
 
   it('finds the settings it should (the scan is not empty)', () => {
-    for (const name of ['MicrosoftAppId', 'TRIAGE_APPROVERS', 'AZURE_CLIENT_ID', 'TRIAGE_POD_DEADLINE_MS', 'SLACK_BOT_TOKEN', 'LOG_LEVEL', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'TRIAGE_AUDIT_CONTAINER']) {
+    for (const name of [
+      'MicrosoftAppId',
+      'TRIAGE_APPROVERS',
+      'AZURE_CLIENT_ID',
+      'TRIAGE_POD_DEADLINE_MS',
+      'SLACK_BOT_TOKEN',
+      'LOG_LEVEL',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'TRIAGE_AUDIT_CONTAINER',
+    ]) {
       expect(code.has(name)).toBe(true);
     }
     expect(template.size).toBeGreaterThan(15);
@@ -85,7 +98,7 @@ describe('settings: main.bicep provides what the code reads', () => {
     expect(missing).toEqual([]);
   });
 
-  it('the template sets nothing the code does not read (except App Service\'s own settings), and the README lists no stale names', () => {
+  it("the template sets nothing the code does not read (except App Service's own settings), and the README lists no stale names", () => {
     expect([...template.keys()].filter((name) => !code.has(name) && !PLATFORM_SETTINGS.includes(name))).toEqual([]);
     expect([...unset.keys()].filter((name) => !code.has(name))).toEqual([]);
     expect([...unset.keys()].filter((name) => template.has(name))).toEqual([]);
@@ -110,12 +123,14 @@ describe('settings: main.bicep provides what the code reads', () => {
     }
   });
 
-  it('secrets come from Key Vault, resolved with the bot\'s identity; none is a literal', () => {
+  it("secrets come from Key Vault, resolved with the bot's identity; none is a literal", () => {
     const app = resources(main).find((r) => r.type === 'Microsoft.Web/sites')!;
     expect(propertyValue(app.body, 'keyVaultReferenceIdentity')).toBe('identity.id');
     const vars = stringVars(main);
     for (const secret of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']) {
-      expect(bicepString(template.get(secret)!, { ...vars, keyVaultReference: 'VaultName=v' })).toMatch(/^@Microsoft\.KeyVault\(VaultName=v;SecretName=[a-z-]+\)$/);
+      expect(bicepString(template.get(secret)!, { ...vars, keyVaultReference: 'VaultName=v' })).toMatch(
+        /^@Microsoft\.KeyVault\(VaultName=v;SecretName=[a-z-]+\)$/,
+      );
     }
     for (const secretParam of ['slackBotToken', 'slackSigningSecret']) {
       expect(stripComments(main)).toMatch(new RegExp(`@secure\\(\\)\\s*param ${secretParam} string = ''`));
@@ -163,7 +178,7 @@ describe('storage and monitoring in main.bicep', () => {
     expect(appSettings().get('TRIAGE_AUDIT_CONTAINER')).toBe('auditContainer.name');
   });
 
-  it('the bot\'s data role is on its two containers, not on the account', () => {
+  it("the bot's data role is on its two containers, not on the account", () => {
     const dataRoles = byType('Microsoft.Authorization/roleAssignments').filter((r) => r.body.includes('storageBlobDataContributor'));
     expect(dataRoles.map((r) => propertyValue(r.body, 'scope')).sort()).toEqual(['auditContainer', 'stateContainer']);
     expect(stripComments(main)).toContain(`storageBlobDataContributor: '${ROLE.storageBlobDataContributor}'`);
@@ -192,10 +207,22 @@ function conditionAllows(condition: string, request: { action: string; roleDefin
   const atoms = condition
     .replace(/ActionMatches\{'([^']+)'\}/g, (_m, action: string) => String(action === request.action))
     .replace(/@Request\[Microsoft\.Authorization\/roleAssignments:RoleDefinitionId\] ForAnyOfAnyValues:GuidEquals \{([^}]+)\}/g, (_m, set: string) =>
-      String(set.split(',').map((g) => g.trim().toLowerCase()).includes(String(request.roleDefinitionId).toLowerCase())),
+      String(
+        set
+          .split(',')
+          .map((g) => g.trim().toLowerCase())
+          .includes(String(request.roleDefinitionId).toLowerCase()),
+      ),
     )
-    .replace(/@Request\[Microsoft\.Authorization\/roleAssignments:PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{([^}]+)\}/g, (_m, set: string) =>
-      String(set.split(',').map((t) => t.trim().replace(/'/g, '').toLowerCase()).includes(String(request.principalType).toLowerCase())),
+    .replace(
+      /@Request\[Microsoft\.Authorization\/roleAssignments:PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{([^}]+)\}/g,
+      (_m, set: string) =>
+        String(
+          set
+            .split(',')
+            .map((t) => t.trim().replace(/'/g, '').toLowerCase())
+            .includes(String(request.principalType).toLowerCase()),
+        ),
     );
   const tokens = atoms.match(/\(|\)|!|AND|OR|true|false|\S+/g) ?? [];
   const unknown = tokens.filter((t) => !['(', ')', '!', 'AND', 'OR', 'true', 'false'].includes(t));
@@ -249,7 +276,10 @@ describe('permissions as code', () => {
   describe('registry-grant.bicep', () => {
     const vars = stringVars(registryGrant);
     const [grant, ...others] = roleAssignments(registryGrant);
-    const condition = bicepString(propertyValue(grant.body, 'condition') === 'grantCondition' ? `'${vars.grantCondition}'` : propertyValue(grant.body, 'condition')!, vars);
+    const condition = bicepString(
+      propertyValue(grant.body, 'condition') === 'grantCondition' ? `'${vars.grantCondition}'` : propertyValue(grant.body, 'condition')!,
+      vars,
+    );
 
     it('is Role Based Access Control Administrator at the registry itself', () => {
       expect(targetScope(registryGrant)).toBe('resourceGroup');
@@ -272,8 +302,16 @@ describe('permissions as code', () => {
       expect(condition).not.toContain('@Resource[');
     });
 
-    const write = (roleDefinitionId: string, principalType: string) => ({ action: 'Microsoft.Authorization/roleAssignments/write', roleDefinitionId, principalType });
-    const del = (roleDefinitionId: string, principalType: string) => ({ action: 'Microsoft.Authorization/roleAssignments/delete', roleDefinitionId, principalType });
+    const write = (roleDefinitionId: string, principalType: string) => ({
+      action: 'Microsoft.Authorization/roleAssignments/write',
+      roleDefinitionId,
+      principalType,
+    });
+    const del = (roleDefinitionId: string, principalType: string) => ({
+      action: 'Microsoft.Authorization/roleAssignments/delete',
+      roleDefinitionId,
+      principalType,
+    });
 
     it.each([
       ['AcrPull for a service principal', write(ROLE.acrPull, 'ServicePrincipal'), true],
@@ -302,14 +340,23 @@ describe('permissions as code', () => {
       expect(definitions).toHaveLength(2);
       for (const d of definitions) expect(propertyValue(d.body, 'assignableScopes')).toBe('[subscription().id]');
       const assigned = roleAssignments(subscriptionAccess).map((a) => propertyValue(a.body, 'roleDefinitionId'));
-      expect(assigned).toEqual(["subscriptionResourceId('Microsoft.Authorization/roleDefinitions', readerRoleId)", 'runCommandRole.id', 'kubernetesReaderRole.id']);
+      expect(assigned).toEqual([
+        "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', readerRoleId)",
+        'runCommandRole.id',
+        'kubernetesReaderRole.id',
+      ]);
       for (const a of roleAssignments(subscriptionAccess)) expect(propertyValue(a.body, 'scope')).toBeUndefined();
     });
 
     it('run command: exactly runcommand/action and commandResults/read, nothing else', () => {
-      expect(list('runCommandActions').sort()).toEqual(['Microsoft.ContainerService/managedClusters/commandResults/read', 'Microsoft.ContainerService/managedClusters/runcommand/action']);
+      expect(list('runCommandActions').sort()).toEqual([
+        'Microsoft.ContainerService/managedClusters/commandResults/read',
+        'Microsoft.ContainerService/managedClusters/runcommand/action',
+      ]);
       const runCommandRole = definitions.find((d) => d.symbol === 'runCommandRole')!;
-      expect(propertyValue(runCommandRole.body, 'permissions')).toBe('[{ actions: runCommandActions, notActions: [], dataActions: [], notDataActions: [] }]');
+      expect(propertyValue(runCommandRole.body, 'permissions')).toBe(
+        '[{ actions: runCommandActions, notActions: [], dataActions: [], notDataActions: [] }]',
+      );
     });
 
     it('Kubernetes data actions cover what AKS RBAC Reader lacks (nodes; secrets on request), and only reads', () => {
@@ -324,12 +371,14 @@ describe('permissions as code', () => {
         ]),
       );
       expect(actions.every((a) => a.endsWith('/read'))).toBe(true);
-      expect(varValue(subscriptionAccess, 'kubernetesReadActions')).toContain("kubernetesSecrets ? ['Microsoft.ContainerService/managedClusters/secrets/read'] : []");
+      expect(varValue(subscriptionAccess, 'kubernetesReadActions')).toContain(
+        "kubernetesSecrets ? ['Microsoft.ContainerService/managedClusters/secrets/read'] : []",
+      );
       expect(params(subscriptionAccess).get('kubernetesSecrets')?.default).toBe('false');
     });
   });
 
-  it('the ClusterRole for Kubernetes-RBAC clusters only lists, and binds to the bot\'s object id', () => {
+  it("the ClusterRole for Kubernetes-RBAC clusters only lists, and binds to the bot's object id", () => {
     const yaml = read('deploymentTemplates/kubernetes/triage-reader.yaml');
     expect([...yaml.matchAll(/verbs: \[(.+)\]/g)].map((m) => m[1])).toEqual(['"list"']);
     expect(yaml).toContain('resources: ["pods", "events", "nodes", "serviceaccounts", "secrets"]');

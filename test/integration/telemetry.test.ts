@@ -120,7 +120,10 @@ test('a triage is one trace: the triage span and, as its children, every Azure r
   const from = connector.sent.length;
   const res = await post(app.server.url, mention(connector.url, ANA, 'check aks-missing-role acrdemo'));
   expect(res.status).toBeLessThan(300);
-  findings = await connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
+  findings = await connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), {
+    from,
+    timeoutMs: 20_000,
+  });
   await app.core.background.idle();
 
   const finished = spans.getFinishedSpans();
@@ -139,9 +142,13 @@ test('a triage is one trace: the triage span and, as its children, every Azure r
     expect(parentOf(span)).toBe(triage.spanContext().spanId);
     expect(String(span.attributes['url.path'])).not.toContain('?');
   }
-  expect(azure.map((s) => s.name)).toEqual(expect.arrayContaining(['GET Microsoft.ContainerService/managedClusters', 'GET Microsoft.ContainerRegistry/registries']));
+  expect(azure.map((s) => s.name)).toEqual(
+    expect.arrayContaining(['GET Microsoft.ContainerService/managedClusters', 'GET Microsoft.ContainerRegistry/registries']),
+  );
 
-  expect(await counterPoints('triage.runs')).toEqual(expect.arrayContaining([expect.objectContaining({ attributes: { verdict: 'problems' }, value: 1 })]));
+  expect(await counterPoints('triage.runs')).toEqual(
+    expect.arrayContaining([expect.objectContaining({ attributes: { verdict: 'problems' }, value: 1 })]),
+  );
 });
 
 test('a refused press is counted; an approved one is a grant span with its PUT as a child, then a verify span', async () => {
