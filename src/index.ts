@@ -99,7 +99,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     host: settings.host,
     messages: slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages,
     readiness,
-    rawRoutes: slack ? [{ path: slack.path, listener: slack.listener }] : [],
+    rawRoutes: slack ? [{ path: slack.path, listener: slack.listener, beforeBody: slack.beforeBody }] : [],
   });
   if (readiness) {
     // Say it at start, not at the first incident: without a credential every triage would read nothing.

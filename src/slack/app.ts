@@ -16,6 +16,7 @@ import { BotIdentity } from './bot-identity';
 import { SlackConversation } from './conversation';
 import { SlackGrant } from './grant';
 import { SlackPoster } from './poster';
+import { slackHeaderRefusal } from './signature-headers';
 import { SLACK_EVENTS_PATH, type SlackSettings } from './settings';
 import { SlackTriage } from './triage';
 
@@ -25,8 +26,10 @@ type Storage = ApprovalServiceOptions['storage'];
 export interface SlackApp {
   app: App;
   path: string;
-  /** The request listener for `path`: reads, verifies and answers the request itself. */
+  /** The request listener for `path`: verifies (on the already-read `rawBody`) and answers the request itself. */
   listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Refuses unsigned or stale requests from their headers, before the body is read. */
+  beforeBody: (req: IncomingMessage) => { status: number; message: string } | undefined;
 }
 
 export interface SlackAppOptions {
@@ -98,7 +101,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     o.log.warn(`Slack did not accept SLACK_BOT_TOKEN yet (auth.test); events will fail until it does: ${error instanceof Error ? error.message : String(error)}`);
   });
 
-  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener };
+  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener, beforeBody: (req) => slackHeaderRefusal(req) };
 }
 
 /** A Slack user, as the approver list names them (`slack:<user id>`): from the signed payload only. */

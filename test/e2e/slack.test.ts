@@ -65,7 +65,7 @@ beforeAll(async () => {
     messages: async (_req, res) => {
       res.send(404);
     },
-    rawRoutes: [{ path: slack.path, listener: slack.listener }],
+    rawRoutes: [{ path: slack.path, listener: slack.listener, beforeBody: slack.beforeBody }],
   });
   events = `${server.url}/slack/events`;
 });
@@ -222,7 +222,7 @@ test('a bot token Slack rejects at start is reported, not fatal, and the next ev
   const engine = createTriageEngine({ clients, pods: false });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 60_000 });
   const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: api.url }, engine, storage, audit, approvals, background: work, log, demo: false, auditAudience: 'approvers' });
-  const own = await startServer({ port: 0, host: '127.0.0.1', messages: async (_req, res) => res.send(404), rawRoutes: [{ path: slack.path, listener: slack.listener }] });
+  const own = await startServer({ port: 0, host: '127.0.0.1', messages: async (_req, res) => res.send(404), rawRoutes: [{ path: slack.path, listener: slack.listener, beforeBody: slack.beforeBody }] });
   try {
     await api.waitFor((c) => c.method === 'auth.test');
     for (let i = 0; i < 50 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
