@@ -11,7 +11,9 @@ import { createTriageEngine } from './azure/engine';
 import { ApprovalService } from './bot/approvals';
 import { consoleLogger, type Logger } from './bot/background';
 import { createBotApp, type BotApp } from './bot/compose';
-import { loadSettings, parseBoolean } from './config';
+import { ConfigError, loadSettings, parseBoolean } from './config';
+import { authoritySettings, demoMode } from './authority/settings';
+import type { TeamsTrustPolicy } from './authority/teams-trust';
 import { botSettingsFromEnv, type BotSettings } from './bot/settings';
 import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
@@ -51,18 +53,20 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-/** Demo mode: nothing says which Azure to use, so the embedded emulator plays it. */
-export function isDemo(env: NodeJS.ProcessEnv): boolean {
-  return !env.AZURE_SUBSCRIPTION_ID?.trim() && !env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim();
-}
 
 export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void } = {}): Promise<App> {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
-  const demo = isDemo(env);
+  const demo = demoMode(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
   const { azure, triage } = loadSettings(env);
+  const authority = authoritySettings(env, settings);
+  if (!settings.appId && !isLoopback(settings.host) && !slackSettings) {
+    // Nothing would authenticate callers, and a public interface reaches everyone: refuse rather than warn.
+    throw new ConfigError(`HOST=${settings.host} is not a loopback address, and without a MicrosoftAppId nothing authenticates Bot Framework requests. Set MicrosoftAppId (and its credential), or leave HOST unset.`, 'HOST');
+  }
+  const trust: TeamsTrustPolicy = { appId: settings.appId, demo, allowedTenants: authority.allowedTenants, extraServiceUrls: authority.extraServiceUrls };
 
   let emulator: ArmEmulator | undefined;
   let clients;
@@ -90,7 +94,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
+  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples, trust });
   const slack = slackSettings
     ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
     : undefined;
@@ -110,8 +114,10 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
 
   if (!settings.appId && slack && !isLoopback(settings.host)) {
     log.warn(`No MicrosoftAppId: /api/messages is off on ${server.url}; only Slack (signed requests, ${slack.path}) is served.`);
-  } else if (!settings.appId) {
+  } else if (!settings.appId && demo) {
     log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
+  } else if (!settings.appId) {
+    log.warn(`No MicrosoftAppId against real Azure: Teams-side requests are NOT authenticated, so nobody there counts as an approver — the bot is read-only for Teams clients on ${server.url}.${slack ? ' Slack approvals (signed requests) still work.' : ''}`);
   }
   if (slack) log.info(`Slack app enabled: events and interactivity at ${server.url}${slack.path}`);
   if (demo) (options.print ?? console.log)(demoBanner(server.url));

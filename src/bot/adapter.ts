@@ -13,6 +13,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
+import { activityRefusal, type TeamsTrustPolicy } from '../authority/teams-trust';
 import { activityProblem } from './activity-shape';
 import type { Logger } from './background';
 import { authConfiguration, type BotSettings } from './settings';
@@ -36,12 +37,23 @@ export function createAdapter(settings: BotSettings, log: Logger): CloudAdapter 
 }
 
 /** The HTTP handler for POST /api/messages: restify's request/response satisfy botbuilder's interfaces. */
-export function messagesHandler(adapter: CloudAdapter, bot: { run(context: TurnContext): Promise<void> }): (req: Request, res: Response) => Promise<void> {
+export function messagesHandler(
+  adapter: CloudAdapter,
+  bot: { run(context: TurnContext): Promise<void> },
+  trust?: TeamsTrustPolicy,
+): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
     const problem = activityProblem(req.body);
     if (problem) {
       res.status(400);
       res.send({ error: 'BadRequest', message: `Not a Bot Framework activity: ${problem}.` });
+      res.end();
+      return;
+    }
+    const refusal = trust && activityRefusal(req.body as Record<string, unknown>, trust);
+    if (refusal) {
+      res.status(refusal.status);
+      res.send({ error: 'Forbidden', message: refusal.message });
       res.end();
       return;
     }

@@ -2,6 +2,7 @@
 import type { CloudAdapter, Request, Response, Storage } from 'botbuilder';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
+import type { TeamsTrustPolicy } from '../authority/teams-trust';
 import { createAdapter, messagesHandler } from './adapter';
 import { ApprovalUi } from './approval-ui';
 import type { ApprovalService } from './approvals';
@@ -33,6 +34,7 @@ export function createBotApp(o: {
   log: Logger;
   demo: boolean;
   examples?: string[];
+  trust: TeamsTrustPolicy;
 }): BotApp {
   const adapter = createAdapter(o.settings, o.log);
   const background = new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
@@ -60,6 +62,7 @@ export function createBotApp(o: {
     demo: o.demo,
     auditAudience: o.settings.auditAudience,
     examples: o.examples,
+    trust: o.trust,
   });
-  return { adapter, bot, background, messages: messagesHandler(adapter, bot) };
+  return { adapter, bot, background, messages: messagesHandler(adapter, bot, o.trust) };
 }

@@ -28,7 +28,25 @@ export interface BotSettings {
   approvalTtlMs: number;
   /** Who may run `audit`: approvers only (default) or everyone in the conversation (TRIAGE_AUDIT=everyone). */
   auditAudience: 'approvers' | 'everyone';
+  /** botbuilder's own cloud settings (CHANNEL_ENDPOINT_KEYS), for sovereign and private Bot Framework clouds. */
+  channelEndpoints?: Record<string, string>;
 }
+
+/**
+ * botbuilder's configuration keys for a Bot Framework cloud other than the public one (all together: botbuilder
+ * uses them as one set once any is given). Passed through unchanged, never defaulted here.
+ */
+export const CHANNEL_ENDPOINT_KEYS = [
+  'ChannelService',
+  'ValidateAuthority',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromChannelTokenIssuer',
+  'OAuthUrl',
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'CallerId',
+] as const;
 
 const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
@@ -93,6 +111,7 @@ export function botSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BotSet
     allowSelfApproval: bool('TRIAGE_ALLOW_SELF_APPROVAL', env.TRIAGE_ALLOW_SELF_APPROVAL, false),
     approvalTtlMs: env.TRIAGE_APPROVAL_TTL?.trim() ? parseDuration('TRIAGE_APPROVAL_TTL', env.TRIAGE_APPROVAL_TTL) : DEFAULT_TTL_MS,
     auditAudience: audit,
+    channelEndpoints: Object.fromEntries(CHANNEL_ENDPOINT_KEYS.flatMap((key) => (env[key]?.trim() ? [[key, env[key]!.trim()]] : []))),
   };
 }
 
@@ -103,6 +122,7 @@ export function authConfiguration(settings: BotSettings): Record<string, string 
     MicrosoftAppPassword: settings.appType === 'UserAssignedMSI' ? undefined : settings.appPassword,
     MicrosoftAppType: settings.appType,
     MicrosoftAppTenantId: settings.appTenantId,
+    ...settings.channelEndpoints,
   };
 }
 

@@ -14,6 +14,7 @@ import {
 import { askCard, auditCard, helpCard, noticeCard, type CardJson } from '../channels/adaptive-card';
 import { toAskView, toAuditView, toHelpView, type TargetPart } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
+import { objectIdVouched, type TeamsTrustPolicy } from '../authority/teams-trust';
 import type { ApprovalService } from './approvals';
 import { cardActivity, cardResponse, messageResponse, personOf } from './activities';
 import type { ApprovalUi } from './approval-ui';
@@ -38,9 +39,17 @@ export interface TriageBotOptions {
   auditAudience: 'approvers' | 'everyone';
   /** Example commands for the help card (demo mode names its scenarios). */
   examples?: string[];
+  /** Whose `aadObjectId` counts (src/authority/teams-trust.ts). */
+  trust: TeamsTrustPolicy;
 }
 
 const AUDIT_ENTRIES = 15;
+
+/** The issuer of the token botbuilder authenticated this turn with (none without an app id). */
+function issuerOf(context: TurnContext): string | undefined {
+  const identity = context.turnState.get(context.adapter.BotIdentityKey) as { getClaimValue?: (type: string) => string | null } | undefined;
+  return identity?.getClaimValue?.('iss') ?? undefined;
+}
 
 export class TriageBot extends ActivityHandler {
   private readonly state: ConversationState;
@@ -89,6 +98,10 @@ export class TriageBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    // One gate for identity: an object id that the channel's token does not vouch for is a claim, and goes.
+    if (context.activity.from?.aadObjectId && !objectIdVouched(context.activity, { issuer: issuerOf(context) }, this.o.trust)) {
+      delete context.activity.from.aadObjectId;
+    }
     await super.run(context);
     await this.state.saveChanges(context);
   }

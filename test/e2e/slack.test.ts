@@ -243,7 +243,7 @@ test('a bot token Slack rejects at start is reported, not fatal, and the next ev
 test('startApp mounts /slack/events only when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'triage-slack-app-'));
   const base = { PORT: '0', TRIAGE_DATA_DIR: dir };
-  const withSlack = await startApp({ env: { ...base, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url }, log: quiet, print: () => undefined });
+  const withSlack = await startApp({ env: { ...base, TRIAGE_DEMO: 'true', SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url }, log: quiet, print: () => undefined });
   const without = await startApp({ env: base, log: quiet, print: () => undefined });
   try {
     const url = (app: typeof withSlack) => `${app.server.url}/slack/events`;
@@ -262,7 +262,7 @@ test('startApp mounts /slack/events only when SLACK_BOT_TOKEN and SLACK_SIGNING_
 
 test('Slack on a public interface without a MicrosoftAppId closes the unauthenticated Bot Framework endpoint', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'triage-slack-public-'));
-  const app = await startApp({ env: { PORT: '0', HOST: '0.0.0.0', TRIAGE_DATA_DIR: dir, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url }, log: quiet, print: () => undefined });
+  const app = await startApp({ env: { PORT: '0', HOST: '0.0.0.0', TRIAGE_DEMO: 'true', TRIAGE_DATA_DIR: dir, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url }, log: quiet, print: () => undefined });
   try {
     const local = `http://127.0.0.1:${app.server.port}`;
     const activity = { type: 'message', id: 'a1', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: '29:x', aadObjectId: '00000000-0000-4000-8000-000000000001' }, recipient: { id: 'bot' }, conversation: { id: 'c1' }, text: 'audit' };

@@ -10,7 +10,7 @@ import type { Logger } from '../../src/bot/background';
 import { createStorage } from '../../src/storage';
 import { cardProblems, executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText } from './fake-connector';
-import { ANA, NICK, RITA, execute, installed, mention, post } from './teams';
+import { ANA, NICK, RITA, TEAM_CONVERSATION, execute, installed, mention, post } from './teams';
 
 const ACRPULL = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -148,7 +148,16 @@ test('check → progress card → findings card updated in place → non-approve
 
 test('with MicrosoftAppId set, an unauthenticated POST gets 401 and nothing is processed', async () => {
   const secured = await startApp({
-    env: { PORT: '0', HOST: '127.0.0.1', MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppPassword: 'not-a-real-secret', TRIAGE_DATA_DIR: dataDir },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TRIAGE_DEMO: 'true',
+      MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      TRIAGE_ALLOWED_TENANTS: TEAM_CONVERSATION.tenantId,
+      TRIAGE_SERVICE_URLS: connector.url,
+      TRIAGE_DATA_DIR: dataDir,
+    },
     log: quiet,
     print: () => undefined,
   });
