@@ -2,7 +2,7 @@
  * Who the bot serves and what it may be asked about, read once from the environment. Every list is checked
  * at start with an error that names the variable; nothing here is decided per request.
  */
-import { ConfigError, envValue, parsePositiveInt, type Env } from '../config';
+import { ConfigError, envValue, type Env } from '../config';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,15 +13,6 @@ export interface AuthoritySettings {
   extraServiceUrls: string[];
   /** Slack workspaces (`T…`) and Enterprise Grid organisations (`E…`) served; empty = any workspace the app is installed in. */
   slackTeams: string[];
-  /**
-   * What may be triaged and granted: subscription ids and ARM resource-id prefixes of clusters and
-   * registries. Empty = whatever the bot's identity can read.
-   */
-  allowedScopes: string[];
-  /** Triages one person may start per minute. */
-  ratePerMinute: number;
-  /** Triages waiting for a slot beyond which new ones are refused with "busy, try again". */
-  queueLimit: number;
 }
 
 function list(env: Env, name: string): string[] {
@@ -82,14 +73,9 @@ export function authoritySettings(env: Env, bot: { appId?: string; appTenantId?:
   });
   const slackTeams = list(env, 'TRIAGE_SLACK_TEAMS');
   for (const t of slackTeams) if (!/^[TE][A-Z0-9]{2,20}$/.test(t)) throw new ConfigError(`TRIAGE_SLACK_TEAMS: "${t}" is not a Slack team (T…) or enterprise (E…) id.`, 'TRIAGE_SLACK_TEAMS');
-  const allowedScopes = list(env, 'TRIAGE_ALLOWED_SCOPES').map((s) => (GUID.test(s) ? `/subscriptions/${s.toLowerCase()}` : s.replace(/\/+$/, '').toLowerCase()));
-  for (const s of allowedScopes) if (!/^\/subscriptions\/[0-9a-f-]{36}(\/.*)?$/.test(s)) throw new ConfigError(`TRIAGE_ALLOWED_SCOPES: "${s}" is neither a subscription id nor an ARM resource id.`, 'TRIAGE_ALLOWED_SCOPES');
   return {
     allowedTenants,
     extraServiceUrls,
     slackTeams,
-    allowedScopes,
-    ratePerMinute: parsePositiveInt(env, 'TRIAGE_RATE_LIMIT', 6, 1000),
-    queueLimit: parsePositiveInt(env, 'TRIAGE_QUEUE_LIMIT', 100, 100_000),
   };
 }
