@@ -96,7 +96,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const examples = demo ? DEMO_EXAMPLES : undefined;
   const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples, trust });
   const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
+    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples, allowedTeams: authority.slackTeams })
     : undefined;
   const server = await startServer({
     port: settings.port,

@@ -17,6 +17,7 @@ import { SlackConversation } from './conversation';
 import { SlackGrant } from './grant';
 import { SlackPoster } from './poster';
 import { slackHeaderRefusal } from './signature-headers';
+import { teamsOf, workspaceAllowed } from './workspaces';
 import { SLACK_EVENTS_PATH, type SlackSettings } from './settings';
 import { SlackTriage } from './triage';
 
@@ -44,6 +45,8 @@ export interface SlackAppOptions {
   demo: boolean;
   auditAudience: 'approvers' | 'everyone';
   examples?: string[];
+  /** TRIAGE_SLACK_TEAMS: workspaces and Enterprise Grid organisations served; empty = any. */
+  allowedTeams?: readonly string[];
 }
 
 export function createSlackApp(o: SlackAppOptions): SlackApp {
@@ -67,6 +70,15 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   const triage = new SlackTriage({ engine: o.engine, approvals: o.approvals, audit: o.audit, cards, background: o.background, log: o.log });
   const conversation = new SlackConversation({ storage: o.storage, triage, approvals: o.approvals, audit: o.audit, demo: o.demo, auditAudience: o.auditAudience, examples: o.examples });
   const grant = new SlackGrant({ approvals: o.approvals, cards, background: o.background, log: o.log });
+
+  // Before every listener: a signed request from a workspace (or a Slack Connect guest) not on the list is
+  // acknowledged, so Slack does not retry it, and otherwise ignored.
+  app.use(async (args) => {
+    if (workspaceAllowed(args.body, o.allowedTeams ?? [])) return args.next();
+    o.log.warn('Slack request from a workspace not in TRIAGE_SLACK_TEAMS ignored', { teams: teamsOf(args.body).join(',') });
+    const ack = (args as { ack?: () => Promise<void> }).ack;
+    if (ack) await ack();
+  });
 
   app.event('app_mention', async ({ event, body, client }) => {
     if (!event.user || event.bot_id) return;
