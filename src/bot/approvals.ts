@@ -73,7 +73,14 @@ export interface ApprovalServiceOptions {
   retryDelaysMs?: number[];
   /** Where failures that must not change the outcome (an audit append, the final record write) are reported. */
   log?: (message: string, error?: unknown) => void;
+  /** Longest the grant (re-checks, the PUT and its retries) may take before it is abandoned as failed. */
+  grantDeadlineMs?: number;
+  /** Longest verification may take after the grant. */
+  verifyDeadlineMs?: number;
 }
+
+export const DEFAULT_GRANT_DEADLINE_MS = 3 * 60_000;
+export const DEFAULT_VERIFY_DEADLINE_MS = 3 * 60_000;
 
 export const DEFAULT_APPROVAL_TTL_MS = 60 * 60 * 1000;
 
@@ -108,6 +115,8 @@ export class ApprovalService {
   private readonly verifyDelaysMs?: number[];
   private readonly retryDelaysMs?: number[];
   private readonly log: (message: string, error?: unknown) => void;
+  private readonly grantDeadlineMs: number;
+  private readonly verifyDeadlineMs: number;
 
   constructor(options: ApprovalServiceOptions) {
     if (!(options.ttlMs > 0)) throw new RangeError(`Approval TTL must be a positive number of ms, got ${options.ttlMs}.`);
@@ -121,6 +130,8 @@ export class ApprovalService {
     this.verifyDelaysMs = options.verifyDelaysMs;
     this.retryDelaysMs = options.retryDelaysMs;
     this.log = options.log ?? ((message, error) => console.error(`[approvals] ${message}`, error ?? ''));
+    this.grantDeadlineMs = options.grantDeadlineMs ?? DEFAULT_GRANT_DEADLINE_MS;
+    this.verifyDeadlineMs = options.verifyDeadlineMs ?? DEFAULT_VERIFY_DEADLINE_MS;
   }
 
   async create(input: {
@@ -255,11 +266,19 @@ export class ApprovalService {
     const approvedBy = claimed.approvedBy ?? record.approvedBy;
     let outcome: GrantOutcome;
     try {
+      // The audit trail comes first: a write to Azure that the log cannot record is not made.
+      await this.audit.append({ at: this.now().toISOString(), kind: 'grant-started', actor: approvedBy, approvalId: claimed.id, target: targetOf(plan), plan });
+    } catch (error) {
+      this.log(`audit entry "grant-started" for approval ${claimed.id} could not be written; nothing was granted`, error);
+      outcome = { status: 'failed', reason: `The audit log could not be written (${messageOf(error)}), so nothing was written to Azure. Run the check again once the audit storage is reachable.`, code: 'AuditUnavailable' };
+      return this.finish(claimed, outcome, undefined);
+    }
+    try {
       outcome = await this.engine.grant(plan, {
         approvedBy: approvedBy ? describePerson(approvedBy) : 'unknown approver',
         retryDelaysMs: this.retryDelaysMs,
         verifyDelaysMs: this.verifyDelaysMs,
-        signal: options.signal,
+        signal: withDeadline(options.signal, this.grantDeadlineMs),
       });
     } catch (error) {
       outcome = { status: 'failed', reason: `The grant did not complete: ${messageOf(error)}`, code: codeOf(error) };
@@ -280,7 +299,7 @@ export class ApprovalService {
     let verification: VerifyOutcome | undefined;
     if (granted) {
       try {
-        verification = await this.engine.verify(plan, { delaysMs: this.verifyDelaysMs, signal: options.signal });
+        verification = await this.engine.verify(plan, { delaysMs: this.verifyDelaysMs, signal: withDeadline(options.signal, this.verifyDeadlineMs) });
       } catch (error) {
         verification = {
           visible: false,
@@ -299,6 +318,12 @@ export class ApprovalService {
       });
     }
 
+    return this.finish(claimed, outcome, verification);
+  }
+
+  /** Writes the final state of an executed approval (kept whatever others wrote meanwhile). */
+  private async finish(claimed: ApprovalRecord, outcome: GrantOutcome, verification: VerifyOutcome | undefined): Promise<ApprovalRecord> {
+    const granted = outcome.status === 'created' || outcome.status === 'already-exists' || outcome.status === 'not-needed';
     const finished: Partial<ApprovalRecord> = {
       state: granted ? 'granted' : 'failed',
       outcome,
@@ -450,6 +475,12 @@ function describeTampered(id: unknown): string {
   if (typeof id !== 'string') return typeof id;
   const printable = id.slice(0, 64).replace(/[^\x20-\x7e]/g, '?');
   return `${JSON.stringify(printable)}${id.length > 64 ? `, ${id.length} chars` : ''}`;
+}
+
+/** The caller's signal, also aborted after `ms`: no grant or verification waits on Azure forever. */
+function withDeadline(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const deadline = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
 function messageOf(error: unknown): string {

@@ -18,7 +18,8 @@ import { readAll, statusOf } from './blob-storage';
 import { containerClient, containerCreator, dataDirectory } from './location';
 import type { StorageSettings } from './settings';
 
-export type AuditKind = 'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant' | 'verification';
+/** `grant-started` is written before the role-assignment PUT: a grant with no such entry was never attempted. */
+export type AuditKind = 'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant-started' | 'grant' | 'verification';
 
 /** A person as the channel authenticated them (same shape as the bot's Person). */
 export interface AuditActor {
