@@ -189,6 +189,15 @@ export class TriageBot extends ActivityHandler {
         tone: 'warning',
       });
     }
+    // The log names principals and other people's requests (from their private chats too): a channel or group
+    // chat would show it to everyone in it, so it is shown only in a one-to-one chat with the asker.
+    if (context.activity.conversation.conversationType !== 'personal' || context.activity.conversation.isGroup) {
+      return noticeCard({
+        title: 'The audit log is shown in a private chat',
+        text: 'It names principals, scopes and other people\'s requests, so I list it only in a one-to-one chat: message me directly and say "audit".',
+        tone: 'warning',
+      });
+    }
     return auditCard(toAuditView(await this.o.audit.recent(AUDIT_ENTRIES), AUDIT_ENTRIES));
   }
 }

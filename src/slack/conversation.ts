@@ -69,9 +69,11 @@ export class SlackConversation {
         await this.proceed(turn, data, fromAnswer('registry', data.last.registry, { cluster: data.last.cluster }));
       })
       .on('audit', async (turn) => {
+        // Seen by the asker alone (ephemeral), wherever they asked: the log names other people's requests.
         if (o.auditAudience === 'approvers' && !o.approvals.isApprover(turn.person)) {
-          await turn.poster.post(
+          await turn.poster.ephemeral(
             turn.channel,
+            turn.person.id,
             noticeBlocks({
               title: 'The audit log is for approvers',
               text: 'It names principals, scopes and who approved what, so only people in TRIAGE_APPROVERS can list it here. On the bot host, run "aks-registry-triage audit".',
@@ -81,7 +83,7 @@ export class SlackConversation {
           );
           return;
         }
-        await turn.poster.post(turn.channel, auditBlocks(toAuditView(await o.audit.recent(AUDIT_ENTRIES), AUDIT_ENTRIES)), turn.threadTs);
+        await turn.poster.ephemeral(turn.channel, turn.person.id, auditBlocks(toAuditView(await o.audit.recent(AUDIT_ENTRIES), AUDIT_ENTRIES)), turn.threadTs);
       });
   }
 
