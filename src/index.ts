@@ -13,6 +13,7 @@ import { consoleLogger, type Logger } from './bot/background';
 import { createBotApp, type BotApp } from './bot/compose';
 import { ConfigError, loadSettings, parseBoolean } from './config';
 import { authoritySettings, demoMode } from './authority/settings';
+import { admissionSettings } from './limits/admission';
 import type { TeamsTrustPolicy } from './authority/teams-trust';
 import { botSettingsFromEnv, type BotSettings } from './bot/settings';
 import { startServer, type Readiness, type RunningServer } from './server';
@@ -94,9 +95,9 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples, trust });
+  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples, trust, admission: admissionSettings(env) });
   const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples, allowedTeams: authority.slackTeams })
+    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples, allowedTeams: authority.slackTeams, admission: bot.admission })
     : undefined;
   const server = await startServer({
     port: settings.port,

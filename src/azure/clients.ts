@@ -2,7 +2,7 @@
  * One factory for every Azure client a triage or a grant uses. Everything points at one ARM endpoint and
  * asks the credential for that endpoint's scope (sovereign clouds, Azure Stack and the emulator differ from
  * the public cloud). Clients that need a subscription are created per subscription on first use and cached
- * in the returned object, never globally.
+ * in the returned object (the most recently used few), never globally.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
@@ -29,6 +29,7 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { HttpHeaders as MsHttpHeaders } from '@azure/ms-rest-js';
+import { LruMap } from '../limits/lru';
 import { cachingCredential } from './token-cache';
 import type {
   HttpClient as MsHttpClient,
@@ -54,7 +55,11 @@ export interface AzureClientsOptions {
   graphEndpoint?: string;
   /** Retry policy of the SDK pipelines (ARM reads also have their own per-read deadline). */
   retryOptions?: PipelineRetryOptions;
+  /** Subscriptions whose clients are kept (least recently used dropped beyond it). */
+  maxSubscriptionClients?: number;
 }
+
+export const DEFAULT_MAX_SUBSCRIPTION_CLIENTS = 32;
 
 /** Counts the HTTP requests made inside `meter.run(...)`, across every client, without global state. */
 export class RequestMeter {
@@ -132,7 +137,8 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
   };
 
   const perSubscription = <C extends { pipeline: Pipeline }>(make: (subscriptionId: string) => C) => {
-    const cache = new Map<string, C>();
+    // Bounded: a subscription id comes from whatever a requester typed, and each client holds a pipeline.
+    const cache = new LruMap<string, C>(options.maxSubscriptionClients ?? DEFAULT_MAX_SUBSCRIPTION_CLIENTS);
     return (subscriptionId: string): C => {
       const key = subscriptionId.toLowerCase();
       let client = cache.get(key);

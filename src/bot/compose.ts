@@ -3,6 +3,7 @@ import type { CloudAdapter, Request, Response, Storage } from 'botbuilder';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
 import type { TeamsTrustPolicy } from '../authority/teams-trust';
+import { DEFAULT_QUEUE_LIMIT, DEFAULT_RATE_PER_MINUTE, TriageAdmission, type AdmissionSettings } from '../limits/admission';
 import { createAdapter, messagesHandler } from './adapter';
 import { ApprovalUi } from './approval-ui';
 import type { ApprovalService } from './approvals';
@@ -22,6 +23,7 @@ export interface BotApp {
   adapter: CloudAdapter;
   bot: TriageBot;
   background: BackgroundWork;
+  admission: TriageAdmission;
   messages: (req: Request, res: Response) => Promise<void>;
 }
 
@@ -35,9 +37,12 @@ export function createBotApp(o: {
   demo: boolean;
   examples?: string[];
   trust: TeamsTrustPolicy;
+  admission?: AdmissionSettings;
 }): BotApp {
   const adapter = createAdapter(o.settings, o.log);
   const background = new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
+  // One admission for every channel: the queue and a person's rate are the same whichever way they ask.
+  const admission = new TriageAdmission(o.admission ?? { perPersonPerMinute: DEFAULT_RATE_PER_MINUTE, queueLimit: DEFAULT_QUEUE_LIMIT }, () => background.waiting('triage'));
   const cards = new CardStore(o.storage);
   const refreshUserIds = approverMris(o.settings);
   const runner = new TriageRunner({
@@ -50,6 +55,7 @@ export function createBotApp(o: {
     background,
     log: o.log,
     refreshUserIds,
+    admission,
   });
   const approvalUi = new ApprovalUi({ approvals: o.approvals, cards, runner, background, log: o.log, refreshUserIds });
   const bot = new TriageBot({
@@ -64,5 +70,5 @@ export function createBotApp(o: {
     examples: o.examples,
     trust: o.trust,
   });
-  return { adapter, bot, background, messages: messagesHandler(adapter, bot, o.trust) };
+  return { adapter, bot, background, admission, messages: messagesHandler(adapter, bot, o.trust) };
 }

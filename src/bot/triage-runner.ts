@@ -15,6 +15,7 @@ import { cardActivity } from './activities';
 import type { BackgroundWork, Logger } from './background';
 import type { CardStore } from './card-store';
 import { triageInConversation } from './triage-flow';
+import { personKey, type TriageAdmission } from '../limits/admission';
 
 /** The part of CloudAdapter the runner uses. */
 export interface ConversationAdapter {
@@ -31,6 +32,8 @@ export interface TriageRunnerOptions {
   background: BackgroundWork;
   log: Logger;
   refreshUserIds: readonly string[];
+  /** Queue room and per-person rate (src/limits/admission.ts). */
+  admission: TriageAdmission;
 }
 
 export class TriageRunner {
@@ -38,6 +41,14 @@ export class TriageRunner {
 
   /** Shows progress in this turn (a new card, or `activityId` replaced) and continues after the turn. */
   async start(context: TurnContext, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string }): Promise<void> {
+    const refused = this.o.admission.admit(personKey(input.requester));
+    if (refused) {
+      this.o.log.info('triage not admitted', { reason: refused.reason, requester: personKey(input.requester) });
+      const notice = cardActivity(noticeCard({ title: 'Not checked — try again shortly', text: refused.message, tone: 'warning' }));
+      if (input.activityId) await context.updateActivity({ ...notice, id: input.activityId });
+      else await context.sendActivity(notice);
+      return;
+    }
     const progress = { ...cardActivity(progressCard(toProgressView(input.target))) };
     let activityId = input.activityId;
     if (activityId) {

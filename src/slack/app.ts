@@ -15,6 +15,7 @@ import type { TriageEngine } from '../triage/engine';
 import { BotIdentity } from './bot-identity';
 import { SlackConversation } from './conversation';
 import { SlackGrant } from './grant';
+import { DEFAULT_QUEUE_LIMIT, DEFAULT_RATE_PER_MINUTE, TriageAdmission } from '../limits/admission';
 import { SlackPoster } from './poster';
 import { slackHeaderRefusal } from './signature-headers';
 import { teamsOf, workspaceAllowed } from './workspaces';
@@ -47,6 +48,8 @@ export interface SlackAppOptions {
   examples?: string[];
   /** TRIAGE_SLACK_TEAMS: workspaces and Enterprise Grid organisations served; empty = any. */
   allowedTeams?: readonly string[];
+  /** Shared with the Teams bot (one queue, one rate per person); the defaults otherwise. */
+  admission?: TriageAdmission;
 }
 
 export function createSlackApp(o: SlackAppOptions): SlackApp {
@@ -67,7 +70,8 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     },
   });
   const cards = new CardStore(o.storage);
-  const triage = new SlackTriage({ engine: o.engine, approvals: o.approvals, audit: o.audit, cards, background: o.background, log: o.log });
+  const admission = o.admission ?? new TriageAdmission({ perPersonPerMinute: DEFAULT_RATE_PER_MINUTE, queueLimit: DEFAULT_QUEUE_LIMIT }, () => o.background.waiting('triage'));
+  const triage = new SlackTriage({ engine: o.engine, approvals: o.approvals, audit: o.audit, cards, background: o.background, log: o.log, admission });
   const conversation = new SlackConversation({ storage: o.storage, triage, approvals: o.approvals, audit: o.audit, demo: o.demo, auditAudience: o.auditAudience, examples: o.examples });
   const grant = new SlackGrant({ approvals: o.approvals, cards, background: o.background, log: o.log });
 

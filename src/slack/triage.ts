@@ -13,6 +13,7 @@ import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
 import type { Target } from '../triage/refs';
 import type { MessageRef, SlackPoster } from './poster';
+import { personKey, type TriageAdmission } from '../limits/admission';
 
 export interface SlackTriageOptions {
   engine: TriageEngine;
@@ -21,6 +22,7 @@ export interface SlackTriageOptions {
   cards: CardStore;
   background: BackgroundWork;
   log: Logger;
+  admission: TriageAdmission;
 }
 
 /** What the approval record keeps to find the message again (a botbuilder-shaped reference, channel "slack"). */
@@ -32,6 +34,12 @@ export class SlackTriage {
   constructor(private readonly o: SlackTriageOptions) {}
 
   async start(poster: SlackPoster, input: { channel: string; threadTs?: string; target: Target; refs: { cluster: string; registry: string }; requester: Person }): Promise<void> {
+    const refused = this.o.admission.admit(personKey(input.requester));
+    if (refused) {
+      this.o.log.info('triage not admitted', { reason: refused.reason, requester: personKey(input.requester) });
+      await poster.post(input.channel, noticeBlocks({ title: 'Not checked — try again shortly', text: refused.message, tone: 'warning' }), input.threadTs);
+      return;
+    }
     const ref = await poster.post(input.channel, progressBlocks(toProgressView(input.target)), input.threadTs);
     this.o.background.run(`slack triage ${targetLabel(input.target)}`, (signal) => this.finish(poster, ref, input, signal), { lane: 'triage' });
   }

@@ -63,7 +63,13 @@ test('grant-started is in the audit log before the PUT reaches Azure', async () 
   const emulator = createEmulator({ world: structuredClone(scenario('aks-missing-role').world) });
   const real = createAuditLog({ dataDir });
   const order: string[] = [];
-  const audit: AuditLog = { append: async (e, o) => void order.push(`audit:${e.kind}:${puts(emulator).length}`) ?? real.append(e, o), recent: (n, o) => real.recent(n, o) };
+  const audit: AuditLog = {
+    append: async (e, o) => {
+      order.push(`audit:${e.kind}:${puts(emulator).length}`);
+      return real.append(e, o);
+    },
+    recent: (n, o) => real.recent(n, o),
+  };
   const { approvals, record } = await approved(emulator, audit);
   const done = await approvals.execute(record);
   expect(done.state).toBe('granted');
