@@ -25,6 +25,9 @@ import { SlackTriage } from './triage';
 /** The shared durable storage (file or Blob), the same the approvals use; botbuilder stays out of src/slack. */
 type Storage = ApprovalServiceOptions['storage'];
 
+/** Longest one Slack Web API call may take (each try; bolt retries up to three times). */
+export const SLACK_CALL_TIMEOUT_MS = 10_000;
+
 export interface SlackApp {
   app: App;
   path: string;
@@ -67,6 +70,8 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
       ...(o.settings.apiUrl ? { slackApiUrl: o.settings.apiUrl } : {}),
       // The Web API client's default retries for half an hour; a findings update that late helps nobody.
       retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
+      // And each call ends: without a timeout a Slack that never answers holds the triage slot forever.
+      timeout: SLACK_CALL_TIMEOUT_MS,
     },
   });
   const cards = new CardStore(o.storage);

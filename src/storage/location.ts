@@ -9,9 +9,16 @@ export function dataDirectory(settings: StorageSettings): string {
 }
 
 /** One client per call; both item storage and the audit log use the same container under different prefixes. */
+/**
+ * Every Blob call ends: each try within 15 s, three tries at most. The SDK's default is no per-try timeout, and
+ * approvals, conversation state and the audit log all wait on Blob — a hung storage call would hold a turn,
+ * a triage slot or a grant for good.
+ */
+const BLOB_PIPELINE = { retryOptions: { maxTries: 3, tryTimeoutInMs: 15_000 } };
+
 export function containerClient(blob: BlobSettings): ContainerClient {
   if (blob.connectionString) {
-    return new ContainerClient(blob.connectionString, blob.container ?? DEFAULT_BLOB_CONTAINER);
+    return new ContainerClient(blob.connectionString, blob.container ?? DEFAULT_BLOB_CONTAINER, BLOB_PIPELINE);
   }
   if (!blob.url) {
     throw new Error('Blob storage needs TRIAGE_BLOB_CONNECTION_STRING or TRIAGE_BLOB_URL.');
@@ -25,7 +32,7 @@ export function containerClient(blob: BlobSettings): ContainerClient {
   if (url.pathname === '/' || url.pathname === '') {
     url.pathname = `/${blob.container ?? DEFAULT_BLOB_CONTAINER}`;
   }
-  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential());
+  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential(), BLOB_PIPELINE);
 }
 
 /**
