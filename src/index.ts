@@ -55,7 +55,14 @@ function isLoopback(host: string): boolean {
 }
 
 
-export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void } = {}): Promise<App> {
+/** How long each outbound call may take; the defaults suit production (tests of hanging services shorten them). */
+export interface OutboundTimeouts {
+  connectorMs?: number;
+  slackMs?: number;
+  blobMs?: number;
+}
+
+export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void; timeouts?: OutboundTimeouts } = {}): Promise<App> {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
   const demo = demoMode(env);
@@ -82,7 +89,8 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   }
   const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });
 
-  const storageSettings = storageSettingsFromEnv(env);
+  const fromEnv = storageSettingsFromEnv(env);
+  const storageSettings = fromEnv.blob ? { ...fromEnv, blob: { ...fromEnv.blob, callTimeoutMs: options.timeouts?.blobMs } } : fromEnv;
   const storage = createStorage(storageSettings);
   const audit = createAuditLog(storageSettings);
   const approvals = new ApprovalService({
@@ -95,9 +103,9 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples, trust, admission: admissionSettings(env) });
+  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples, trust, admission: admissionSettings(env), connectorTimeoutMs: options.timeouts?.connectorMs });
   const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples, allowedTeams: authority.slackTeams, admission: bot.admission })
+    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples, allowedTeams: authority.slackTeams, admission: bot.admission, callTimeoutMs: options.timeouts?.slackMs })
     : undefined;
   const server = await startServer({
     port: settings.port,

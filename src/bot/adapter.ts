@@ -18,32 +18,9 @@ import { activityProblem } from './activity-shape';
 import type { Logger } from './background';
 import { authConfiguration, type BotSettings } from './settings';
 
-/** Longest one Bot Connector call (send, update) may take. */
-export const CONNECTOR_CALL_TIMEOUT_MS = 15_000;
-
-/**
- * Gives every Bot Connector request a timeout (botbuilder sets none): a connector that never answers would
- * otherwise hold a turn, or a background triage slot, forever.
- */
-type ConnectorOptions = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[4]>;
-type RequestPolicyFactory = Extract<NonNullable<ConnectorOptions['requestPolicyFactories']>, unknown[]>[number];
-
-function connectorTimeout(ms: number): RequestPolicyFactory {
-  return {
-    create: (next) => ({
-      sendRequest: (request) => {
-        if (!request.timeout) request.timeout = ms;
-        return next.sendRequest(request);
-      },
-    }),
-  };
-}
-
 export function createAdapter(settings: BotSettings, log: Logger): CloudAdapter {
   const config = authConfiguration(settings) as ConfigurationBotFrameworkAuthenticationOptions;
-  const auth = new ConfigurationBotFrameworkAuthentication(config, new ConfigurationServiceClientCredentialFactory(config), undefined, undefined, {
-    requestPolicyFactories: [connectorTimeout(CONNECTOR_CALL_TIMEOUT_MS)],
-  });
+  const auth = new ConfigurationBotFrameworkAuthentication(config, new ConfigurationServiceClientCredentialFactory(config));
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const ref = randomUUID().slice(0, 8);

@@ -38,6 +38,8 @@ export function createBotApp(o: {
   examples?: string[];
   trust: TeamsTrustPolicy;
   admission?: AdmissionSettings;
+  /** Longest one card update through the Bot Connector may take (default CONNECTOR_CALL_TIMEOUT_MS). */
+  connectorTimeoutMs?: number;
 }): BotApp {
   const adapter = createAdapter(o.settings, o.log);
   const background = new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
@@ -56,6 +58,7 @@ export function createBotApp(o: {
     log: o.log,
     refreshUserIds,
     admission,
+    connectorTimeoutMs: o.connectorTimeoutMs,
   });
   const approvalUi = new ApprovalUi({ approvals: o.approvals, cards, runner, background, log: o.log, refreshUserIds });
   const bot = new TriageBot({

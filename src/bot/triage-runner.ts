@@ -16,6 +16,7 @@ import type { BackgroundWork, Logger } from './background';
 import type { CardStore } from './card-store';
 import { triageInConversation } from './triage-flow';
 import { personKey, type TriageAdmission } from '../limits/admission';
+import { withinDeadline } from '../limits/deadline';
 
 /** The part of CloudAdapter the runner uses. */
 export interface ConversationAdapter {
@@ -34,7 +35,16 @@ export interface TriageRunnerOptions {
   refreshUserIds: readonly string[];
   /** Queue room and per-person rate (src/limits/admission.ts). */
   admission: TriageAdmission;
+  /** Longest one card update may take (default CONNECTOR_CALL_TIMEOUT_MS). */
+  connectorTimeoutMs?: number;
 }
+
+/**
+ * Longest a card update through the Bot Connector may take, its own retries included. botbuilder's connector
+ * client has no timeout and replaces any request policy it is given, so the deadline is kept here: a
+ * connector that never answers must not hold a triage slot or a grant's card update for good.
+ */
+export const CONNECTOR_CALL_TIMEOUT_MS = 30_000;
 
 export class TriageRunner {
   constructor(private readonly o: TriageRunnerOptions) {}
@@ -101,9 +111,10 @@ export class TriageRunner {
 
   /** Replaces the card (or sends it, when there is none to replace) in the stored conversation. */
   async show(reference: Partial<ConversationReference>, activityId: string | undefined, card: CardJson): Promise<void> {
-    await this.o.adapter.continueConversationAsync(this.o.botAppId, reference, async (context) => {
+    const update = this.o.adapter.continueConversationAsync(this.o.botAppId, reference, async (context) => {
       if (activityId) await context.updateActivity({ ...cardActivity(card), id: activityId });
       else await context.sendActivity(cardActivity(card));
     });
+    await withinDeadline(update, this.o.connectorTimeoutMs ?? CONNECTOR_CALL_TIMEOUT_MS, 'the Bot Connector (card update)');
   }
 }

@@ -53,6 +53,8 @@ export interface SlackAppOptions {
   allowedTeams?: readonly string[];
   /** Shared with the Teams bot (one queue, one rate per person); the defaults otherwise. */
   admission?: TriageAdmission;
+  /** Longest one Web API call may take (default SLACK_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
 
 export function createSlackApp(o: SlackAppOptions): SlackApp {
@@ -71,7 +73,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
       // The Web API client's default retries for half an hour; a findings update that late helps nobody.
       retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
       // And each call ends: without a timeout a Slack that never answers holds the triage slot forever.
-      timeout: SLACK_CALL_TIMEOUT_MS,
+      timeout: o.callTimeoutMs ?? SLACK_CALL_TIMEOUT_MS,
     },
   });
   const cards = new CardStore(o.storage);

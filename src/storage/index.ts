@@ -17,6 +17,6 @@ export { containerClient, dataDirectory } from './location';
 export { storageSettingsFromEnv, type BlobSettings, type StorageSettings } from './settings';
 
 export function createStorage(settings: StorageSettings): Storage {
-  if (settings.blob) return new AzureBlobStorage({ container: containerClient(settings.blob) });
+  if (settings.blob) return new AzureBlobStorage({ container: containerClient(settings.blob), callTimeoutMs: settings.blob.callTimeoutMs });
   return new FileStorage({ directory: path.join(dataDirectory(settings), 'state') });
 }

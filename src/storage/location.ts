@@ -8,17 +8,25 @@ export function dataDirectory(settings: StorageSettings): string {
   return path.resolve(settings.dataDir ?? DEFAULT_DATA_DIR);
 }
 
-/** One client per call; both item storage and the audit log use the same container under different prefixes. */
-/**
- * Every Blob call ends: each try within 15 s, three tries at most. The SDK's default is no per-try timeout, and
- * approvals, conversation state and the audit log all wait on Blob — a hung storage call would hold a turn,
- * a triage slot or a grant for good.
- */
-const BLOB_PIPELINE = { retryOptions: { maxTries: 3, tryTimeoutInMs: 15_000 } };
+/** Longest one Blob operation (its retries included) may take by default (BlobSettings.callTimeoutMs). */
+export const DEFAULT_BLOB_CALL_TIMEOUT_MS = 20_000;
 
+/**
+ * Every Blob call ends. The SDK sets no client-side timeout (its `tryTimeoutInMs` is only the server-side
+ * `timeout` parameter: a storage endpoint that accepts the connection and never answers holds the call for
+ * good), and approvals, conversation state and the audit log all wait on Blob — a hung call would hold a
+ * turn, a triage slot or a grant. So each call carries this deadline as its abort signal.
+ */
+export function blobDeadline(settings: Pick<BlobSettings, 'callTimeoutMs'>, signal?: AbortSignal): () => AbortSignal {
+  const ms = settings.callTimeoutMs ?? DEFAULT_BLOB_CALL_TIMEOUT_MS;
+  return () => (signal ? AbortSignal.any([signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms));
+}
+
+/** One client per call; both item storage and the audit log use the same container under different prefixes. */
 export function containerClient(blob: BlobSettings): ContainerClient {
+  const pipeline = { retryOptions: { maxTries: 3 } };
   if (blob.connectionString) {
-    return new ContainerClient(blob.connectionString, blob.container ?? DEFAULT_BLOB_CONTAINER, BLOB_PIPELINE);
+    return new ContainerClient(blob.connectionString, blob.container ?? DEFAULT_BLOB_CONTAINER, pipeline);
   }
   if (!blob.url) {
     throw new Error('Blob storage needs TRIAGE_BLOB_CONNECTION_STRING or TRIAGE_BLOB_URL.');
@@ -32,17 +40,17 @@ export function containerClient(blob: BlobSettings): ContainerClient {
   if (url.pathname === '/' || url.pathname === '') {
     url.pathname = `/${blob.container ?? DEFAULT_BLOB_CONTAINER}`;
   }
-  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential(), BLOB_PIPELINE);
+  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential(), pipeline);
 }
 
 /**
  * `createIfNotExists` once per client, shared by every caller; a failure is not remembered, so the next
  * call tries again (the account may have been unreachable for a moment).
  */
-export function containerCreator(container: ContainerClient): () => Promise<unknown> {
+export function containerCreator(container: ContainerClient, deadline: () => AbortSignal): () => Promise<unknown> {
   let ready: Promise<unknown> | undefined;
   return () => {
-    ready ??= container.createIfNotExists().catch((error: unknown) => {
+    ready ??= container.createIfNotExists({ abortSignal: deadline() }).catch((error: unknown) => {
       ready = undefined;
       throw error;
     });

@@ -20,6 +20,9 @@ export class FakeConnector {
   private counter = 0;
   private waiters: (() => void)[] = [];
   url = '';
+  /** How to answer a send or an update (fault tests): normally, never, or with a 500. Attempts are counted. */
+  behaviour: (method: 'POST' | 'PUT') => 'ok' | 'hang' | 'fail' = () => 'ok';
+  attempts = 0;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -31,6 +34,14 @@ export class FakeConnector {
           // restify patches http.ServerResponse in this process, so writeHead is not chained.
           res.statusCode = 404;
           res.end();
+          return;
+        }
+        this.attempts += 1;
+        const mode = this.behaviour(req.method);
+        if (mode === 'hang') return;
+        if (mode === 'fail') {
+          res.statusCode = 500;
+          res.end('{"error":{"code":"ServiceError","message":"connector down"}}');
           return;
         }
         const activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
@@ -68,6 +79,7 @@ export class FakeConnector {
   }
 
   async close(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

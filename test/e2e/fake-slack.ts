@@ -26,6 +26,8 @@ export class FakeSlackApi {
   authError?: string;
   private waiters: (() => void)[] = [];
   url = '';
+  /** How to answer a Web API method (fault tests): normally, never, or with a 500. */
+  behaviour: (method: string) => 'ok' | 'hang' | 'fail' = () => 'ok';
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -33,6 +35,13 @@ export class FakeSlackApi {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
+        const mode = this.behaviour(method);
+        if (mode === 'hang') return;
+        if (mode === 'fail') {
+          res.statusCode = 500;
+          res.end();
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const args: Record<string, unknown> = {};
         if ((req.headers['content-type'] ?? '').includes('json')) Object.assign(args, JSON.parse(raw || '{}'));
@@ -86,6 +95,7 @@ export class FakeSlackApi {
   }
 
   async close(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
