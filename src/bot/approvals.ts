@@ -16,6 +16,7 @@ import type { AuditEntry, AuditLog } from '../storage/audit';
 import { isConflict } from '../storage/errors';
 import type { GrantOutcome, TriageEngine, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
+import { UNKNOWN_MESSAGE, describeTampered, handledMessage, nameOf } from './approval-messages';
 
 /** From the authenticated activity only, never from card data. */
 export interface Person {
@@ -428,19 +429,12 @@ export class ApprovalService {
   }
 }
 
-const UNKNOWN_MESSAGE =
-  'This approval is not known to the bot (it may be from another deployment, or its card was altered). Nothing was granted. Run the check again for a fresh approval.';
-
 function keyOf(id: string): string {
   return `${KEY_PREFIX}${id}`;
 }
 
 function targetOf(plan: GrantPlan): AuditEntry['target'] {
   return { cluster: plan.clusterId, registry: plan.scope };
-}
-
-function nameOf(person: Person): string {
-  return person.name?.trim() || person.id;
 }
 
 function describePerson(person: Person): string {
@@ -451,30 +445,6 @@ function describePerson(person: Person): string {
 function samePerson(a: Person, b: Person): boolean {
   if (a.aadObjectId && b.aadObjectId) return a.aadObjectId.toLowerCase() === b.aadObjectId.toLowerCase();
   return a.channel === b.channel && a.id === b.id;
-}
-
-function handledMessage(record: ApprovalRecord): string {
-  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${record.approvedAt}` : ''}` : '';
-  const what = `AcrPull for ${record.plan.principalName} on ${record.plan.registryName}`;
-  switch (record.state) {
-    case 'approved':
-      return `Already approved${by}; the grant of ${what} is in progress.`;
-    case 'granted':
-      return `Already approved${by}: ${what} was granted.`;
-    case 'failed':
-      return `Already approved${by}, but the grant of ${what} failed: ${record.outcome && 'reason' in record.outcome ? record.outcome.reason : 'see the card'}. Run the check again before retrying.`;
-    case 'expired':
-      return `This approval expired at ${record.expiresAt}. Run the check again for a fresh approval.`;
-    default:
-      return `This approval is ${record.state}.`;
-  }
-}
-
-/** What went into the audit for a tampered id: bounded and printable, never used as a key. */
-function describeTampered(id: unknown): string {
-  if (typeof id !== 'string') return typeof id;
-  const printable = id.slice(0, 64).replace(/[^\x20-\x7e]/g, '?');
-  return `${JSON.stringify(printable)}${id.length > 64 ? `, ${id.length} chars` : ''}`;
 }
 
 /** The caller's signal, also aborted after `ms`: no grant or verification waits on Azure forever. */
