@@ -9,6 +9,8 @@ import { createAzureClients, scopeFor } from './azure/clients';
 import { cachingCredential } from './azure/token-cache';
 import { createTriageEngine } from './azure/engine';
 import { ApprovalService } from './bot/approvals';
+import { recoverGrants } from './bot/grant-recovery';
+import { InFlightIndex } from './bot/in-flight';
 import { consoleLogger, type Logger } from './bot/background';
 import { createBotApp, type BotApp } from './bot/compose';
 import { ConfigError, loadSettings, parseBoolean } from './config';
@@ -93,9 +95,11 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const storageSettings = fromEnv.blob ? { ...fromEnv, blob: { ...fromEnv.blob, callTimeoutMs: options.timeouts?.blobMs } } : fromEnv;
   const storage = createStorage(storageSettings);
   const audit = createAuditLog(storageSettings);
+  const inFlight = new InFlightIndex(storage);
   const approvals = new ApprovalService({
     storage,
     audit,
+    inFlight,
     engine,
     approvers: settings.approvers,
     allowSelfApproval: settings.allowSelfApproval,
@@ -113,6 +117,16 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     messages: slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages,
     readiness,
     rawRoutes: slack ? [{ path: slack.path, listener: slack.listener, beforeBody: slack.beforeBody }] : [],
+  });
+  // Grants a crash left half done are finished now, not when someone happens to press their card again.
+  bot.background.run('recover interrupted grants', async (signal) => {
+    await recoverGrants({
+      approvals,
+      inFlight,
+      log,
+      signal,
+      show: (record) => (record.conversation?.channelId === 'slack' ? (slack?.showApproval(record) ?? Promise.resolve()) : bot.showApproval(record)),
+    });
   });
   if (readiness) {
     // Say it at start, not at the first incident: without a credential every triage would read nothing.

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Permission, RoleAssignment } from '@azure/arm-authorization';
-import type { GrantOptions, GrantOutcome, VerifyOutcome } from '../triage/engine';
+import type { AssignmentLookup, GrantOptions, GrantOutcome, VerifyOutcome } from '../triage/engine';
 import type { ClusterFacts, RoleAssignmentFact } from '../triage/evidence';
 import { scopeCovers } from '../triage/evidence';
 import type { GrantPlan } from '../triage/remediation';
@@ -256,6 +256,23 @@ export interface VerifyOptions {
   signal?: AbortSignal;
   delaysMs?: number[];
   readDeadlineMs?: number;
+}
+
+/**
+ * The assignment a grant of this plan creates, read by its deterministic name: after a crash between the
+ * PUT and the record's final write, this tells "our PUT landed" from "it never did" without guessing.
+ */
+export async function readGrantAssignment(clients: AzureClients, plan: GrantPlan, options: { signal?: AbortSignal; readDeadlineMs?: number } = {}): Promise<AssignmentLookup> {
+  const registry = parseTypedId(plan.scope, 'Microsoft.ContainerRegistry', 'registries');
+  if (!registry) return { state: 'unknown', reason: `the plan's scope is not a registry id: ${plan.scope}` };
+  const name = assignmentName(plan);
+  const read = await readArm(
+    { signal: options.signal, deadlineMs: options.readDeadlineMs, what: `role assignment ${name} on ${plan.registryName}`, needs: `Microsoft.Authorization/roleAssignments/read on ${plan.registryName}` },
+    (abortSignal) => clients.authorization(registry.subscriptionId).roleAssignments.get(plan.scope, name, { abortSignal }),
+  );
+  if (read.state === 'ok') return { state: 'exists', assignmentId: read.value.id ?? `${plan.scope}/providers/Microsoft.Authorization/roleAssignments/${name}` };
+  if (read.state === 'failed' && read.failure.kind === 'not-found') return { state: 'absent' };
+  return { state: 'unknown', reason: read.state === 'failed' ? read.failure.message : read.reason };
 }
 
 /** Re-reads the principal's assignments on the registry until the grant shows (propagation), within `delaysMs`. */

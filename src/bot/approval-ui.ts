@@ -48,6 +48,11 @@ export class ApprovalUi {
     );
   }
 
+  /** Shows a record's current state on its card, for everyone (after a recovered grant). */
+  async showOutcome(record: ApprovalRecord): Promise<void> {
+    await this.showToAll(record, await this.cardFor(record));
+  }
+
   /** Teams asks for the approver's live view (refresh.userIds); other clients never call this. */
   async refresh(approvalId: string): Promise<AdaptiveCardInvokeResponse> {
     const record = await this.o.approvals.get(approvalId);

@@ -16,7 +16,9 @@ import type { AuditEntry, AuditLog } from '../storage/audit';
 import { isConflict } from '../storage/errors';
 import type { GrantOutcome, TriageEngine, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
+import { INSTANCE_ID, instanceGone } from '../instance';
 import { UNKNOWN_MESSAGE, describeTampered, handledMessage, nameOf } from './approval-messages';
+import type { InFlightIndex } from './in-flight';
 
 /** From the authenticated activity only, never from card data. */
 export interface Person {
@@ -44,8 +46,12 @@ export interface ApprovalRecord {
   state: ApprovalState;
   approvedBy?: Person;
   approvedAt?: string;
-  /** Set when execution starts; a record that has it is never executed again. */
+  /** Set when execution starts; a record that has it is never executed again (unless it is stale, see isStale). */
   executionStartedAt?: string;
+  /** The process carrying the grant out (`host#pid`), so that a restart can tell a dead executor from a slow one. */
+  executor?: string;
+  /** Taken over from an executor that died or ran out of time: the grant may already be in Azure. */
+  resumed?: boolean;
   outcome?: GrantOutcome;
   verification?: VerifyOutcome;
   finishedAt?: string;
@@ -78,10 +84,14 @@ export interface ApprovalServiceOptions {
   grantDeadlineMs?: number;
   /** Longest verification may take after the grant. */
   verifyDeadlineMs?: number;
+  /** Approved and unfinished approvals, for recovery at start (grant-recovery.ts). */
+  inFlight?: InFlightIndex;
 }
 
 export const DEFAULT_GRANT_DEADLINE_MS = 3 * 60_000;
 export const DEFAULT_VERIFY_DEADLINE_MS = 3 * 60_000;
+/** Beyond both deadlines, how long before an approved grant counts as abandoned. */
+const STALE_MARGIN_MS = 60_000;
 
 export const DEFAULT_APPROVAL_TTL_MS = 60 * 60 * 1000;
 
@@ -118,6 +128,7 @@ export class ApprovalService {
   private readonly log: (message: string, error?: unknown) => void;
   private readonly grantDeadlineMs: number;
   private readonly verifyDeadlineMs: number;
+  private readonly inFlight?: InFlightIndex;
 
   constructor(options: ApprovalServiceOptions) {
     if (!(options.ttlMs > 0)) throw new RangeError(`Approval TTL must be a positive number of ms, got ${options.ttlMs}.`);
@@ -133,6 +144,36 @@ export class ApprovalService {
     this.log = options.log ?? ((message, error) => console.error(`[approvals] ${message}`, error ?? ''));
     this.grantDeadlineMs = options.grantDeadlineMs ?? DEFAULT_GRANT_DEADLINE_MS;
     this.verifyDeadlineMs = options.verifyDeadlineMs ?? DEFAULT_VERIFY_DEADLINE_MS;
+    this.inFlight = options.inFlight;
+  }
+
+  /**
+   * An approved grant nobody is finishing: its executor process is gone, or it has been running longer than
+   * the grant and verification deadlines allow (so no live process can still be on it).
+   */
+  isStale(record: ApprovalRecord): boolean {
+    if (record.state !== 'approved') return false;
+    if (record.executor && instanceGone(record.executor)) return true;
+    const since = Date.parse(record.executionStartedAt ?? record.approvedAt ?? record.createdAt);
+    return this.now().getTime() - since > this.grantDeadlineMs + this.verifyDeadlineMs + STALE_MARGIN_MS;
+  }
+
+  /**
+   * Takes a stale approved record over (eTag-conditional, so one instance wins): execute() then finishes it,
+   * first reading whether the interrupted PUT landed. Undefined when it is not stale or someone else won.
+   */
+  async takeOver(id: string, by: Person | undefined, why: string): Promise<ApprovalRecord | undefined> {
+    const stored = await this.load(id);
+    if (!stored || !this.isStale(stored.record)) return undefined;
+    const taken: ApprovalRecord = { ...stored.record, executor: INSTANCE_ID, executionStartedAt: undefined, resumed: true };
+    try {
+      await this.storage.write({ [keyOf(id)]: { ...taken, eTag: stored.eTag } });
+    } catch (error) {
+      if (isConflict(error)) return undefined;
+      throw error;
+    }
+    await this.record({ kind: 'grant-resumed', actor: by, approvalId: id, target: targetOf(taken.plan), reason: why });
+    return taken;
   }
 
   async create(input: {
@@ -226,11 +267,16 @@ export class ApprovalService {
           `This approval expired at ${record.expiresAt} and was not carried out. Run the check again for a fresh approval.`,
         );
       }
+      if (record.state === 'approved' && this.isStale(record)) {
+        const taken = await this.takeOver(id, presser, 'the grant was interrupted (its process stopped or ran out of time); finishing it');
+        if (taken) return { kind: 'accepted', record: taken };
+        continue;
+      }
       if (record.state !== 'pending') {
         return this.refuse('already-handled', presser, record, handledMessage(record));
       }
 
-      const approved: ApprovalRecord = { ...record, state: 'approved', approvedBy: presser, approvedAt: this.now().toISOString() };
+      const approved: ApprovalRecord = { ...record, state: 'approved', approvedBy: presser, approvedAt: this.now().toISOString(), executor: INSTANCE_ID };
       try {
         await this.storage.write({ [keyOf(id)]: { ...approved, eTag } });
       } catch (error) {
@@ -239,6 +285,7 @@ export class ApprovalService {
         if (isConflict(error)) continue;
         throw error;
       }
+      await this.inFlight?.add(id).catch((error: unknown) => this.log(`approval ${id} could not be added to the in-flight index`, error));
       await this.record({
         kind: 'approved',
         actor: presser,
@@ -265,6 +312,10 @@ export class ApprovalService {
 
     const plan = claimed.plan;
     const approvedBy = claimed.approvedBy ?? record.approvedBy;
+    if (claimed.resumed) {
+      const finished = await this.finishIfLanded(claimed, approvedBy, options.signal);
+      if (finished) return finished;
+    }
     let outcome: GrantOutcome;
     try {
       // The audit trail comes first: a write to Azure that the log cannot record is not made.
@@ -296,41 +347,57 @@ export class ApprovalService {
       reason: 'reason' in outcome ? outcome.reason : undefined,
     });
 
-    const granted = outcome.status === 'created' || outcome.status === 'already-exists' || outcome.status === 'not-needed';
-    let verification: VerifyOutcome | undefined;
-    if (granted) {
-      try {
-        verification = await this.engine.verify(plan, { delaysMs: this.verifyDelaysMs, signal: withDeadline(options.signal, this.verifyDeadlineMs) });
-      } catch (error) {
-        verification = {
-          visible: false,
-          pullRoleStatus: 'unknown',
-          detail: `Verification could not run: ${messageOf(error)}. Run the check again to see whether the grant took.`,
-          attempts: 0,
-        };
-      }
-      await this.record({
-        kind: 'verification',
-        actor: approvedBy,
-        approvalId: claimed.id,
-        target: targetOf(plan),
-        verification,
-        assignmentId: 'assignmentId' in outcome ? outcome.assignmentId : undefined,
-      });
-    }
-
+    const verification = isGranted(outcome) ? await this.verified(claimed, approvedBy, outcome, options.signal) : undefined;
     return this.finish(claimed, outcome, verification);
+  }
+
+  /**
+   * A resumed grant whose PUT landed before the interruption: the assignment under the deterministic name is
+   * ours. Records the grant (audit) and its verification, and finishes the record; undefined when the
+   * assignment is not there (or cannot be read), and the grant is carried out as usual.
+   */
+  private async finishIfLanded(claimed: ApprovalRecord, approvedBy: Person | undefined, signal: AbortSignal | undefined): Promise<ApprovalRecord | undefined> {
+    const lookup = await this.engine.assignmentOf(claimed.plan, { signal }).catch((error: unknown) => ({ state: 'unknown' as const, reason: messageOf(error) }));
+    if (lookup.state !== 'exists') return undefined;
+    const outcome: GrantOutcome = { status: 'created', assignmentId: lookup.assignmentId };
+    await this.record({ kind: 'grant', actor: approvedBy, approvalId: claimed.id, target: targetOf(claimed.plan), plan: claimed.plan, outcome, assignmentId: lookup.assignmentId, reason: 'finished after an interruption: the role assignment was already in Azure' });
+    const verification = await this.verified(claimed, approvedBy, outcome, signal);
+    return this.finish(claimed, outcome, verification);
+  }
+
+  /** Re-runs the pull-role check after a grant (within its deadline) and records what it saw. */
+  private async verified(claimed: ApprovalRecord, approvedBy: Person | undefined, outcome: GrantOutcome, signal: AbortSignal | undefined): Promise<VerifyOutcome> {
+    let verification: VerifyOutcome;
+    try {
+      verification = await this.engine.verify(claimed.plan, { delaysMs: this.verifyDelaysMs, signal: withDeadline(signal, this.verifyDeadlineMs) });
+    } catch (error) {
+      verification = {
+        visible: false,
+        pullRoleStatus: 'unknown',
+        detail: `Verification could not run: ${messageOf(error)}. Run the check again to see whether the grant took.`,
+        attempts: 0,
+      };
+    }
+    await this.record({
+      kind: 'verification',
+      actor: approvedBy,
+      approvalId: claimed.id,
+      target: targetOf(claimed.plan),
+      verification,
+      assignmentId: 'assignmentId' in outcome ? outcome.assignmentId : undefined,
+    });
+    return verification;
   }
 
   /** Writes the final state of an executed approval (kept whatever others wrote meanwhile). */
   private async finish(claimed: ApprovalRecord, outcome: GrantOutcome, verification: VerifyOutcome | undefined): Promise<ApprovalRecord> {
-    const granted = outcome.status === 'created' || outcome.status === 'already-exists' || outcome.status === 'not-needed';
     const finished: Partial<ApprovalRecord> = {
-      state: granted ? 'granted' : 'failed',
+      state: isGranted(outcome) ? 'granted' : 'failed',
       outcome,
       verification,
       finishedAt: this.now().toISOString(),
     };
+    await this.inFlight?.remove(claimed.id).catch((error: unknown) => this.log(`approval ${claimed.id} could not be removed from the in-flight index`, error));
     try {
       const saved = await this.update(claimed.id, (current) => ({ ...current, ...finished }));
       if (saved) return saved;
@@ -347,7 +414,7 @@ export class ApprovalService {
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const stored = await this.load(id);
       if (!stored || stored.record.state !== 'approved' || stored.record.executionStartedAt) return undefined;
-      const claimed: ApprovalRecord = { ...stored.record, executionStartedAt: this.now().toISOString() };
+      const claimed: ApprovalRecord = { ...stored.record, executionStartedAt: this.now().toISOString(), executor: INSTANCE_ID };
       try {
         await this.storage.write({ [keyOf(id)]: { ...claimed, eTag: stored.eTag } });
         return claimed;
@@ -427,6 +494,10 @@ export class ApprovalService {
       this.log(`audit entry "${entry.kind}" for approval ${entry.approvalId ?? '(none)'} could not be written`, error);
     }
   }
+}
+
+function isGranted(outcome: GrantOutcome): boolean {
+  return outcome.status === 'created' || outcome.status === 'already-exists' || outcome.status === 'not-needed';
 }
 
 function keyOf(id: string): string {

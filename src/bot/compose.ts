@@ -6,7 +6,7 @@ import type { TeamsTrustPolicy } from '../authority/teams-trust';
 import { DEFAULT_QUEUE_LIMIT, DEFAULT_RATE_PER_MINUTE, TriageAdmission, type AdmissionSettings } from '../limits/admission';
 import { createAdapter, messagesHandler } from './adapter';
 import { ApprovalUi } from './approval-ui';
-import type { ApprovalService } from './approvals';
+import type { ApprovalRecord, ApprovalService } from './approvals';
 import { BackgroundWork, type Logger } from './background';
 import { CardStore } from './card-store';
 import { approverMris, type BotSettings } from './settings';
@@ -24,6 +24,8 @@ export interface BotApp {
   bot: TriageBot;
   background: BackgroundWork;
   admission: TriageAdmission;
+  /** Updates an approval's card with its current state (after a recovered grant). */
+  showApproval: (record: ApprovalRecord) => Promise<void>;
   messages: (req: Request, res: Response) => Promise<void>;
 }
 
@@ -73,5 +75,5 @@ export function createBotApp(o: {
     examples: o.examples,
     trust: o.trust,
   });
-  return { adapter, bot, background, admission, messages: messagesHandler(adapter, bot, o.trust) };
+  return { adapter, bot, background, admission, showApproval: (record) => approvalUi.showOutcome(record), messages: messagesHandler(adapter, bot, o.trust) };
 }

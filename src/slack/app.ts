@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { ApprovalService, ApprovalServiceOptions, Person } from '../bot/approvals';
+import type { ApprovalRecord, ApprovalService, ApprovalServiceOptions, Person } from '../bot/approvals';
 import type { BackgroundWork, Logger } from '../bot/background';
 import { CardStore } from '../bot/card-store';
 import { GRANT_ACTION_ID } from '../channels/block-kit';
@@ -35,6 +35,8 @@ export interface SlackApp {
   listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** Refuses unsigned or stale requests from their headers, before the body is read. */
   beforeBody: (req: IncomingMessage) => { status: number; message: string } | undefined;
+  /** Updates an approval's message with its current state (after a recovered grant). */
+  showApproval: (record: ApprovalRecord) => Promise<void>;
 }
 
 export interface SlackAppOptions {
@@ -124,7 +126,13 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     o.log.warn(`Slack did not accept SLACK_BOT_TOKEN yet (auth.test); events will fail until it does: ${error instanceof Error ? error.message : String(error)}`);
   });
 
-  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener, beforeBody: (req) => slackHeaderRefusal(req) };
+  return {
+    app,
+    path: SLACK_EVENTS_PATH,
+    listener: receiver.requestListener,
+    beforeBody: (req) => slackHeaderRefusal(req),
+    showApproval: (record) => grant.showOutcome(new SlackPoster(app.client), record),
+  };
 }
 
 /** A Slack user, as the approver list names them (`slack:<user id>`): from the signed payload only. */

@@ -42,6 +42,11 @@ export class SlackGrant {
     });
   }
 
+  /** Shows a record's current state on the message it was offered in (after a recovered grant). */
+  async showOutcome(poster: SlackPoster, record: ApprovalRecord): Promise<void> {
+    await this.show(poster, messageOf(record), record);
+  }
+
   private refOf(record: ApprovalRecord, input: GrantPress): MessageRef | undefined {
     return messageOf(record) ?? (input.channel && input.messageTs ? { channel: input.channel, ts: input.messageTs } : undefined);
   }

@@ -9,17 +9,20 @@
  *    continues in `001.jsonl`.
  */
 import { promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { GrantOutcome, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
+import { INSTANCE_ID } from '../instance';
 import { readAll, statusOf } from './blob-storage';
 import { blobDeadline, containerClient, containerCreator, dataDirectory } from './location';
 import type { StorageSettings } from './settings';
 
-/** `grant-started` is written before the role-assignment PUT: a grant with no such entry was never attempted. */
-export type AuditKind = 'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant-started' | 'grant' | 'verification';
+/**
+ * `grant-started` is written before the role-assignment PUT: a grant with no such entry was never attempted.
+ * `grant-resumed`: an interrupted grant taken over to be finished (after a crash or a stuck executor).
+ */
+export type AuditKind = 'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant-started' | 'grant-resumed' | 'grant' | 'verification';
 
 /** A person as the channel authenticated them (same shape as the bot's Person). */
 export interface AuditActor {
@@ -54,7 +57,6 @@ export interface AuditLog {
   recent(n: number, options?: { signal?: AbortSignal }): Promise<AuditEntry[]>;
 }
 
-const INSTANCE = `${hostname()}#${process.pid}`;
 
 export function createAuditLog(settings: StorageSettings): AuditLog {
   if (settings.blob) return new BlobAuditLog({ container: containerClient(settings.blob), callTimeoutMs: settings.blob.callTimeoutMs });
@@ -70,7 +72,7 @@ export async function readAudit(
 }
 
 function line(entry: AuditEntry): string {
-  return `${JSON.stringify({ ...entry, instance: entry.instance ?? INSTANCE })}\n`;
+  return `${JSON.stringify({ ...entry, instance: entry.instance ?? INSTANCE_ID })}\n`;
 }
 
 /** Lines that are not entries (a torn tail after a power cut, a hand edit) are skipped, not fatal: the rest is still evidence. */

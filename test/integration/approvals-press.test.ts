@@ -56,6 +56,10 @@ function guardEngine(): TriageEngine & { calls: string[] } {
       calls.push('verify');
       return Promise.reject(new Error('press must not verify'));
     },
+    assignmentOf: () => {
+      calls.push('assignmentOf');
+      return Promise.reject(new Error('press must not read assignments'));
+    },
   };
 }
 
