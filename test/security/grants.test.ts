@@ -4,7 +4,7 @@
  * record stayed "approved", the card "granting…"), and `grant --yes` in the CLI wrote no audit entry at all.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAzureClients } from '../../src/azure/clients';
 import { createTriageEngine } from '../../src/azure/engine';
@@ -20,6 +20,8 @@ import { parseTarget } from '../../src/triage/target';
 const RITA: Person = { id: '29:rita', aadObjectId: '0000000a-0000-4000-8000-0000000000a1', name: 'Rita', channel: 'msteams' };
 const ANA: Person = { id: '29:ana', aadObjectId: '0000000b-0000-4000-8000-0000000000b2', name: 'Ana', channel: 'msteams' };
 
+/** Above Linux's pid_max (4194304): no process can have it. */
+const DEAD_PID = 4_194_305;
 let dataDir: string;
 beforeEach(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'triage-grants-'));
@@ -89,6 +91,38 @@ test('a PUT that never answers ends at the grant deadline: the record finishes a
   expect(kinds).toEqual(expect.arrayContaining(['grant-started', 'grant']));
 });
 
+test('a press on a grant whose executor died finishes it (once), instead of "in progress" forever', async () => {
+  const emulator = createEmulator({ world: structuredClone(scenario('aks-missing-role').world) });
+  const { approvals, record } = await approved(emulator, createAuditLog({ dataDir }));
+  // As a process killed right after claiming would leave it: approved, claimed, its executor gone.
+  const storage = createStorage({ dataDir });
+  const key = `approvals/${record.id}`;
+  const item = (await storage.read([key]))[key] as Record<string, unknown>;
+  await storage.write({ [key]: { ...item, executionStartedAt: new Date().toISOString(), executor: `${hostname()}#${DEAD_PID}`, eTag: item.eTag } });
+  expect((await approvals.get(record.id))?.state).toBe('approved');
+
+  const other: Person = { ...ANA, id: '29:ana-other-device' };
+  const press = await approvals.press(record.id, other);
+  expect(press.kind).toBe('accepted');
+  const done = await approvals.execute(press.record!);
+  expect(done.state).toBe('granted');
+  expect(puts(emulator)).toHaveLength(1);
+  // A second press now reads "already granted", and nothing more is written.
+  expect(await approvals.press(record.id, ANA)).toMatchObject({ kind: 'refused', reason: 'already-handled' });
+  expect(puts(emulator)).toHaveLength(1);
+  const kinds = (await readAudit({ dataDir }, { limit: 50 })).map((e) => e.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['grant-resumed', 'grant-started', 'grant', 'verification']));
+});
+
+test('a press on a grant whose executor is alive and within its deadlines is "in progress", not taken over', async () => {
+  const emulator = createEmulator({ world: structuredClone(scenario('aks-missing-role').world) });
+  const { approvals, record } = await approved(emulator, createAuditLog({ dataDir }));
+  const press = await approvals.press(record.id, ANA);
+  expect(press).toMatchObject({ kind: 'refused', reason: 'already-handled', message: expect.stringMatching(/in progress/) });
+  expect(puts(emulator)).toEqual([]);
+});
+
+// Last: the CLI's --demo world is the scenario module's own, and this grant changes it for the rest of the file.
 test('aks-registry-triage grant --yes records grant-started, the grant and its verification in the audit log', async () => {
   const out: string[] = [];
   const code = await runCli(['grant', '--demo', 'aks-missing-role', '--yes'], {
