@@ -18,6 +18,7 @@ import type { GrantOutcome, TriageEngine, VerifyOutcome } from '../triage/engine
 import type { GrantPlan } from '../triage/remediation';
 import { INSTANCE_ID, instanceGone } from '../instance';
 import { UNKNOWN_MESSAGE, describeTampered, handledMessage, nameOf } from './approval-messages';
+import { ApprovalStore, MAX_CLAIM_ATTEMPTS, isApprovalId } from './approval-store';
 import type { InFlightIndex } from './in-flight';
 
 /** From the authenticated activity only, never from card data. */
@@ -96,9 +97,6 @@ const STALE_MARGIN_MS = 60_000;
 export const DEFAULT_APPROVAL_TTL_MS = 60 * 60 * 1000;
 
 const ID_BYTES = 24;
-const ID_FORM = /^[A-Za-z0-9_-]{32}$/;
-const KEY_PREFIX = 'approvals/';
-const MAX_CLAIM_ATTEMPTS = 10;
 
 /** Parses TRIAGE_APPROVAL_TTL (`90s`, `30m`, `1h`, `2d`, or plain milliseconds); undefined if it is not one of those. */
 export function parseApprovalTtl(text: string): number | undefined {
@@ -110,13 +108,10 @@ export function parseApprovalTtl(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-/** True only for ids this service could have issued; anything else never reaches a storage key. */
-export function isApprovalId(id: unknown): id is string {
-  return typeof id === 'string' && ID_FORM.test(id);
-}
+export { isApprovalId };
 
 export class ApprovalService {
-  private readonly storage: Storage;
+  private readonly store: ApprovalStore;
   private readonly audit: AuditLog;
   private readonly engine: TriageEngine;
   private readonly approvers: readonly string[];
@@ -132,7 +127,7 @@ export class ApprovalService {
 
   constructor(options: ApprovalServiceOptions) {
     if (!(options.ttlMs > 0)) throw new RangeError(`Approval TTL must be a positive number of ms, got ${options.ttlMs}.`);
-    this.storage = options.storage;
+    this.store = new ApprovalStore(options.storage);
     this.audit = options.audit;
     this.engine = options.engine;
     this.approvers = options.approvers.map((entry) => entry.trim()).filter((entry) => entry.length > 0);
@@ -163,11 +158,11 @@ export class ApprovalService {
    * first reading whether the interrupted PUT landed. Undefined when it is not stale or someone else won.
    */
   async takeOver(id: string, by: Person | undefined, why: string): Promise<ApprovalRecord | undefined> {
-    const stored = await this.load(id);
+    const stored = await this.store.load(id);
     if (!stored || !this.isStale(stored.record)) return undefined;
     const taken: ApprovalRecord = { ...stored.record, executor: INSTANCE_ID, executionStartedAt: undefined, resumed: true };
     try {
-      await this.storage.write({ [keyOf(id)]: { ...taken, eTag: stored.eTag } });
+      await this.store.write(taken, stored.eTag);
     } catch (error) {
       if (isConflict(error)) return undefined;
       throw error;
@@ -196,7 +191,7 @@ export class ApprovalService {
       state: 'pending',
     };
     // 192 random bits cannot collide with an existing id, so an unconditional write creates.
-    await this.storage.write({ [keyOf(record.id)]: { ...record } });
+    await this.store.write(record);
     await this.record({
       kind: 'approval-requested',
       actor: input.requester,
@@ -210,12 +205,12 @@ export class ApprovalService {
 
   async attachActivity(id: string, activityId: string): Promise<void> {
     if (!isApprovalId(id)) return;
-    await this.update(id, (record) => ({ ...record, activityId }));
+    await this.store.update(id, (record) => ({ ...record, activityId }));
   }
 
   /** The record as stored; a pending record past its expiry reads as `expired`. */
   async get(id: string): Promise<ApprovalRecord | undefined> {
-    const stored = await this.load(id);
+    const stored = await this.store.load(id);
     if (!stored) return undefined;
     const { record } = stored;
     return record.state === 'pending' && this.isExpired(record) ? { ...record, state: 'expired' } : record;
@@ -236,7 +231,7 @@ export class ApprovalService {
       return this.refuse('unknown-id', presser, undefined, UNKNOWN_MESSAGE, `malformed approval id (${describeTampered(id)})`);
     }
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const stored = await this.load(id);
+      const stored = await this.store.load(id);
       if (!stored) return this.refuse('unknown-id', presser, undefined, UNKNOWN_MESSAGE, 'no approval with this id', id);
       const { record, eTag } = stored;
 
@@ -278,7 +273,7 @@ export class ApprovalService {
 
       const approved: ApprovalRecord = { ...record, state: 'approved', approvedBy: presser, approvedAt: this.now().toISOString(), executor: INSTANCE_ID };
       try {
-        await this.storage.write({ [keyOf(id)]: { ...approved, eTag } });
+        await this.store.write(approved, eTag);
       } catch (error) {
         // Someone else wrote first: another press (then the next read says already handled) or a card
         // update (then the record is still pending and this press tries again).
@@ -296,7 +291,7 @@ export class ApprovalService {
       });
       return { kind: 'accepted', record: approved };
     }
-    const latest = (await this.load(id))?.record;
+    const latest = (await this.store.load(id))?.record;
     return this.refuse('already-handled', presser, latest, latest ? handledMessage(latest) : UNKNOWN_MESSAGE, 'lost every claim race');
   }
 
@@ -399,7 +394,7 @@ export class ApprovalService {
     };
     await this.inFlight?.remove(claimed.id).catch((error: unknown) => this.log(`approval ${claimed.id} could not be removed from the in-flight index`, error));
     try {
-      const saved = await this.update(claimed.id, (current) => ({ ...current, ...finished }));
+      const saved = await this.store.update(claimed.id, (current) => ({ ...current, ...finished }));
       if (saved) return saved;
       this.log(`approval ${claimed.id} finished (${finished.state}) but its record had been removed from storage`);
       return { ...claimed, ...finished };
@@ -412,11 +407,11 @@ export class ApprovalService {
   private async claimExecution(id: string): Promise<ApprovalRecord | undefined> {
     if (!isApprovalId(id)) return undefined;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const stored = await this.load(id);
+      const stored = await this.store.load(id);
       if (!stored || stored.record.state !== 'approved' || stored.record.executionStartedAt) return undefined;
       const claimed: ApprovalRecord = { ...stored.record, executionStartedAt: this.now().toISOString(), executor: INSTANCE_ID };
       try {
-        await this.storage.write({ [keyOf(id)]: { ...claimed, eTag: stored.eTag } });
+        await this.store.write(claimed, stored.eTag);
         return claimed;
       } catch (error) {
         if (isConflict(error)) continue;
@@ -426,43 +421,13 @@ export class ApprovalService {
     return undefined;
   }
 
-  /** Read-modify-write that keeps whatever others wrote in between (retries on conflict). */
-  private async update(id: string, change: (record: ApprovalRecord) => ApprovalRecord): Promise<ApprovalRecord | undefined> {
-    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const stored = await this.load(id);
-      if (!stored) return undefined;
-      const next = change(stored.record);
-      try {
-        await this.storage.write({ [keyOf(id)]: { ...next, eTag: stored.eTag } });
-        return next;
-      } catch (error) {
-        if (isConflict(error)) continue;
-        throw error;
-      }
-    }
-    throw new Error(`Approval ${id} kept changing while it was being updated.`);
-  }
-
-  private async load(id: string): Promise<{ record: ApprovalRecord; eTag: string } | undefined> {
-    if (!isApprovalId(id)) return undefined;
-    const key = keyOf(id);
-    const item = (await this.storage.read([key]))[key] as (ApprovalRecord & { eTag?: string }) | undefined;
-    if (!item || item.id !== id) return undefined;
-    const { eTag, ...record } = item;
-    // Without an eTag the claim would be an unconditional write and two presses could both win.
-    if (typeof eTag !== 'string' || eTag === '' || eTag === '*') {
-      throw new Error(`The configured storage returned approval ${id} without an eTag; approvals need a storage with eTag concurrency.`);
-    }
-    return { record, eTag };
-  }
-
   private isExpired(record: ApprovalRecord): boolean {
     return this.now().getTime() >= Date.parse(record.expiresAt);
   }
 
   private async markExpired(record: ApprovalRecord, eTag: string): Promise<void> {
     try {
-      await this.storage.write({ [keyOf(record.id)]: { ...record, state: 'expired', eTag } });
+      await this.store.write({ ...record, state: 'expired' }, eTag);
     } catch (error) {
       // A conflict means someone else moved it on; the next reader sees their state. Either way the press is refused.
       if (!isConflict(error)) this.log(`could not mark approval ${record.id} expired`, error);
@@ -498,10 +463,6 @@ export class ApprovalService {
 
 function isGranted(outcome: GrantOutcome): boolean {
   return outcome.status === 'created' || outcome.status === 'already-exists' || outcome.status === 'not-needed';
-}
-
-function keyOf(id: string): string {
-  return `${KEY_PREFIX}${id}`;
 }
 
 function targetOf(plan: GrantPlan): AuditEntry['target'] {
