@@ -2,6 +2,7 @@
  * What the approver, a refused presser and the audit read about an approval: the words, kept apart from the
  * rules in approvals.ts.
  */
+import { timeToken } from '../channels/times';
 import type { ApprovalRecord, Person } from './approvals';
 
 export const UNKNOWN_MESSAGE =
@@ -12,7 +13,7 @@ export function nameOf(person: Person): string {
 }
 
 export function handledMessage(record: ApprovalRecord): string {
-  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${record.approvedAt}` : ''}` : '';
+  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${timeToken(record.approvedAt)}` : ''}` : '';
   const what = `AcrPull for ${record.plan.principalName} on ${record.plan.registryName}`;
   switch (record.state) {
     case 'approved':
@@ -22,7 +23,7 @@ export function handledMessage(record: ApprovalRecord): string {
     case 'failed':
       return `Already approved${by}, but the grant of ${what} failed: ${record.outcome && 'reason' in record.outcome ? record.outcome.reason : 'see the card'}. Run the check again before retrying.`;
     case 'expired':
-      return `This approval expired at ${record.expiresAt}. Run the check again for a fresh approval.`;
+      return `This approval expired at ${timeToken(record.expiresAt)}. Run the check again for a fresh approval.`;
     default:
       return `This approval is ${record.state}.`;
   }

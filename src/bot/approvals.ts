@@ -16,6 +16,7 @@ import type { AuditEntry, AuditLog } from '../storage/audit';
 import { isConflict } from '../storage/errors';
 import type { GrantOutcome, TriageEngine, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
+import { timeToken } from '../channels/times';
 import { INSTANCE_ID, instanceGone } from '../instance';
 import { UNKNOWN_MESSAGE, describeTampered, handledMessage, nameOf } from './approval-messages';
 import { ApprovalStore, MAX_CLAIM_ATTEMPTS, isApprovalId } from './approval-store';
@@ -259,7 +260,7 @@ export class ApprovalService {
           'expired',
           presser,
           { ...record, state: 'expired' },
-          `This approval expired at ${record.expiresAt} and was not carried out. Run the check again for a fresh approval.`,
+          `This approval expired at ${timeToken(record.expiresAt)} and was not carried out. Run the check again for a fresh approval.`,
         );
       }
       if (record.state === 'approved' && this.isStale(record)) {
