@@ -83,10 +83,10 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   let readiness: (() => Promise<Readiness>) | undefined;
   if (demo) {
     emulator = createEmulator({ world: demoWorld() });
-    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
+    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, allowedSubscriptions: authority.allowedSubscriptions });
   } else {
     const credential = cachingCredential(new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}));
-    clients = createAzureClients({ credential, endpoint: azure.resourceManagerEndpoint, subscriptionId: azure.subscriptionId });
+    clients = createAzureClients({ credential, endpoint: azure.resourceManagerEndpoint, subscriptionId: azure.subscriptionId, allowedSubscriptions: authority.allowedSubscriptions });
     readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
   }
   const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });

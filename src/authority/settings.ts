@@ -13,6 +13,8 @@ export interface AuthoritySettings {
   extraServiceUrls: string[];
   /** Slack workspaces (`T…`) and Enterprise Grid organisations (`E…`) served; empty = any workspace the app is installed in. */
   slackTeams: string[];
+  /** TRIAGE_ALLOWED_SUBSCRIPTIONS (lower-case GUIDs): the only subscriptions the bot reads or changes; empty = any it can see. */
+  allowedSubscriptions: string[];
 }
 
 function list(env: Env, name: string): string[] {
@@ -73,9 +75,12 @@ export function authoritySettings(env: Env, bot: { appId?: string; appTenantId?:
   });
   const slackTeams = list(env, 'TRIAGE_SLACK_TEAMS');
   for (const t of slackTeams) if (!/^[TE][A-Z0-9]{2,20}$/.test(t)) throw new ConfigError(`TRIAGE_SLACK_TEAMS: "${t}" is not a Slack team (T…) or enterprise (E…) id.`, 'TRIAGE_SLACK_TEAMS');
+  const allowedSubscriptions = list(env, 'TRIAGE_ALLOWED_SUBSCRIPTIONS').map((sub) => sub.toLowerCase());
+  for (const sub of allowedSubscriptions) if (!GUID.test(sub)) throw new ConfigError(`TRIAGE_ALLOWED_SUBSCRIPTIONS: "${sub}" is not a subscription id (GUID).`, 'TRIAGE_ALLOWED_SUBSCRIPTIONS');
   return {
     allowedTenants,
     extraServiceUrls,
     slackTeams,
+    allowedSubscriptions,
   };
 }

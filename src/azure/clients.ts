@@ -30,6 +30,7 @@ import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { HttpHeaders as MsHttpHeaders } from '@azure/ms-rest-js';
 import { LruMap } from '../limits/lru';
+import { subscriptionGuard } from './scope-guard';
 import { cachingCredential } from './token-cache';
 import type {
   HttpClient as MsHttpClient,
@@ -57,6 +58,8 @@ export interface AzureClientsOptions {
   retryOptions?: PipelineRetryOptions;
   /** Subscriptions whose clients are kept (least recently used dropped beyond it). */
   maxSubscriptionClients?: number;
+  /** TRIAGE_ALLOWED_SUBSCRIPTIONS: when set, ARM requests under any other subscription are refused locally. */
+  allowedSubscriptions?: readonly string[];
 }
 
 export const DEFAULT_MAX_SUBSCRIPTION_CLIENTS = 32;
@@ -136,6 +139,7 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
     ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
   };
 
+  const guard = options.allowedSubscriptions?.length ? subscriptionGuard(endpoint, options.allowedSubscriptions) : undefined;
   const perSubscription = <C extends { pipeline: Pipeline }>(make: (subscriptionId: string) => C) => {
     // Bounded: a subscription id comes from whatever a requester typed, and each client holds a pipeline.
     const cache = new LruMap<string, C>(options.maxSubscriptionClients ?? DEFAULT_MAX_SUBSCRIPTION_CLIENTS);
@@ -145,6 +149,7 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
       if (!client) {
         client = make(subscriptionId);
         client.pipeline.addPolicy(meter.policy(), { phase: 'Retry' });
+        if (guard) client.pipeline.addPolicy(guard);
         cache.set(key, client);
       }
       return client;
@@ -166,6 +171,7 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
   rawPipeline.addPolicy(exponentialRetryPolicy(options.retryOptions ?? {}), { phase: 'Retry' });
   rawPipeline.addPolicy(throttlingRetryPolicy(), { phase: 'Retry' });
   rawPipeline.addPolicy(meter.policy(), { phase: 'Retry' });
+  if (guard) rawPipeline.addPolicy(guard);
 
   return {
     endpoint,
@@ -184,6 +190,7 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
       if (!subscriptionClient) {
         subscriptionClient = new SubscriptionClient(credential, common);
         subscriptionClient.pipeline.addPolicy(meter.policy(), { phase: 'Retry' });
+        if (guard) subscriptionClient.pipeline.addPolicy(guard);
       }
       return subscriptionClient;
     },
