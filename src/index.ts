@@ -10,9 +10,14 @@ import type { Request, Response } from 'restify';
 import { wireEngine } from './azure/wiring';
 import { ApprovalService } from './conversation/approvals';
 import type { Logger } from './conversation/background';
+import { recoverGrants } from './conversation/grant-recovery';
+import { InFlightIndex } from './conversation/in-flight';
 import { createConversation, type ConversationCore } from './conversation';
 import { createTeamsApp, type TeamsApp } from './teams';
-import { loadSettings, parseBoolean } from './config';
+import { ConfigError, loadSettings, parseBoolean } from './config';
+import { authoritySettings, demoMode } from './authority/settings';
+import type { TeamsTrustPolicy } from './authority/teams-trust';
+import { admissionSettings } from './limits/admission';
 import { botSettingsFromEnv, type BotSettings } from './settings';
 import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
@@ -30,7 +35,12 @@ import { countedAudit, tracedEngine } from './observability/traced-engine';
 import { tracedHttpClient } from './observability/traced-http';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
-const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
+const DEMO_EXAMPLES = [
+  'check aks-missing-role acrdemo',
+  'check aks-firewall acrfirewalled.azurecr.io',
+  'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3',
+  'check aks-healthy acrdemo',
+];
 
 export interface App {
   server: RunningServer;
@@ -55,16 +65,22 @@ export interface App {
  * authenticated with an app id — so without one, that endpoint stays closed on a public interface.
  */
 async function botFrameworkOff(_req: Request, res: Response): Promise<void> {
-  res.send(403, { error: 'Forbidden', message: 'The Bot Framework endpoint is off: this instance serves Slack on a public interface and has no MicrosoftAppId to authenticate Teams requests.' });
+  res.send(403, {
+    error: 'Forbidden',
+    message:
+      'The Bot Framework endpoint is off: this instance serves Slack on a public interface and has no MicrosoftAppId to authenticate Teams requests.',
+  });
 }
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-/** Demo mode: nothing says which Azure to use, so the embedded emulator plays it. */
-export function isDemo(env: NodeJS.ProcessEnv): boolean {
-  return !env.AZURE_SUBSCRIPTION_ID?.trim() && !env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim();
+/** How long each outbound call may take; the defaults suit production (tests of hanging services shorten them). */
+export interface OutboundTimeouts {
+  connectorMs?: number;
+  slackMs?: number;
+  blobMs?: number;
 }
 
 export async function startApp(
@@ -75,20 +91,36 @@ export async function startApp(
     logDestination?: DestinationStream;
     print?: (text: string) => void;
     telemetry?: Omit<TelemetryOptions, 'connectionString'>;
+    timeouts?: OutboundTimeouts;
   } = {},
 ): Promise<App> {
   const env = options.env ?? process.env;
   const work = new WorkContext();
   const log = options.log ?? createLogger({ level: logLevelFromEnv(env), context: work, destination: options.logDestination });
   const telemetry = startTelemetry({ ...telemetrySettingsFromEnv(env), ...options.telemetry });
-  const demo = isDemo(env);
+  const demo = demoMode(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
   const azureSettings = loadSettings(env);
+  const authority = authoritySettings(env, settings);
+  if (!settings.appId && !isLoopback(settings.host) && !slackSettings) {
+    // Nothing would authenticate callers, and a public interface reaches everyone: refuse rather than warn.
+    throw new ConfigError(
+      `HOST=${settings.host} is not a loopback address, and without a MicrosoftAppId nothing authenticates Bot Framework requests. Set MicrosoftAppId (and its credential), or leave HOST unset.`,
+      'HOST',
+    );
+  }
+  const trust: TeamsTrustPolicy = {
+    appId: settings.appId,
+    demo,
+    allowedTenants: authority.allowedTenants,
+    extraServiceUrls: authority.extraServiceUrls,
+  };
 
   const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
   const wired = wireEngine(azureSettings, {
     ...(emulator ? { standIn: emulator } : {}),
+    allowedSubscriptions: authority.allowedSubscriptions,
     // Every Azure request a span, child of the triage or grant it serves (only when telemetry is on).
     ...(telemetry.enabled ? { transport: (inner) => tracedHttpClient(inner, telemetry.tracer) } : {}),
   });
@@ -97,12 +129,15 @@ export async function startApp(
   // The emulator is always ready; a real credential is probed before traffic is sent here.
   const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
 
-  const storageSettings = storageSettingsFromEnv(env);
+  const fromEnv = storageSettingsFromEnv(env);
+  const storageSettings = fromEnv.blob ? { ...fromEnv, blob: { ...fromEnv.blob, callTimeoutMs: options.timeouts?.blobMs } } : fromEnv;
   const storage = createStorage(storageSettings);
   const audit = countedAudit(createAuditLog(storageSettings), telemetry);
+  const inFlight = new InFlightIndex(storage);
   const approvals = new ApprovalService({
     storage,
     audit,
+    inFlight,
     engine,
     approvers: settings.approvers,
     allowSelfApproval: settings.allowSelfApproval,
@@ -110,9 +145,27 @@ export async function startApp(
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples });
-  const bot = createTeamsApp({ settings, conversation: core.conversation, log });
-  const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
+  const core = createConversation({
+    store: storage,
+    engine,
+    audit,
+    approvals,
+    log,
+    demo,
+    auditAudience: settings.auditAudience,
+    examples,
+    admission: admissionSettings(env),
+  });
+  const bot = createTeamsApp({ settings, conversation: core.conversation, log, trust, connectorTimeoutMs: options.timeouts?.connectorMs });
+  const slack = slackSettings
+    ? createSlackApp({
+        settings: slackSettings,
+        conversation: core.conversation,
+        log,
+        allowedTeams: authority.slackTeams,
+        callTimeoutMs: options.timeouts?.slackMs,
+      })
+    : undefined;
   // Slack's turn id (event id, or the trigger id of a button press) is known once Bolt has read the body.
   slack?.app.use(async ({ body, next }) => {
     const ids = body as { event_id?: unknown; trigger_id?: unknown };
@@ -125,7 +178,20 @@ export async function startApp(
     host: settings.host,
     messages: withWorkIds(work, slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages),
     readiness,
-    rawRoutes: slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener) }] : [],
+    rawRoutes: slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener), beforeBody: slack.beforeBody }] : [],
+  });
+  // Grants a crash left half done are finished now, not when someone happens to press their card again.
+  core.background.run('recover interrupted grants', async (signal) => {
+    await recoverGrants({
+      approvals,
+      inFlight,
+      log,
+      signal,
+      show: async (record) => {
+        const port = record.location?.channel === 'slack' ? slack?.port() : record.location?.channel === 'teams' ? bot.port() : undefined;
+        if (port) await core.conversation.showApproval(port, record);
+      },
+    });
   });
   log.info('listening', { url: server.url, demo, teams: Boolean(settings.appId), slack: Boolean(slack), telemetry: telemetry.enabled });
   if (readiness) {
@@ -137,8 +203,14 @@ export async function startApp(
 
   if (!settings.appId && slack && !isLoopback(settings.host)) {
     log.warn(`No MicrosoftAppId: /api/messages is off on ${server.url}; only Slack (signed requests, ${slack.path}) is served.`);
+  } else if (!settings.appId && demo) {
+    log.warn(
+      `No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`,
+    );
   } else if (!settings.appId) {
-    log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
+    log.warn(
+      `No MicrosoftAppId against real Azure: Teams-side requests are NOT authenticated, so nobody there counts as an approver — the bot is read-only for Teams clients on ${server.url}.${slack ? ' Slack approvals (signed requests) still work.' : ''}`,
+    );
   }
   if (slack) log.info(`Slack app enabled: events and interactivity at ${server.url}${slack.path}`);
   if (demo) (options.print ?? console.log)(demoBanner(server.url));
@@ -224,7 +296,10 @@ function withWorkIds(work: WorkContext, handler: (req: Request, res: Response) =
 }
 
 /** Slack's listener reads its own body; its request id is all that is known here. */
-function withRawWorkIds(work: WorkContext, listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+function withRawWorkIds(
+  work: WorkContext,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => work.run({ requestId: requestIdOf(req.headers) }, () => listener(req, res));
 }
 
@@ -242,7 +317,10 @@ export async function credentialReadiness(credential: TokenCredential, scope: st
     return token ? { ready: true } : { ready: false, detail: 'the Azure credential returned no token' };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ready: false, detail: `no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ${message.slice(0, 300)}` };
+    return {
+      ready: false,
+      detail: `no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ${message.slice(0, 300)}`,
+    };
   }
 }
 

@@ -3,10 +3,15 @@
  * ready and not shutting down), and any raw POST routes the composition root adds (Slack's events). Knows
  * nothing of botbuilder or Slack: the composition root hands it the handlers, so moving to another bot SDK
  * does not touch this file.
+ *
+ * Nothing reads a body before its limit (src/server/body.ts): every request's headers are checked first
+ * (encoded or oversized bodies refused), every POST route's body is read by this file, counted while it
+ * streams, and only then handed on — parsed JSON on /api/messages, the exact bytes (`rawBody`) elsewhere.
  */
 import restify, { type Request, type Response } from 'restify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyRefusal, DEFAULT_MAX_BODY_BYTES, headerRefusal, isJson, parseJson, readBoundedBody } from './server/body';
 
 export interface Readiness {
   ready: boolean;
@@ -20,11 +25,23 @@ export interface ServerOptions {
   readiness?: () => Promise<Readiness> | Readiness;
   /** Longest a request body may be (Bot Framework activities are small). */
   maxBodyBytes?: number;
-  /**
-   * POST routes whose handler reads the body itself, as a plain Node request listener (a signed request must
-   * be verified on its exact bytes, so nothing parses it first). The route is done when the response is.
-   */
-  rawRoutes?: { path: string; listener: (req: IncomingMessage, res: ServerResponse) => void }[];
+  /** Longest a body may take to arrive (a client trickling bytes holds a connection and memory). */
+  bodyDeadlineMs?: number;
+  /** POST routes whose handler takes the exact bytes: see RawRoute. */
+  rawRoutes?: RawRoute[];
+}
+
+/**
+ * A POST route handled by a plain Node request listener that needs the body's exact bytes (a signed request
+ * is verified on them). The server reads the body within its bound and leaves it on `req.rawBody` (where
+ * bolt and similar receivers look for an already-read body) before the listener runs; the route is done
+ * when the response is.
+ */
+export interface RawRoute {
+  path: string;
+  listener: (req: IncomingMessage & { rawBody?: Buffer }, res: ServerResponse) => void;
+  /** Refuses a request from its headers alone, before a byte of its body is read (e.g. a missing signature). */
+  beforeBody?: (req: IncomingMessage) => { status: number; message: string } | undefined;
 }
 
 export interface RunningServer {
@@ -34,11 +51,24 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Answers a refused request and drops its connection: the rest of a refused body is never read (Node would
+ * otherwise drain it, and a client could keep the connection busy with it).
+ */
+function refuse(req: Request, res: Response, status: number, message: string): void {
+  if (!req.complete) res.setHeader('Connection', 'close');
+  res.send(status, { error: message });
+  res.once('finish', () => {
+    if (!req.complete) req.socket.destroySoon?.();
+  });
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const server = restify.createServer({ name: 'aks-registry-triage', handleUncaughtExceptions: false });
   let closing = false;
   let inFlight = 0;
-  const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodyDeadlineMs = options.bodyDeadlineMs;
   const refuseWhileClosing = (res: Response): boolean => {
     if (!closing) return false;
     res.header('Retry-After', '5');
@@ -46,10 +76,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return true;
   };
 
-  server.post('/api/messages', ...restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false }), async (req: Request, res: Response) => {
+  // Every request, every method, whatever route (including ones added later): headers first.
+  server.pre((req: Request, res: Response, next: (err?: false) => void) => {
+    const refusal = headerRefusal(req, maxBodyBytes);
+    if (!refusal) return next();
+    refuse(req, res, refusal.status, refusal.message);
+    return next(false);
+  });
+
+  /** Reads the body within its bound; on refusal answers, and returns undefined. */
+  const boundedBody = async (req: Request, res: Response): Promise<Buffer | undefined> => {
+    try {
+      return await readBoundedBody(req, { maxBytes: maxBodyBytes, deadlineMs: bodyDeadlineMs });
+    } catch (error) {
+      const refusal = error instanceof BodyRefusal ? error : new BodyRefusal('BodyAborted', 400, 'the request body could not be read');
+      refuse(req, res, refusal.status, refusal.message);
+      return undefined;
+    }
+  };
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
     if (refuseWhileClosing(res)) return;
+    // JSON only: a form or multipart post is what a web page can send cross-site without a preflight.
+    if (!isJson(req)) return refuse(req, res, 415, 'Bot Framework activities are application/json.');
     inFlight += 1;
     try {
+      const body = await boundedBody(req, res);
+      if (!body) return;
+      try {
+        req.body = parseJson(body);
+      } catch (error) {
+        return refuse(req, res, 400, (error as Error).message);
+      }
       await options.messages(req, res);
     } finally {
       inFlight -= 1;
@@ -59,12 +117,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   for (const route of options.rawRoutes ?? []) {
     server.post(route.path, async (req: Request, res: Response) => {
       if (refuseWhileClosing(res)) return;
-      if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
-        res.send(413, { error: `request body over ${maxBodyBytes} bytes` });
-        return;
-      }
+      const early = route.beforeBody?.(req);
+      if (early) return refuse(req, res, early.status, early.message);
       inFlight += 1;
       try {
+        const body = await boundedBody(req, res);
+        if (!body) return;
+        (req as Request & { rawBody?: Buffer }).rawBody = body;
         await new Promise<void>((resolve) => {
           res.once('close', resolve);
           try {

@@ -32,7 +32,25 @@ export interface BotSettings {
   approvalTtlMs: number;
   /** Who may run `audit`: approvers only (default) or everyone in the conversation (TRIAGE_AUDIT=everyone). */
   auditAudience: 'approvers' | 'everyone';
+  /** botbuilder's own cloud settings (CHANNEL_ENDPOINT_KEYS), for sovereign and private Bot Framework clouds. */
+  channelEndpoints?: Record<string, string>;
 }
+
+/**
+ * botbuilder's configuration keys for a Bot Framework cloud other than the public one (all together: botbuilder
+ * uses them as one set once any is given). Passed through unchanged, never defaulted here.
+ */
+export const CHANNEL_ENDPOINT_KEYS = [
+  'ChannelService',
+  'ValidateAuthority',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromChannelTokenIssuer',
+  'OAuthUrl',
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'CallerId',
+] as const;
 
 function approvalTtl(variable: string, value: string): number {
   const ms = parseDuration(value);
@@ -49,7 +67,10 @@ function bool(variable: string, value: string | undefined, fallback: boolean): b
 }
 
 function approvers(value: string | undefined): string[] {
-  const entries = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const e of entries) {
     if (!isGuid(e) && !/^slack:[A-Z0-9]+$/i.test(e)) {
       throw new BotSettingsError('TRIAGE_APPROVERS', `"${e}" is neither an Entra object id (GUID) nor slack:<user id>.`);
@@ -89,6 +110,7 @@ export function botSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BotSet
     allowSelfApproval: bool('TRIAGE_ALLOW_SELF_APPROVAL', env.TRIAGE_ALLOW_SELF_APPROVAL, false),
     approvalTtlMs: env.TRIAGE_APPROVAL_TTL?.trim() ? approvalTtl('TRIAGE_APPROVAL_TTL', env.TRIAGE_APPROVAL_TTL) : DEFAULT_APPROVAL_TTL_MS,
     auditAudience: audit,
+    channelEndpoints: Object.fromEntries(CHANNEL_ENDPOINT_KEYS.flatMap((key) => (env[key]?.trim() ? [[key, env[key]!.trim()]] : []))),
   };
 }
 
@@ -99,6 +121,7 @@ export function authConfiguration(settings: BotSettings): Record<string, string 
     MicrosoftAppPassword: settings.appType === 'UserAssignedMSI' ? undefined : settings.appPassword,
     MicrosoftAppType: settings.appType,
     MicrosoftAppTenantId: settings.appTenantId,
+    ...settings.channelEndpoints,
   };
 }
 

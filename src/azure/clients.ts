@@ -2,7 +2,7 @@
  * One factory for every Azure client a triage or a grant uses. Everything points at one ARM endpoint and
  * asks the credential for that endpoint's scope (sovereign clouds, Azure Stack and the emulator differ from
  * the public cloud). Clients that need a subscription are created per subscription on first use and cached
- * in the returned object, never globally.
+ * in the returned object (the most recently used few), never globally.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
@@ -29,13 +29,10 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { HttpHeaders as MsHttpHeaders } from '@azure/ms-rest-js';
+import { LruMap } from '../limits/lru';
+import { subscriptionGuard } from './scope-guard';
 import { cachingCredential } from './token-cache';
-import type {
-  HttpClient as MsHttpClient,
-  HttpOperationResponse,
-  RequestPolicyFactory,
-  WebResourceLike,
-} from '@azure/ms-rest-js';
+import type { HttpClient as MsHttpClient, HttpOperationResponse, RequestPolicyFactory, WebResourceLike } from '@azure/ms-rest-js';
 
 /** The AKS AAD server application: tokens for it authorise kubectl (and run command's clusterToken). */
 export const AKS_AAD_SERVER_SCOPE = '6dae42f8-4368-4678-94ff-3960e28e3630/.default';
@@ -54,7 +51,13 @@ export interface AzureClientsOptions {
   graphEndpoint?: string;
   /** Retry policy of the SDK pipelines (ARM reads also have their own per-read deadline). */
   retryOptions?: PipelineRetryOptions;
+  /** Subscriptions whose clients are kept (least recently used dropped beyond it). */
+  maxSubscriptionClients?: number;
+  /** TRIAGE_ALLOWED_SUBSCRIPTIONS: when set, ARM requests under any other subscription are refused locally. */
+  allowedSubscriptions?: readonly string[];
 }
+
+export const DEFAULT_MAX_SUBSCRIPTION_CLIENTS = 32;
 
 /** Counts the HTTP requests made inside `meter.run(...)`, across every client, without global state. */
 export class RequestMeter {
@@ -131,23 +134,24 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
     ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
   };
 
+  const guard = options.allowedSubscriptions?.length ? subscriptionGuard(endpoint, options.allowedSubscriptions) : undefined;
   const perSubscription = <C extends { pipeline: Pipeline }>(make: (subscriptionId: string) => C) => {
-    const cache = new Map<string, C>();
+    // Bounded: a subscription id comes from whatever a requester typed, and each client holds a pipeline.
+    const cache = new LruMap<string, C>(options.maxSubscriptionClients ?? DEFAULT_MAX_SUBSCRIPTION_CLIENTS);
     return (subscriptionId: string): C => {
       const key = subscriptionId.toLowerCase();
       let client = cache.get(key);
       if (!client) {
         client = make(subscriptionId);
         client.pipeline.addPolicy(meter.policy(), { phase: 'Retry' });
+        if (guard) client.pipeline.addPolicy(guard);
         cache.set(key, client);
       }
       return client;
     };
   };
 
-  const containerService = perSubscription(
-    (s) => new ContainerServiceClient(credential, s, { ...common, credentials: { scopes: [scope] } }),
-  );
+  const containerService = perSubscription((s) => new ContainerServiceClient(credential, s, { ...common, credentials: { scopes: [scope] } }));
   const containerRegistry = perSubscription((s) => new ContainerRegistryManagementClient(credential, s, common));
   const authorization = perSubscription((s) => new AuthorizationManagementClient(credential, s, common));
   const network = perSubscription((s) => new NetworkManagementClient(credential, s, common));
@@ -160,6 +164,7 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
   rawPipeline.addPolicy(exponentialRetryPolicy(options.retryOptions ?? {}), { phase: 'Retry' });
   rawPipeline.addPolicy(throttlingRetryPolicy(), { phase: 'Retry' });
   rawPipeline.addPolicy(meter.policy(), { phase: 'Retry' });
+  if (guard) rawPipeline.addPolicy(guard);
 
   return {
     endpoint,
@@ -178,6 +183,7 @@ export function createAzureClients(options: AzureClientsOptions): AzureClients {
       if (!subscriptionClient) {
         subscriptionClient = new SubscriptionClient(credential, common);
         subscriptionClient.pipeline.addPolicy(meter.policy(), { phase: 'Retry' });
+        if (guard) subscriptionClient.pipeline.addPolicy(guard);
       }
       return subscriptionClient;
     },

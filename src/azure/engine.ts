@@ -2,13 +2,13 @@
  * The TriageEngine the CLI and the bot use: gather (ARM first, pods beside it) -> judge -> report, plus
  * the grant executor and its verification. One engine serves many triages; each counts its own requests.
  */
-import type { GrantOptions, GrantOutcome, TriageEngine, TriageOptions, TriageResult, VerifyOutcome } from '../triage/engine';
+import type { AssignmentLookup, GrantOptions, GrantOutcome, TriageEngine, TriageOptions, TriageResult, VerifyOutcome } from '../triage/engine';
 import type { Target } from '../triage/refs';
 import type { GrantPlan } from '../triage/remediation';
 import { judge } from '../triage/judge';
 import type { AzureClients } from './clients';
 import { gatherEvidence } from './gather';
-import { executeGrant, verifyGrant } from './grant';
+import { executeGrant, readGrantAssignment, verifyGrant } from './grant';
 
 export interface TriageEngineOptions {
   clients: AzureClients;
@@ -59,6 +59,10 @@ export function createTriageEngine(options: TriageEngineOptions): TriageEngine {
 
     verify(plan: GrantPlan, verifyOptions: { signal?: AbortSignal; delaysMs?: number[] } = {}): Promise<VerifyOutcome> {
       return verifyGrant(clients, plan, { ...verifyOptions, readDeadlineMs: options.readDeadlineMs });
+    },
+
+    assignmentOf(plan: GrantPlan, lookupOptions: { signal?: AbortSignal } = {}): Promise<AssignmentLookup> {
+      return readGrantAssignment(clients, plan, { ...lookupOptions, readDeadlineMs: options.readDeadlineMs });
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Permission, RoleAssignment } from '@azure/arm-authorization';
-import type { GrantOptions, GrantOutcome, VerifyOutcome } from '../triage/engine';
+import type { AssignmentLookup, GrantOptions, GrantOutcome, VerifyOutcome } from '../triage/engine';
 import type { ClusterFacts, RoleAssignmentFact } from '../triage/evidence';
 import { scopeCovers } from '../triage/evidence';
 import type { GrantPlan } from '../triage/remediation';
@@ -35,7 +35,9 @@ function writersNeeded(plan: GrantPlan): string {
 
 /** UUIDv5-shaped name from scope + principal + role: a retried or repeated PUT names the same assignment. */
 export function assignmentName(plan: Pick<GrantPlan, 'scope' | 'principalId' | 'roleGuid'>): string {
-  const hash = createHash('sha1').update(`aks-registry-triage|${plan.scope.toLowerCase()}|${plan.principalId.toLowerCase()}|${plan.roleGuid.toLowerCase()}`).digest();
+  const hash = createHash('sha1')
+    .update(`aks-registry-triage|${plan.scope.toLowerCase()}|${plan.principalId.toLowerCase()}|${plan.roleGuid.toLowerCase()}`)
+    .digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
@@ -57,7 +59,8 @@ function validate(plan: GrantPlan): ValidPlan | string {
   // The executor grants pull and nothing else, whatever a plan in storage says (defence in depth: storage
   // is trusted, but a tampered record must still not become Owner).
   const pullRoles = [ACR_PULL.guid, REPOSITORY_READER.guid];
-  if (!pullRoles.includes(plan.roleGuid.toLowerCase())) return `the plan's role ${plan.roleGuid} is not AcrPull or Container Registry Repository Reader`;
+  if (!pullRoles.includes(plan.roleGuid.toLowerCase()))
+    return `the plan's role ${plan.roleGuid} is not AcrPull or Container Registry Repository Reader`;
   if (!plan.roleDefinitionId.toLowerCase().endsWith(`/roledefinitions/${plan.roleGuid.toLowerCase()}`)) {
     return 'the plan names two different roles';
   }
@@ -80,7 +83,14 @@ function alreadyGranted(plan: GrantPlan, assignments: RoleAssignmentFact[]): Rol
 }
 
 function allows(permissions: Permission[], action: string): boolean {
-  const matches = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(action);
+  const matches = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'i',
+    ).test(action);
   return permissions.some((p) => (p.actions ?? []).some(matches) && !(p.notActions ?? []).some(matches));
 }
 
@@ -96,7 +106,11 @@ export async function executeGrant(clients: AzureClients, plan: GrantPlan, optio
     readCluster(clients, cluster.subscriptionId, cluster.resourceGroup, cluster.name, spec),
     readRegistry(clients, registry.subscriptionId, registry.resourceGroup, registry.name, spec),
     readArm(
-      { ...spec, what: `role assignments of ${principal} on ${plan.registryName}`, needs: `Microsoft.Authorization/roleAssignments/read on ${plan.registryName}` },
+      {
+        ...spec,
+        what: `role assignments of ${principal} on ${plan.registryName}`,
+        needs: `Microsoft.Authorization/roleAssignments/read on ${plan.registryName}`,
+      },
       (abortSignal) =>
         collect(auth.roleAssignments.listForScope(plan.scope, { filter: `atScope() and assignedTo(${quoteLiteral(principal)})`, abortSignal })),
       (list: RoleAssignment[]) => list.map(roleAssignmentFact),
@@ -104,32 +118,52 @@ export async function executeGrant(clients: AzureClients, plan: GrantPlan, optio
     readArm(
       { ...spec, what: `the bot's permissions on ${plan.registryName}`, needs: `Microsoft.Authorization/permissions/read on ${plan.registryName}` },
       (abortSignal) =>
-        collect(auth.permissions.listForResource(registry.resourceGroup, 'Microsoft.ContainerRegistry', '', 'registries', registry.name, { abortSignal })),
+        collect(
+          auth.permissions.listForResource(registry.resourceGroup, 'Microsoft.ContainerRegistry', '', 'registries', registry.name, { abortSignal }),
+        ),
     ),
   ]);
 
   if (clusterRead.state === 'failed') {
-    if (clusterRead.failure.kind === 'not-found') return { status: 'stale', reason: `Cluster ${plan.clusterName} no longer exists (${plan.clusterId}).` };
-    return { status: 'failed', reason: `Could not re-check the cluster before granting: ${clusterRead.failure.message}`, code: clusterRead.failure.code, correlationId: clusterRead.failure.requestId };
+    if (clusterRead.failure.kind === 'not-found')
+      return { status: 'stale', reason: `Cluster ${plan.clusterName} no longer exists (${plan.clusterId}).` };
+    return {
+      status: 'failed',
+      reason: `Could not re-check the cluster before granting: ${clusterRead.failure.message}`,
+      code: clusterRead.failure.code,
+      correlationId: clusterRead.failure.requestId,
+    };
   }
   if (clusterRead.state === 'ok') {
     const stale = await pullerChanged(clients, clusterRead.value, plan, spec);
     if (stale) return stale;
   }
   if (registryRead.state === 'failed') {
-    if (registryRead.failure.kind === 'not-found') return { status: 'stale', reason: `Registry ${plan.registryName} no longer exists (${plan.scope}).` };
-    return { status: 'failed', reason: `Could not re-check the registry before granting: ${registryRead.failure.message}`, code: registryRead.failure.code, correlationId: registryRead.failure.requestId };
+    if (registryRead.failure.kind === 'not-found')
+      return { status: 'stale', reason: `Registry ${plan.registryName} no longer exists (${plan.scope}).` };
+    return {
+      status: 'failed',
+      reason: `Could not re-check the registry before granting: ${registryRead.failure.message}`,
+      code: registryRead.failure.code,
+      correlationId: registryRead.failure.requestId,
+    };
   }
   if (registryRead.state === 'ok') {
     const mode = registryRead.value.roleAssignmentMode ?? 'LegacyRegistryPermissions';
     if (mode !== plan.registryMode) {
-      return { status: 'stale', reason: `Registry ${plan.registryName} now uses ${mode}, not ${plan.registryMode}, so ${plan.roleName} is not the right role any more; run the check again.` };
+      return {
+        status: 'stale',
+        reason: `Registry ${plan.registryName} now uses ${mode}, not ${plan.registryMode}, so ${plan.roleName} is not the right role any more; run the check again.`,
+      };
     }
   }
   if (assignments.state === 'ok') {
     const existing = alreadyGranted(plan, assignments.value);
     if (existing) {
-      return { status: 'not-needed', reason: `${plan.principalName} already holds a pull role on ${plan.registryName} (assignment ${existing.name} at ${existing.scope}); nothing was changed.` };
+      return {
+        status: 'not-needed',
+        reason: `${plan.principalName} already holds a pull role on ${plan.registryName} (assignment ${existing.name} at ${existing.scope}); nothing was changed.`,
+      };
     }
   }
   if (permissions.state === 'ok' && !allows(permissions.value, WRITE_ACTION)) {
@@ -147,16 +181,27 @@ export async function executeGrant(clients: AzureClients, plan: GrantPlan, optio
  * that is the objectId of the appId the cluster names now (credentials can be reset to another SP), asked of
  * Graph again; if that cannot be told, nothing is granted.
  */
-async function pullerChanged(clients: AzureClients, cluster: ClusterFacts, plan: GrantPlan, spec: { signal?: AbortSignal; deadlineMs?: number }): Promise<GrantOutcome | undefined> {
+async function pullerChanged(
+  clients: AzureClients,
+  cluster: ClusterFacts,
+  plan: GrantPlan,
+  spec: { signal?: AbortSignal; deadlineMs?: number },
+): Promise<GrantOutcome | undefined> {
   const principal = plan.principalId.toLowerCase();
   const auth = clusterAuth(cluster);
   if (auth === 'msi') {
     const current = cluster.kubeletIdentity?.objectId?.toLowerCase();
     if (current === principal) return undefined;
-    return { status: 'stale', reason: `The kubelet identity of ${plan.clusterName} is now ${current ?? 'missing'}, not ${plan.principalName} (${principal}); run the check again.` };
+    return {
+      status: 'stale',
+      reason: `The kubelet identity of ${plan.clusterName} is now ${current ?? 'missing'}, not ${plan.principalName} (${principal}); run the check again.`,
+    };
   }
   if (auth === 'undetermined') {
-    return { status: 'stale', reason: `${plan.clusterName} now reports neither a managed identity nor a service principal, so it is not known who its nodes pull with; run the check again.` };
+    return {
+      status: 'stale',
+      reason: `${plan.clusterName} now reports neither a managed identity nor a service principal, so it is not known who its nodes pull with; run the check again.`,
+    };
   }
   const appId = cluster.servicePrincipalClientId ?? '';
   const sp = await readServicePrincipal(clients, appId, spec);
@@ -175,10 +220,16 @@ async function pullerChanged(clients: AzureClients, cluster: ClusterFacts, plan:
   };
 }
 
-async function createWithRetries(clients: AzureClients, plan: GrantPlan, subscriptionId: string, options: GrantExecutorOptions): Promise<GrantOutcome> {
+async function createWithRetries(
+  clients: AzureClients,
+  plan: GrantPlan,
+  subscriptionId: string,
+  options: GrantExecutorOptions,
+): Promise<GrantOutcome> {
   const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const name = assignmentName(plan);
-  const description = `aks-registry-triage: ${plan.roleName} for ${plan.clusterName} (${plan.principalName}), approved by ${options.approvedBy}`.slice(0, 1024);
+  const description =
+    `aks-registry-triage: ${plan.roleName} for ${plan.clusterName} (${plan.principalName}), approved by ${options.approvedBy}`.slice(0, 1024);
   let last: GrantOutcome = { status: 'failed', reason: 'No attempt was made.' };
   for (let attempt = 0; attempt <= delays.length; attempt++) {
     if (options.signal?.aborted) return { status: 'failed', reason: 'The grant was cancelled before it completed.', code: 'Aborted' };
@@ -201,7 +252,11 @@ async function createWithRetries(clients: AzureClients, plan: GrantPlan, subscri
           },
         },
       );
-      return { status: 'created', assignmentId: created.id ?? `${plan.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, ...(correlationId ? { correlationId } : {}) };
+      return {
+        status: 'created',
+        assignmentId: created.id ?? `${plan.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+        ...(correlationId ? { correlationId } : {}),
+      };
     } catch (error) {
       const failure = failureOf(error, { what: `role assignment ${name} on ${plan.registryName}`, needs: writersNeeded(plan) });
       const message = error instanceof Error ? error.message : String(error);
@@ -214,9 +269,18 @@ async function createWithRetries(clients: AzureClients, plan: GrantPlan, subscri
         };
       }
       if (failure.kind === 'forbidden') {
-        return { status: 'forbidden', reason: `Azure refused to create the role assignment: ${message.split('\n')[0]}`, needs: writersNeeded(plan), ...(failure.requestId ? { correlationId: failure.requestId } : {}) };
+        return {
+          status: 'forbidden',
+          reason: `Azure refused to create the role assignment: ${message.split('\n')[0]}`,
+          needs: writersNeeded(plan),
+          ...(failure.requestId ? { correlationId: failure.requestId } : {}),
+        };
       }
-      const transient = failure.code === 'PrincipalNotFound' || failure.kind === 'throttled' || failure.kind === 'unavailable' || (failure.kind === 'timeout' && !options.signal?.aborted);
+      const transient =
+        failure.code === 'PrincipalNotFound' ||
+        failure.kind === 'throttled' ||
+        failure.kind === 'unavailable' ||
+        (failure.kind === 'timeout' && !options.signal?.aborted);
       last = {
         status: 'failed',
         reason:
@@ -258,6 +322,33 @@ export interface VerifyOptions {
   readDeadlineMs?: number;
 }
 
+/**
+ * The assignment a grant of this plan creates, read by its deterministic name: after a crash between the
+ * PUT and the record's final write, this tells "our PUT landed" from "it never did" without guessing.
+ */
+export async function readGrantAssignment(
+  clients: AzureClients,
+  plan: GrantPlan,
+  options: { signal?: AbortSignal; readDeadlineMs?: number } = {},
+): Promise<AssignmentLookup> {
+  const registry = parseTypedId(plan.scope, 'Microsoft.ContainerRegistry', 'registries');
+  if (!registry) return { state: 'unknown', reason: `the plan's scope is not a registry id: ${plan.scope}` };
+  const name = assignmentName(plan);
+  const read = await readArm(
+    {
+      signal: options.signal,
+      deadlineMs: options.readDeadlineMs,
+      what: `role assignment ${name} on ${plan.registryName}`,
+      needs: `Microsoft.Authorization/roleAssignments/read on ${plan.registryName}`,
+    },
+    (abortSignal) => clients.authorization(registry.subscriptionId).roleAssignments.get(plan.scope, name, { abortSignal }),
+  );
+  if (read.state === 'ok')
+    return { state: 'exists', assignmentId: read.value.id ?? `${plan.scope}/providers/Microsoft.Authorization/roleAssignments/${name}` };
+  if (read.state === 'failed' && read.failure.kind === 'not-found') return { state: 'absent' };
+  return { state: 'unknown', reason: read.state === 'failed' ? read.failure.message : read.reason };
+}
+
 /** Re-reads the principal's assignments on the registry until the grant shows (propagation), within `delaysMs`. */
 export async function verifyGrant(clients: AzureClients, plan: GrantPlan, options: VerifyOptions = {}): Promise<VerifyOutcome> {
   const delays = options.delaysMs ?? DEFAULT_VERIFY_DELAYS_MS;
@@ -273,7 +364,12 @@ export async function verifyGrant(clients: AzureClients, plan: GrantPlan, option
     if (options.signal?.aborted) break;
     attempts += 1;
     const read = await readArm(
-      { signal: options.signal, deadlineMs: options.readDeadlineMs, what: `role assignments of ${principal} on ${plan.registryName}`, needs: `Microsoft.Authorization/roleAssignments/read on ${plan.registryName}` },
+      {
+        signal: options.signal,
+        deadlineMs: options.readDeadlineMs,
+        what: `role assignments of ${principal} on ${plan.registryName}`,
+        needs: `Microsoft.Authorization/roleAssignments/read on ${plan.registryName}`,
+      },
       (abortSignal) =>
         collect(
           clients

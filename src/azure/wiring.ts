@@ -34,15 +34,23 @@ export function wireEngine(
     podPollIntervalMs?: number;
     /** Wraps the transport every client sends through (tracing); the SDKs' default transport otherwise. */
     transport?: (inner: HttpClient) => HttpClient;
+    /** TRIAGE_ALLOWED_SUBSCRIPTIONS: requests under any other subscription are refused before they leave. */
+    allowedSubscriptions?: readonly string[];
   } = {},
 ): EngineWiring {
   const { standIn, transport } = options;
-  const credential = standIn?.credential ?? cachingCredential(new DefaultAzureCredential(settings.azure.clientId ? { managedIdentityClientId: settings.azure.clientId } : {}));
+  const credential =
+    standIn?.credential ??
+    cachingCredential(new DefaultAzureCredential(settings.azure.clientId ? { managedIdentityClientId: settings.azure.clientId } : {}));
   const endpoint = standIn?.endpoint ?? settings.azure.resourceManagerEndpoint;
   const httpClient = transport ? transport(standIn?.httpClient ?? createDefaultHttpClient()) : standIn?.httpClient;
-  const clients = createAzureClients(
-    standIn ? { credential, endpoint, ...(httpClient ? { httpClient } : {}) } : { credential, endpoint, subscriptionId: settings.azure.subscriptionId, ...(httpClient ? { httpClient } : {}) },
-  );
+  const common = {
+    credential,
+    endpoint,
+    ...(httpClient ? { httpClient } : {}),
+    ...(options.allowedSubscriptions?.length ? { allowedSubscriptions: options.allowedSubscriptions } : {}),
+  };
+  const clients = createAzureClients(standIn ? common : { ...common, subscriptionId: settings.azure.subscriptionId });
   const engine = createTriageEngine({
     clients,
     pods: settings.triage.pods,

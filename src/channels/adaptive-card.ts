@@ -9,6 +9,7 @@ import findingsTemplate from '../../cards/findings.json';
 import helpTemplate from '../../cards/help.json';
 import noticeTemplate from '../../cards/notice.json';
 import progressTemplate from '../../cards/progress.json';
+import { plainData } from './card-markdown';
 import { adaptiveCardTime, replaceTimesDeep } from './times';
 import {
   toReportView,
@@ -36,13 +37,14 @@ export type CardJson = Record<string, unknown>;
  */
 const parsed = new Map<object, ACData.Template>();
 
-function expand(template: object, data: object): CardJson {
+/** Expands a template with view data, every string of which is made plain markdown first (card-markdown.ts). */
+function expand(template: object, data: object, ownMarkdown: Record<string, string | undefined> = {}): CardJson {
   let compiled = parsed.get(template);
   if (!compiled) {
     compiled = new ACData.Template(template);
     parsed.set(template, compiled);
   }
-  const expanded: unknown = compiled.expand({ $root: data });
+  const expanded: unknown = compiled.expand({ $root: { ...plainData(data), ...ownMarkdown } });
   if (typeof expanded !== 'object' || expanded === null) throw new Error('Card template expanded to nothing');
   return expanded as CardJson;
 }
@@ -70,7 +72,7 @@ export function findingsCard(snapshot: TriageSnapshot, options: FindingsCardOpti
   let card: CardJson = {};
   for (const budget of BUDGETS) {
     const view = toReportView(snapshot, { ...options, ...budget });
-    card = replaceTimesDeep(expand(findingsTemplate, { ...view, portalLinks: markdownLinks(view.links) }), adaptiveCardTime);
+    card = replaceTimesDeep(expand(findingsTemplate, view, { portalLinks: markdownLinks(view.links) }), adaptiveCardTime);
     if (view.grant && options.refreshUserIds && options.refreshUserIds.length > 0) {
       card.refresh = {
         action: { type: 'Action.Execute', title: 'Refresh', verb: 'refresh', data: { approvalId: view.grant.approvalId } },

@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import packageJson from '../../package.json';
 import { ConfigError, type Env } from '../config';
 import { readAudit, storageSettingsFromEnv } from '../storage';
+import { createAuditLog, type AuditEntry, type AuditLog } from '../storage/audit';
 import { SCENARIOS, UnknownScenarioError } from '../simulator/scenarios';
 import type { GrantOutcome } from '../triage/engine';
 import { readPaste, registryRefOf, type PasteReading } from '../triage/paste';
@@ -40,12 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
       return EXIT.usage;
     }
-    if (
-      error instanceof TargetError ||
-      error instanceof ConfigError ||
-      error instanceof NoCredentialError ||
-      error instanceof UnknownScenarioError
-    ) {
+    if (error instanceof TargetError || error instanceof ConfigError || error instanceof NoCredentialError || error instanceof UnknownScenarioError) {
       io.stderr.write(`error: ${error.message}\n`);
       return EXIT.usage;
     }
@@ -173,17 +169,44 @@ async function grant(command: Extract<Command, { name: 'grant' }>, io: CliIo): P
     io.stdout.write('Nothing was written. Re-run with --yes to create this role assignment.\n');
     return EXIT.healthy;
   }
+  // The same audit log as the bot's: a grant from a terminal is recorded like one from a chat, and the entry
+  // saying it started is written before Azure is touched (no entry, no write).
+  const audit = createAuditLog(storageSettingsFromEnv(io.env as NodeJS.ProcessEnv));
+  const actor = { id: `cli:${safeUser()}`, name: safeUser(), channel: 'cli' };
+  const target = { cluster: plan.clusterId, registry: plan.scope };
+  await audit.append({ at: new Date().toISOString(), kind: 'grant-started', actor, target, plan }, { signal: io.signal });
   // Both steps may retry for a couple of minutes (directory replication, propagation): say so before waiting.
   say(`re-checking the plan and creating the role assignment (retries for up to ~2 minutes if Azure is still replicating the identity)…`);
   const outcome = await setup.engine.grant(plan, { signal: io.signal, approvedBy: `cli:${safeUser()}` });
+  const assignmentId = 'assignmentId' in outcome ? outcome.assignmentId : undefined;
+  await recordQuietly(io, audit, {
+    at: new Date().toISOString(),
+    kind: 'grant',
+    actor,
+    target,
+    plan,
+    outcome,
+    assignmentId,
+    reason: 'reason' in outcome ? outcome.reason : undefined,
+  });
   io.stdout.write(`${describeOutcome(outcome)}\n`);
   if (outcome.status !== 'created' && outcome.status !== 'already-exists') {
     return outcome.status === 'not-needed' ? EXIT.healthy : EXIT.problems;
   }
-  say('verifying: re-reading the registry\'s role assignments until the grant shows (up to ~2 minutes)…');
+  say("verifying: re-reading the registry's role assignments until the grant shows (up to ~2 minutes)…");
   const verification = await setup.engine.verify(plan, { signal: io.signal });
+  await recordQuietly(io, audit, { at: new Date().toISOString(), kind: 'verification', actor, target, verification, assignmentId });
   io.stdout.write(`Verification: ${verification.detail}\n`);
   return verification.visible ? EXIT.healthy : EXIT.incomplete;
+}
+
+/** After the write, a failed audit append must not hide the outcome: say so on stderr. */
+async function recordQuietly(io: CliIo, audit: AuditLog, entry: AuditEntry): Promise<void> {
+  try {
+    await audit.append(entry, { signal: io.signal });
+  } catch (error) {
+    io.stderr.write(`warning: the audit entry "${entry.kind}" could not be written: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
 }
 
 function describeOutcome(outcome: GrantOutcome): string {

@@ -16,7 +16,10 @@ import type { AuditEntry, AuditLog } from '../storage/audit';
 import { isConflict } from '../storage/errors';
 import type { GrantOutcome, TriageEngine, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
-import { asLocation, type MessageLocation } from './location';
+import { INSTANCE_ID, instanceGone } from '../instance';
+import { ApprovalStore, MAX_CLAIM_ATTEMPTS, isApprovalId } from './approval-store';
+import type { InFlightIndex } from './in-flight';
+import type { MessageLocation } from './location';
 
 /** From the authenticated activity only, never from card data. */
 export interface Person {
@@ -42,8 +45,12 @@ export interface ApprovalRecord {
   state: ApprovalState;
   approvedBy?: Person;
   approvedAt?: string;
-  /** Set when execution starts; a record that has it is never executed again. */
+  /** Set when execution starts; a record that has it is never executed again (unless it is stale, see isStale). */
   executionStartedAt?: string;
+  /** The process carrying the grant out (`host#pid`), so that a restart can tell a dead executor from a slow one. */
+  executor?: string;
+  /** Taken over from an executor that died or ran out of time: the grant may already be in Azure. */
+  resumed?: boolean;
   outcome?: GrantOutcome;
   verification?: VerifyOutcome;
   finishedAt?: string;
@@ -73,22 +80,27 @@ export interface ApprovalServiceOptions {
   retryDelaysMs?: number[];
   /** Where failures that must not change the outcome (an audit append, the final record write) are reported. */
   log?: (message: string, error?: unknown) => void;
+  /** Longest the grant (re-checks, the PUT and its retries) may take before it is abandoned as failed. */
+  grantDeadlineMs?: number;
+  /** Longest verification may take after the grant. */
+  verifyDeadlineMs?: number;
+  /** Approved and unfinished approvals, for recovery at start (grant-recovery.ts). */
+  inFlight?: InFlightIndex;
 }
+
+export const DEFAULT_GRANT_DEADLINE_MS = 3 * 60_000;
+export const DEFAULT_VERIFY_DEADLINE_MS = 3 * 60_000;
+/** Beyond both deadlines, how long before an approved grant counts as abandoned. */
+const STALE_MARGIN_MS = 60_000;
 
 export const DEFAULT_APPROVAL_TTL_MS = 60 * 60 * 1000;
 
 const ID_BYTES = 24;
-const ID_FORM = /^[A-Za-z0-9_-]{32}$/;
-const KEY_PREFIX = 'approvals/';
-const MAX_CLAIM_ATTEMPTS = 10;
 
-/** True only for ids this service could have issued; anything else never reaches a storage key. */
-export function isApprovalId(id: unknown): id is string {
-  return typeof id === 'string' && ID_FORM.test(id);
-}
+export { isApprovalId };
 
 export class ApprovalService {
-  private readonly storage: Store;
+  private readonly store: ApprovalStore;
   private readonly audit: AuditLog;
   private readonly engine: TriageEngine;
   private readonly approvers: readonly string[];
@@ -98,10 +110,13 @@ export class ApprovalService {
   private readonly verifyDelaysMs?: number[];
   private readonly retryDelaysMs?: number[];
   private readonly log: (message: string, error?: unknown) => void;
+  private readonly grantDeadlineMs: number;
+  private readonly verifyDeadlineMs: number;
+  private readonly inFlight?: InFlightIndex;
 
   constructor(options: ApprovalServiceOptions) {
     if (!(options.ttlMs > 0)) throw new RangeError(`Approval TTL must be a positive number of ms, got ${options.ttlMs}.`);
-    this.storage = options.storage;
+    this.store = new ApprovalStore(options.storage);
     this.audit = options.audit;
     this.engine = options.engine;
     this.approvers = options.approvers.map((entry) => entry.trim()).filter((entry) => entry.length > 0);
@@ -111,14 +126,41 @@ export class ApprovalService {
     this.verifyDelaysMs = options.verifyDelaysMs;
     this.retryDelaysMs = options.retryDelaysMs;
     this.log = options.log ?? ((message, error) => console.error(`[approvals] ${message}`, error ?? ''));
+    this.grantDeadlineMs = options.grantDeadlineMs ?? DEFAULT_GRANT_DEADLINE_MS;
+    this.verifyDeadlineMs = options.verifyDeadlineMs ?? DEFAULT_VERIFY_DEADLINE_MS;
+    this.inFlight = options.inFlight;
   }
 
-  async create(input: {
-    plan: GrantPlan;
-    requester: Person;
-    summary: string;
-    location?: MessageLocation;
-  }): Promise<ApprovalRecord> {
+  /**
+   * An approved grant nobody is finishing: its executor process is gone, or it has been running longer than
+   * the grant and verification deadlines allow (so no live process can still be on it).
+   */
+  isStale(record: ApprovalRecord): boolean {
+    if (record.state !== 'approved') return false;
+    if (record.executor && instanceGone(record.executor)) return true;
+    const since = Date.parse(record.executionStartedAt ?? record.approvedAt ?? record.createdAt);
+    return this.now().getTime() - since > this.grantDeadlineMs + this.verifyDeadlineMs + STALE_MARGIN_MS;
+  }
+
+  /**
+   * Takes a stale approved record over (eTag-conditional, so one instance wins): execute() then finishes it,
+   * first reading whether the interrupted PUT landed. Undefined when it is not stale or someone else won.
+   */
+  async takeOver(id: string, by: Person | undefined, why: string): Promise<ApprovalRecord | undefined> {
+    const stored = await this.store.load(id);
+    if (!stored || !this.isStale(stored.record)) return undefined;
+    const taken: ApprovalRecord = { ...stored.record, executor: INSTANCE_ID, executionStartedAt: undefined, resumed: true };
+    try {
+      await this.store.write(taken, stored.eTag);
+    } catch (error) {
+      if (isConflict(error)) return undefined;
+      throw error;
+    }
+    await this.record({ kind: 'grant-resumed', actor: by, approvalId: id, target: targetOf(taken.plan), reason: why });
+    return taken;
+  }
+
+  async create(input: { plan: GrantPlan; requester: Person; summary: string; location?: MessageLocation }): Promise<ApprovalRecord> {
     const created = this.now();
     const record: ApprovalRecord = {
       id: randomBytes(ID_BYTES).toString('base64url'),
@@ -131,7 +173,7 @@ export class ApprovalService {
       state: 'pending',
     };
     // 192 random bits cannot collide with an existing id, so an unconditional write creates.
-    await this.storage.write({ [keyOf(record.id)]: { ...record } });
+    await this.store.write(record);
     await this.record({
       kind: 'approval-requested',
       actor: input.requester,
@@ -145,7 +187,7 @@ export class ApprovalService {
 
   /** The record as stored; a pending record past its expiry reads as `expired`. */
   async get(id: string): Promise<ApprovalRecord | undefined> {
-    const stored = await this.load(id);
+    const stored = await this.store.load(id);
     if (!stored) return undefined;
     const { record } = stored;
     return record.state === 'pending' && this.isExpired(record) ? { ...record, state: 'expired' } : record;
@@ -167,7 +209,7 @@ export class ApprovalService {
       return this.refuse('unknown-id', presser, undefined, `malformed approval id (${describeTampered(id)})`);
     }
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const stored = await this.load(id);
+      const stored = await this.store.load(id);
       if (!stored) return this.refuse('unknown-id', presser, undefined, 'no approval with this id', id);
       const { record, eTag } = stored;
 
@@ -181,19 +223,31 @@ export class ApprovalService {
         if (record.state === 'pending') await this.markExpired(record, eTag);
         return this.refuse('expired', presser, { ...record, state: 'expired' });
       }
+      if (record.state === 'approved' && this.isStale(record)) {
+        const taken = await this.takeOver(id, presser, 'the grant was interrupted (its process stopped or ran out of time); finishing it');
+        if (taken) return { kind: 'accepted', record: taken };
+        continue;
+      }
       if (record.state !== 'pending') {
         return this.refuse('already-handled', presser, record);
       }
 
-      const approved: ApprovalRecord = { ...record, state: 'approved', approvedBy: presser, approvedAt: this.now().toISOString() };
+      const approved: ApprovalRecord = {
+        ...record,
+        state: 'approved',
+        approvedBy: presser,
+        approvedAt: this.now().toISOString(),
+        executor: INSTANCE_ID,
+      };
       try {
-        await this.storage.write({ [keyOf(id)]: { ...approved, eTag } });
+        await this.store.write(approved, eTag);
       } catch (error) {
         // Someone else wrote first: another press (then the next read says already handled) or a card
         // update (then the record is still pending and this press tries again).
         if (isConflict(error)) continue;
         throw error;
       }
+      await this.inFlight?.add(id).catch((error: unknown) => this.log(`approval ${id} could not be added to the in-flight index`, error));
       await this.record({
         kind: 'approved',
         actor: presser,
@@ -204,7 +258,7 @@ export class ApprovalService {
       });
       return { kind: 'accepted', record: approved };
     }
-    const latest = (await this.load(id))?.record;
+    const latest = (await this.store.load(id))?.record;
     return this.refuse('already-handled', presser, latest, 'lost every claim race');
   }
 
@@ -220,13 +274,36 @@ export class ApprovalService {
 
     const plan = claimed.plan;
     const approvedBy = claimed.approvedBy ?? record.approvedBy;
+    if (claimed.resumed) {
+      const finished = await this.finishIfLanded(claimed, approvedBy, options.signal);
+      if (finished) return finished;
+    }
     let outcome: GrantOutcome;
+    try {
+      // The audit trail comes first: a write to Azure that the log cannot record is not made.
+      await this.audit.append({
+        at: this.now().toISOString(),
+        kind: 'grant-started',
+        actor: approvedBy,
+        approvalId: claimed.id,
+        target: targetOf(plan),
+        plan,
+      });
+    } catch (error) {
+      this.log(`audit entry "grant-started" for approval ${claimed.id} could not be written; nothing was granted`, error);
+      outcome = {
+        status: 'failed',
+        reason: `The audit log could not be written (${messageOf(error)}), so nothing was written to Azure. Run the check again once the audit storage is reachable.`,
+        code: 'AuditUnavailable',
+      };
+      return this.finish(claimed, outcome, undefined);
+    }
     try {
       outcome = await this.engine.grant(plan, {
         approvedBy: approvedBy ? describePerson(approvedBy) : 'unknown approver',
         retryDelaysMs: this.retryDelaysMs,
         verifyDelaysMs: this.verifyDelaysMs,
-        signal: options.signal,
+        signal: withDeadline(options.signal, this.grantDeadlineMs),
       });
     } catch (error) {
       outcome = { status: 'failed', reason: `The grant did not complete: ${messageOf(error)}`, code: codeOf(error) };
@@ -243,37 +320,81 @@ export class ApprovalService {
       reason: 'reason' in outcome ? outcome.reason : undefined,
     });
 
-    const granted = outcome.status === 'created' || outcome.status === 'already-exists' || outcome.status === 'not-needed';
-    let verification: VerifyOutcome | undefined;
-    if (granted) {
-      try {
-        verification = await this.engine.verify(plan, { delaysMs: this.verifyDelaysMs, signal: options.signal });
-      } catch (error) {
-        verification = {
-          visible: false,
-          pullRoleStatus: 'unknown',
-          detail: `Verification could not run: ${messageOf(error)}. Run the check again to see whether the grant took.`,
-          attempts: 0,
-        };
-      }
-      await this.record({
-        kind: 'verification',
-        actor: approvedBy,
-        approvalId: claimed.id,
-        target: targetOf(plan),
-        verification,
-        assignmentId: 'assignmentId' in outcome ? outcome.assignmentId : undefined,
-      });
-    }
+    const verification = isGranted(outcome) ? await this.verified(claimed, approvedBy, outcome, options.signal) : undefined;
+    return this.finish(claimed, outcome, verification);
+  }
 
+  /**
+   * A resumed grant whose PUT landed before the interruption: the assignment under the deterministic name is
+   * ours. Records the grant (audit) and its verification, and finishes the record; undefined when the
+   * assignment is not there (or cannot be read), and the grant is carried out as usual.
+   */
+  private async finishIfLanded(
+    claimed: ApprovalRecord,
+    approvedBy: Person | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ApprovalRecord | undefined> {
+    const lookup = await this.engine
+      .assignmentOf(claimed.plan, { signal })
+      .catch((error: unknown) => ({ state: 'unknown' as const, reason: messageOf(error) }));
+    if (lookup.state !== 'exists') return undefined;
+    const outcome: GrantOutcome = { status: 'created', assignmentId: lookup.assignmentId };
+    await this.record({
+      kind: 'grant',
+      actor: approvedBy,
+      approvalId: claimed.id,
+      target: targetOf(claimed.plan),
+      plan: claimed.plan,
+      outcome,
+      assignmentId: lookup.assignmentId,
+      reason: 'finished after an interruption: the role assignment was already in Azure',
+    });
+    const verification = await this.verified(claimed, approvedBy, outcome, signal);
+    return this.finish(claimed, outcome, verification);
+  }
+
+  /** Re-runs the pull-role check after a grant (within its deadline) and records what it saw. */
+  private async verified(
+    claimed: ApprovalRecord,
+    approvedBy: Person | undefined,
+    outcome: GrantOutcome,
+    signal: AbortSignal | undefined,
+  ): Promise<VerifyOutcome> {
+    let verification: VerifyOutcome;
+    try {
+      verification = await this.engine.verify(claimed.plan, { delaysMs: this.verifyDelaysMs, signal: withDeadline(signal, this.verifyDeadlineMs) });
+    } catch (error) {
+      verification = {
+        visible: false,
+        pullRoleStatus: 'unknown',
+        detail: `Verification could not run: ${messageOf(error)}. Run the check again to see whether the grant took.`,
+        attempts: 0,
+      };
+    }
+    await this.record({
+      kind: 'verification',
+      actor: approvedBy,
+      approvalId: claimed.id,
+      target: targetOf(claimed.plan),
+      verification,
+      assignmentId: 'assignmentId' in outcome ? outcome.assignmentId : undefined,
+    });
+    return verification;
+  }
+
+  /** Writes the final state of an executed approval (kept whatever others wrote meanwhile). */
+  private async finish(claimed: ApprovalRecord, outcome: GrantOutcome, verification: VerifyOutcome | undefined): Promise<ApprovalRecord> {
     const finished: Partial<ApprovalRecord> = {
-      state: granted ? 'granted' : 'failed',
+      state: isGranted(outcome) ? 'granted' : 'failed',
       outcome,
       verification,
       finishedAt: this.now().toISOString(),
     };
+    await this.inFlight
+      ?.remove(claimed.id)
+      .catch((error: unknown) => this.log(`approval ${claimed.id} could not be removed from the in-flight index`, error));
     try {
-      const saved = await this.update(claimed.id, (current) => ({ ...current, ...finished }));
+      const saved = await this.store.update(claimed.id, (current) => ({ ...current, ...finished }));
       if (saved) return saved;
       this.log(`approval ${claimed.id} finished (${finished.state}) but its record had been removed from storage`);
       return { ...claimed, ...finished };
@@ -286,11 +407,11 @@ export class ApprovalService {
   private async claimExecution(id: string): Promise<ApprovalRecord | undefined> {
     if (!isApprovalId(id)) return undefined;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const stored = await this.load(id);
+      const stored = await this.store.load(id);
       if (!stored || stored.record.state !== 'approved' || stored.record.executionStartedAt) return undefined;
-      const claimed: ApprovalRecord = { ...stored.record, executionStartedAt: this.now().toISOString() };
+      const claimed: ApprovalRecord = { ...stored.record, executionStartedAt: this.now().toISOString(), executor: INSTANCE_ID };
       try {
-        await this.storage.write({ [keyOf(id)]: { ...claimed, eTag: stored.eTag } });
+        await this.store.write(claimed, stored.eTag);
         return claimed;
       } catch (error) {
         if (isConflict(error)) continue;
@@ -300,44 +421,13 @@ export class ApprovalService {
     return undefined;
   }
 
-  /** Read-modify-write that keeps whatever others wrote in between (retries on conflict). */
-  private async update(id: string, change: (record: ApprovalRecord) => ApprovalRecord): Promise<ApprovalRecord | undefined> {
-    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const stored = await this.load(id);
-      if (!stored) return undefined;
-      const next = change(stored.record);
-      try {
-        await this.storage.write({ [keyOf(id)]: { ...next, eTag: stored.eTag } });
-        return next;
-      } catch (error) {
-        if (isConflict(error)) continue;
-        throw error;
-      }
-    }
-    throw new Error(`Approval ${id} kept changing while it was being updated.`);
-  }
-
-  private async load(id: string): Promise<{ record: ApprovalRecord; eTag: string } | undefined> {
-    if (!isApprovalId(id)) return undefined;
-    const key = keyOf(id);
-    const item = (await this.storage.read([key]))[key] as unknown as (ApprovalRecord & { eTag?: string }) | undefined;
-    if (!item || item.id !== id) return undefined;
-    const { eTag, ...stored } = item;
-    const record = withLocation(stored);
-    // Without an eTag the claim would be an unconditional write and two presses could both win.
-    if (typeof eTag !== 'string' || eTag === '' || eTag === '*') {
-      throw new Error(`The configured storage returned approval ${id} without an eTag; approvals need a storage with eTag concurrency.`);
-    }
-    return { record, eTag };
-  }
-
   private isExpired(record: ApprovalRecord): boolean {
     return this.now().getTime() >= Date.parse(record.expiresAt);
   }
 
   private async markExpired(record: ApprovalRecord, eTag: string): Promise<void> {
     try {
-      await this.storage.write({ [keyOf(record.id)]: { ...record, state: 'expired', eTag } });
+      await this.store.write({ ...record, state: 'expired' }, eTag);
     } catch (error) {
       // A conflict means someone else moved it on; the next reader sees their state. Either way the press is refused.
       if (!isConflict(error)) this.log(`could not mark approval ${record.id} expired`, error);
@@ -370,25 +460,8 @@ export class ApprovalService {
   }
 }
 
-/**
- * Records written before locations existed kept a Bot Framework conversation reference and an activity id
- * (Slack's dressed up as one, channelId "slack"); pending ones still deserve their card updated.
- */
-function withLocation(stored: ApprovalRecord & { conversation?: unknown; activityId?: unknown }): ApprovalRecord {
-  const { conversation, activityId, ...record } = stored;
-  if (record.location) return { ...record, location: asLocation(record.location) };
-  if (typeof conversation !== 'object' || conversation === null) return record;
-  const messageId = typeof activityId === 'string' ? activityId : undefined;
-  const legacy = conversation as { channelId?: unknown; conversation?: { id?: unknown } };
-  if (legacy.channelId === 'slack') {
-    const channel = legacy.conversation?.id;
-    return typeof channel === 'string' ? { ...record, location: { channel: 'slack', conversation: channel, ...(messageId ? { messageTs: messageId } : {}) } } : record;
-  }
-  return { ...record, location: { channel: 'teams', reference: conversation as Record<string, unknown>, ...(messageId ? { messageId } : {}) } };
-}
-
-function keyOf(id: string): string {
-  return `${KEY_PREFIX}${id}`;
+function isGranted(outcome: GrantOutcome): boolean {
+  return outcome.status === 'created' || outcome.status === 'already-exists' || outcome.status === 'not-needed';
 }
 
 function targetOf(plan: GrantPlan): AuditEntry['target'] {
@@ -410,6 +483,12 @@ function describeTampered(id: unknown): string {
   if (typeof id !== 'string') return typeof id;
   const printable = id.slice(0, 64).replace(/[^\x20-\x7e]/g, '?');
   return `${JSON.stringify(printable)}${id.length > 64 ? `, ${id.length} chars` : ''}`;
+}
+
+/** The caller's signal, also aborted after `ms`: no grant or verification waits on Azure forever. */
+function withDeadline(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const deadline = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
 function messageOf(error: unknown): string {

@@ -36,6 +36,11 @@ export class BackgroundWork {
     return this.running.size;
   }
 
+  /** Jobs of `lane` waiting for a slot (not yet running). */
+  waiting(lane: string): number {
+    return this.lanes.get(lane)?.waiting.length ?? 0;
+  }
+
   /** Starts `fn` now (or when its lane has room), never rejects: failures are logged under `name`. */
   run(name: string, fn: (signal: AbortSignal) => Promise<void>, options: { lane?: string } = {}): void {
     const job = (async () => {

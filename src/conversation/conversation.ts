@@ -15,7 +15,7 @@ import { IntentRouter, intentOf } from './intents';
 import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView, FindingsView, Turn } from './port';
 import { fromAnswer, fromText, type DialogStep } from './target-dialog';
-import { AUDIT_FOR_APPROVERS, grantingNotice, NO_EARLIER_CHECK, refusalNotice } from './wording';
+import { AUDIT_FOR_APPROVERS, AUDIT_IN_PRIVATE, grantingNotice, NO_EARLIER_CHECK, refusalNotice } from './wording';
 import { TriageStarter, type TriageFlowDeps } from './triage-flow';
 
 export interface ConversationOptions extends TriageFlowDeps {
@@ -39,8 +39,12 @@ export type Decision =
   | 'ask-cluster'
   | 'ask-registry'
   | 'triage'
+  /** A triage the admission refused: too many queued, or this person started too many this minute. */
+  | `triage-refused:${'busy' | 'rate-limited'}`
   | 'audit'
   | 'audit-refused'
+  /** The log was asked for in a shared conversation: the asker is told to ask in a private chat. */
+  | 'audit-elsewhere'
   | 'press-accepted'
   | `press-refused:${string}`;
 
@@ -70,7 +74,7 @@ export class Conversation {
         await c.port.post(c.turn.where, this.help(false));
       })
       .on('check', async (c, intent) => {
-        c.decision = await this.proceed(c, (data) => ({ kind: 'step', step: fromText(intent.text, intent.explicit ? {} : data.draft ?? {}) }));
+        c.decision = await this.proceed(c, (data) => ({ kind: 'step', step: fromText(intent.text, intent.explicit ? {} : (data.draft ?? {})) }));
       })
       .on('check-again', async (c) => {
         c.decision = await this.proceed(c, again);
@@ -84,7 +88,8 @@ export class Conversation {
   async message(port: ChannelPort, turn: Turn, text: string): Promise<Decision> {
     const intent = intentOf(text);
     // Help and audit change no state, so their delivery id is claimed without a storage round trip.
-    if ((intent.kind === 'help' || intent.kind === 'audit') && !this.o.state.claimReadOnly(turn.conversationKey, turn.eventId)) return this.decided(turn, 'duplicate');
+    if ((intent.kind === 'help' || intent.kind === 'audit') && !this.o.state.claimReadOnly(turn.conversationKey, turn.eventId))
+      return this.decided(turn, 'duplicate');
     const context: Context = { port, turn };
     await this.router.dispatch(context, intent);
     return this.decided(turn, context.decision ?? 'help');
@@ -109,14 +114,21 @@ export class Conversation {
       await port.answerPrivately(turn, { kind: 'ask', view: toAskView(asking, { error: 'Type a value, then press Check.' }) });
       return this.decided(turn, asking === 'cluster' ? 'ask-cluster' : 'ask-registry');
     }
-    return this.decided(turn, await this.proceed({ port, turn }, (data) => ({ kind: 'step', step: fromAnswer(part, value, data.draft ?? {}) }), form));
+    return this.decided(
+      turn,
+      await this.proceed({ port, turn }, (data) => ({ kind: 'step', step: fromAnswer(part, value, data.draft ?? {}) }), form),
+    );
   }
 
   /** The grant button. `rawId` is what the button carried; `pressedOn` is the message it is on, per the channel. */
   async press(port: ChannelPort, turn: Turn, rawId: unknown, pressedOn?: MessageLocation): Promise<Decision> {
     const result = await this.o.approvals.press(rawId, turn.person);
     if (result.kind === 'refused') {
-      this.o.log.info('grant refused', { reason: result.reason, channel: turn.channel, presser: turn.person.aadObjectId ?? `${turn.person.channel}:${turn.person.id}` });
+      this.o.log.info('grant refused', {
+        reason: result.reason,
+        channel: turn.channel,
+        presser: turn.person.aadObjectId ?? `${turn.person.channel}:${turn.person.id}`,
+      });
       const record = result.record && result.reason === 'expired' ? { ...result.record, state: 'expired' as const } : result.record;
       const findings = record ? await this.findingsFor(record) : undefined;
       // An expired offer is expired for everyone: the button goes away for all, not only for this presser.
@@ -138,6 +150,12 @@ export class Conversation {
     return this.decided(turn, 'press-accepted');
   }
 
+  /** Shows an approval's state on its findings message, for everyone (a grant finished outside any turn). */
+  async showApproval(port: ChannelPort, record: ApprovalRecord): Promise<void> {
+    const view = await this.findingsFor(record);
+    if (view && record.location) await port.replace(record.location, view);
+  }
+
   /** The findings of an approval as they stand now (Teams asks for this on refresh); undefined if unknown. */
   async current(approvalId: string): Promise<FindingsView | undefined> {
     const record = await this.o.approvals.get(approvalId);
@@ -148,12 +166,20 @@ export class Conversation {
     return { kind: 'help', view: toHelpView({ welcome, demo: this.o.demo, examples: this.o.examples }) };
   }
 
+  /**
+   * The log names principals, scopes and other people's requests (from their private chats too), so it is
+   * shown to the asker alone: ephemeral where the channel can, else only in a one-to-one chat.
+   */
   private async auditLog(c: Context): Promise<Decision> {
     if (this.o.auditAudience === 'approvers' && !this.o.approvals.isApprover(c.turn.person)) {
-      await c.port.post(c.turn.where, { kind: 'notice', view: AUDIT_FOR_APPROVERS });
+      await c.port.answerPrivately(c.turn, { kind: 'notice', view: AUDIT_FOR_APPROVERS });
       return 'audit-refused';
     }
-    await c.port.post(c.turn.where, { kind: 'audit', view: toAuditView(await this.o.audit.recent(AUDIT_ENTRIES), AUDIT_ENTRIES) });
+    if (!c.turn.privateAnswers) {
+      await c.port.post(c.turn.where, { kind: 'notice', view: AUDIT_IN_PRIVATE });
+      return 'audit-elsewhere';
+    }
+    await c.port.answerPrivately(c.turn, { kind: 'audit', view: toAuditView(await this.o.audit.recent(AUDIT_ENTRIES), AUDIT_ENTRIES) });
     return 'audit';
   }
 
@@ -175,13 +201,23 @@ export class Conversation {
       return 'ask-cluster';
     }
     if (step.step.kind === 'ask') {
-      const view: ConversationView = { kind: 'ask', view: toAskView(step.step.part, { known: step.step.known, error: step.step.error, understood: step.step.understood }) };
+      const view: ConversationView = {
+        kind: 'ask',
+        view: toAskView(step.step.part, { known: step.step.known, error: step.step.error, understood: step.step.understood }),
+      };
       if (form) await c.port.answerPrivately(c.turn, view);
       else await c.port.post(c.turn.where, view);
       return step.step.part === 'cluster' ? 'ask-cluster' : 'ask-registry';
     }
-    await this.triage.start(c.port, { target: step.step.target, refs: step.step.refs, requester: c.turn.person, where: c.turn.where, replace: form, pasted: step.step.pasted });
-    return 'triage';
+    const refused = await this.triage.start(c.port, {
+      target: step.step.target,
+      refs: step.step.refs,
+      requester: c.turn.person,
+      where: c.turn.where,
+      replace: form,
+      pasted: step.step.pasted,
+    });
+    return refused ? `triage-refused:${refused}` : 'triage';
   }
 
   private async findingsFor(record: ApprovalRecord): Promise<FindingsView | undefined> {

@@ -11,6 +11,7 @@ import { BackgroundWork, type Logger } from './background';
 import { CardStore } from './card-store';
 import { Conversation } from './conversation';
 import { ConversationState } from './conversation-state';
+import { DEFAULT_QUEUE_LIMIT, DEFAULT_RATE_PER_MINUTE, TriageAdmission, type AdmissionSettings } from '../limits/admission';
 
 /**
  * Triages that run at once; more wait their turn. Against real ARM a triage mostly waits on the network,
@@ -33,8 +34,14 @@ export function createConversation(o: {
   auditAudience: 'approvers' | 'everyone';
   examples?: string[];
   background?: BackgroundWork;
+  /** TRIAGE_RATE_LIMIT and TRIAGE_QUEUE_LIMIT (the defaults otherwise). */
+  admission?: AdmissionSettings;
 }): ConversationCore {
   const background = o.background ?? new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
+  // One admission for every channel: the queue and a person's rate are the same whichever way they ask.
+  const admission = new TriageAdmission(o.admission ?? { perPersonPerMinute: DEFAULT_RATE_PER_MINUTE, queueLimit: DEFAULT_QUEUE_LIMIT }, () =>
+    background.waiting('triage'),
+  );
   const conversation = new Conversation({
     state: new ConversationState(o.store),
     engine: o.engine,
@@ -43,6 +50,7 @@ export function createConversation(o: {
     cards: new CardStore(o.store),
     background,
     log: o.log,
+    admission,
     demo: o.demo,
     auditAudience: o.auditAudience,
     examples: o.examples,

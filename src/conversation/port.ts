@@ -38,6 +38,11 @@ export interface Turn {
   conversationKey: string;
   /** The channel's id of this delivery (Slack event_id, Teams activity id): a second delivery is ignored. */
   eventId?: string;
+  /**
+   * Whether answerPrivately reaches this person alone here (Slack: always, ephemeral; Teams: only in a
+   * one-to-one chat, where the conversation is the person). What names other people is shown only then.
+   */
+  privateAnswers: boolean;
 }
 
 export interface ChannelPort {

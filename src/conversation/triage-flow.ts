@@ -16,7 +16,8 @@ import type { BackgroundWork, Logger } from './background';
 import type { CardStore } from './card-store';
 import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView } from './port';
-import { unfinishedNotice } from './wording';
+import { personKey, type TriageAdmission } from '../limits/admission';
+import { notAdmittedNotice, unfinishedNotice } from './wording';
 
 export interface TriageFlowDeps {
   engine: TriageEngine;
@@ -25,6 +26,8 @@ export interface TriageFlowDeps {
   cards: CardStore;
   background: BackgroundWork;
   log: Logger;
+  /** Queue room and per-person rate, the same for every channel (src/limits/admission.ts). */
+  admission?: TriageAdmission;
 }
 
 export interface TriageStart {
@@ -42,8 +45,19 @@ export interface TriageStart {
 export class TriageStarter {
   constructor(private readonly deps: TriageFlowDeps) {}
 
-  /** Shows progress now and runs the triage after the turn, in the triage lane. */
-  async start(port: ChannelPort, input: TriageStart): Promise<void> {
+  /**
+   * Shows progress now and runs the triage after the turn, in the triage lane; or, when the admission refuses,
+   * says why in the same place and returns the reason.
+   */
+  async start(port: ChannelPort, input: TriageStart): Promise<'busy' | 'rate-limited' | undefined> {
+    const refused = this.deps.admission?.admit(personKey(input.requester));
+    if (refused) {
+      this.deps.log.info('triage not admitted', { reason: refused.reason, requester: personKey(input.requester) });
+      const notice: ConversationView = { kind: 'notice', view: notAdmittedNotice(refused.message) };
+      if (input.replace) await port.replace(input.replace, notice);
+      else await port.post(input.where, notice);
+      return refused.reason;
+    }
     const progress: ConversationView = { kind: 'progress', view: toProgressView(input.target) };
     let at: MessageLocation;
     if (input.replace) {
@@ -53,20 +67,27 @@ export class TriageStarter {
       at = await port.post(input.where, progress);
     }
     this.deps.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish(port, at, input, signal), { lane: 'triage' });
+    return undefined;
   }
 
   private async finish(port: ChannelPort, at: MessageLocation, input: TriageStart, signal: AbortSignal): Promise<void> {
     // Updates are chained so that a late partial report can never overwrite the final findings.
     let chain = Promise.resolve();
     const show = (view: ConversationView): Promise<void> => {
-      chain = chain.then(() => port.replace(at, view)).catch((error: unknown) => {
-        this.deps.log.error('updating the findings message failed', { error: error instanceof Error ? error.message : String(error) });
-      });
+      chain = chain
+        .then(() => port.replace(at, view))
+        .catch((error: unknown) => {
+          this.deps.log.error('updating the findings message failed', { error: error instanceof Error ? error.message : String(error) });
+        });
       return chain;
     };
     const deps = this.deps;
     try {
-      const result = await deps.engine.triage(input.target, { signal, onPartialReport: (report) => void show({ kind: 'findings', snapshot: { report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) } }) });
+      const result = await deps.engine.triage(input.target, {
+        signal,
+        onPartialReport: (report) =>
+          void show({ kind: 'findings', snapshot: { report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) } }),
+      });
       const snapshot = snapshotOf(result, input.pasted);
       const plan = planGrant(result.evidence, result.report.findings);
       const summary = summaryOf(result.report);

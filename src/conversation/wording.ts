@@ -17,6 +17,18 @@ export const AUDIT_FOR_APPROVERS: NoticeView = {
   tone: 'warning',
 };
 
+/** Said in a shared conversation where the audit log cannot be shown to the asker alone. */
+export const AUDIT_IN_PRIVATE: NoticeView = {
+  title: 'The audit log is shown in a private chat',
+  text: 'It names principals, scopes and other people\'s requests, so I list it only in a one-to-one chat: message me directly and say "audit".',
+  tone: 'warning',
+};
+
+/** A triage the admission refused (src/limits/admission.ts says why, in words for the person). */
+export function notAdmittedNotice(message: string): NoticeView {
+  return { title: 'Not checked — try again shortly', text: message, tone: 'warning' };
+}
+
 const UNKNOWN_APPROVAL =
   'This approval is not known to the bot (it may be from another deployment, or its card was altered). Nothing was granted. Run the check again for a fresh approval.';
 
@@ -65,7 +77,11 @@ function handledText(record: ApprovalRecord): string {
 
 /** Said instead of the findings when the press was accepted but the findings message cannot be replaced. */
 export function grantingNotice(presser: Person, record: ApprovalRecord): NoticeView {
-  return { title: `Approved by ${nameOf(presser)} — granting`, text: `Granting ${record.plan.roleName} to ${record.plan.principalName} on ${record.plan.registryName}.`, tone: 'good' };
+  return {
+    title: `Approved by ${nameOf(presser)} — granting`,
+    text: `Granting ${record.plan.roleName} to ${record.plan.principalName} on ${record.plan.registryName}.`,
+    tone: 'good',
+  };
 }
 
 /** A triage that could not finish: said in the message that showed its progress. */

@@ -68,6 +68,13 @@ export function tracedEngine(engine: TriageEngine, o: { telemetry: Telemetry; co
         return outcome;
       });
     },
+    assignmentOf(plan, options) {
+      return observe('assignment-lookup', { 'grant.scope': plan.scope, 'grant.principal': plan.principalId }, async (span) => {
+        const lookup = await engine.assignmentOf(plan, options);
+        span.setAttribute('assignment.state', lookup.state);
+        return lookup;
+      });
+    },
   };
 }
 

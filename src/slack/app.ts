@@ -16,15 +16,22 @@ import { BotIdentity } from './bot-identity';
 import { withoutMentions } from './mentions';
 import { SlackPort } from './port';
 import { SlackPoster } from './poster';
+import { slackHeaderRefusal } from './signature-headers';
+import { teamsOf, workspaceAllowed } from './workspaces';
 import { SLACK_EVENTS_PATH, type SlackSettings } from './settings';
+
+/** Longest one Slack Web API call may take (each try; bolt retries up to three times). */
+export const SLACK_CALL_TIMEOUT_MS = 10_000;
 
 export interface SlackApp {
   app: App;
   path: string;
-  /** The request listener for `path`: reads, verifies and answers the request itself. */
+  /** The request listener for `path`: verifies (on the already-read `rawBody`) and answers the request itself. */
   listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** A port outside any event (work that starts on its own), on the app's own Web API client. */
   port: () => ChannelPort;
+  /** Refuses unsigned or stale requests from their headers, before the body is read. */
+  beforeBody: (req: IncomingMessage) => { status: number; message: string } | undefined;
 }
 
 export interface SlackAppOptions {
@@ -32,6 +39,10 @@ export interface SlackAppOptions {
   /** The conversation core, shared with Teams. */
   conversation: Conversation;
   log: Logger;
+  /** TRIAGE_SLACK_TEAMS: workspaces and Enterprise Grid organisations served; empty = any. */
+  allowedTeams?: readonly string[];
+  /** Longest one Web API call may take (default SLACK_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
 
 export function createSlackApp(o: SlackAppOptions): SlackApp {
@@ -43,6 +54,8 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     ...(o.settings.apiUrl ? { slackApiUrl: o.settings.apiUrl } : {}),
     // The Web API client's default retries for half an hour; a findings update that late helps nobody.
     retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
+    // And each call ends: without a timeout a Slack that never answers holds the triage slot forever.
+    timeout: o.callTimeoutMs ?? SLACK_CALL_TIMEOUT_MS,
   };
   const app = new App({
     authorize: async () => ({ botToken: token, ...(await identity.get()) }),
@@ -55,16 +68,35 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   // Outside an event there is no per-request client: this one carries the bot token itself.
   const ownClient = new webApi.WebClient(token, { ...clientOptions, logger });
 
+  // Before every listener: a signed request from a workspace (or a Slack Connect guest) not on the list is
+  // acknowledged, so Slack does not retry it, and otherwise ignored.
+  app.use(async (args) => {
+    if (workspaceAllowed(args.body, o.allowedTeams ?? [])) return args.next();
+    o.log.warn('Slack request from a workspace not in TRIAGE_SLACK_TEAMS ignored', { teams: teamsOf(args.body).join(',') });
+    const ack = (args as { ack?: () => Promise<void> }).ack;
+    if (ack) await ack();
+  });
+
   app.event('app_mention', async ({ event, body, client }) => {
     if (!event.user || event.bot_id) return;
-    const turn = turnOf(body.team_id, { channel: 'slack', conversation: event.channel, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}) }, person(event.user), body.event_id);
+    const turn = turnOf(
+      body.team_id,
+      { channel: 'slack', conversation: event.channel, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}) },
+      person(event.user),
+      body.event_id,
+    );
     await o.conversation.message(new SlackPort(new SlackPoster(client)), turn, withoutMentions(event.text));
   });
 
   app.message(async ({ message, body, client }) => {
     // Direct messages only: in channels the bot answers @mentions (app_mention), not every message.
     if (message.channel_type !== 'im' || message.subtype !== undefined || message.bot_id) return;
-    const turn = turnOf(body.team_id, { channel: 'slack', conversation: message.channel, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) }, person(message.user), body.event_id);
+    const turn = turnOf(
+      body.team_id,
+      { channel: 'slack', conversation: message.channel, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) },
+      person(message.user),
+      body.event_id,
+    );
     await o.conversation.message(new SlackPort(new SlackPoster(client)), turn, withoutMentions(message.text ?? ''));
   });
 
@@ -76,7 +108,11 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
       o.log.warn('a grant press without a channel was ignored');
       return;
     }
-    const where: SlackLocation = { channel: 'slack', conversation: channel, ...(body.message?.thread_ts ? { threadTs: body.message.thread_ts } : {}) };
+    const where: SlackLocation = {
+      channel: 'slack',
+      conversation: channel,
+      ...(body.message?.thread_ts ? { threadTs: body.message.thread_ts } : {}),
+    };
     const messageTs = body.message?.ts ?? body.container?.message_ts;
     const value = action.type === 'button' ? action.value : undefined;
     const turn = turnOf(body.team?.id, where, person(body.user.id, body.user.name ?? body.user.username));
@@ -89,15 +125,31 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
 
   // Say it at start, not at the first mention: with a rejected token every event would fail.
   identity.get().catch((error: unknown) => {
-    o.log.warn(`Slack did not accept SLACK_BOT_TOKEN yet (auth.test); events will fail until it does: ${error instanceof Error ? error.message : String(error)}`);
+    o.log.warn(
+      `Slack did not accept SLACK_BOT_TOKEN yet (auth.test); events will fail until it does: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
 
-  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener, port: () => new SlackPort(new SlackPoster(ownClient)) };
+  return {
+    app,
+    path: SLACK_EVENTS_PATH,
+    listener: receiver.requestListener,
+    beforeBody: (req) => slackHeaderRefusal(req),
+    port: () => new SlackPort(new SlackPoster(ownClient)),
+  };
 }
 
 /** Conversation state is per Slack conversation and thread, so any instance can continue it. */
 function turnOf(team: string | undefined, where: SlackLocation, who: Person, eventId?: string): Turn {
-  return { channel: 'slack', person: who, where, conversationKey: `slack/${team ?? ''}/${where.conversation}/${where.threadTs ?? ''}`, ...(eventId ? { eventId } : {}) };
+  // Every private answer in Slack is ephemeral: seen by this person alone, wherever they asked.
+  return {
+    channel: 'slack',
+    person: who,
+    where,
+    conversationKey: `slack/${team ?? ''}/${where.conversation}/${where.threadTs ?? ''}`,
+    ...(eventId ? { eventId } : {}),
+    privateAnswers: true,
+  };
 }
 
 /** A Slack user, as the approver list names them (`slack:<user id>`): from the signed payload only. */

@@ -22,7 +22,18 @@ export function slackSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Slac
   const apiUrl = env.SLACK_API_URL?.trim() || undefined;
   if (!botToken && !signingSecret) return undefined;
   if (!botToken) throw new BotSettingsError('SLACK_BOT_TOKEN', 'required when SLACK_SIGNING_SECRET is set (the Slack app needs both).');
-  if (!signingSecret) throw new BotSettingsError('SLACK_SIGNING_SECRET', 'required when SLACK_BOT_TOKEN is set: without it requests to /slack/events cannot be verified.');
+  if (!signingSecret)
+    throw new BotSettingsError(
+      'SLACK_SIGNING_SECRET',
+      'required when SLACK_BOT_TOKEN is set: without it requests to /slack/events cannot be verified.',
+    );
   if (apiUrl && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(apiUrl)) throw new BotSettingsError('SLACK_API_URL', `"${apiUrl}" is not an http(s) URL.`);
+  // The bot token travels with every call: plain http only to this machine (a local stand-in), never beyond.
+  if (apiUrl && /^http:/i.test(apiUrl) && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(apiUrl)) {
+    throw new BotSettingsError(
+      'SLACK_API_URL',
+      `"${apiUrl}" is plain http: the bot token would cross the network unencrypted. Use https (http only on loopback).`,
+    );
+  }
   return { botToken, signingSecret, apiUrl: apiUrl && !apiUrl.endsWith('/') ? `${apiUrl}/` : apiUrl };
 }

@@ -9,16 +9,21 @@
  *    continues in `001.jsonl`.
  */
 import { promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { GrantOutcome, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
+import { INSTANCE_ID } from '../instance';
 import { readAll, statusOf } from './blob-storage';
-import { auditContainerClient, containerCreator, dataDirectory } from './location';
+import { auditContainerClient, blobDeadline, containerCreator, dataDirectory } from './location';
 import type { StorageSettings } from './settings';
 
-export type AuditKind = 'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant' | 'verification';
+/**
+ * `grant-started` is written before the role-assignment PUT: a grant with no such entry was never attempted.
+ * `grant-resumed`: an interrupted grant taken over to be finished (after a crash or a stuck executor).
+ */
+export type AuditKind =
+  'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant-started' | 'grant-resumed' | 'grant' | 'verification';
 
 /** A person as the channel authenticated them (same shape as the bot's Person). */
 export interface AuditActor {
@@ -53,23 +58,18 @@ export interface AuditLog {
   recent(n: number, options?: { signal?: AbortSignal }): Promise<AuditEntry[]>;
 }
 
-const INSTANCE = `${hostname()}#${process.pid}`;
-
 export function createAuditLog(settings: StorageSettings): AuditLog {
-  if (settings.blob) return new BlobAuditLog({ container: auditContainerClient(settings.blob) });
+  if (settings.blob) return new BlobAuditLog({ container: auditContainerClient(settings.blob), callTimeoutMs: settings.blob.callTimeoutMs });
   return new FileAuditLog({ file: path.join(dataDirectory(settings), 'audit.jsonl') });
 }
 
 /** For `aks-registry-triage audit`: the newest entries (all of them with `limit: Infinity`), oldest first. */
-export async function readAudit(
-  settings: StorageSettings,
-  options: { limit?: number; signal?: AbortSignal } = {},
-): Promise<AuditEntry[]> {
+export async function readAudit(settings: StorageSettings, options: { limit?: number; signal?: AbortSignal } = {}): Promise<AuditEntry[]> {
   return createAuditLog(settings).recent(options.limit ?? 100, { signal: options.signal });
 }
 
 function line(entry: AuditEntry): string {
-  return `${JSON.stringify({ ...entry, instance: entry.instance ?? INSTANCE })}\n`;
+  return `${JSON.stringify({ ...entry, instance: entry.instance ?? INSTANCE_ID })}\n`;
 }
 
 /** Lines that are not entries (a torn tail after a power cut, a hand edit) are skipped, not fatal: the rest is still evidence. */
@@ -177,14 +177,17 @@ export class BlobAuditLog implements AuditLog {
   /** The part this instance appends to for each day, once it knows an earlier part is full. */
   private readonly parts = new Map<string, number>();
   private readonly containerReady: () => Promise<unknown>;
+  private readonly callTimeoutMs?: number;
 
-  constructor(options: { container: ContainerClient; now?: () => Date }) {
+  constructor(options: { container: ContainerClient; now?: () => Date; callTimeoutMs?: number }) {
     this.container = options.container;
-    this.containerReady = containerCreator(options.container);
+    this.callTimeoutMs = options.callTimeoutMs;
+    this.containerReady = containerCreator(options.container, blobDeadline(options));
     this.now = options.now ?? (() => new Date());
   }
 
   async append(entry: AuditEntry, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const deadline = blobDeadline({ callTimeoutMs: this.callTimeoutMs }, options.signal);
     await this.containerReady();
     const body = Buffer.from(line(entry), 'utf8');
     const day = this.now().toISOString().slice(0, 10);
@@ -192,12 +195,12 @@ export class BlobAuditLog implements AuditLog {
     for (let attempt = 0; ; attempt++) {
       const blob = this.container.getAppendBlobClient(`${AUDIT_PREFIX}${day}/${String(part).padStart(3, '0')}.jsonl`);
       try {
-        await blob.appendBlock(body, body.length, { abortSignal: options.signal });
+        await blob.appendBlock(body, body.length, { abortSignal: deadline() });
         this.parts.set(day, part);
         return;
       } catch (error) {
         if (statusOf(error) === 404 && attempt < 3) {
-          await blob.createIfNotExists({ abortSignal: options.signal, blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
+          await blob.createIfNotExists({ abortSignal: deadline(), blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
           continue;
         }
         if ((error as { code?: unknown }).code === BLOCK_LIMIT_CODE && attempt < 1000) {
@@ -212,18 +215,18 @@ export class BlobAuditLog implements AuditLog {
   async recent(n: number, options: { signal?: AbortSignal } = {}): Promise<AuditEntry[]> {
     checkCount(n);
     if (n === 0) return [];
+    const deadline = blobDeadline({ callTimeoutMs: this.callTimeoutMs }, options.signal);
     await this.containerReady();
     const names: string[] = [];
-    for await (const blob of this.container.listBlobsFlat({ prefix: AUDIT_PREFIX, abortSignal: options.signal })) {
+    for await (const blob of this.container.listBlobsFlat({ prefix: AUDIT_PREFIX, abortSignal: deadline() })) {
       names.push(blob.name);
     }
     names.sort();
     let entries: AuditEntry[] = [];
     for (let index = names.length - 1; index >= 0 && entries.length < n; index--) {
-      const response = await this.container.getBlobClient(names[index]).download(0, undefined, { abortSignal: options.signal });
+      const response = await this.container.getBlobClient(names[index]).download(0, undefined, { abortSignal: deadline() });
       entries = [...parseLines((await readAll(response.readableStreamBody)).toString('utf8')), ...entries];
     }
     return entries.slice(-n);
   }
-
 }

@@ -17,22 +17,26 @@ import type { Store, StoreItems } from './store';
 import type { ContainerClient } from '@azure/storage-blob';
 import { StorageConflictError, StorageCorruptError } from './errors';
 import { storageName } from './keys';
-import { containerCreator } from './location';
+import { blobDeadline, containerCreator } from './location';
 
 export interface AzureBlobStorageOptions {
   container: ContainerClient;
   /** Blob name prefix for items (the audit log uses another prefix in the same container). */
   prefix?: string;
+  /** Longest one Blob operation may take (see blobDeadline). */
+  callTimeoutMs?: number;
 }
 
 export class AzureBlobStorage implements Store {
   private readonly container: ContainerClient;
   private readonly prefix: string;
   private readonly containerReady: () => Promise<unknown>;
+  private readonly deadline: () => AbortSignal;
 
   constructor(options: AzureBlobStorageOptions) {
     this.container = options.container;
-    this.containerReady = containerCreator(options.container);
+    this.deadline = blobDeadline(options);
+    this.containerReady = containerCreator(options.container, this.deadline);
     this.prefix = options.prefix ?? 'state/';
   }
 
@@ -44,7 +48,7 @@ export class AzureBlobStorage implements Store {
         const name = this.blobName(key);
         let response;
         try {
-          response = await this.container.getBlobClient(name).download();
+          response = await this.container.getBlobClient(name).download(0, undefined, { abortSignal: this.deadline() });
         } catch (error) {
           if (statusOf(error) === 404) return;
           throw error;
@@ -74,6 +78,7 @@ export class AzureBlobStorage implements Store {
         const body = Buffer.from(JSON.stringify(value), 'utf8');
         try {
           await this.container.getBlockBlobClient(this.blobName(key)).upload(body, body.length, {
+            abortSignal: this.deadline(),
             conditions: conditional ? { ifMatch: eTag } : {},
             blobHTTPHeaders: { blobContentType: 'application/json' },
           });
@@ -88,13 +93,12 @@ export class AzureBlobStorage implements Store {
 
   async delete(keys: string[]): Promise<void> {
     await this.containerReady();
-    await Promise.all(keys.map((key) => this.container.getBlobClient(this.blobName(key)).deleteIfExists()));
+    await Promise.all(keys.map((key) => this.container.getBlobClient(this.blobName(key)).deleteIfExists({ abortSignal: this.deadline() })));
   }
 
   private blobName(key: string): string {
     return `${this.prefix}${storageName(key)}.json`;
   }
-
 }
 
 export function statusOf(error: unknown): number | undefined {

@@ -18,6 +18,6 @@ export { containerClient, dataDirectory } from './location';
 export { storageSettingsFromEnv, type BlobSettings, type StorageSettings } from './settings';
 
 export function createStorage(settings: StorageSettings): Store {
-  if (settings.blob) return new AzureBlobStorage({ container: containerClient(settings.blob) });
+  if (settings.blob) return new AzureBlobStorage({ container: containerClient(settings.blob), callTimeoutMs: settings.blob.callTimeoutMs });
   return new FileStorage({ directory: path.join(dataDirectory(settings), 'state') });
 }

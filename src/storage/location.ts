@@ -8,10 +8,27 @@ export function dataDirectory(settings: StorageSettings): string {
   return path.resolve(settings.dataDir ?? DEFAULT_DATA_DIR);
 }
 
+/** Longest one Blob operation (its retries included) may take by default (BlobSettings.callTimeoutMs). */
+export const DEFAULT_BLOB_CALL_TIMEOUT_MS = 20_000;
+
+/**
+ * Every Blob call ends. The SDK sets no client-side timeout (its `tryTimeoutInMs` is only the server-side
+ * `timeout` parameter: a storage endpoint that accepts the connection and never answers holds the call for
+ * good), and approvals, conversation state and the audit log all wait on Blob — a hung call would hold a
+ * turn, a triage slot or a grant. So each call carries this deadline as its abort signal.
+ */
+export function blobDeadline(settings: Pick<BlobSettings, 'callTimeoutMs'>, signal?: AbortSignal): () => AbortSignal {
+  const ms = settings.callTimeoutMs ?? DEFAULT_BLOB_CALL_TIMEOUT_MS;
+  return () => (signal ? AbortSignal.any([signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms));
+}
+
+/** Few retries: each Blob call also has its own deadline (blobDeadline), and its retries count against it. */
+const BLOB_PIPELINE = { retryOptions: { maxTries: 3 } };
+
 /** One client per call; both item storage and the audit log use the same container under different prefixes. */
 export function containerClient(blob: BlobSettings): ContainerClient {
   if (blob.connectionString) {
-    return new ContainerClient(blob.connectionString, blob.container ?? DEFAULT_BLOB_CONTAINER);
+    return new ContainerClient(blob.connectionString, blob.container ?? DEFAULT_BLOB_CONTAINER, BLOB_PIPELINE);
   }
   if (!blob.url) {
     throw new Error('Blob storage needs TRIAGE_BLOB_CONNECTION_STRING or TRIAGE_BLOB_URL.');
@@ -25,27 +42,27 @@ export function containerClient(blob: BlobSettings): ContainerClient {
   if (url.pathname === '/' || url.pathname === '') {
     url.pathname = `/${blob.container ?? DEFAULT_BLOB_CONTAINER}`;
   }
-  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential());
+  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential(), BLOB_PIPELINE);
 }
 
 /** The audit log's container: TRIAGE_AUDIT_CONTAINER in the same account, else the state container. */
 export function auditContainerClient(blob: BlobSettings): ContainerClient {
   const state = containerClient(blob);
   if (!blob.auditContainer) return state;
-  if (blob.connectionString) return new ContainerClient(blob.connectionString, blob.auditContainer);
+  if (blob.connectionString) return new ContainerClient(blob.connectionString, blob.auditContainer, BLOB_PIPELINE);
   const url = new URL(state.url);
   url.pathname = `/${blob.auditContainer}`;
-  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential());
+  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential(), BLOB_PIPELINE);
 }
 
 /**
  * `createIfNotExists` once per client, shared by every caller; a failure is not remembered, so the next
  * call tries again (the account may have been unreachable for a moment).
  */
-export function containerCreator(container: ContainerClient): () => Promise<unknown> {
+export function containerCreator(container: ContainerClient, deadline: () => AbortSignal): () => Promise<unknown> {
   let ready: Promise<unknown> | undefined;
   return () => {
-    ready ??= container.createIfNotExists().catch((error: unknown) => {
+    ready ??= container.createIfNotExists({ abortSignal: deadline() }).catch((error: unknown) => {
       ready = undefined;
       throw error;
     });

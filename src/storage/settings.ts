@@ -22,6 +22,8 @@ export interface BlobSettings {
   auditContainer?: string;
   /** For `url`; default DefaultAzureCredential (managed identity on App Service, AZURE_CLIENT_ID picks a user-assigned one). */
   credential?: TokenCredential;
+  /** Longest one Blob operation may take, retries included (default DEFAULT_BLOB_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
 
 export interface StorageSettings {

@@ -6,6 +6,7 @@ import type { CloudAdapter, Request, Response } from 'botbuilder';
 import type { Conversation } from '../conversation/conversation';
 import type { Logger } from '../conversation/background';
 import type { ChannelPort } from '../conversation/port';
+import type { TeamsTrustPolicy } from '../authority/teams-trust';
 import { approverMris, type BotSettings } from '../settings';
 import { createAdapter, messagesHandler } from './adapter';
 import { TeamsPort } from './port';
@@ -19,9 +20,23 @@ export interface TeamsApp {
   port: () => ChannelPort;
 }
 
-export function createTeamsApp(o: { settings: BotSettings; conversation: Conversation; log: Logger }): TeamsApp {
+export function createTeamsApp(o: {
+  settings: BotSettings;
+  conversation: Conversation;
+  log: Logger;
+  /** Who may reach the bot and whose object id counts (src/authority/teams-trust.ts). */
+  trust: TeamsTrustPolicy;
+  /** Longest one card update through the Bot Connector may take (default CONNECTOR_CALL_TIMEOUT_MS). */
+  connectorTimeoutMs?: number;
+}): TeamsApp {
   const adapter = createAdapter(o.settings, o.log);
-  const portOptions = { adapter, botAppId: o.settings.appId ?? '', log: o.log, refreshUserIds: approverMris(o.settings) };
-  const bot = new TriageBot(o.conversation, portOptions);
-  return { adapter, bot, messages: messagesHandler(adapter, bot), port: () => new TeamsPort(portOptions) };
+  const portOptions = {
+    adapter,
+    botAppId: o.settings.appId ?? '',
+    log: o.log,
+    refreshUserIds: approverMris(o.settings),
+    connectorTimeoutMs: o.connectorTimeoutMs,
+  };
+  const bot = new TriageBot(o.conversation, portOptions, o.trust);
+  return { adapter, bot, messages: messagesHandler(adapter, bot, o.trust), port: () => new TeamsPort(portOptions) };
 }

@@ -9,12 +9,17 @@ import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuild
 import type { MessageLocation, TeamsLocation } from '../conversation/location';
 import type { Logger } from '../conversation/background';
 import type { ChannelPort, ConversationView, Turn } from '../conversation/port';
+import { withinDeadline } from '../limits/deadline';
 import { personOf, cardActivity } from './activities';
 import { renderCard, type CardJson } from './render';
 
 /** The part of CloudAdapter the port uses. */
 export interface ConversationAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  continueConversationAsync(
+    botAppId: string,
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 export interface TeamsPortOptions {
@@ -23,7 +28,16 @@ export interface TeamsPortOptions {
   log: Logger;
   /** Teams user MRIs that get the live approver view of a findings card (refresh.userIds). */
   refreshUserIds: readonly string[];
+  /** Longest one call through the Bot Connector outside the turn may take (default CONNECTOR_CALL_TIMEOUT_MS). */
+  connectorTimeoutMs?: number;
 }
+
+/**
+ * Longest a card update through the Bot Connector may take, its own retries included. botbuilder's connector
+ * client has no timeout and replaces any request policy it is given, so the deadline is kept here: a
+ * connector that never answers must not hold a triage slot or a grant's card update for good.
+ */
+export const CONNECTOR_CALL_TIMEOUT_MS = 30_000;
 
 /** The Turn the core sees for an activity: identity from the authenticated activity only. */
 export function turnOf(context: TurnContext): Turn {
@@ -34,6 +48,8 @@ export function turnOf(context: TurnContext): Turn {
     where: { channel: 'teams', reference: TurnContext.getConversationReference(activity) },
     conversationKey: `teams/${activity.channelId}/${activity.conversation.id}`,
     ...(activity.id ? { eventId: activity.id } : {}),
+    // Only a one-to-one chat is the person alone; a channel or group chat shows every answer to everyone.
+    privateAnswers: activity.conversation.conversationType === 'personal' && !activity.conversation.isGroup,
   };
 }
 
@@ -68,7 +84,7 @@ export class TeamsPort implements ChannelPort {
       sentId = (await context.sendActivity(card))?.id;
       reference = TurnContext.getConversationReference(context.activity);
     } else {
-      await this.o.adapter.continueConversationAsync(this.o.botAppId, reference as Partial<ConversationReference>, async (context) => {
+      await this.outsideTurn(reference, async (context) => {
         sentId = (await context.sendActivity(card))?.id;
       });
     }
@@ -80,10 +96,15 @@ export class TeamsPort implements ChannelPort {
     const location = teams(at);
     const card = this.render(view);
     if (this.invoke && location.messageId && location.messageId === this.pressedMessageId) this.invokeResponse = card;
-    await this.o.adapter.continueConversationAsync(this.o.botAppId, location.reference as Partial<ConversationReference>, async (context) => {
+    await this.outsideTurn(location.reference, async (context) => {
       if (location.messageId) await context.updateActivity({ ...cardActivity(card), id: location.messageId });
       else await context.sendActivity(cardActivity(card));
     });
+  }
+
+  private async outsideTurn(reference: TeamsLocation['reference'], logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const call = this.o.adapter.continueConversationAsync(this.o.botAppId, reference as Partial<ConversationReference>, logic);
+    await withinDeadline(call, this.o.connectorTimeoutMs ?? CONNECTOR_CALL_TIMEOUT_MS, 'the Bot Connector (card update)');
   }
 
   async answerPrivately(_turn: Turn, view: ConversationView): Promise<void> {

@@ -4,14 +4,23 @@
  * invoke responses). Identity comes from the authenticated activity (personOf), never from card data.
  */
 import { ActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import { objectIdVouched, type TeamsTrustPolicy } from '../authority/teams-trust';
 import type { Conversation } from '../conversation/conversation';
 import { cardResponse, messageResponse } from './activities';
 import { TeamsPort, turnOf, type TeamsPortOptions } from './port';
+
+/** The issuer of the token botbuilder authenticated this turn with (none without an app id). */
+function issuerOf(context: TurnContext): string | undefined {
+  const identity = context.turnState.get(context.adapter.BotIdentityKey) as { getClaimValue?: (type: string) => string | null } | undefined;
+  return identity?.getClaimValue?.('iss') ?? undefined;
+}
 
 export class TriageBot extends ActivityHandler {
   constructor(
     private readonly conversation: Conversation,
     private readonly portOptions: TeamsPortOptions,
+    /** Whose `aadObjectId` counts (src/authority/teams-trust.ts). */
+    private readonly trust: TeamsTrustPolicy,
   ) {
     super();
 
@@ -36,6 +45,14 @@ export class TriageBot extends ActivityHandler {
     });
   }
 
+  override async run(context: TurnContext): Promise<void> {
+    // One gate for identity: an object id that the channel's token does not vouch for is a claim, and goes.
+    if (context.activity.from?.aadObjectId && !objectIdVouched(context.activity, { issuer: issuerOf(context) }, this.trust)) {
+      delete context.activity.from.aadObjectId;
+    }
+    await super.run(context);
+  }
+
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const data = (invoke.action?.data ?? {}) as Record<string, unknown>;
     const port = this.portFor(context);
@@ -53,7 +70,11 @@ export class TriageBot extends ActivityHandler {
       case 'check-again': {
         // A new card, so the old findings (and what was approved on them) stay readable above it.
         const decision = await this.conversation.checkAgain(port, turn);
-        return messageResponse(decision === 'triage' ? 'Checking again — the new findings follow below.' : 'There is no earlier check in this conversation to repeat. Type "check <cluster> <registry>".');
+        return messageResponse(
+          decision === 'triage'
+            ? 'Checking again — the new findings follow below.'
+            : 'There is no earlier check in this conversation to repeat. Type "check <cluster> <registry>".',
+        );
       }
       case 'provide-target': {
         const part = typeof data.cluster === 'string' ? 'cluster' : typeof data.registry === 'string' ? 'registry' : undefined;

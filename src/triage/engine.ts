@@ -56,10 +56,19 @@ export interface GrantOptions {
   retryDelaysMs?: number[];
 }
 
+/** What Azure holds under the name this bot's grant of a plan uses (the name is deterministic). */
+export type AssignmentLookup =
+  | { state: 'exists'; assignmentId: string }
+  | { state: 'absent' }
+  /** Could not be read (permission, outage): nothing may be concluded. */
+  | { state: 'unknown'; reason: string };
+
 export interface TriageEngine {
   triage(target: Target, options?: TriageOptions): Promise<TriageResult>;
   /** Re-reads what the plan depends on, checks the writer's permission, and creates the assignment once. */
   grant(plan: GrantPlan, options: GrantOptions): Promise<GrantOutcome>;
   /** Re-runs the pull-role check for the plan's principal, retrying while the assignment propagates. */
   verify(plan: GrantPlan, options?: { signal?: AbortSignal; delaysMs?: number[] }): Promise<VerifyOutcome>;
+  /** Reads the role assignment `grant` creates for this plan, by its deterministic name (to finish an interrupted grant). */
+  assignmentOf(plan: GrantPlan, options?: { signal?: AbortSignal }): Promise<AssignmentLookup>;
 }

@@ -20,6 +20,9 @@ export class FakeConnector {
   private counter = 0;
   private waiters: (() => void)[] = [];
   url = '';
+  /** How to answer a send or an update (fault tests): normally, never, or with a 500. Attempts are counted. */
+  behaviour: (method: 'POST' | 'PUT') => 'ok' | 'hang' | 'fail' = () => 'ok';
+  attempts = 0;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -31,6 +34,14 @@ export class FakeConnector {
           // restify patches http.ServerResponse in this process, so writeHead is not chained.
           res.statusCode = 404;
           res.end();
+          return;
+        }
+        this.attempts += 1;
+        const mode = this.behaviour(req.method);
+        if (mode === 'hang') return;
+        if (mode === 'fail') {
+          res.statusCode = 500;
+          res.end('{"error":{"code":"ServiceError","message":"connector down"}}');
           return;
         }
         const activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
@@ -56,7 +67,8 @@ export class FakeConnector {
       const hit = this.sent.slice(options.from ?? 0).find(predicate);
       if (hit) return hit;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`fake connector: nothing matched in ${this.sent.length} recorded activities:\n${this.sent.map(describe).join('\n')}`);
+      if (left <= 0)
+        throw new Error(`fake connector: nothing matched in ${this.sent.length} recorded activities:\n${this.sent.map(describe).join('\n')}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -68,6 +80,7 @@ export class FakeConnector {
   }
 
   async close(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

@@ -26,6 +26,8 @@ export class FakeSlackApi {
   authError?: string;
   private waiters: (() => void)[] = [];
   url = '';
+  /** How to answer a Web API method (fault tests): normally, never, or with a 500. */
+  behaviour: (method: string) => 'ok' | 'hang' | 'fail' = () => 'ok';
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -33,6 +35,13 @@ export class FakeSlackApi {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
+        const mode = this.behaviour(method);
+        if (mode === 'hang') return;
+        if (mode === 'fail') {
+          res.statusCode = 500;
+          res.end();
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const args: Record<string, unknown> = {};
         if ((req.headers['content-type'] ?? '').includes('json')) Object.assign(args, JSON.parse(raw || '{}'));
@@ -74,7 +83,10 @@ export class FakeSlackApi {
       const hit = this.calls.slice(options.from ?? 0).find(predicate);
       if (hit) return hit;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`fake Slack: nothing matched in ${this.calls.length} calls:\n${this.calls.map((c) => `${c.method} ${String(c.args.text ?? '').slice(0, 120)}`).join('\n')}`);
+      if (left <= 0)
+        throw new Error(
+          `fake Slack: nothing matched in ${this.calls.length} calls:\n${this.calls.map((c) => `${c.method} ${String(c.args.text ?? '').slice(0, 120)}`).join('\n')}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -86,6 +98,7 @@ export class FakeSlackApi {
   }
 
   async close(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

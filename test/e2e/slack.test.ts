@@ -48,9 +48,25 @@ beforeAll(async () => {
   const settings = botSettingsFromEnv({ TRIAGE_APPROVERS: 'slack:U123' });
   const storage = createStorage({ dataDir });
   const audit = createAuditLog({ dataDir });
-  const approvals = new ApprovalService({ storage, audit, engine, approvers: settings.approvers, allowSelfApproval: false, ttlMs: settings.approvalTtlMs });
+  const approvals = new ApprovalService({
+    storage,
+    audit,
+    engine,
+    approvers: settings.approvers,
+    allowSelfApproval: false,
+    ttlMs: settings.approvalTtlMs,
+  });
   background = new BackgroundWork(quiet);
-  const { conversation } = createConversation({ store: storage, engine, audit, approvals, background, log: quiet, demo: false, auditAudience: 'approvers' });
+  const { conversation } = createConversation({
+    store: storage,
+    engine,
+    audit,
+    approvals,
+    background,
+    log: quiet,
+    demo: false,
+    auditAudience: 'approvers',
+  });
   const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: slackApi.url }, conversation, log: quiet });
   server = await startServer({
     port: 0,
@@ -58,7 +74,7 @@ beforeAll(async () => {
     messages: async (_req, res) => {
       res.send(404);
     },
-    rawRoutes: [{ path: slack.path, listener: slack.listener }],
+    rawRoutes: [{ path: slack.path, listener: slack.listener, beforeBody: slack.beforeBody }],
   });
   events = `${server.url}/slack/events`;
 });
@@ -71,8 +87,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const roleAssignmentPuts = () => emulator.requests.filter((r) => r.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(r.path));
-const mention = (user: { id: string }, text: string) => signed(SECRET, eventBody({ type: 'app_mention', user: user.id, text: `<@${BOT_USER}> ${text}`, channel: CHANNEL }), 'application/json');
+const roleAssignmentPuts = () =>
+  emulator.requests.filter((r) => r.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(r.path));
+const mention = (user: { id: string }, text: string) =>
+  signed(SECRET, eventBody({ type: 'app_mention', user: user.id, text: `<@${BOT_USER}> ${text}`, channel: CHANNEL }), 'application/json');
 const press = (user: { id: string; name: string }, messageTs: string, value: string) =>
   signed(SECRET, pressBody({ user, channel: CHANNEL, messageTs, value }), 'application/x-www-form-urlencoded');
 const withButton = (c: SlackCall) => c.method === 'chat.update' && buttonsOf({ blocks: c.args.blocks ?? [] }).length > 0;
@@ -95,15 +113,19 @@ test('a request with a bad or stale signature is refused with 401 and nothing is
   expect(emulator.requests.filter((r) => /managedClusters/i.test(r.path))).toEqual([]);
 });
 
-test('Slack\'s url_verification is answered with the challenge', async () => {
-  const res = await send(events, signed(SECRET, JSON.stringify({ type: 'url_verification', challenge: 'ch4llenge', token: 'x' }), 'application/json'));
+test("Slack's url_verification is answered with the challenge", async () => {
+  const res = await send(
+    events,
+    signed(SECRET, JSON.stringify({ type: 'url_verification', challenge: 'ch4llenge', token: 'x' }), 'application/json'),
+  );
   expect(res.status).toBe(200);
   expect(JSON.parse(res.text)).toEqual({ challenge: 'ch4llenge' });
 });
 
 test('a DM saying help gets the help message; a DM with only a cluster asks for the registry', async () => {
   const from = slackApi.calls.length;
-  const dm = (text: string) => signed(SECRET, eventBody({ type: 'message', channel_type: 'im', channel: 'D0RITA', user: RITA.id, text }), 'application/json');
+  const dm = (text: string) =>
+    signed(SECRET, eventBody({ type: 'message', channel_type: 'im', channel: 'D0RITA', user: RITA.id, text }), 'application/json');
   expect((await send(events, dm('help'))).status).toBe(200);
   const help = await slackApi.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0RITA', { from });
   expect(blocksText({ blocks: help.args.blocks ?? [] })).toContain('`check &lt;cluster&gt; &lt;registry&gt;`');
@@ -113,8 +135,9 @@ test('a DM saying help gets the help message; a DM with only a cluster asks for 
   expect(blocksText({ blocks: ask.args.blocks ?? [] })).toContain('Which registry (or image) can aks-missing-role not pull from?');
 });
 
-test('(before anyone grants) a pasted kubelet event asks only for the cluster; the answer\'s findings lead with what the error means, times as <!date>', async () => {
-  const dm = (text: string) => signed(SECRET, eventBody({ type: 'message', channel_type: 'im', channel: 'D0PASTE', user: RITA.id, text }), 'application/json');
+test("(before anyone grants) a pasted kubelet event asks only for the cluster; the answer's findings lead with what the error means, times as <!date>", async () => {
+  const dm = (text: string) =>
+    signed(SECRET, eventBody({ type: 'message', channel_type: 'im', channel: 'D0PASTE', user: RITA.id, text }), 'application/json');
   const from = slackApi.calls.length;
   // Slack escapes &, < and > in what people type; the paste reader undoes it.
   await send(events, dm(KUBELET_EVENT.replace(/&/g, '&amp;')));
@@ -164,7 +187,10 @@ test('mention → "Checking…" → findings with Approve → non-approver refus
   expect(asked.status).toBe(200);
   expect(asked.ms).toBeLessThan(3_000);
 
-  const progress = await slackApi.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Checking aks-missing-role → acrdemo'), { from });
+  const progress = await slackApi.waitFor(
+    (c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Checking aks-missing-role → acrdemo'),
+    { from },
+  );
   expect(progress.authorization).toBe(`Bearer ${TOKEN}`);
   expect(progress.args.channel).toBe(CHANNEL);
   const ts = String(progress.response.ts);
@@ -196,7 +222,10 @@ test('mention → "Checking…" → findings with Approve → non-approver refus
   const accepted = await send(events, pressed);
   expect(accepted.status).toBe(200);
   expect(accepted.ms).toBeLessThan(3_000);
-  const done = await slackApi.waitFor((c) => c.method === 'chat.update' && blocksText({ blocks: c.args.blocks ?? [] }).includes('*Verification:*'), { from: beforeAna, timeoutMs: 30_000 });
+  const done = await slackApi.waitFor((c) => c.method === 'chat.update' && blocksText({ blocks: c.args.blocks ?? [] }).includes('*Verification:*'), {
+    from: beforeAna,
+    timeoutMs: 30_000,
+  });
   expect(done.args).toEqual(expect.objectContaining({ channel: CHANNEL, ts }));
   const doneText = blocksText({ blocks: done.args.blocks ?? [] });
   expect(doneText).toContain('Granted AcrPull to');
@@ -236,9 +265,23 @@ test('a bot token Slack rejects at start is reported, not fatal, and the next ev
   const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
   const engine = createTriageEngine({ clients, pods: false });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 60_000 });
-  const { conversation } = createConversation({ store: storage, engine, audit, approvals, background: work, log, demo: false, auditAudience: 'approvers' });
+  const { conversation } = createConversation({
+    store: storage,
+    engine,
+    audit,
+    approvals,
+    background: work,
+    log,
+    demo: false,
+    auditAudience: 'approvers',
+  });
   const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: api.url }, conversation, log });
-  const own = await startServer({ port: 0, host: '127.0.0.1', messages: async (_req, res) => res.send(404), rawRoutes: [{ path: slack.path, listener: slack.listener }] });
+  const own = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    messages: async (_req, res) => res.send(404),
+    rawRoutes: [{ path: slack.path, listener: slack.listener, beforeBody: slack.beforeBody }],
+  });
   try {
     await api.waitFor((c) => c.method === 'auth.test');
     for (let i = 0; i < 50 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -259,7 +302,11 @@ test('a bot token Slack rejects at start is reported, not fatal, and the next ev
 test('startApp mounts /slack/events only when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'triage-slack-app-'));
   const base = { PORT: '0', TRIAGE_DATA_DIR: dir };
-  const withSlack = await startApp({ env: { ...base, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url }, log: quiet, print: () => undefined });
+  const withSlack = await startApp({
+    env: { ...base, TRIAGE_DEMO: 'true', SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url },
+    log: quiet,
+    print: () => undefined,
+  });
   const without = await startApp({ env: base, log: quiet, print: () => undefined });
   try {
     const url = (app: typeof withSlack) => `${app.server.url}/slack/events`;
@@ -278,11 +325,36 @@ test('startApp mounts /slack/events only when SLACK_BOT_TOKEN and SLACK_SIGNING_
 
 test('Slack on a public interface without a MicrosoftAppId closes the unauthenticated Bot Framework endpoint', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'triage-slack-public-'));
-  const app = await startApp({ env: { PORT: '0', HOST: '0.0.0.0', TRIAGE_DATA_DIR: dir, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url }, log: quiet, print: () => undefined });
+  const app = await startApp({
+    env: {
+      PORT: '0',
+      HOST: '0.0.0.0',
+      TRIAGE_DEMO: 'true',
+      TRIAGE_DATA_DIR: dir,
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slackApi.url,
+    },
+    log: quiet,
+    print: () => undefined,
+  });
   try {
     const local = `http://127.0.0.1:${app.server.port}`;
-    const activity = { type: 'message', id: 'a1', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: '29:x', aadObjectId: '00000000-0000-4000-8000-000000000001' }, recipient: { id: 'bot' }, conversation: { id: 'c1' }, text: 'audit' };
-    const res = await fetch(`${local}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const activity = {
+      type: 'message',
+      id: 'a1',
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9/',
+      from: { id: '29:x', aadObjectId: '00000000-0000-4000-8000-000000000001' },
+      recipient: { id: 'bot' },
+      conversation: { id: 'c1' },
+      text: 'audit',
+    };
+    const res = await fetch(`${local}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     expect(res.status).toBe(403);
     const challenge = signed(SECRET, JSON.stringify({ type: 'url_verification', challenge: 'c' }), 'application/json');
     expect((await send(`${local}/slack/events`, challenge)).status).toBe(200);

@@ -10,7 +10,7 @@ import type { Logger } from '../../src/conversation/background';
 import { createStorage } from '../../src/storage';
 import { cardProblems, executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText } from './fake-connector';
-import { ANA, NICK, RITA, execute, installed, mention, post } from './teams';
+import { ANA, NICK, RITA, TEAM_CONVERSATION, execute, installed, mention, post } from './teams';
 
 const ACRPULL = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -36,10 +36,14 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const roleAssignmentPuts = () => app.emulator?.requests.filter((r) => r.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(r.path)) ?? [];
+const roleAssignmentPuts = () =>
+  app.emulator?.requests.filter((r) => r.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(r.path)) ?? [];
 
 function findingsWithButton(from: number) {
-  return connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
+  return connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), {
+    from,
+    timeoutMs: 20_000,
+  });
 }
 
 function approvalIdOf(activity: Record<string, unknown>): string {
@@ -96,7 +100,9 @@ test('check → progress card → findings card updated in place → non-approve
   expect(asked.status).toBe(200);
   expect(asked.ms).toBeLessThan(5_000);
 
-  const progress = await connector.waitFor((s) => s.method === 'POST' && cardText(s.activity).includes('Checking aks-missing-role → acrdemo'), { from });
+  const progress = await connector.waitFor((s) => s.method === 'POST' && cardText(s.activity).includes('Checking aks-missing-role → acrdemo'), {
+    from,
+  });
   const findings = await findingsWithButton(from);
   expect(findings.id).toBe(progress.id);
   const card = cardOf(findings.activity) ?? {};
@@ -118,7 +124,10 @@ test('check → progress card → findings card updated in place → non-approve
   expect(accepted.ms).toBeLessThan(1_000);
   expect(JSON.stringify(accepted.body)).toContain('Approved by Ana Approver');
 
-  const done = await connector.waitFor((s) => s.method === 'PUT' && s.id === findings.id && cardText(s.activity).includes('**Verification:**'), { from: updatesBefore, timeoutMs: 30_000 });
+  const done = await connector.waitFor((s) => s.method === 'PUT' && s.id === findings.id && cardText(s.activity).includes('**Verification:**'), {
+    from: updatesBefore,
+    timeoutMs: 30_000,
+  });
   const text = cardText(done.activity);
   expect(text).toContain('Approved by Ana Approver at');
   expect(text).toMatch(/\*\*Role assignment:\*\* \/subscriptions\/.+\/roleAssignments\//);
@@ -131,24 +140,41 @@ test('check → progress card → findings card updated in place → non-approve
   const props = (put.body as { properties: Record<string, string> }).properties;
   expect(props.roleDefinitionId.toLowerCase()).toMatch(new RegExp(`/roledefinitions/${ACRPULL}$`));
   expect(props.principalType).toBe('ServicePrincipal');
-  const cluster = app.emulator?.world.resources.find((r) => r.type.toLowerCase() === 'microsoft.containerservice/managedclusters' && r.name === 'aks-missing-role');
+  const cluster = app.emulator?.world.resources.find(
+    (r) => r.type.toLowerCase() === 'microsoft.containerservice/managedclusters' && r.name === 'aks-missing-role',
+  );
   const kubelet = (cluster?.properties?.identityProfile as { kubeletidentity?: { objectId?: string } } | undefined)?.kubeletidentity?.objectId;
   expect(props.principalId).toBe(kubelet);
-  const registry = app.emulator?.world.resources.find((r) => r.type.toLowerCase() === 'microsoft.containerregistry/registries' && r.name === 'acrdemo');
+  const registry = app.emulator?.world.resources.find(
+    (r) => r.type.toLowerCase() === 'microsoft.containerregistry/registries' && r.name === 'acrdemo',
+  );
   expect(put.path.toLowerCase().startsWith(`${registry?.id.toLowerCase()}/providers/microsoft.authorization/roleassignments/`)).toBe(true);
 
   // A second press, a replay of the same activity, and a tampered id: refused, no second PUT.
-  expect(JSON.stringify((await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId }))).body)).toContain('Not approved');
+  expect(JSON.stringify((await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId }))).body)).toContain(
+    'Not approved',
+  );
   expect(JSON.stringify((await post(app.server.url, press)).body)).toContain('Not approved');
   const tampered = approvalId.slice(0, -1) + (approvalId.endsWith('A') ? 'B' : 'A');
-  expect(JSON.stringify((await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId: tampered }))).body)).toContain('Not approved');
+  expect(JSON.stringify((await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId: tampered }))).body)).toContain(
+    'Not approved',
+  );
   await app.core.background.idle();
   expect(roleAssignmentPuts()).toHaveLength(1);
 });
 
 test('with MicrosoftAppId set, an unauthenticated POST gets 401 and nothing is processed', async () => {
   const secured = await startApp({
-    env: { PORT: '0', HOST: '127.0.0.1', MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppPassword: 'not-a-real-secret', TRIAGE_DATA_DIR: dataDir },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TRIAGE_DEMO: 'true',
+      MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      TRIAGE_ALLOWED_TENANTS: TEAM_CONVERSATION.tenantId,
+      TRIAGE_SERVICE_URLS: connector.url,
+      TRIAGE_DATA_DIR: dataDir,
+    },
     log: quiet,
     print: () => undefined,
   });
@@ -156,7 +182,9 @@ test('with MicrosoftAppId set, an unauthenticated POST gets 401 and nothing is p
     const from = connector.sent.length;
     const res = await post(secured.server.url, mention(connector.url, RITA, 'check aks-missing-role acrdemo'));
     expect(res.status).toBe(401);
-    const forged = await post(secured.server.url, mention(connector.url, RITA, 'help'), { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.' });
+    const forged = await post(secured.server.url, mention(connector.url, RITA, 'help'), {
+      authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.',
+    });
     expect(forged.status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
     expect(connector.sent.slice(from)).toEqual([]);

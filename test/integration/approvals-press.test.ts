@@ -31,13 +31,16 @@ const PLAN: GrantPlan = {
   registryMode: 'LegacyRegistryPermissions',
   roleGuid: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
   roleName: 'AcrPull',
-  roleDefinitionId: '/subscriptions/00000000-0000-4000-8000-000000000001/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d',
+  roleDefinitionId:
+    '/subscriptions/00000000-0000-4000-8000-000000000001/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d',
   principalId: '11111111-2222-4333-8444-555555555555',
   principalType: 'ServicePrincipal',
   principalName: 'aks-prod-agentpool',
-  clusterId: '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-prod',
+  clusterId:
+    '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-prod',
   clusterName: 'aks-prod',
-  azCommand: 'az role assignment create --assignee-object-id 11111111-2222-4333-8444-555555555555 --assignee-principal-type ServicePrincipal --role AcrPull --scope /subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/myacr',
+  azCommand:
+    'az role assignment create --assignee-object-id 11111111-2222-4333-8444-555555555555 --assignee-principal-type ServicePrincipal --role AcrPull --scope /subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/myacr',
 };
 
 /** Press must never reach Azure; any call fails the test through `calls`. */
@@ -56,6 +59,10 @@ function guardEngine(): TriageEngine & { calls: string[] } {
     verify: () => {
       calls.push('verify');
       return Promise.reject(new Error('press must not verify'));
+    },
+    assignmentOf: () => {
+      calls.push('assignmentOf');
+      return Promise.reject(new Error('press must not read assignments'));
     },
   };
 }
@@ -143,7 +150,12 @@ describe('create', () => {
 
   test('create records the message to update', async () => {
     const f = fixture();
-    const { id } = await f.service.create({ plan: PLAN, requester: REQUESTER, summary: 's', location: { channel: 'slack', conversation: 'C1', messageTs: '1.2' } });
+    const { id } = await f.service.create({
+      plan: PLAN,
+      requester: REQUESTER,
+      summary: 's',
+      location: { channel: 'slack', conversation: 'C1', messageTs: '1.2' },
+    });
     expect((await f.service.get(id))?.location).toEqual({ channel: 'slack', conversation: 'C1', messageTs: '1.2' });
   });
 
@@ -154,8 +166,18 @@ describe('create', () => {
     const stored = { ...(await f.storage.read([key]))[key], eTag: '*' };
     await f.storage.write({ [key]: { ...stored, conversation: { channelId: 'slack', conversation: { id: 'C9' } }, activityId: '9.9' } });
     expect((await f.service.get(id))?.location).toEqual({ channel: 'slack', conversation: 'C9', messageTs: '9.9' });
-    await f.storage.write({ [key]: { ...stored, conversation: { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: '19:x' } }, activityId: 'a-1' } });
-    expect((await f.service.get(id))?.location).toEqual({ channel: 'teams', reference: { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: '19:x' } }, messageId: 'a-1' });
+    await f.storage.write({
+      [key]: {
+        ...stored,
+        conversation: { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: '19:x' } },
+        activityId: 'a-1',
+      },
+    });
+    expect((await f.service.get(id))?.location).toEqual({
+      channel: 'teams',
+      reference: { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: '19:x' } },
+      messageId: 'a-1',
+    });
   });
 });
 
@@ -189,7 +211,12 @@ describe('press refusals leave the record as it was', () => {
   test('a non-approver is refused', async () => {
     const f = fixture();
     const id = await requested(f);
-    await refusedCase(f, id, { id: '29:random', aadObjectId: '99999999-0000-4000-8000-000000000000', name: 'Random Person', channel: 'msteams' }, 'not-approver');
+    await refusedCase(
+      f,
+      id,
+      { id: '29:random', aadObjectId: '99999999-0000-4000-8000-000000000000', name: 'Random Person', channel: 'msteams' },
+      'not-approver',
+    );
     expect((await f.service.get(id))?.state).toBe('pending');
   });
 
@@ -261,7 +288,12 @@ describe('restart', () => {
   test('a pending approval created before a restart can be approved after it, once', async () => {
     const directory = tempDir();
     const before = fixture({ directory });
-    const { id } = await before.service.create({ plan: PLAN, requester: REQUESTER, summary: 's', location: { channel: 'slack', conversation: 'C1', messageTs: '1.1' } });
+    const { id } = await before.service.create({
+      plan: PLAN,
+      requester: REQUESTER,
+      summary: 's',
+      location: { channel: 'slack', conversation: 'C1', messageTs: '1.1' },
+    });
 
     const after = fixture({ directory });
     expect(await after.service.get(id)).toMatchObject({ state: 'pending', location: { messageTs: '1.1' }, plan: PLAN });
@@ -289,8 +321,8 @@ describe('exactly one press wins', () => {
     const results = await Promise.all(
       pressers.map((presser, i) =>
         i === 7
-          // Another writer of the record racing the presses must not make every press lose.
-          ? touch(storages[1], id).then(() => services[1].press(id, presser))
+          ? // Another writer of the record racing the presses must not make every press lose.
+            touch(storages[1], id).then(() => services[1].press(id, presser))
           : services[i % 2].press(id, presser),
       ),
     );

@@ -56,6 +56,10 @@ const FORBIDDEN: [string, string, RegExp][] = [
   ['src/primitives/new-primitive.ts', '../triage/refs', /bottom room/],
   ['src/cli/new-command.ts', '../teams', /not its business/],
   ['src/index-helper.ts', 'botbuilder', /botbuilder \(archived\)/],
+  ['src/authority/new-rule.ts', '../conversation/approvals', /src\/authority judges settings/],
+  ['src/authority/new-rule.ts', 'botbuilder', /botbuilder \(archived\)/],
+  ['src/limits/new-bound.ts', '../storage/store', /src\/limits holds bounds/],
+  ['src/server/new-reader.ts', '../teams/port', /src\/server reads HTTP bodies/],
 ];
 
 const ALLOWED: [string, string][] = [
@@ -70,6 +74,9 @@ const ALLOWED: [string, string][] = [
   ['src/azure/new-reader.ts', '@azure/arm-authorization'],
   ['src/azure/new-reader.ts', '../triage/evidence'],
   ['src/index-helper.ts', './teams'],
+  ['src/authority/new-rule.ts', '../primitives/guid'],
+  ['src/conversation/new-step.ts', '../limits/admission'],
+  ['src/teams/new-handler.ts', '../authority/teams-trust'],
 ];
 
 beforeAll(() => {
