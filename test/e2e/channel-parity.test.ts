@@ -41,26 +41,125 @@ interface Step {
   private?: true;
   /** This offer's button is gone for everyone afterwards. */
   buttonGone?: number;
+  /** Where a channel must differ (what it can show to one person alone), what it does instead. */
+  differs?: Partial<Record<'teams' | 'slack', Partial<Pick<Step, 'decision' | 'newMessages'>>>>;
 }
 
 const MALFORMED = '../../approvals/x';
 const FORGED = 'A'.repeat(32);
 
 const SCRIPT: Step[] = [
-  { name: 'check naming cluster and registry', who: 'ana', say: 'check aks-missing-role acrdemo', decision: 'triage', audit: ['triage', 'approval-requested'], newMessages: 1 },
+  {
+    name: 'check naming cluster and registry',
+    who: 'ana',
+    say: 'check aks-missing-role acrdemo',
+    decision: 'triage',
+    audit: ['triage', 'approval-requested'],
+    newMessages: 1,
+  },
   { name: 'the same event delivered again', who: 'ana', redeliver: 0, decision: 'duplicate', audit: [], newMessages: 0 },
-  { name: 'non-approver press', who: 'nick', press: { offer: 0 }, decision: 'press-refused:not-approver', audit: ['approval-refused:not-approver'], newMessages: 0, private: true },
-  { name: 'self-approval', who: 'ana', press: { offer: 0 }, decision: 'press-refused:self-approval', audit: ['approval-refused:self-approval'], newMessages: 0, private: true },
-  { name: 'malformed approval id', who: 'olga', press: { raw: MALFORMED }, decision: 'press-refused:unknown-id', audit: ['approval-refused:unknown-id'], newMessages: 0, private: true },
-  { name: 'forged (well-formed, never issued) approval id', who: 'olga', press: { raw: FORGED }, decision: 'press-refused:unknown-id', audit: ['approval-refused:unknown-id'], newMessages: 0, private: true },
-  { name: 'free text naming only the cluster', who: 'rita', say: 'pods on aks-missing-role are stuck in ImagePullBackOff', decision: 'ask-registry', audit: [], newMessages: 1 },
-  { name: 'the missing registry, answered', who: 'rita', say: 'acrdemo', decision: 'triage', audit: ['triage', 'approval-requested'], newMessages: 1 },
-  { name: 'expired offer', who: 'olga', expireFirst: 1, press: { offer: 1 }, decision: 'press-refused:expired', audit: ['approval-refused:expired'], newMessages: 0, private: true, buttonGone: 1 },
+  {
+    name: 'non-approver press',
+    who: 'nick',
+    press: { offer: 0 },
+    decision: 'press-refused:not-approver',
+    audit: ['approval-refused:not-approver'],
+    newMessages: 0,
+    private: true,
+  },
+  {
+    name: 'self-approval',
+    who: 'ana',
+    press: { offer: 0 },
+    decision: 'press-refused:self-approval',
+    audit: ['approval-refused:self-approval'],
+    newMessages: 0,
+    private: true,
+  },
+  {
+    name: 'malformed approval id',
+    who: 'olga',
+    press: { raw: MALFORMED },
+    decision: 'press-refused:unknown-id',
+    audit: ['approval-refused:unknown-id'],
+    newMessages: 0,
+    private: true,
+  },
+  {
+    name: 'forged (well-formed, never issued) approval id',
+    who: 'olga',
+    press: { raw: FORGED },
+    decision: 'press-refused:unknown-id',
+    audit: ['approval-refused:unknown-id'],
+    newMessages: 0,
+    private: true,
+  },
+  {
+    name: 'free text naming only the cluster',
+    who: 'rita',
+    say: 'pods on aks-missing-role are stuck in ImagePullBackOff',
+    decision: 'ask-registry',
+    audit: [],
+    newMessages: 1,
+  },
+  {
+    name: 'the missing registry, answered',
+    who: 'rita',
+    say: 'acrdemo',
+    decision: 'triage',
+    audit: ['triage', 'approval-requested'],
+    newMessages: 1,
+  },
+  {
+    name: 'expired offer',
+    who: 'olga',
+    expireFirst: 1,
+    press: { offer: 1 },
+    decision: 'press-refused:expired',
+    audit: ['approval-refused:expired'],
+    newMessages: 0,
+    private: true,
+    buttonGone: 1,
+  },
   { name: 'check again', who: 'rita', say: 'check again', decision: 'triage', audit: ['triage', 'approval-requested'], newMessages: 1 },
-  { name: 'approver grants', who: 'olga', press: { offer: 0 }, decision: 'press-accepted', audit: ['approved', 'grant', 'verification'], newMessages: 0, buttonGone: 0 },
-  { name: 'the same press replayed', who: 'olga', press: { offer: 0 }, decision: 'press-refused:already-handled', audit: ['approval-refused:already-handled'], newMessages: 0, private: true },
-  { name: 'audit asked by a non-approver', who: 'nick', say: 'audit', decision: 'audit-refused', audit: [], newMessages: 1 },
-  { name: 'audit asked by an approver', who: 'ana', say: 'audit', decision: 'audit', audit: [], newMessages: 1 },
+  {
+    name: 'approver grants',
+    who: 'olga',
+    press: { offer: 0 },
+    decision: 'press-accepted',
+    audit: ['approved', 'grant-started', 'grant', 'verification'],
+    newMessages: 0,
+    buttonGone: 0,
+  },
+  {
+    name: 'the same press replayed',
+    who: 'olga',
+    press: { offer: 0 },
+    decision: 'press-refused:already-handled',
+    audit: ['approval-refused:already-handled'],
+    newMessages: 0,
+    private: true,
+  },
+  // The log names other people's requests: Slack shows it (and the refusal) to the asker alone, ephemerally; Teams
+  // can answer one person alone only in a one-to-one chat, so in this channel it says where to ask instead.
+  {
+    name: 'audit asked by a non-approver',
+    who: 'nick',
+    say: 'audit',
+    decision: 'audit-refused',
+    audit: [],
+    newMessages: 1,
+    differs: { slack: { newMessages: 0 } },
+  },
+  {
+    name: 'audit asked by an approver',
+    who: 'ana',
+    say: 'audit',
+    decision: 'audit',
+    audit: [],
+    newMessages: 0,
+    differs: { teams: { decision: 'audit-elsewhere', newMessages: 1 } },
+  },
   { name: 'the audit request delivered again', who: 'ana', redeliver: 13, decision: 'duplicate', audit: [], newMessages: 0 },
 ];
 
@@ -76,7 +175,9 @@ const SLACK_PEOPLE: Record<Who, { id: string; name: string }> = {
   nick: { id: 'U0NICK', name: 'nick' },
   rita: { id: 'U0RITA', name: 'rita' },
 };
-const APPROVERS = [TEAMS_PEOPLE.ana.aadObjectId, TEAMS_PEOPLE.olga.aadObjectId, `slack:${SLACK_PEOPLE.ana.id}`, `slack:${SLACK_PEOPLE.olga.id}`].join(',');
+const APPROVERS = [TEAMS_PEOPLE.ana.aadObjectId, TEAMS_PEOPLE.olga.aadObjectId, `slack:${SLACK_PEOPLE.ana.id}`, `slack:${SLACK_PEOPLE.olga.id}`].join(
+  ',',
+);
 const SECRET = 'parity-signing-secret';
 const CHANNEL = 'C0PARITY';
 
@@ -113,7 +214,15 @@ async function run(channel: 'teams' | 'slack'): Promise<Observed[]> {
   const slackApi = new FakeSlackApi();
   await connector.start();
   await slackApi.start();
-  const env: Record<string, string> = { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: APPROVERS, TRIAGE_ALLOW_SELF_APPROVAL: 'false', TRIAGE_APPROVAL_TTL: '1h', TRIAGE_PODS: 'false' };
+  const env: Record<string, string> = {
+    PORT: '0',
+    TRIAGE_DEMO: 'true',
+    TRIAGE_DATA_DIR: dataDir,
+    TRIAGE_APPROVERS: APPROVERS,
+    TRIAGE_ALLOW_SELF_APPROVAL: 'false',
+    TRIAGE_APPROVAL_TTL: '1h',
+    TRIAGE_PODS: 'false',
+  };
   if (channel === 'slack') Object.assign(env, { SLACK_BOT_TOKEN: 'xoxb-parity', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url });
   const app: App = await startApp({ env, log, print: () => undefined });
   const driver = channel === 'teams' ? teamsDriver(app, connector) : slackDriver(app, slackApi);
@@ -155,11 +264,12 @@ function describeEntry(entry: AuditEntry): string {
   return entry.kind === 'approval-refused' ? `${entry.kind}:${String(entry.reason).split(':')[0]}` : entry.kind;
 }
 
-function expected(step: Step): Observed {
+function expected(step: Step, channel: 'teams' | 'slack'): Observed {
+  const own = step.differs?.[channel] ?? {};
   return {
-    decision: step.decision,
+    decision: own.decision ?? step.decision,
     audit: step.audit,
-    newMessages: step.newMessages,
+    newMessages: own.newMessages ?? step.newMessages,
     privately: step.private === true,
     ...(step.buttonGone !== undefined ? { buttonGone: true } : {}),
   };
@@ -234,7 +344,8 @@ function grantIds(card: unknown): string[] {
 
 function slackDriver(app: App, slackApi: FakeSlackApi): Driver {
   const events = `${app.server.url}/slack/events`;
-  const grantValues = (c: (typeof slackApi.calls)[number]) => buttonsOf({ blocks: c.args.blocks ?? [] }).flatMap((b) => (b.action_id === 'grant' && b.value ? [b.value] : []));
+  const grantValues = (c: (typeof slackApi.calls)[number]) =>
+    buttonsOf({ blocks: c.args.blocks ?? [] }).flatMap((b) => (b.action_id === 'grant' && b.value ? [b.value] : []));
   const offers = () => [...new Set(slackApi.calls.flatMap(grantValues))];
   const messageOf = (approvalId: string) => slackApi.calls.filter((c) => c.method === 'chat.update' && grantValues(c).includes(approvalId)).at(-1);
   const latest = (ts: string) => slackApi.calls.filter((c) => c.method === 'chat.update' && c.args.ts === ts).at(-1);
@@ -254,7 +365,14 @@ function slackDriver(app: App, slackApi: FakeSlackApi): Driver {
         type: 'event_callback',
         event_id: `Ev0PARITY${++sequence}`,
         event_time: Math.floor(Date.now() / 1000),
-        event: { type: 'app_mention', user: SLACK_PEOPLE[who].id, text: `<@${BOT_USER}> ${text}`, channel: CHANNEL, ts: `${Date.now() / 1000}`, event_ts: `${Date.now() / 1000}` },
+        event: {
+          type: 'app_mention',
+          user: SLACK_PEOPLE[who].id,
+          text: `<@${BOT_USER}> ${text}`,
+          channel: CHANNEL,
+          ts: `${Date.now() / 1000}`,
+          event_ts: `${Date.now() / 1000}`,
+        },
       });
       expect((await deliver(body)).status).toBe(200);
       return body;
@@ -268,7 +386,11 @@ function slackDriver(app: App, slackApi: FakeSlackApi): Driver {
       const on = messageOf(offered['offer' in ref ? ref.offer : offered.length - 1]);
       if (!on) throw new Error('no findings message to press on');
       const before = slackApi.calls.length;
-      const request = signed(SECRET, pressBody({ user: SLACK_PEOPLE[who], channel: CHANNEL, messageTs: String(on.args.ts), value }), 'application/x-www-form-urlencoded');
+      const request = signed(
+        SECRET,
+        pressBody({ user: SLACK_PEOPLE[who], channel: CHANNEL, messageTs: String(on.args.ts), value }),
+        'application/x-www-form-urlencoded',
+      );
       expect((await send(events, request)).status).toBe(200);
       await app.core.background.idle();
       const ephemeral = () => slackApi.calls.slice(before).some((c) => c.method === 'chat.postEphemeral' && c.args.user === SLACK_PEOPLE[who].id);
@@ -289,15 +411,20 @@ function slackDriver(app: App, slackApi: FakeSlackApi): Driver {
 describe('the same script through Teams and Slack', () => {
   const results: Partial<Record<'teams' | 'slack', Observed[]>> = {};
 
-  test.each(['teams', 'slack'] as const)('%s: every step reaches the decision and audit entries in the table', async (channel) => {
-    const observed = await run(channel);
-    results[channel] = observed;
-    expect(observed.map((o, i) => ({ step: SCRIPT[i].name, ...o }))).toEqual(SCRIPT.map((s) => ({ step: s.name, ...expected(s) })));
-  }, 180_000);
+  test.each(['teams', 'slack'] as const)(
+    '%s: every step reaches the decision and audit entries in the table',
+    async (channel) => {
+      const observed = await run(channel);
+      results[channel] = observed;
+      expect(observed.map((o, i) => ({ step: SCRIPT[i].name, ...o }))).toEqual(SCRIPT.map((s) => ({ step: s.name, ...expected(s, channel) })));
+    },
+    180_000,
+  );
 
-  test('and the two channels observed exactly the same', () => {
+  test('and the two channels observed exactly the same, except where the table says they differ', () => {
     expect(results.teams).toBeDefined();
-    expect(results.slack).toEqual(results.teams);
+    const alike = (observed: Observed[] | undefined) => observed?.filter((_, i) => !SCRIPT[i].differs);
+    expect(alike(results.slack)).toEqual(alike(results.teams));
   });
 });
 
