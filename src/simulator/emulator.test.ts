@@ -11,7 +11,7 @@ import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { createHttpHeaders, createPipelineRequest, RestError, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
-import { KUBE_EVIDENCE_COMMAND, PULL_SECRETS_MARKER } from '../azure/kube-command';
+import { KUBE_EVIDENCE_COMMAND } from '../azure/kube-command';
 import { createEmulator, type ArmEmulator } from './emulator';
 import type { ArmResource, World } from './scenario';
 
@@ -196,9 +196,25 @@ function buildWorld(): World {
     groups: { [GROUP]: [CALLER], [OUTER_GROUP]: [GROUP] },
     kube: {
       [CLUSTER.toLowerCase()]: {
-        pods: [{ metadata: { name: 'api-7d9', namespace: 'shop' }, status: { containerStatuses: [{ name: 'api', state: { waiting: { reason: 'ImagePullBackOff' } } }] } }],
-        events: [{ metadata: { name: 'api-7d9.1', namespace: 'shop' }, reason: 'Failed', message: 'Failed to pull image "myacr.azurecr.io/shop/api:1.4.2": 401 Unauthorized' }],
-        nodes: [{ metadata: { name: 'aks-nodepool1-0', labels: { 'kubernetes.io/arch': 'amd64' } } }],
+        pods: [
+          {
+            metadata: { name: 'api-7d9', namespace: 'shop' },
+            spec: { nodeName: 'aks-nodepool1-0', containers: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2' }] },
+            status: { containerStatuses: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "myacr.azurecr.io/shop/api:1.4.2"' } } }] },
+          },
+          { metadata: { name: 'web-1', namespace: 'shop' }, status: { containerStatuses: [{ name: 'web', image: 'nginx', state: { running: {} } }] } },
+        ],
+        events: [
+          {
+            metadata: { name: 'api-7d9.1', namespace: 'shop' },
+            involvedObject: { kind: 'Pod', name: 'api-7d9' },
+            type: 'Warning',
+            reason: 'Failed',
+            message: 'Failed to pull image "myacr.azurecr.io/shop/api:1.4.2": 401 Unauthorized',
+          },
+          { metadata: { name: 'web-1.1', namespace: 'shop' }, involvedObject: { kind: 'Pod', name: 'web-1' }, type: 'Normal', reason: 'Pulled', message: 'Successfully pulled image "nginx"' },
+        ],
+        nodes: [{ metadata: { name: 'aks-nodepool1-0', labels: { 'kubernetes.azure.com/agentpool': 'nodepool1' } }, status: { nodeInfo: { operatingSystem: 'linux', architecture: 'amd64' } } }],
         pullSecrets: [{ namespace: 'shop', name: 'acr-cred' }],
       },
       [EGRESS.toLowerCase()]: { pods: [], events: [], nodes: [], runCommandFailure: 'ImagePullBackoff' },
@@ -286,14 +302,30 @@ describe('managed clusters', () => {
     expect(last?.query['api-version']).toBeDefined();
   });
 
-  it('runs the evidence command as a long-running operation and renders world.kube in the documented format', async () => {
+  it('runs the evidence command as a long-running operation and prints each query as kubectl would', async () => {
     const result = await aks().managedClusters.beginRunCommandAndWait('rg-prod', 'aks-prod', { command: KUBE_EVIDENCE_COMMAND, context: '' }, { updateIntervalInMs: 1 });
     expect(result).toMatchObject({ provisioningState: 'Succeeded', exitCode: 0 });
-    const [listText, secrets] = (result.logs ?? '').split(`\n${PULL_SECRETS_MARKER}\n`);
-    const list = JSON.parse(listText ?? '') as { kind: string; items: { kind: string; metadata: { name: string } }[] };
-    expect(list.kind).toBe('List');
-    expect(list.items.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual(['Pod/api-7d9', 'Event/api-7d9.1', 'Node/aks-nodepool1-0']);
-    expect(secrets).toBe('shop acr-cred\n');
+    expect(result.logs).toBe(
+      [
+        '@@begin pods',
+        'T\t2',
+        'C\tcontainer\tshop\tapi-7d9\tapi\t"myacr.azurecr.io/shop/api:1.4.2"\tImagePullBackOff\t"Back-off pulling image \\"myacr.azurecr.io/shop/api:1.4.2\\""',
+        'P\tshop\tapi-7d9\taks-nodepool1-0\t<nil>\t\t',
+        '@@end pods 0',
+        '@@begin nodes',
+        'N\taks-nodepool1-0\tlinux\tamd64\tnodepool1',
+        '@@end nodes 0',
+        '@@begin serviceaccounts',
+        '@@end serviceaccounts 0',
+        '@@begin secrets',
+        'shop   acr-cred',
+        '@@end secrets 0',
+        '@@begin events',
+        'E\tshop\tPod\tapi-7d9\tFailed\t<nil>\t<nil>\t"Failed to pull image \\"myacr.azurecr.io/shop/api:1.4.2\\": 401 Unauthorized"',
+        '@@end events 0',
+        '',
+      ].join('\n'),
+    );
     const trail = emulator.requests.map((r) => `${r.method} ${r.path.split('/').slice(-2).join('/')} ${r.status}`);
     expect(trail[0]).toBe('POST aks-prod/runCommand 202');
     expect(trail.filter((t) => t.includes('commandResults/'))).toEqual([expect.stringMatching(/ 202$/), expect.stringMatching(/ 200$/)]);

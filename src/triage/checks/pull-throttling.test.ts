@@ -1,4 +1,4 @@
-import { healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence } from '../evidence';
 import { pullThrottling } from './pull-throttling';
 
@@ -9,7 +9,7 @@ function withEvent(message: string, image = IMG): Evidence {
   if (e.kube.state !== 'ok') throw new Error('fixture');
   const c = e.kube.value.pods[0]?.containers[0];
   if (c) c.image = image;
-  e.kube.value.events.push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
+  okList(e.kube.value.events).push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
   return e;
 }
 

@@ -2,6 +2,7 @@
  * pull.throttling: kubelet refusing pulls itself (`pull QPS exceeded`, its registryPullQPS limit) or the
  * registry answering 429. Both are transient and self-inflicted, so a warning, not a failure.
  */
+import { readList } from '../evidence';
 import { listNames, podView, pullMessagesOf, registryHostsOf, shortenPullMessage } from '../failing-pods';
 import type { Check, Outcome } from '../report';
 
@@ -18,7 +19,7 @@ export const pullThrottling: Check = {
     // kubelet's QPS limit is per node, not per registry: its events count even when they name another image
     const qps = [
       ...messages.filter((m) => m.classification.class === 'throttled'),
-      ...view.kube.events.filter((e) => e.involvedKind === 'Pod' && QPS.test(e.message)).map((e) => ({ pod: e.involvedName, namespace: e.namespace, text: e.message })),
+      ...readList(view.kube.events).filter((e) => e.involvedKind === 'Pod' && QPS.test(e.message)).map((e) => ({ pod: e.involvedName, namespace: e.namespace, text: e.message })),
     ];
     const firstQps = qps[0];
     if (firstQps) {
