@@ -9,7 +9,11 @@
 import { createAzureClients } from '../src/azure/clients';
 import { createTriageEngine } from '../src/azure/engine';
 import { createEmulator } from '../src/simulator/emulator';
+import { renderKubeEvidence } from '../src/simulator/kube-render';
+import type { Scenario } from '../src/simulator/scenario';
 import { scenario } from '../src/simulator/scenarios';
+import { RUN_COMMAND_OUTPUT_CAP } from '../src/azure/kube-command';
+import { BIG, bigCluster } from './support/big-cluster';
 import { parseTarget } from '../src/triage/target';
 
 const LATENCIES_MS = [0, 50, 100, 200];
@@ -21,8 +25,8 @@ interface Sample {
   requests: number;
 }
 
-async function coldTriage(name: string, latencyMs: number, pods: boolean): Promise<Sample> {
-  const chosen = scenario(name);
+async function coldTriage(name: string | Scenario, latencyMs: number, pods: boolean): Promise<Sample & { podsFound: number }> {
+  const chosen = typeof name === 'string' ? scenario(name) : name;
   const emulator = createEmulator({ world: chosen.world, latencyMs });
   try {
     const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
@@ -32,7 +36,8 @@ async function coldTriage(name: string, latencyMs: number, pods: boolean): Promi
     const result = await engine.triage(target, { pods });
     const wallMs = performance.now() - started;
     // The emulator's own count: every request that reached "Azure", data plane included.
-    return { wallMs, requests: emulator.requests.length + 0 * result.requestCount };
+    const kube = result.evidence.kube;
+    return { wallMs, requests: emulator.requests.length + 0 * result.requestCount, podsFound: kube.state === 'ok' ? kube.value.pods.length : -1 };
   } finally {
     await emulator.close();
   }
@@ -66,11 +71,29 @@ async function measure(name: string, pods: boolean): Promise<void> {
   }
 }
 
+/** Pod evidence of a 1,000-pod / 5,000-event cluster: what run command returns, and that the failing pods are found. */
+async function bigClusterPods(): Promise<void> {
+  const big = bigCluster(scenario('aks-missing-role'), 'acrdemo.azurecr.io');
+  const state = Object.values(big.world.kube ?? {})[0]!;
+  const logs = renderKubeEvidence(state, big.world.caller.principalId);
+  // What the former single `kubectl get pods,events,nodes,serviceaccounts -A -o json` printed for the same cluster.
+  const items = [...state.pods, ...state.events, ...state.nodes, ...(state.serviceAccounts ?? [])];
+  const former = JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }, null, 4);
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(`\nPod evidence of a ${BIG.pods}-pod / ${BIG.events}-event cluster (${BIG.failing} pods failing to pull)`);
+  console.log(`run-command output: ${kib(Buffer.byteLength(logs))} of the ${kib(RUN_COMMAND_OUTPUT_CAP)} cap (the former -o json: ${kib(Buffer.byteLength(former))})`);
+  for (const latency of [0, 100]) {
+    const sample = await coldTriage(big, latency, true);
+    console.log(`through run command at ${latency} ms: ${sample.podsFound} failing pods found, ${sample.requests} requests, ${sample.wallMs.toFixed(0)} ms`);
+  }
+}
+
 async function main(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DEFAULT_SCENARIOS;
   console.log('Cold triage against the in-process ARM emulator. Targets ≤ 2.5 round trips and ≤ 8 ARM requests without pod evidence.');
   for (const name of names) await measure(name, false);
   await measure(names[0], true);
+  await bigClusterPods();
 }
 
 main().catch((error: unknown) => {
