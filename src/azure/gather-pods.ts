@@ -7,7 +7,7 @@ import type { AzureClients } from './clients';
 import { readKubeEvidence } from './kube-evidence';
 import type { Resolution } from './resolve';
 
-export const PODS_PENDING = 'pod evidence is still being read through run command';
+export const PODS_PENDING = 'pod evidence is still being read';
 export const PODS_OFF = 'pod evidence was turned off (--no-pods / TRIAGE_PODS=false)';
 
 export interface PodsInputs {
@@ -33,6 +33,7 @@ export async function gatherPods({ clients, cluster, ...options }: PodsInputs): 
       name: basis.name,
       aadManaged: basis.aad.managed,
       runCommandDisabled: basis.apiServer.disableRunCommand,
+      privateCluster: basis.apiServer.privateCluster,
     },
     { signal: options.signal, deadlineMs: options.podDeadlineMs, pollIntervalMs: options.podPollIntervalMs },
   );

@@ -17,14 +17,13 @@
  *   <namespace> <name>   (kubernetes.io/dockerconfigjson secrets: names only, never their contents)
  */
 
-/** Container waiting reasons that mean "the image could not be pulled" (kubelet images/types.go). */
-export const PULL_WAITING_REASONS = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable', 'ImageInspectError'] as const;
+import { PULL_WAITING_REASONS } from '../triage/failing-pods';
 
 export type KubeSection = 'pods' | 'events' | 'nodes' | 'serviceaccounts' | 'secrets';
 
 const T = '{{"\\t"}}';
 const NL = '{{"\\n"}}';
-const REASONS = PULL_WAITING_REASONS.map((r) => `"${r}"`).join(' ');
+const REASONS = [...PULL_WAITING_REASONS].map((r) => `"${r}"`).join(' ');
 
 const containerLines = (statuses: string, kind: string): string =>
   `{{range .status.${statuses}}}{{$c := .}}{{with .state.waiting}}{{if eq (print .reason) ${REASONS}}}{{$f = true}}` +

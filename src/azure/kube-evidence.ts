@@ -10,12 +10,15 @@ import { AKS_AAD_SERVER_SCOPE } from './clients';
 import { KUBE_EVIDENCE_COMMAND } from './kube-command';
 import { KubeSectionError, parseKubeOutput } from './kube-output';
 import { readArm } from './read';
+import { readKubeEvidenceViaApi } from './kube-api';
 
 export const RUN_COMMAND_NEEDS =
   'Microsoft.ContainerService/managedClusters/runcommand/action and .../commandResults/read on the cluster (e.g. Azure Kubernetes Service Contributor), plus Kubernetes read access for the bot on AAD clusters (e.g. Azure Kubernetes Service RBAC Reader)';
 export const SELF_SERVICE = 'kubectl get events -A --field-selector reason=Failed';
 
 export const DEFAULT_POD_DEADLINE_MS = 90_000;
+/** The direct path answers in seconds or not at all; then run command still has its own budget. */
+export const DEFAULT_API_DEADLINE_MS = 15_000;
 
 export interface KubeTarget {
   subscriptionId: string;
@@ -23,6 +26,8 @@ export interface KubeTarget {
   name: string;
   aadManaged: boolean;
   runCommandDisabled: boolean;
+  /** A private API server is reached only through run command. */
+  privateCluster: boolean;
 }
 
 export interface KubeEvidenceOptions {
@@ -31,9 +36,29 @@ export interface KubeEvidenceOptions {
   deadlineMs?: number;
   /** Poll interval for the run-command result. */
   pollIntervalMs?: number;
+  /** Budget of the direct Kubernetes API path before falling back to run command. */
+  apiDeadlineMs?: number;
 }
 
+/**
+ * The failing pods of a cluster (with their images), their events, nodes, service accounts and pull-secret
+ * names — for a cluster alone, no registry needed. Straight from the Kubernetes API when the API server is
+ * public and answers; through run command when it is private, does not answer, or the bot may not fetch
+ * the cluster-user credential. `via` (and `viaReason`) say which path it was.
+ */
 export async function readKubeEvidence(clients: AzureClients, cluster: KubeTarget, options: KubeEvidenceOptions = {}): Promise<Read<KubeFacts>> {
+  if (cluster.privateCluster) return withReason(await readKubeEvidenceViaRunCommand(clients, cluster, options), 'the API server is private');
+  const direct = await readKubeEvidenceViaApi(clients, cluster, { signal: options.signal, deadlineMs: options.apiDeadlineMs ?? DEFAULT_API_DEADLINE_MS });
+  if (direct.state === 'read') return direct.read;
+  const why = direct.state === 'unreachable' ? direct.reason : `the cluster-user credential could not be read (${direct.reason})`;
+  return withReason(await readKubeEvidenceViaRunCommand(clients, cluster, options), why);
+}
+
+function withReason(read: Read<KubeFacts>, reason: string): Read<KubeFacts> {
+  return read.state === 'ok' ? { state: 'ok', value: { ...read.value, viaReason: reason } } : read;
+}
+
+export async function readKubeEvidenceViaRunCommand(clients: AzureClients, cluster: KubeTarget, options: KubeEvidenceOptions = {}): Promise<Read<KubeFacts>> {
   const selfService = `run \`${SELF_SERVICE}\` and \`kubectl get pods -A\` yourself and paste the output`;
   if (cluster.runCommandDisabled) {
     return failed({

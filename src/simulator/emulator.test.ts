@@ -345,10 +345,13 @@ describe('managed clusters', () => {
     expect(error.message).toContain('disableRunCommand');
   });
 
-  it('lists the cluster user credential as a base64 kubeconfig', async () => {
+  it('lists the cluster user credential as a base64 kubeconfig naming the cluster’s own API server and its CA', async () => {
     const credentials = await aks().managedClusters.listClusterUserCredentials('rg-prod', 'aks-prod');
     const kubeconfig = Buffer.from(credentials.kubeconfigs?.[0]?.value ?? new Uint8Array()).toString('utf8');
-    expect(kubeconfig).toContain('server: https://aks-prod-dns.hcp.westeurope.azmk8s.io:443');
+    expect(kubeconfig).toMatch(/server: https:\/\/127\.0\.0\.1:\d+\n/);
+    expect(kubeconfig).toContain('certificate-authority-data: ');
+    const again = Buffer.from((await aks().managedClusters.listClusterUserCredentials('rg-prod', 'aks-prod')).kubeconfigs?.[0]?.value ?? new Uint8Array()).toString('utf8');
+    expect(again).toBe(kubeconfig);
   });
 });
 
@@ -621,7 +624,16 @@ describe('registry data plane', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('docker-content-digest')).toMatch(/^sha256:[0-9a-f]{64}$/);
     const single = json(await raw('GET', 'https://myacr.azurecr.io/v2/shop/api/manifests/1.4.2', { headers }));
-    const config = json(await raw('GET', `https://myacr.azurecr.io/v2/shop/api/blobs/${(single['config'] as { digest: string }).digest}`, { headers }));
+    // Blobs come through a 307 to a signed storage URL, which refuses the registry's bearer token.
+    const blob = await raw('GET', `https://myacr.azurecr.io/v2/shop/api/blobs/${(single['config'] as { digest: string }).digest}`, { headers });
+    expect(blob.status).toBe(307);
+    const location = blob.headers.get('location') ?? '';
+    expect(new URL(location).hostname).toMatch(/\.blob\.core\.windows\.net$/);
+    expect(new URL(location).searchParams.get('sig')).toBeTruthy();
+    const withToken = await raw('GET', location, { headers });
+    expect(withToken.status).toBe(403);
+    expect(withToken.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
+    const config = json(await raw('GET', location));
     expect(config).toMatchObject({ os: 'linux', architecture: 'amd64' });
     const index = await raw('GET', 'https://myacr.azurecr.io/v2/shop/api/manifests/multi', { headers });
     expect(index.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');

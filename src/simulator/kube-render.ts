@@ -4,7 +4,8 @@
  * server), `Error from server (Forbidden)` with exit 1 for a resource the caller may not list, and the whole
  * log cut at run command's 512 KiB.
  */
-import { BEGIN_MARKER, END_MARKER, KUBE_QUERIES, PULL_EVENT_REASONS, PULL_WAITING_REASONS, RUN_COMMAND_OUTPUT_CAP, type KubeSection } from '../azure/kube-command';
+import { BEGIN_MARKER, END_MARKER, KUBE_QUERIES, PULL_EVENT_REASONS, RUN_COMMAND_OUTPUT_CAP, type KubeSection } from '../azure/kube-command';
+import { PULL_WAITING_REASONS } from '../triage/failing-pods';
 import type { KubeState } from './scenario';
 import { isRecord } from './wire';
 
@@ -41,7 +42,7 @@ function podLines(pods: readonly unknown[]): string {
     for (const [key, kind] of [['initContainerStatuses', 'init'], ['containerStatuses', 'container'], ['ephemeralContainerStatuses', 'ephemeral']] as const) {
       for (const c of arr(status[key]).map(rec)) {
         const waiting = rec(rec(c.state).waiting);
-        if (!isRecord(rec(c.state).waiting) || !(PULL_WAITING_REASONS as readonly string[]).includes(gp(waiting.reason))) continue;
+        if (!isRecord(rec(c.state).waiting) || !PULL_WAITING_REASONS.has(gp(waiting.reason))) continue;
         failing = true;
         out += `C\t${kind}\t${gv(meta.namespace)}\t${gv(meta.name)}\t${gv(c.name)}\t${quoteGo(gp(c.image))}\t${gv(waiting.reason)}\t${quoteGo(gp(waiting.message))}\n`;
       }

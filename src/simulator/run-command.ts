@@ -3,7 +3,6 @@
  * and then 200. Only KUBE_EVIDENCE_COMMAND (src/azure/kube-command.ts) is answered, rendered from
  * `world.kube[clusterId]` as kubectl prints it (kube-render.ts: per-query Forbidden, logs cut at 512 KiB);
  * anything else exits 1, as a refused write would.
- * Also `listClusterUserCredential`.
  */
 import { randomUUID } from 'node:crypto';
 import type { ArmResource, World } from './scenario';
@@ -71,29 +70,5 @@ export class RunCommands {
       return jsonResponse(202, { id: result.id, properties: { provisioningState: 'Running', startedAt: result.properties.startedAt } });
     }
     return jsonResponse(200, { id: result.id, properties: result.properties });
-  }
-
-  userCredential(cluster: ArmResource): EmuResponse {
-    const fqdn = String(cluster.properties?.['privateFQDN'] ?? cluster.properties?.['fqdn'] ?? `${cluster.name}.hcp.emulator.local`);
-    const kubeconfig = [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      `- name: ${cluster.name}`,
-      '  cluster:',
-      `    server: https://${fqdn}:443`,
-      'contexts:',
-      `- name: ${cluster.name}`,
-      '  context:',
-      `    cluster: ${cluster.name}`,
-      `    user: clusterUser_${cluster.name}`,
-      `current-context: ${cluster.name}`,
-      'users:',
-      `- name: clusterUser_${cluster.name}`,
-      '  user:',
-      '    token: emulator-cluster-user-token',
-      '',
-    ].join('\n');
-    return jsonResponse(200, { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(kubeconfig).toString('base64') }] });
   }
 }

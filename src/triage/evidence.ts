@@ -352,6 +352,8 @@ export interface PullSecretFact {
 export interface KubeFacts {
   /** How it was read: `run-command` (private clusters included) or `kubernetes-api` (straight to the API server). */
   via: 'run-command' | 'kubernetes-api';
+  /** Why run command was used instead of the Kubernetes API (private API server, no answer, no credential). */
+  viaReason?: string;
   /** How many pods the cluster holds; `pods` lists only those with a container waiting on an image pull. */
   podCount?: number;
   pods: PodFact[];

@@ -31,11 +31,14 @@ const SWEPT_SCENARIOS = ['aks-healthy', 'aks-dns-unlinked', 'aks-sp-expired'];
  * Faults that may rightly leave every read ok: Resource Graph has a fallback (listing each subscription);
  * an ACR tag list only feeds the "did you mean" hint of image.exists; and a 404 on an ACR manifest is the
  * registry's own answer that the tag does not exist (image.exists then says fail, which is right). The
+ * cluster-user credential only opens the direct Kubernetes API path (run command is the fallback). The
  * registry token exchange is started speculatively when pod evidence may name an image; when no image
  * was read after all (no pod failing), nothing depended on it.
  */
 function mayLeaveEveryReadOk(kind: string, p: ReadPath, imageWasRead: boolean): boolean {
   if (/^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(p.path)) return true;
+  // Without the cluster-user kubeconfig, pod evidence comes through run command instead.
+  if (/\/managedClusters\/[^/]+\/listClusterUserCredential$/i.test(p.path)) return true;
   if (!/\.azurecr\./i.test(p.host)) return false;
   if (!imageWasRead && /^\/oauth2\/(exchange|token)$/.test(p.path)) return true;
   return /^\/v2\/.+\/tags\/list$/.test(p.path) || (kind === '404' && /^\/v2\/.+\/manifests\/[^/]+$/.test(p.path));

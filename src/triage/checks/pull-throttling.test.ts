@@ -36,4 +36,11 @@ describe('pull.throttling', () => {
     e.kube = kube;
     expect(pullThrottling.run(e).status).toBe(status);
   });
+
+  it('events unreadable (Kubernetes `list events` refused) is unknown, naming the permission — not a pass', () => {
+    const e = healthyEvidence();
+    if (e.kube.state !== 'ok') throw new Error('fixture');
+    e.kube.value.events = { state: 'failed', failure: { kind: 'forbidden', code: 'Forbidden', message: 'kubectl could not list events: Forbidden', needs: 'Kubernetes `list events`' } };
+    expect(pullThrottling.run(e)).toMatchObject({ status: 'unknown', needs: 'Kubernetes `list events`' });
+  });
 });

@@ -37,6 +37,16 @@ export const pullThrottling: Check = {
         remediation: 'Reduce concurrent pulls (IfNotPresent, staggered rollouts); a higher registry SKU raises its request limits.',
       };
     }
+    if (view.kube.events.state === 'failed') {
+      const failure = view.kube.events.failure;
+      return {
+        status: 'unknown',
+        evidence: `kubelet's "pull QPS exceeded" refusals are events, and the events could not be read: ${failure.message}.`,
+        remediation: 'Run `kubectl get events -A --field-selector reason=Failed` and look for "pull QPS exceeded".',
+        command: 'kubectl get events -A --field-selector reason=Failed',
+        needs: failure.needs ?? 'Kubernetes `list events` for the bot',
+      };
+    }
     return { status: 'pass', evidence: `No pull throttling in the events of ${evidence.cluster.state === 'ok' ? evidence.cluster.value.name : 'the cluster'} ("pull QPS exceeded" or 429 from ${registry.display}).` };
   },
 };
