@@ -169,10 +169,13 @@ async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | u
   if (!registry) return skipped(REGISTRY_NOT_READ, 'missing-input');
   if (registry.privateEndpointConnections.length === 0) return skipped(NO_PRIVATE_ENDPOINTS, 'not-applicable');
   const zoneName = privateLinkZoneFor(registry.loginServer);
+  // Data endpoints resolve in their own zone, <region>.data.privatelink.azurecr.io, when one is linked.
+  const regions = new Set([registry.location, ...registry.dataEndpointHostNames.map((h) => h.toLowerCase().split('.')[1])].filter((r): r is string => !!r));
+  const names = [zoneName, ...[...regions].map((r) => `${r.toLowerCase()}.data.${zoneName}`)];
   const zones = await graphQuery(
     clients,
-    `resources | where type =~ 'microsoft.network/privatednszones' and name =~ ${quoteLiteral(zoneName)} | project id, name, subscriptionId, resourceGroup`,
-    { ...spec, what: `private DNS zones ${zoneName} (Resource Graph)`, needs: `Reader on the subscription holding the ${zoneName} zone` },
+    `resources | where type =~ 'microsoft.network/privatednszones' and name in~ (${names.map(quoteLiteral).join(', ')}) | project id, name, subscriptionId, resourceGroup`,
+    { ...spec, what: `private DNS zones ${names.join(', ')} (Resource Graph)`, needs: `Reader on the subscription holding the ${zoneName} zone` },
   );
   if (zones.state !== 'ok') return zones;
   const reads = await Promise.all(

@@ -290,7 +290,7 @@ export interface NetworkEvidence {
   clusterVnets: Read<VnetFact[]>;
   /** The cluster's node subnets (route table / NSG / NAT gateway). */
   clusterSubnets: Read<SubnetFact[]>;
-  /** Every `privatelink.azurecr.io` (or sovereign equivalent) zone visible, with links and A records. */
+  /** Every `privatelink.azurecr.io` and `<region>.data.privatelink.azurecr.io` zone visible (or sovereign equivalents), with links and A records. */
   privateDnsZones: Read<PrivateDnsZoneFact[]>;
 }
 
