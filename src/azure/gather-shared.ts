@@ -2,11 +2,11 @@
  * What the evidence families of a triage (gather-*.ts) share: the per-read spec, the reasons a read was not
  * attempted, and the two primitives several families use (all-or-nothing lists, Resource Graph rows).
  */
-import type { AbortSignalLike } from '@azure/ms-rest-js';
 import { failed, ok, type Read } from '../triage/evidence';
 import type { AzureClients } from './clients';
 import { obj } from './facts';
 import { readArm, type ReadSpec } from './read';
+import { queryAllPages } from './resource-graph';
 
 export type Spec = Pick<ReadSpec, 'signal' | 'deadlineMs'>;
 
@@ -26,11 +26,7 @@ export function allOk<T>(reads: Read<T>[]): Read<T[]> {
 export function graphQuery(clients: AzureClients, query: string, spec: ReadSpec): Promise<Read<Record<string, unknown>[]>> {
   return readArm(
     spec,
-    (abortSignal) =>
-      clients.resourceGraph().resources({ query, options: { resultFormat: 'objectArray', top: 1000 } }, { abortSignal: abortSignal as unknown as AbortSignalLike }),
-    (response) => {
-      if (!Array.isArray(response.data)) throw new Error('Resource Graph answered without a data array');
-      return (response.data as unknown[]).map(obj);
-    },
+    (abortSignal) => queryAllPages(clients, query, { top: 1000, abortSignal }),
+    (response) => response.data.map(obj),
   );
 }

@@ -48,7 +48,8 @@ export interface KubeEvidenceOptions {
  */
 export async function readKubeEvidence(clients: AzureClients, cluster: KubeTarget, options: KubeEvidenceOptions = {}): Promise<Read<KubeFacts>> {
   if (cluster.privateCluster) return withReason(await readKubeEvidenceViaRunCommand(clients, cluster, options), 'the API server is private');
-  const direct = await readKubeEvidenceViaApi(clients, cluster, { signal: options.signal, deadlineMs: options.apiDeadlineMs ?? DEFAULT_API_DEADLINE_MS });
+  const apiDeadlineMs = Math.min(options.apiDeadlineMs ?? DEFAULT_API_DEADLINE_MS, options.deadlineMs ?? DEFAULT_POD_DEADLINE_MS);
+  const direct = await readKubeEvidenceViaApi(clients, cluster, { signal: options.signal, deadlineMs: apiDeadlineMs });
   if (direct.state === 'read') return direct.read;
   const why = direct.state === 'unreachable' ? direct.reason : `the cluster-user credential could not be read (${direct.reason})`;
   return withReason(await readKubeEvidenceViaRunCommand(clients, cluster, options), why);

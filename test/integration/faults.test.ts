@@ -84,7 +84,11 @@ function violations(label: string, run: ScenarioRun, fault?: { kind: string; pat
   if (fault) {
     const target = fault.path;
     const hit = run.emulator.requests.some((r) => r.method === target.method && r.host === target.host && new RegExp(target.rule, 'i').test(r.path));
-    if (!hit) out.push(`${label}: the faulted path was never requested`);
+    if (!hit) {
+      const kube = evidence.kube;
+      const path = kube.state === 'ok' ? ` (pod evidence came through ${kube.value.via}${kube.value.viaReason ? `: ${kube.value.viaReason}` : ''})` : '';
+      out.push(`${label}: the faulted path was never requested${path}`);
+    }
     // No other read has a second source: the fault must surface as a failed read the clean run did not have.
     const added = failedReads(evidence).filter((f) => !fault.cleanFailures.includes(f));
     if (hit && added.length === 0 && target.cleanStatus < 400 && !mayLeaveEveryReadOk(fault.kind, target, evidence.image.state !== 'skipped')) {

@@ -77,6 +77,18 @@ const when = (condition: boolean, ...fields: EvidenceField[]): EvidenceField[] =
 /** The principal the role checks look up: the kubelet identity's objectId, or on SP clusters the SP's objectId from Graph. */
 const principal = (e: Evidence): EvidenceField[] => ['cluster', ...when(spCluster(e), 'servicePrincipal')];
 
+/** True when a pod failing on this registry names a pull secret (its own, or its service account's). */
+function failingPodsReferenceSecrets(e: Evidence): boolean {
+  if (e.kube.state !== 'ok') return false;
+  const kube = e.kube.value;
+  const accounts = kube.serviceAccounts.state === 'ok' ? kube.serviceAccounts.value : [];
+  return registryPullFailures(e).some((f) => {
+    const pod = kube.pods.find((p) => p.namespace === f.namespace && p.name === f.pod);
+    const sa = accounts.find((a) => a.namespace === f.namespace && a.name === (pod?.serviceAccountName ?? 'default'));
+    return (pod?.imagePullSecrets.length ?? 0) > 0 || (sa?.imagePullSecrets.length ?? 0) > 0;
+  });
+}
+
 export const CHECK_DEPENDENCIES: Record<CheckId, (e: Evidence) => EvidenceField[]> = {
   'target.cluster': () => ['clusterLookup', 'cluster'],
   'target.registry': () => ['registryLookup', 'registry'],
@@ -120,7 +132,7 @@ export const CHECK_DEPENDENCIES: Record<CheckId, (e: Evidence) => EvidenceField[
   'network.egress-path': () => ['cluster', 'network.clusterSubnets'],
   'pods.pull-errors': () => ['kube'],
   // Service accounts may add pull secrets to any failing pod; the secrets matter once a failing pod references one.
-  'pods.pull-secrets': (e) => ['kube', ...when(registryPullFailures(e).length > 0, 'kube.serviceAccounts', 'kube.pullSecrets')],
+  'pods.pull-secrets': (e) => ['kube', ...when(registryPullFailures(e).length > 0, 'kube.serviceAccounts'), ...when(failingPodsReferenceSecrets(e), 'kube.pullSecrets')],
   'image.exists': () => ['image'],
   'image.platform': () => ['image', 'cluster'],
   // kubelet's QPS refusals are events (per node, whatever the image).
