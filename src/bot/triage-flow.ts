@@ -6,6 +6,7 @@
 import { auditTarget, snapshotOf, type TriageSnapshot } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
+import type { PastedError } from '../triage/paste';
 import type { Target } from '../triage/refs';
 import { planGrant, type GrantPlan } from '../triage/remediation';
 import type { Report } from '../triage/report';
@@ -26,6 +27,8 @@ export interface TriageFlowInput {
   refs: { cluster: string; registry: string };
   requester: Person;
   signal: AbortSignal;
+  /** The errors the person pasted, shown at the top of the card. */
+  pasted?: PastedError[];
   /** Where the findings message lives, so that the approval can update it later. */
   conversation?: ApprovalRecord['conversation'];
   activityId?: string;
@@ -40,7 +43,7 @@ export interface TriageFlowView {
 
 export async function triageInConversation(deps: TriageFlowDeps, input: TriageFlowInput, view: TriageFlowView): Promise<void> {
   const result = await deps.engine.triage(input.target, { signal: input.signal, onPartialReport: view.partial });
-  const snapshot = snapshotOf(result);
+  const snapshot = snapshotOf(result, input.pasted);
   const plan = planGrant(result.evidence, result.report.findings);
   const summary = summaryOf(result.report);
   await deps.audit

@@ -8,6 +8,7 @@ import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuild
 import { findingsCard, noticeCard, progressCard, type CardJson } from '../channels/adaptive-card';
 import { targetLabel, toProgressView } from '../channels/view-model';
 import type { TriageEngine } from '../triage/engine';
+import type { PastedError } from '../triage/paste';
 import type { Target } from '../triage/refs';
 import type { AuditLog } from '../storage/audit';
 import type { ApprovalService, Person } from './approvals';
@@ -37,7 +38,10 @@ export class TriageRunner {
   constructor(private readonly o: TriageRunnerOptions) {}
 
   /** Shows progress in this turn (a new card, or `activityId` replaced) and continues after the turn. */
-  async start(context: TurnContext, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string }): Promise<void> {
+  async start(
+    context: TurnContext,
+    input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string; pasted?: PastedError[] },
+  ): Promise<void> {
     const progress = { ...cardActivity(progressCard(toProgressView(input.target))) };
     let activityId = input.activityId;
     if (activityId) {
@@ -59,6 +63,7 @@ export class TriageRunner {
     target: Target;
     refs: { cluster: string; registry: string };
     requester: Person;
+    pasted?: PastedError[];
     reference: Partial<ConversationReference>;
     activityId?: string;
     signal: AbortSignal;
@@ -73,7 +78,7 @@ export class TriageRunner {
     };
     try {
       await triageInConversation(this.o, { ...input, conversation: input.reference }, {
-        partial: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [] })),
+        partial: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) })),
         final: (snapshot, offer) => show(findingsCard(snapshot, offer ? { ...offer, refreshUserIds: this.o.refreshUserIds } : {})),
       });
     } catch (error) {
