@@ -291,10 +291,16 @@ describe('managed clusters', () => {
     expect((await collect(client.managedClusters.listByResourceGroup('rg-prod'))).length).toBe(3);
   });
 
-  it('answers 404 ResourceNotFound, 404 ResourceGroupNotFound and 403 AuthorizationFailed like ARM', async () => {
+  it('answers 404 ResourceNotFound, 404 ResourceGroupNotFound, 403 AuthorizationFailed and 401 for another tenant like ARM', async () => {
     expect(await rejection(aks().managedClusters.get('rg-prod', 'nope'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     expect(await rejection(aks().managedClusters.get('rg-nope', 'aks-prod'))).toMatchObject({ statusCode: 404, code: 'ResourceGroupNotFound' });
-    const forbidden = await rejection(aks(S3).managedClusters.get('rg-x', 'aks-hidden'));
+    // S3 belongs to another tenant: ARM refuses the caller's token itself, before any role.
+    const otherTenant = await rejection(aks(S3).managedClusters.get('rg-x', 'aks-hidden'));
+    expect(otherTenant).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationTokenTenant' });
+    expect(otherTenant.message).toContain(`must match the tenant 'https://sts.windows.net/${OTHER_TENANT}/'`);
+    emulator.world.forbiddenScopes = [`/subscriptions/${S1}/resourceGroups/rg-prod`];
+    const forbidden = await rejection(aks().managedClusters.get('rg-prod', 'aks-prod'));
+    emulator.world.forbiddenScopes = undefined;
     expect(forbidden).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
     expect(forbidden.message).toContain('Microsoft.ContainerService/managedClusters/read');
     const last = emulator.requests[emulator.requests.length - 1];
@@ -530,7 +536,7 @@ describe('subscriptions and authentication', () => {
     const client = new SubscriptionClient(emulator.credential, common());
     expect((await collect(client.subscriptions.list())).map((s) => s.subscriptionId).sort()).toEqual([S1, S2]);
     expect((await client.subscriptions.get(S2)).tenantId).toBe(TENANT);
-    expect(await rejection(client.subscriptions.get(S3))).toMatchObject({ statusCode: 403 });
+    expect(await rejection(client.subscriptions.get(S3))).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationTokenTenant' });
   });
 
   it('answers 401 AuthenticationFailed without a bearer token, and to a token for another audience', async () => {
