@@ -14,6 +14,7 @@ export type KubeDispatch = (cluster: ArmResource, request: EmuRequest, signal: A
 
 export class KubeApiServers {
   private readonly listeners = new Map<string, Promise<Listener>>();
+  private closed = false;
 
   constructor(private readonly dispatch: KubeDispatch) {}
 
@@ -21,6 +22,8 @@ export class KubeApiServers {
   ensure(cluster: ArmResource): Promise<Listener> {
     const key = cluster.id.toLowerCase();
     let listener = this.listeners.get(key);
+    // A request abandoned by its client may arrive after close(): it must not start a server nobody closes.
+    if (this.closed) return Promise.reject(new Error('the emulator is closed'));
     if (!listener) {
       const dispatcher: Dispatcher = { dispatch: (request, signal) => this.dispatch(cluster, request, signal), closed: new Promise<void>(() => undefined) };
       listener = listen(dispatcher, { dropUnserved: true });
@@ -66,6 +69,7 @@ export class KubeApiServers {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.listeners.values()];
     this.listeners.clear();
     await Promise.all(all.map(async (l) => (await l).close()));

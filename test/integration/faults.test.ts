@@ -49,7 +49,7 @@ function mayLeaveEveryReadOk(kind: string, p: ReadPath, imageWasRead: boolean): 
 // reads only start after pod evidence arrives: a tight one would sometimes time pods out before the image path.
 // Pod evidence now has two paths (the Kubernetes API, then run command): each gets this budget, and the five
 // Kubernetes lists of every swept run share the machine, so the budget and the sweep's own timeout are larger.
-const SWEEP_DEADLINES = { readDeadlineMs: 800, podDeadlineMs: 6000 };
+const SWEEP_DEADLINES = { readDeadlineMs: 800, podDeadlineMs: 10000 };
 const SWEEP_TIMEOUT_MS = 90_000;
 
 interface ReadPath {
