@@ -73,7 +73,10 @@ export async function readKubeEvidenceViaApi(clients: AzureClients, cluster: Kub
     return { state: 'read', read: failed({ kind: 'malformed', message: `the kubeconfig of ${cluster.name} could not be used: ${error instanceof Error ? error.message : String(error)}` }) };
   }
   const list = <T>(section: KubeSection, page: (cont: string | undefined) => Promise<{ items: unknown[]; metadata?: { _continue?: string } }>, map: (items: unknown[]) => T) =>
-    readAllPages(section, cluster.name, page, map, spec);
+    readAllPages(section, cluster.name, (cont) => {
+      clients.meter.hit(); // a request of this triage like any Azure one
+      return page(cont);
+    }, map, spec);
   const [pods, events, nodes, serviceAccounts, pullSecrets] = await Promise.all([
     list('pods', (c) => api.listPodForAllNamespaces({ limit: PAGE_SIZE, _continue: c }), podFacts),
     list('events', (c) => api.listEventForAllNamespaces({ fieldSelector: 'involvedObject.kind=Pod,type=Warning', limit: PAGE_SIZE, _continue: c }), eventFacts),
