@@ -2,17 +2,15 @@
  * Composition root: settings → Azure clients (or the embedded emulator in demo mode) → engine → storage →
  * approvals → bot → server, and a graceful shutdown on SIGTERM/SIGINT.
  */
-import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Request, Response } from 'restify';
-import { createAzureClients, scopeFor } from './azure/clients';
-import { cachingCredential } from './azure/token-cache';
-import { createTriageEngine } from './azure/engine';
-import { ApprovalService } from './bot/approvals';
-import { consoleLogger, type Logger } from './bot/background';
-import { createBotApp, type BotApp } from './bot/compose';
+import { wireEngine } from './azure/wiring';
+import { ApprovalService } from './conversation/approvals';
+import { consoleLogger, type Logger } from './conversation/background';
+import { createConversation, type ConversationCore } from './conversation';
+import { createTeamsApp, type TeamsApp } from './teams';
 import { loadSettings, parseBoolean } from './config';
-import { botSettingsFromEnv, type BotSettings } from './bot/settings';
+import { botSettingsFromEnv, type BotSettings } from './settings';
 import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
 import { SCENARIOS, demoWorld } from './simulator/scenarios';
@@ -28,7 +26,9 @@ const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acr
 
 export interface App {
   server: RunningServer;
-  bot: BotApp;
+  /** The conversation core every channel shares (its background work is drained on close). */
+  core: ConversationCore;
+  bot: TeamsApp;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
@@ -62,20 +62,12 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
-  const { azure, triage } = loadSettings(env);
+  const azureSettings = loadSettings(env);
 
-  let emulator: ArmEmulator | undefined;
-  let clients;
-  let readiness: (() => Promise<Readiness>) | undefined;
-  if (demo) {
-    emulator = createEmulator({ world: demoWorld() });
-    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
-  } else {
-    const credential = cachingCredential(new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}));
-    clients = createAzureClients({ credential, endpoint: azure.resourceManagerEndpoint, subscriptionId: azure.subscriptionId });
-    readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
-  }
-  const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });
+  const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
+  const { engine, credential, scope } = wireEngine(azureSettings, emulator ? { standIn: emulator } : {});
+  // The emulator is always ready; a real credential is probed before traffic is sent here.
+  const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);
@@ -90,10 +82,9 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
-  const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
-    : undefined;
+  const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples });
+  const bot = createTeamsApp({ settings, conversation: core.conversation, log });
+  const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
   const server = await startServer({
     port: settings.port,
     host: settings.host,
@@ -118,6 +109,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
 
   return {
     server,
+    core,
     bot,
     slack,
     settings,
@@ -125,7 +117,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
-      await bot.background.drain(Math.max(0, graceMs - (Date.now() - started)));
+      await core.background.drain(Math.max(0, graceMs - (Date.now() - started)));
       await emulator?.close();
     },
   };
