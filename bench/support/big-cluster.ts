@@ -18,12 +18,25 @@ export function bigCluster(base: Scenario, registryHost: string): Scenario {
   const events: KubeObject[] = [];
   for (let i = 0; i < BIG.failing; i++) {
     const image = `${registryHost}/team-${i % 8}/svc-${i}:1.0.${i}`;
-    const bundle = failingPod({ ns: `team-${i % 8}`, app: `svc-${i}`, image, node: nodeAt(i), seed: `big-${i}`, error: pullErrors.unauthorized(image) });
+    const bundle = failingPod({
+      ns: `team-${i % 8}`,
+      app: `svc-${i}`,
+      image,
+      node: nodeAt(i),
+      seed: `big-${i}`,
+      error: pullErrors.unauthorized(image),
+    });
     pods.push(bundle.pod);
     events.push(...bundle.events);
   }
   for (let i = pods.length; i < BIG.pods; i++) {
-    const bundle = runningPod({ ns: `team-${i % 8}`, app: `web-${i}`, image: `${registryHost}/team-${i % 8}/web-${i}:2.${i}`, node: nodeAt(i), seed: `big-${i}` });
+    const bundle = runningPod({
+      ns: `team-${i % 8}`,
+      app: `web-${i}`,
+      image: `${registryHost}/team-${i % 8}/web-${i}:2.${i}`,
+      node: nodeAt(i),
+      seed: `big-${i}`,
+    });
     pods.push(bundle.pod);
   }
   for (let i = 0; events.length < BIG.events; i++) {

@@ -55,7 +55,8 @@ export function gatherAuthorization(inputs: AuthorizationInputs): AuthorizationG
 
   const readPullerAssignments = (principal: string | undefined): Promise<Read<RoleAssignmentFact[]>> => {
     if (!registryScope || !registrySub) return Promise.resolve(skipped(REGISTRY_NOT_IDENTIFIED, 'missing-input'));
-    if (!principal) return Promise.resolve(skipped('the identity that pulls (kubelet identity or service principal object id) is not known', 'missing-input'));
+    if (!principal)
+      return Promise.resolve(skipped('the identity that pulls (kubelet identity or service principal object id) is not known', 'missing-input'));
     return pullerAssignmentsRead(clients, registrySub, registryScope, registryName, principal, spec);
   };
   const readDeny = (principal: string | undefined): Promise<Read<DenyAssignmentFact[]>> => {
@@ -80,7 +81,8 @@ export function gatherAuthorization(inputs: AuthorizationInputs): AuthorizationG
     registryScope && registrySub
       ? readArm<RoleAssignment[], RoleAssignmentFact[]>(
           { ...spec, what: `role assignments on ${registryName}`, needs: RA_READ(registryName) },
-          (abortSignal) => collect(clients.authorization(registrySub).roleAssignments.listForScope(registryScope, { filter: 'atScope()', abortSignal })),
+          (abortSignal) =>
+            collect(clients.authorization(registrySub).roleAssignments.listForScope(registryScope, { filter: 'atScope()', abortSignal })),
           (list) => list.map(roleAssignmentFact),
         )
       : Promise.resolve(skipped(REGISTRY_NOT_IDENTIFIED, 'missing-input'));
@@ -160,7 +162,9 @@ function pullerHoldsPull(
 ): boolean {
   if (own.state !== 'ok' || !registry) return false;
   const mode = registry.roleAssignmentMode === 'AbacRepositoryPermissions' ? 'abac' : 'legacy';
-  return own.value.some((a) => scopeCovers(a.scope, registry.id) && !a.condition && judgeRole(a.roleGuid, mode, definitions, registry.id).answer === 'yes');
+  return own.value.some(
+    (a) => scopeCovers(a.scope, registry.id) && !a.condition && judgeRole(a.roleGuid, mode, definitions, registry.id).answer === 'yes',
+  );
 }
 
 /** The principals the cluster itself names: its pulling identity and its control-plane identity. */

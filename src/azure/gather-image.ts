@@ -11,7 +11,12 @@ import { readImage, type RegistryTokens } from './data-plane';
 import type { Spec } from './gather-shared';
 
 /** The bot reads an image only where the registry answers as named (login server or a data endpoint). */
-export function imageRead(clients: AzureClients, registry: RegistryFacts, image: ImageRef, spec: Spec & { tokens: RegistryTokens }): Promise<Read<ImageFact>> {
+export function imageRead(
+  clients: AzureClients,
+  registry: RegistryFacts,
+  image: ImageRef,
+  spec: Spec & { tokens: RegistryTokens },
+): Promise<Read<ImageFact>> {
   if (!servedBy(image.host, hostsOfRegistry(registry))) {
     return Promise.resolve(skipped(`the image is on ${image.host}, not on ${registry.loginServer}`, 'not-applicable'));
   }

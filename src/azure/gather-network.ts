@@ -57,7 +57,10 @@ export function gatherNetwork({ clients, spec, cluster, registry }: NetworkInput
 function vmssRead(clients: AzureClients, cluster: ClusterFacts | undefined, spec: Spec): Promise<Read<VmssFact[]>> {
   if (!cluster) return Promise.resolve(skipped(CLUSTER_NOT_READ, 'missing-input'));
   const nodeRg = cluster.nodeResourceGroup;
-  if (!nodeRg || !parseArmId(`/subscriptions/${cluster.subscriptionId}/resourceGroups/${nodeRg}/providers/Microsoft.Compute/virtualMachineScaleSets/x`)) {
+  if (
+    !nodeRg ||
+    !parseArmId(`/subscriptions/${cluster.subscriptionId}/resourceGroups/${nodeRg}/providers/Microsoft.Compute/virtualMachineScaleSets/x`)
+  ) {
     return Promise.resolve(skipped('the cluster does not report a valid node resource group', 'missing-input'));
   }
   if (cluster.agentPools.length > 0 && cluster.agentPools.every((p) => p.type !== undefined && p.type !== 'VirtualMachineScaleSets')) {
@@ -83,13 +86,17 @@ async function egressRead(clients: AzureClients, cluster: ClusterFacts | undefin
       const what = `egress IP ${id.split('/').pop()}`;
       const needs = `Reader on ${id.split('/providers/')[0]}`;
       if (ip) {
-        return readArm({ ...spec, what, needs }, (abortSignal) => clients.network(ip.subscriptionId).publicIPAddresses.get(ip.resourceGroup, ip.name, { abortSignal }), (r) =>
-          egressIpFromAddress(r, id),
+        return readArm(
+          { ...spec, what, needs },
+          (abortSignal) => clients.network(ip.subscriptionId).publicIPAddresses.get(ip.resourceGroup, ip.name, { abortSignal }),
+          (r) => egressIpFromAddress(r, id),
         );
       }
       if (prefix) {
-        return readArm({ ...spec, what, needs }, (abortSignal) => clients.network(prefix.subscriptionId).publicIPPrefixes.get(prefix.resourceGroup, prefix.name, { abortSignal }), (r) =>
-          egressIpFromPrefix(r, id),
+        return readArm(
+          { ...spec, what, needs },
+          (abortSignal) => clients.network(prefix.subscriptionId).publicIPPrefixes.get(prefix.resourceGroup, prefix.name, { abortSignal }),
+          (r) => egressIpFromPrefix(r, id),
         );
       }
       return failed({ kind: 'malformed', message: `The cluster names an outbound IP that is not a public IP or prefix id: ${id}` });
@@ -126,12 +133,25 @@ async function clusterVnetsRead(
   if (!cluster) return both(skipped(CLUSTER_NOT_READ, 'missing-input'));
   const privateEndpoint = (registry?.privateEndpointConnections.length ?? 0) > 0;
   const outbound = cluster.network.outboundType;
-  const customEgress = outbound === 'userDefinedRouting' || outbound === 'userAssignedNATGateway' || outbound === 'none' || cluster.network.httpProxy !== undefined;
+  const customEgress =
+    outbound === 'userDefinedRouting' || outbound === 'userAssignedNATGateway' || outbound === 'none' || cluster.network.httpProxy !== undefined;
   if (!privateEndpoint && !customEgress) {
-    return both(skipped(`not needed: the registry has no private endpoint and the cluster egresses through its ${outbound ?? 'default'} outbound`, 'not-applicable'));
+    return both(
+      skipped(
+        `not needed: the registry has no private endpoint and the cluster egresses through its ${outbound ?? 'default'} outbound`,
+        'not-applicable',
+      ),
+    );
   }
   const subnetIds = [...new Set(cluster.agentPools.map((p) => p.vnetSubnetId).filter((s): s is string => s !== undefined))];
-  const vnetIds = [...new Set(subnetIds.map((s) => vnetIdOfSubnet(s)).filter((v): v is string => v !== undefined).map((v) => v))];
+  const vnetIds = [
+    ...new Set(
+      subnetIds
+        .map((s) => vnetIdOfSubnet(s))
+        .filter((v): v is string => v !== undefined)
+        .map((v) => v),
+    ),
+  ];
   if (vnetIds.length === 0) {
     // AKS-managed VNet: it lives in the node resource group.
     const nodeRg = cluster.nodeResourceGroup;
@@ -142,7 +162,12 @@ async function clusterVnetsRead(
     );
     if (read.state !== 'ok') return both(read);
     const vnets = read.value.filter((v) => v.id).map((v) => vnetFact(v, v.id!));
-    const subnets = read.value.flatMap((v) => subnetFacts(v, (v.subnets ?? []).map((s) => s.id ?? '')));
+    const subnets = read.value.flatMap((v) =>
+      subnetFacts(
+        v,
+        (v.subnets ?? []).map((s) => s.id ?? ''),
+      ),
+    );
     return { vnets: ok(vnets), subnets: ok(subnets) };
   }
   const reads = await Promise.all(
@@ -170,7 +195,9 @@ async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | u
   if (registry.privateEndpointConnections.length === 0) return skipped(NO_PRIVATE_ENDPOINTS, 'not-applicable');
   const zoneName = privateLinkZoneFor(registry.loginServer);
   // Data endpoints resolve in their own zone, <region>.data.privatelink.azurecr.io, when one is linked.
-  const regions = new Set([registry.location, ...registry.dataEndpointHostNames.map((h) => h.toLowerCase().split('.')[1])].filter((r): r is string => !!r));
+  const regions = new Set(
+    [registry.location, ...registry.dataEndpointHostNames.map((h) => h.toLowerCase().split('.')[1])].filter((r): r is string => !!r),
+  );
   const names = [zoneName, ...[...regions].map((r) => `${r.toLowerCase()}.data.${zoneName}`)];
   const zones = await graphQuery(
     clients,
@@ -204,7 +231,10 @@ async function privateDnsRead(clients: AzureClients, registry: RegistryFacts | u
           ...(l.virtualNetworkLinkState ? { state: l.virtualNetworkLinkState } : {}),
           ...(l.registrationEnabled !== undefined ? { registrationEnabled: l.registrationEnabled } : {}),
         })),
-        aRecords: records.value.map((r) => ({ name: r.name ?? '', ipv4Addresses: (r.aRecords ?? []).map((a) => a.ipv4Address ?? '').filter((a) => a !== '') })),
+        aRecords: records.value.map((r) => ({
+          name: r.name ?? '',
+          ipv4Addresses: (r.aRecords ?? []).map((a) => a.ipv4Address ?? '').filter((a) => a !== ''),
+        })),
       });
     }),
   );

@@ -64,7 +64,10 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
   // With pod evidence coming, a failing pod's image will be read: have the registry's refresh token ready.
   const warmRegistryToken = options.pods !== false && !target.image;
   const arm = resolution.then((r) => gatherArm(target, r, clients, { ...spec, tokens, warmRegistryToken }, collectedAt, progress));
-  const evidence = arm.then(({ evidence: e }) => ({ ...e, kube: options.pods === false ? skipped<KubeFacts>(PODS_OFF, 'turned-off') : skipped<KubeFacts>(PODS_PENDING, 'pending') }));
+  const evidence = arm.then(({ evidence: e }) => ({
+    ...e,
+    kube: options.pods === false ? skipped<KubeFacts>(PODS_OFF, 'turned-off') : skipped<KubeFacts>(PODS_PENDING, 'pending'),
+  }));
 
   const withPods = Promise.all([arm, kube]).then(async ([{ evidence: e, registryBasis }, kubeRead]) => {
     const merged: Evidence = { ...e, kube: kubeRead };
@@ -79,10 +82,13 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
 
 function describeTarget(target: Target): string {
   const registry =
-    target.registry.kind === 'acr-host' ? target.registry.loginServer : target.registry.kind === 'external' ? target.registry.host : target.registry.name;
+    target.registry.kind === 'acr-host'
+      ? target.registry.loginServer
+      : target.registry.kind === 'external'
+        ? target.registry.host
+        : target.registry.name;
   return `${target.cluster.name} and ${registry}`;
 }
-
 
 interface ArmGathered {
   evidence: Omit<Evidence, 'kube'>;
@@ -103,13 +109,22 @@ async function gatherArm(
 
   // --- the GETs (round 2, or already done in round 1 for ids)
   const clusterRead: Promise<Read<ClusterFacts>> = clusterFound
-    ? (clusterFound.read ? Promise.resolve(clusterFound.read) : readCluster(clients, clusterFound.locator.subscriptionId, clusterFound.locator.resourceGroup, clusterFound.locator.name, spec))
+    ? clusterFound.read
+      ? Promise.resolve(clusterFound.read)
+      : readCluster(clients, clusterFound.locator.subscriptionId, clusterFound.locator.resourceGroup, clusterFound.locator.name, spec)
     : Promise.resolve(notIdentified('cluster', resolution.clusterLookup));
   const registryTenant = registryFound ? (registryFound.locator.tenantId ?? resolution.tenants.get(registryFound.locator.subscriptionId)) : undefined;
   const registryRead: Promise<Read<RegistryFacts>> = registryFound
     ? registryFound.read
       ? Promise.resolve(withTenant(registryFound.read, registryTenant))
-      : readRegistry(clients, registryFound.locator.subscriptionId, registryFound.locator.resourceGroup, registryFound.locator.name, spec, registryTenant)
+      : readRegistry(
+          clients,
+          registryFound.locator.subscriptionId,
+          registryFound.locator.resourceGroup,
+          registryFound.locator.name,
+          spec,
+          registryTenant,
+        )
     : Promise.resolve(notIdentified('registry', resolution.registryLookup));
 
   // What the families start from: the search row when there is one, else the GET.
@@ -122,11 +137,19 @@ async function gatherArm(
     : registryRead.then((r) => (r.state === 'ok' ? r.value : undefined));
   if (warmRegistryToken) {
     void registry.then((r) => {
-      if (r) tokens.warm(r.loginServer, undefined, { armAudienceDisabled: r.armAudienceTokens === 'disabled', tenantId: r.tenantId, signal: spec.signal });
+      if (r)
+        tokens.warm(r.loginServer, undefined, { armAudienceDisabled: r.armAudienceTokens === 'disabled', tenantId: r.tenantId, signal: spec.signal });
     });
   }
 
-  const identity = gatherIdentity({ clients, spec, cluster, clusterRead, fromSearchRow: clusterFound?.hint !== undefined, tenants: resolution.tenants });
+  const identity = gatherIdentity({
+    clients,
+    spec,
+    cluster,
+    clusterRead,
+    fromSearchRow: clusterFound?.hint !== undefined,
+    tenants: resolution.tenants,
+  });
   const authorization = gatherAuthorization({
     clients,
     spec,
@@ -139,7 +162,9 @@ async function gatherArm(
   const network = gatherNetwork({ clients, spec, cluster, registry });
   const image: Promise<Read<ImageFact>> = target.image
     ? registry.then((r) =>
-        r ? imageRead(clients, r, target.image!, { ...spec, tokens }) : skipped<ImageFact>('the registry could not be read, so the image could not be checked', 'missing-input'),
+        r
+          ? imageRead(clients, r, target.image!, { ...spec, tokens })
+          : skipped<ImageFact>('the registry could not be read, so the image could not be checked', 'missing-input'),
       )
     : Promise.resolve(skipped<ImageFact>('no image was named and no pod is failing to pull', 'not-applicable'));
 
@@ -184,7 +209,10 @@ function notIdentified<T>(what: 'cluster' | 'registry', lookup: Read<{ candidate
   if (lookup.state === 'failed') return skipped(`the ${what} could not be looked up: ${lookup.failure.message}`, 'missing-input');
   if (lookup.state === 'skipped') return lookup;
   const n = lookup.value.candidates.length;
-  return skipped(n === 0 ? `no ${what} matching the name is visible to the bot` : `${n} ${what === 'cluster' ? 'clusters' : 'registries'} match the name`, 'missing-input');
+  return skipped(
+    n === 0 ? `no ${what} matching the name is visible to the bot` : `${n} ${what === 'cluster' ? 'clusters' : 'registries'} match the name`,
+    'missing-input',
+  );
 }
 
 function withTenant(read: Read<RegistryFacts>, tenantId: string | undefined): Read<RegistryFacts> {

@@ -32,7 +32,16 @@ const CLUSTER_USER_NEEDS =
 /** Items per list request, as kubectl asks for them. */
 const PAGE_SIZE = 500;
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export interface KubeApiTarget {
   subscriptionId: string;
@@ -57,36 +66,65 @@ export async function readKubeEvidenceViaApi(clients: AzureClients, cluster: Kub
   const spec = { signal: options.signal, deadlineMs: options.deadlineMs };
   const credential = await readArm(
     { ...spec, what: `the cluster-user kubeconfig of ${cluster.name}`, needs: CLUSTER_USER_NEEDS },
-    (abortSignal) => clients.containerService(cluster.subscriptionId).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }),
+    (abortSignal) =>
+      clients
+        .containerService(cluster.subscriptionId)
+        .managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }),
     (result) => {
       const value = result.kubeconfigs?.[0]?.value;
       if (!value) throw new Error('listClusterUserCredential returned no kubeconfig');
       return Buffer.from(value).toString('utf8');
     },
   );
-  if (credential.state !== 'ok') return { state: 'no-credential', reason: credential.state === 'failed' ? credential.failure.message : credential.reason };
+  if (credential.state !== 'ok')
+    return { state: 'no-credential', reason: credential.state === 'failed' ? credential.failure.message : credential.reason };
 
   let api: CoreV1Api;
   try {
     api = await apiClient(credential.value, cluster.aadManaged ? await aadToken(clients, options.signal) : undefined);
   } catch (error) {
-    return { state: 'read', read: failed({ kind: 'malformed', message: `the kubeconfig of ${cluster.name} could not be used: ${error instanceof Error ? error.message : String(error)}` }) };
+    return {
+      state: 'read',
+      read: failed({
+        kind: 'malformed',
+        message: `the kubeconfig of ${cluster.name} could not be used: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+    };
   }
-  const list = <T>(section: KubeSection, page: (cont: string | undefined) => Promise<{ items: unknown[]; metadata?: { _continue?: string } }>, map: (items: unknown[]) => T) =>
-    readAllPages(section, cluster.name, (cont) => {
-      clients.meter.hit(); // a request of this triage like any Azure one
-      return page(cont);
-    }, map, spec);
+  const list = <T>(
+    section: KubeSection,
+    page: (cont: string | undefined) => Promise<{ items: unknown[]; metadata?: { _continue?: string } }>,
+    map: (items: unknown[]) => T,
+  ) =>
+    readAllPages(
+      section,
+      cluster.name,
+      (cont) => {
+        clients.meter.hit(); // a request of this triage like any Azure one
+        return page(cont);
+      },
+      map,
+      spec,
+    );
   const [pods, events, nodes, serviceAccounts, pullSecrets] = await Promise.all([
     list('pods', (c) => api.listPodForAllNamespaces({ limit: PAGE_SIZE, _continue: c }), podFacts),
-    list('events', (c) => api.listEventForAllNamespaces({ fieldSelector: 'involvedObject.kind=Pod,type=Warning', limit: PAGE_SIZE, _continue: c }), eventFacts),
+    list(
+      'events',
+      (c) => api.listEventForAllNamespaces({ fieldSelector: 'involvedObject.kind=Pod,type=Warning', limit: PAGE_SIZE, _continue: c }),
+      eventFacts,
+    ),
     list('nodes', (c) => api.listNode({ limit: PAGE_SIZE, _continue: c }), nodeFacts),
     list('serviceaccounts', (c) => api.listServiceAccountForAllNamespaces({ limit: PAGE_SIZE, _continue: c }), serviceAccountFacts),
-    list('secrets', (c) => api.listSecretForAllNamespaces({ fieldSelector: 'type=kubernetes.io/dockerconfigjson', limit: PAGE_SIZE, _continue: c }), secretNames),
+    list(
+      'secrets',
+      (c) => api.listSecretForAllNamespaces({ fieldSelector: 'type=kubernetes.io/dockerconfigjson', limit: PAGE_SIZE, _continue: c }),
+      secretNames,
+    ),
   ]);
   for (const r of [pods, events, nodes, serviceAccounts, pullSecrets]) if ('unreachable' in r) return { state: 'unreachable', reason: r.unreachable };
   const podsRead = readOf(pods);
-  if (podsRead.state !== 'ok') return { state: 'read', read: podsRead.state === 'failed' ? failed(podsRead.failure) : failed({ kind: 'error', message: podsRead.reason }) };
+  if (podsRead.state !== 'ok')
+    return { state: 'read', read: podsRead.state === 'failed' ? failed(podsRead.failure) : failed({ kind: 'error', message: podsRead.reason }) };
   return {
     state: 'read',
     read: ok({
@@ -144,25 +182,22 @@ async function readAllPages<T>(
   const items: unknown[] = [];
   let cont: string | undefined;
   let unreachable: string | undefined;
-  const read = await readArm(
-    { ...spec, what: `${section} of ${clusterName} (Kubernetes API)`, needs: kubePermission(section) },
-    async () => {
-      do {
-        try {
-          const result = await page(cont);
-          items.push(...result.items);
-          cont = result.metadata?._continue || undefined;
-        } catch (error) {
-          const code = connectionCode(error);
-          if (code) {
-            unreachable = `the API server did not answer (${code})`;
-            return;
-          }
-          throw kubeFailure(error, section);
+  const read = await readArm({ ...spec, what: `${section} of ${clusterName} (Kubernetes API)`, needs: kubePermission(section) }, async () => {
+    do {
+      try {
+        const result = await page(cont);
+        items.push(...result.items);
+        cont = result.metadata?._continue || undefined;
+      } catch (error) {
+        const code = connectionCode(error);
+        if (code) {
+          unreachable = `the API server did not answer (${code})`;
+          return;
         }
-      } while (cont);
-    },
-  );
+        throw kubeFailure(error, section);
+      }
+    } while (cont);
+  });
   if (unreachable) return { unreachable };
   if (read.state === 'failed') return { read: failed(read.failure) };
   return { read: ok(map(items)) };
@@ -209,7 +244,10 @@ type Obj = Record<string, unknown>;
 const rec = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const names = (v: unknown): string[] => arr(v).map((s) => text(rec(s).name)).filter((n): n is string => n !== undefined);
+const names = (v: unknown): string[] =>
+  arr(v)
+    .map((s) => text(rec(s).name))
+    .filter((n): n is string => n !== undefined);
 
 function podFacts(items: unknown[]): { count: number; pods: PodFact[] } {
   const pods: PodFact[] = [];
@@ -219,13 +257,23 @@ function podFacts(items: unknown[]): { count: number; pods: PodFact[] } {
     const spec = rec(pod.spec);
     const status = rec(pod.status);
     const containers: ContainerFact[] = [];
-    for (const [key, kind] of [['initContainerStatuses', 'init'], ['containerStatuses', 'container'], ['ephemeralContainerStatuses', 'ephemeral']] as const) {
+    for (const [key, kind] of [
+      ['initContainerStatuses', 'init'],
+      ['containerStatuses', 'container'],
+      ['ephemeralContainerStatuses', 'ephemeral'],
+    ] as const) {
       for (const c of arr(status[key]).map(rec)) {
         const waiting = rec(rec(c.state).waiting);
         const reason = text(waiting.reason);
         if (!reason || !PULL_WAITING_REASONS.has(reason)) continue;
         const message = text(waiting.message);
-        containers.push({ name: text(c.name) ?? '', image: text(c.image) ?? '', kind, waitingReason: reason, ...(message ? { waitingMessage: message } : {}) });
+        containers.push({
+          name: text(c.name) ?? '',
+          image: text(c.image) ?? '',
+          kind,
+          waitingReason: reason,
+          ...(message ? { waitingMessage: message } : {}),
+        });
       }
     }
     if (containers.length === 0) continue;
@@ -278,11 +326,14 @@ function serviceAccountFacts(items: unknown[]): ServiceAccountFact[] {
   return items
     .map(rec)
     .filter((a) => arr(a.imagePullSecrets).length > 0)
-    .map((a) => ({ namespace: text(rec(a.metadata).namespace) ?? '', name: text(rec(a.metadata).name) ?? '', imagePullSecrets: names(a.imagePullSecrets) }));
+    .map((a) => ({
+      namespace: text(rec(a.metadata).namespace) ?? '',
+      name: text(rec(a.metadata).name) ?? '',
+      imagePullSecrets: names(a.imagePullSecrets),
+    }));
 }
 
 /** Names only: the secrets' data arrives with the list but is dropped here, never kept or logged. */
 function secretNames(items: unknown[]): PullSecretFact[] {
   return items.map(rec).map((s) => ({ namespace: text(rec(s.metadata).namespace) ?? '', name: text(rec(s.metadata).name) ?? '' }));
 }
-

@@ -50,8 +50,7 @@ const NODES_TEMPLATE =
   `{{range .items}}N${T}{{.metadata.name}}${T}{{print .status.nodeInfo.operatingSystem}}${T}{{print .status.nodeInfo.architecture}}${T}` +
   `{{with .metadata.labels}}{{print (index . "kubernetes.azure.com/agentpool")}}{{end}}${NL}{{end}}`;
 
-const SERVICE_ACCOUNTS_TEMPLATE =
-  `{{range .items}}{{if .imagePullSecrets}}S${T}{{.metadata.namespace}}${T}{{.metadata.name}}${T}{{range .imagePullSecrets}}{{.name}},{{end}}${NL}{{end}}{{end}}`;
+const SERVICE_ACCOUNTS_TEMPLATE = `{{range .items}}{{if .imagePullSecrets}}S${T}{{.metadata.namespace}}${T}{{.metadata.name}}${T}{{range .imagePullSecrets}}{{.name}},{{end}}${NL}{{end}}{{end}}`;
 
 /** Each query alone; order puts the small, most decisive ones first in case the output is cut anyway. */
 export const KUBE_QUERIES: readonly { section: KubeSection; command: string }[] = [

@@ -59,7 +59,11 @@ function withReason(read: Read<KubeFacts>, reason: string): Read<KubeFacts> {
   return read.state === 'ok' ? { state: 'ok', value: { ...read.value, viaReason: reason } } : read;
 }
 
-export async function readKubeEvidenceViaRunCommand(clients: AzureClients, cluster: KubeTarget, options: KubeEvidenceOptions = {}): Promise<Read<KubeFacts>> {
+export async function readKubeEvidenceViaRunCommand(
+  clients: AzureClients,
+  cluster: KubeTarget,
+  options: KubeEvidenceOptions = {},
+): Promise<Read<KubeFacts>> {
   const selfService = `run \`${SELF_SERVICE}\` and \`kubectl get pods -A\` yourself and paste the output`;
   if (cluster.runCommandDisabled) {
     return failed({
@@ -78,12 +82,14 @@ export async function readKubeEvidenceViaRunCommand(clients: AzureClients, clust
     },
     async (abortSignal) => {
       const clusterToken = cluster.aadManaged ? await aadClusterToken(clients, abortSignal) : undefined;
-      return clients.containerService(cluster.subscriptionId).managedClusters.beginRunCommandAndWait(
-        cluster.resourceGroup,
-        cluster.name,
-        { command: KUBE_EVIDENCE_COMMAND, context: '', ...(clusterToken ? { clusterToken } : {}) },
-        { abortSignal, updateIntervalInMs: options.pollIntervalMs ?? 1000 },
-      );
+      return clients
+        .containerService(cluster.subscriptionId)
+        .managedClusters.beginRunCommandAndWait(
+          cluster.resourceGroup,
+          cluster.name,
+          { command: KUBE_EVIDENCE_COMMAND, context: '', ...(clusterToken ? { clusterToken } : {}) },
+          { abortSignal, updateIntervalInMs: options.pollIntervalMs ?? 1000 },
+        );
     },
     (result) => {
       const state = result.provisioningState?.toLowerCase();

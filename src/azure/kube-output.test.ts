@@ -17,20 +17,48 @@ const STATE: KubeState = {
   pods: [
     {
       metadata: { name: 'api-1', namespace: 'shop' },
-      spec: { nodeName: 'n1', serviceAccountName: 'builder', imagePullSecrets: [{ name: 'acr-cred' }], nodeSelector: { 'kubernetes.io/arch': 'arm64' }, containers: [{ name: 'api', image: 'myacr.azurecr.io/a:1' }] },
+      spec: {
+        nodeName: 'n1',
+        serviceAccountName: 'builder',
+        imagePullSecrets: [{ name: 'acr-cred' }],
+        nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+        containers: [{ name: 'api', image: 'myacr.azurecr.io/a:1' }],
+      },
       status: {
         phase: 'Pending',
         initContainerStatuses: [{ name: 'm', image: 'x', state: { terminated: { exitCode: 0 } } }],
-        containerStatuses: [{ name: 'api', image: 'myacr.azurecr.io/a:1', state: { waiting: { reason: 'ErrImagePull', message: 'failed "q"\ttab\u0007 é' } } }],
+        containerStatuses: [
+          { name: 'api', image: 'myacr.azurecr.io/a:1', state: { waiting: { reason: 'ErrImagePull', message: 'failed "q"\ttab\u0007 é' } } },
+        ],
       },
     },
-    { metadata: { name: 'ok', namespace: 'shop' }, spec: { containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Running', containerStatuses: [{ name: 'c', image: 'i', state: { running: {} } }] } },
-    { metadata: { name: 'creating', namespace: 'shop' }, spec: { containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Pending', containerStatuses: [{ name: 'c', image: 'i', state: { waiting: { reason: 'ContainerCreating' } } }] } },
+    {
+      metadata: { name: 'ok', namespace: 'shop' },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+      status: { phase: 'Running', containerStatuses: [{ name: 'c', image: 'i', state: { running: {} } }] },
+    },
+    {
+      metadata: { name: 'creating', namespace: 'shop' },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'c', image: 'i', state: { waiting: { reason: 'ContainerCreating' } } }] },
+    },
     { metadata: { name: 'nomsg', namespace: 'd' }, spec: { containers: [{ name: 'c', image: 'bad image' }] }, status: { phase: 'Pending' } },
-    { metadata: { name: 'nomsg2', namespace: 'd' }, spec: { containers: [{ name: 'c', image: 'bad image' }] }, status: { phase: 'Pending', containerStatuses: [{ name: 'c', image: 'bad image', state: { waiting: { reason: 'InvalidImageName' } } }] } },
+    {
+      metadata: { name: 'nomsg2', namespace: 'd' },
+      spec: { containers: [{ name: 'c', image: 'bad image' }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'c', image: 'bad image', state: { waiting: { reason: 'InvalidImageName' } } }] },
+    },
   ],
   events: [
-    { metadata: { name: 'e', namespace: 'shop' }, type: 'Warning', involvedObject: { kind: 'Pod', name: 'api-1' }, reason: 'Failed', message: 'Failed to pull "x"', count: 3, lastTimestamp: '2026-11-28T11:59:00Z' },
+    {
+      metadata: { name: 'e', namespace: 'shop' },
+      type: 'Warning',
+      involvedObject: { kind: 'Pod', name: 'api-1' },
+      reason: 'Failed',
+      message: 'Failed to pull "x"',
+      count: 3,
+      lastTimestamp: '2026-11-28T11:59:00Z',
+    },
     {
       metadata: { name: 'e2', namespace: 'shop' },
       type: 'Warning',
@@ -39,13 +67,25 @@ const STATE: KubeState = {
       message: 'Unable to retrieve some image pull secrets (old-cred); attempting to pull the image may not succeed.',
       lastTimestamp: null,
     },
-    { metadata: { name: 'e3', namespace: 'shop' }, type: 'Warning', involvedObject: { kind: 'Pod', name: 'ok' }, reason: 'BackOff', message: 'Back-off restarting failed container' },
+    {
+      metadata: { name: 'e3', namespace: 'shop' },
+      type: 'Warning',
+      involvedObject: { kind: 'Pod', name: 'ok' },
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+    },
   ],
   nodes: [
-    { metadata: { name: 'n1', labels: { 'kubernetes.azure.com/agentpool': 'armpool' } }, status: { nodeInfo: { operatingSystem: 'linux', architecture: 'arm64' } } },
+    {
+      metadata: { name: 'n1', labels: { 'kubernetes.azure.com/agentpool': 'armpool' } },
+      status: { nodeInfo: { operatingSystem: 'linux', architecture: 'arm64' } },
+    },
     { metadata: { name: 'n2' }, status: { nodeInfo: { operatingSystem: 'linux', architecture: 'amd64' } } },
   ],
-  serviceAccounts: [{ metadata: { name: 'default', namespace: 'shop' } }, { metadata: { name: 'builder', namespace: 'shop' }, imagePullSecrets: [{ name: 'acr-cred' }, { name: 'b' }] }],
+  serviceAccounts: [
+    { metadata: { name: 'default', namespace: 'shop' } },
+    { metadata: { name: 'builder', namespace: 'shop' }, imagePullSecrets: [{ name: 'acr-cred' }, { name: 'b' }] },
+  ],
   forbidden: ['secrets'],
 };
 
@@ -66,18 +106,45 @@ describe('run-command pod evidence', () => {
         serviceAccountName: 'builder',
         imagePullSecrets: ['acr-cred'],
         nodeSelector: { 'kubernetes.io/arch': 'arm64' },
-        containers: [{ name: 'api', image: 'myacr.azurecr.io/a:1', kind: 'container', waitingReason: 'ErrImagePull', waitingMessage: 'failed "q"\ttab\u0007 é' }],
+        containers: [
+          { name: 'api', image: 'myacr.azurecr.io/a:1', kind: 'container', waitingReason: 'ErrImagePull', waitingMessage: 'failed "q"\ttab\u0007 é' },
+        ],
       },
-      { namespace: 'd', name: 'nomsg2', imagePullSecrets: [], containers: [{ name: 'c', image: 'bad image', kind: 'container', waitingReason: 'InvalidImageName' }] },
+      {
+        namespace: 'd',
+        name: 'nomsg2',
+        imagePullSecrets: [],
+        containers: [{ name: 'c', image: 'bad image', kind: 'container', waitingReason: 'InvalidImageName' }],
+      },
     ]);
     expect(facts.events).toEqual({
       state: 'ok',
       value: [
-        { namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-1', reason: 'Failed', message: 'Failed to pull "x"', count: 3, lastTimestamp: '2026-11-28T11:59:00Z' },
-        { namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-1', reason: 'FailedToRetrieveImagePullSecret', message: STATE.events[1]!['message'] },
+        {
+          namespace: 'shop',
+          involvedKind: 'Pod',
+          involvedName: 'api-1',
+          reason: 'Failed',
+          message: 'Failed to pull "x"',
+          count: 3,
+          lastTimestamp: '2026-11-28T11:59:00Z',
+        },
+        {
+          namespace: 'shop',
+          involvedKind: 'Pod',
+          involvedName: 'api-1',
+          reason: 'FailedToRetrieveImagePullSecret',
+          message: STATE.events[1]!['message'],
+        },
       ],
     });
-    expect(facts.nodes).toEqual({ state: 'ok', value: [{ name: 'n1', os: 'linux', arch: 'arm64', agentPool: 'armpool' }, { name: 'n2', os: 'linux', arch: 'amd64' }] });
+    expect(facts.nodes).toEqual({
+      state: 'ok',
+      value: [
+        { name: 'n1', os: 'linux', arch: 'arm64', agentPool: 'armpool' },
+        { name: 'n2', os: 'linux', arch: 'amd64' },
+      ],
+    });
     expect(facts.serviceAccounts).toEqual({ state: 'ok', value: [{ namespace: 'shop', name: 'builder', imagePullSecrets: ['acr-cred', 'b'] }] });
   });
 

@@ -36,7 +36,12 @@ export function parseKubeOutput(logs: string): KubeFacts {
   if (podsRead.state !== 'ok') throw new MalformedAnswerError('run command output has no pods section');
   const piece = <T>(section: KubeSection, parse: (lines: string[]) => T): Read<T> => {
     const text = sections.get(section);
-    if (!text) return failed({ kind: 'malformed', message: `the ${section} query printed nothing (the output was cut off before it)`, needs: kubePermission(section) });
+    if (!text)
+      return failed({
+        kind: 'malformed',
+        message: `the ${section} query printed nothing (the output was cut off before it)`,
+        needs: kubePermission(section),
+      });
     return sectionRead(text, section, logs.length, parse);
   };
   return {
@@ -91,7 +96,11 @@ function sectionRead<T>(text: SectionText, section: KubeSection, outputBytes: nu
     });
   }
   if (text.exit !== 0) {
-    const said = text.lines.find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? `exit code ${text.exit}`;
+    const said =
+      text.lines
+        .find((l) => l.trim() !== '')
+        ?.trim()
+        .slice(0, 300) ?? `exit code ${text.exit}`;
     const forbidden = /\(Forbidden\)|\(Unauthorized\)|forbidden:/i.test(said);
     return failed({
       kind: forbidden ? 'forbidden' : 'error',

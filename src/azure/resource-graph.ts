@@ -26,10 +26,12 @@ export async function queryAllPages(clients: AzureClients, query: string, option
   const data: unknown[] = [];
   let skipToken: string | undefined;
   for (let page = 0; page < (options.maxPages ?? 10); page++) {
-    const response = await clients.resourceGraph().resources(
-      { query, options: { resultFormat: 'objectArray', top: options.top, allowPartialScopes: true, ...(skipToken ? { skipToken } : {}) } },
-      { abortSignal: options.abortSignal as unknown as AbortSignalLike },
-    );
+    const response = await clients
+      .resourceGraph()
+      .resources(
+        { query, options: { resultFormat: 'objectArray', top: options.top, allowPartialScopes: true, ...(skipToken ? { skipToken } : {}) } },
+        { abortSignal: options.abortSignal as unknown as AbortSignalLike },
+      );
     if (!Array.isArray(response.data)) throw new MalformedAnswerError('Resource Graph answered without a data array');
     data.push(...(response.data as unknown[]));
     skipToken = response.skipToken || undefined;

@@ -44,7 +44,11 @@ export class BlobRedirects {
 
   serve(request: EmuRequest): EmuResponse {
     if (request.headers['authorization']) {
-      return storageError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
+      return storageError(
+        403,
+        'AuthenticationFailed',
+        'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+      );
     }
     const key = `${request.host.split('.')[0]}${request.path}?${request.query['sig'] ?? ''}`;
     const blob = this.issued.get(key);

@@ -17,11 +17,24 @@ import { audienceOf, bearerOf, type TokenStore } from './tokens';
 export const AKS_SERVER_APP = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
 const KINDS: Record<KubeSection, { list: string; stateKey: keyof KubeState; fields: string[] }> = {
-  pods: { list: 'PodList', stateKey: 'pods', fields: ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.serviceAccountName', 'status.phase'] },
+  pods: {
+    list: 'PodList',
+    stateKey: 'pods',
+    fields: ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.serviceAccountName', 'status.phase'],
+  },
   events: {
     list: 'EventList',
     stateKey: 'events',
-    fields: ['metadata.name', 'metadata.namespace', 'involvedObject.kind', 'involvedObject.name', 'involvedObject.namespace', 'reason', 'type', 'source'],
+    fields: [
+      'metadata.name',
+      'metadata.namespace',
+      'involvedObject.kind',
+      'involvedObject.name',
+      'involvedObject.namespace',
+      'reason',
+      'type',
+      'source',
+    ],
   },
   nodes: { list: 'NodeList', stateKey: 'nodes', fields: ['metadata.name', 'spec.unschedulable'] },
   serviceaccounts: { list: 'ServiceAccountList', stateKey: 'serviceAccounts', fields: ['metadata.name', 'metadata.namespace'] },
@@ -89,7 +102,13 @@ export function handleKubeApi({ world, tokens, cluster }: KubeApiContext, reques
   const aad = isRecord(props['aadProfile']) && props['aadProfile']['managed'] === true;
   const bearer = bearerOf(request.headers);
   const claims = tokens.lookup(bearer, 'entra');
-  const user = aad ? (claims && claims.audience === audienceOf(AKS_SERVER_APP) ? claims.principalId : undefined) : bearer === clusterUserToken(cluster) ? 'clusterUser' : undefined;
+  const user = aad
+    ? claims && claims.audience === audienceOf(AKS_SERVER_APP)
+      ? claims.principalId
+      : undefined
+    : bearer === clusterUserToken(cluster)
+      ? 'clusterUser'
+      : undefined;
   if (!user) return status(401, 'Unauthorized', 'Unauthorized');
 
   const m = /^\/api\/v1\/([a-z]+)$/.exec(request.path);

@@ -20,7 +20,17 @@ const gv = (v: unknown): string => (v === undefined || v === null ? '<no value>'
 
 /** Go's strconv.Quote (the `%q` verb) for the texts kubelet writes. */
 export function quoteGo(text: string): string {
-  const simple: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', '"': '\\"' };
+  const simple: Record<string, string> = {
+    '\x07': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\v': '\\v',
+    '\\': '\\\\',
+    '"': '\\"',
+  };
   let out = '"';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
@@ -39,7 +49,11 @@ function podLines(pods: readonly unknown[]): string {
     const spec = rec(p.spec);
     const status = rec(p.status);
     let failing = false;
-    for (const [key, kind] of [['initContainerStatuses', 'init'], ['containerStatuses', 'container'], ['ephemeralContainerStatuses', 'ephemeral']] as const) {
+    for (const [key, kind] of [
+      ['initContainerStatuses', 'init'],
+      ['containerStatuses', 'container'],
+      ['ephemeralContainerStatuses', 'ephemeral'],
+    ] as const) {
       for (const c of arr(status[key]).map(rec)) {
         const waiting = rec(rec(c.state).waiting);
         if (!isRecord(rec(c.state).waiting) || !PULL_WAITING_REASONS.has(gp(waiting.reason))) continue;
@@ -48,7 +62,9 @@ function podLines(pods: readonly unknown[]): string {
       }
     }
     if (!failing) continue;
-    const secrets = arr(spec.imagePullSecrets).map((s) => `${gv(rec(s).name)},`).join('');
+    const secrets = arr(spec.imagePullSecrets)
+      .map((s) => `${gv(rec(s).name)},`)
+      .join('');
     const selector = Object.keys(rec(spec.nodeSelector))
       .sort()
       .map((k) => `${k}=${gv(rec(spec.nodeSelector)[k])},`)
@@ -61,7 +77,12 @@ function podLines(pods: readonly unknown[]): string {
 function eventLines(events: readonly unknown[]): string {
   return events
     .map(rec)
-    .filter((e) => rec(e.involvedObject).kind === 'Pod' && (e.type ?? 'Warning') === 'Warning' && (PULL_EVENT_REASONS as readonly string[]).includes(gp(e.reason)))
+    .filter(
+      (e) =>
+        rec(e.involvedObject).kind === 'Pod' &&
+        (e.type ?? 'Warning') === 'Warning' &&
+        (PULL_EVENT_REASONS as readonly string[]).includes(gp(e.reason)),
+    )
     .map((e) => {
       const meta = rec(e.metadata);
       const involved = rec(e.involvedObject);
@@ -86,7 +107,12 @@ function serviceAccountLines(accounts: readonly unknown[]): string {
   return accounts
     .map(rec)
     .filter((a) => arr(a.imagePullSecrets).length > 0)
-    .map((a) => `S\t${gv(rec(a.metadata).namespace)}\t${gv(rec(a.metadata).name)}\t${arr(a.imagePullSecrets).map((s) => `${gv(rec(s).name)},`).join('')}\n`)
+    .map(
+      (a) =>
+        `S\t${gv(rec(a.metadata).namespace)}\t${gv(rec(a.metadata).name)}\t${arr(a.imagePullSecrets)
+          .map((s) => `${gv(rec(s).name)},`)
+          .join('')}\n`,
+    )
     .join('');
 }
 
@@ -98,7 +124,10 @@ function secretLines(secrets: readonly { namespace: string; name: string }[]): s
 function sectionOutput(section: KubeSection, state: KubeState | undefined, user: string): { text: string; exit: number } {
   if (state?.forbidden?.includes(section)) {
     const scope = 'at the cluster scope';
-    return { text: `Error from server (Forbidden): ${section} is forbidden: User "${user}" cannot list resource "${section}" in API group "" ${scope}\n`, exit: 1 };
+    return {
+      text: `Error from server (Forbidden): ${section} is forbidden: User "${user}" cannot list resource "${section}" in API group "" ${scope}\n`,
+      exit: 1,
+    };
   }
   switch (section) {
     case 'pods':

@@ -25,7 +25,10 @@ export class KubeApiServers {
     // A request abandoned by its client may arrive after close(): it must not start a server nobody closes.
     if (this.closed) return Promise.reject(new Error('the emulator is closed'));
     if (!listener) {
-      const dispatcher: Dispatcher = { dispatch: (request, signal) => this.dispatch(cluster, request, signal), closed: new Promise<void>(() => undefined) };
+      const dispatcher: Dispatcher = {
+        dispatch: (request, signal) => this.dispatch(cluster, request, signal),
+        closed: new Promise<void>(() => undefined),
+      };
       listener = listen(dispatcher, { dropUnserved: true });
       this.listeners.set(key, listener);
     }

@@ -22,9 +22,20 @@ it('reading a registry of another tenant is 401 InvalidAuthenticationTokenTenant
   const world = smallWorld();
   world.subscriptions.push({ subscriptionId: FOREIGN_SUB, tenantId: FOREIGN_TENANT, displayName: 'Partner images' });
   world.readableSubscriptions = world.subscriptions.filter((s) => s.subscriptionId !== FOREIGN_SUB).map((s) => s.subscriptionId);
-  world.resources.push({ id: FOREIGN_REGISTRY, name: 'acrpartner', type: 'Microsoft.ContainerRegistry/registries', location: 'westeurope', properties: { loginServer: 'acrpartner.azurecr.io' } });
+  world.resources.push({
+    id: FOREIGN_REGISTRY,
+    name: 'acrpartner',
+    type: 'Microsoft.ContainerRegistry/registries',
+    location: 'westeurope',
+    properties: { loginServer: 'acrpartner.azurecr.io' },
+  });
   emulator = createEmulator({ world });
-  const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, retryOptions: { maxRetries: 0 } });
+  const clients = createAzureClients({
+    credential: emulator.credential,
+    endpoint: emulator.endpoint,
+    httpClient: emulator.httpClient,
+    retryOptions: { maxRetries: 0 },
+  });
 
   const resolution = await resolveTarget(parseTarget({ cluster: CLUSTER_ID, registry: FOREIGN_REGISTRY }), clients);
   const read = resolution.registry?.read;

@@ -14,7 +14,14 @@ import type { KubeFacts, Read } from '../../src/triage/evidence';
 import { CLUSTER_ID, SUB, smallWorld } from './azure-world';
 
 const IMAGE = 'myacr.azurecr.io/shop/api:1.4.2';
-const TARGET: KubeTarget = { subscriptionId: SUB, resourceGroup: 'rg-prod', name: 'aks-prod', aadManaged: true, runCommandDisabled: false, privateCluster: false };
+const TARGET: KubeTarget = {
+  subscriptionId: SUB,
+  resourceGroup: 'rg-prod',
+  name: 'aks-prod',
+  aadManaged: true,
+  runCommandDisabled: false,
+  privateCluster: false,
+};
 
 function world(o: { runningPods?: number; forbidden?: KubeState['forbidden']; cluster?: Record<string, unknown> } = {}): World {
   const w = smallWorld();
@@ -22,7 +29,9 @@ function world(o: { runningPods?: number; forbidden?: KubeState['forbidden']; cl
   cluster.properties = { ...cluster.properties, ...o.cluster };
   const node = 'aks-nodepool1-12345678-vmss000000';
   const failing = failingPod({ ns: 'shop', app: 'api', image: IMAGE, node, seed: 'api', error: pullErrors.unauthorized(IMAGE) });
-  const running = Array.from({ length: o.runningPods ?? 2 }, (_, i) => runningPod({ ns: 'web', app: `web${i}`, image: 'myacr.azurecr.io/web:1', node, seed: `w${i}` }));
+  const running = Array.from({ length: o.runningPods ?? 2 }, (_, i) =>
+    runningPod({ ns: 'web', app: `web${i}`, image: 'myacr.azurecr.io/web:1', node, seed: `w${i}` }),
+  );
   const state = w.kube![CLUSTER_ID.toLowerCase()]!;
   w.kube![CLUSTER_ID.toLowerCase()] = {
     ...state,
@@ -42,7 +51,12 @@ afterEach(async () => {
 
 function setup(w: World): AzureClients {
   emulator = createEmulator({ world: w });
-  return createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, retryOptions: { maxRetries: 0 } });
+  return createAzureClients({
+    credential: emulator.credential,
+    endpoint: emulator.endpoint,
+    httpClient: emulator.httpClient,
+    retryOptions: { maxRetries: 0 },
+  });
 }
 
 async function coreApi(clients: AzureClients, token: string): Promise<CoreV1Api> {
@@ -101,7 +115,11 @@ describe('the emulator’s Kubernetes API, through @kubernetes/client-node', () 
     expect(warnings.items.every((e) => e.type === 'Warning')).toBe(true);
     const pulling = await api.listEventForAllNamespaces({ fieldSelector: 'type!=Warning' });
     expect(pulling.items.map((e) => e.reason)).toEqual(['Pulling']);
-    expect(await statusOf(api.listPodForAllNamespaces({ fieldSelector: 'spec.containers.image=x' }))).toEqual({ code: 400, reason: 'BadRequest', kind: 'Status' });
+    expect(await statusOf(api.listPodForAllNamespaces({ fieldSelector: 'spec.containers.image=x' }))).toEqual({
+      code: 400,
+      reason: 'BadRequest',
+      kind: 'Status',
+    });
   });
 
   it('answers Status 401 to a token for another audience and Status 403 for a resource the caller may not list', async () => {
@@ -152,7 +170,11 @@ describe('pod evidence picks its path', () => {
   });
 
   it('an API server that drops the bot (authorized IP ranges) falls back to run command', async () => {
-    const clients = setup(world({ cluster: { apiServerAccessProfile: { enablePrivateCluster: false, disableRunCommand: false, authorizedIPRanges: ['203.0.113.0/24'] } } }));
+    const clients = setup(
+      world({
+        cluster: { apiServerAccessProfile: { enablePrivateCluster: false, disableRunCommand: false, authorizedIPRanges: ['203.0.113.0/24'] } },
+      }),
+    );
     const kube = facts(await readKubeEvidence(clients, TARGET));
     expect(kube.via).toBe('run-command');
     expect(kube.viaReason).toMatch(/did not answer \(ECONNRESET|socket hang up/i);

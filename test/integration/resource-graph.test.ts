@@ -18,7 +18,12 @@ afterEach(async () => {
 
 function setup(world: World): AzureClients {
   emulator = createEmulator({ world });
-  return createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, retryOptions: { maxRetries: 0 } });
+  return createAzureClients({
+    credential: emulator.credential,
+    endpoint: emulator.endpoint,
+    httpClient: emulator.httpClient,
+    retryOptions: { maxRetries: 0 },
+  });
 }
 
 /** myacr and xmyacr, both with westeurope data endpoints: `contains 'myacr.westeurope.data.azurecr.io'` finds both. */
@@ -38,7 +43,10 @@ function twoRegistries(): World {
 describe('Resource Graph lookups', () => {
   it('a data endpoint host finds its own registry only, not one whose name merely contains it', async () => {
     const clients = setup(twoRegistries());
-    const resolution = await resolveTarget(parseTarget({ cluster: 'aks-prod', registry: 'myacr.westeurope.data.azurecr.io/shop/api:1.4.2' }), clients);
+    const resolution = await resolveTarget(
+      parseTarget({ cluster: 'aks-prod', registry: 'myacr.westeurope.data.azurecr.io/shop/api:1.4.2' }),
+      clients,
+    );
     expect(resolution.registryLookup).toMatchObject({ state: 'ok', value: { candidates: [{ id: REGISTRY_ID }] } });
     expect(resolution.registry?.locator.id).toBe(REGISTRY_ID);
   });
@@ -46,7 +54,13 @@ describe('Resource Graph lookups', () => {
   it('follows $skipToken while resultTruncated is false, and asks with allowPartialScopes', async () => {
     const world = smallWorld();
     for (let i = 0; i < 4; i++) {
-      world.resources.push({ id: `/subscriptions/${ACR_SUB}/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/extra${i}`, name: `extra${i}`, type: 'Microsoft.ContainerRegistry/registries', location: 'westeurope', properties: { loginServer: `extra${i}.azurecr.io` } });
+      world.resources.push({
+        id: `/subscriptions/${ACR_SUB}/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/extra${i}`,
+        name: `extra${i}`,
+        type: 'Microsoft.ContainerRegistry/registries',
+        location: 'westeurope',
+        properties: { loginServer: `extra${i}.azurecr.io` },
+      });
     }
     const clients = setup(world);
     const query = "resources | where type =~ 'microsoft.containerregistry/registries' | project id, name";
