@@ -83,29 +83,15 @@ export async function readKubeEvidenceViaApi(clients: AzureClients, cluster: Kub
   try {
     api = await apiClient(credential.value, cluster.aadManaged ? await aadToken(clients, options.signal) : undefined);
   } catch (error) {
-    return {
-      state: 'read',
-      read: failed({
-        kind: 'malformed',
-        message: `the kubeconfig of ${cluster.name} could not be used: ${error instanceof Error ? error.message : String(error)}`,
-      }),
-    };
+    // No usable kubeconfig, no token for the AKS server application, or no Kubernetes client (Node < 20.19
+    // cannot load the ES module): run command may still read the cluster.
+    return { state: 'no-credential', reason: `the Kubernetes API could not be called: ${error instanceof Error ? error.message : String(error)}` };
   }
   const list = <T>(
     section: KubeSection,
     page: (cont: string | undefined) => Promise<{ items: unknown[]; metadata?: { _continue?: string } }>,
     map: (items: unknown[]) => T,
-  ) =>
-    readAllPages(
-      section,
-      cluster.name,
-      (cont) => {
-        clients.meter.hit(); // a request of this triage like any Azure one
-        return page(cont);
-      },
-      map,
-      spec,
-    );
+  ) => readAllPages(section, cluster.name, page, map, spec);
   const [pods, events, nodes, serviceAccounts, pullSecrets] = await Promise.all([
     list('pods', (c) => api.listPodForAllNamespaces({ limit: PAGE_SIZE, _continue: c }), podFacts),
     list(
