@@ -68,6 +68,8 @@ export interface GatherOptions {
   podDeadlineMs?: number;
   podPollIntervalMs?: number;
   onProgress?: (message: string) => void;
+  /** Pod evidence read before (by readClusterPods): not read again. */
+  kube?: Read<KubeFacts>;
   /** Clock for `collectedAt` (tests). */
   now?: () => Date;
 }
@@ -106,7 +108,8 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
     return resolveTarget(target, clients, spec);
   })();
 
-  const kube: Promise<Read<KubeFacts>> = resolution.then((r) => startKube(r, clients, options));
+  const given = options.kube;
+  const kube: Promise<Read<KubeFacts>> = given ? Promise.resolve(given) : resolution.then((r) => startKube(r, clients, options));
 
   // With pod evidence coming, a failing pod's image will be read: have the registry's refresh token ready.
   const warmRegistryToken = options.pods !== false && !target.image;
@@ -133,7 +136,7 @@ function describeTarget(target: Target): string {
 // ---------------------------------------------------------------------------------------------
 // Pods
 
-async function startKube(resolution: Resolution, clients: AzureClients, options: GatherOptions): Promise<Read<KubeFacts>> {
+export async function startKube(resolution: Resolution, clients: AzureClients, options: GatherOptions): Promise<Read<KubeFacts>> {
   if (options.pods === false) return skipped(PODS_OFF, 'turned-off');
   const found = resolution.cluster;
   if (!found) return skipped('the cluster could not be identified, so its pods could not be read', 'missing-input');
