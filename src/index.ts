@@ -8,6 +8,7 @@ import type { Request, Response } from 'restify';
 import { createAzureClients, scopeFor } from './azure/clients';
 import { cachingCredential } from './azure/token-cache';
 import { createTriageEngine } from './azure/engine';
+import { coalescingEngine } from './triage/coalescing-engine';
 import { ApprovalService } from './bot/approvals';
 import { consoleLogger, type Logger } from './bot/background';
 import { createBotApp, type BotApp } from './bot/compose';
@@ -75,7 +76,8 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     clients = createAzureClients({ credential, endpoint: azure.resourceManagerEndpoint, subscriptionId: azure.subscriptionId });
     readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
   }
-  const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });
+  // Identical triages in flight (people typing the same check, an alert storm) share one evidence read.
+  const engine = coalescingEngine(createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs }));
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);
