@@ -23,6 +23,14 @@ import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
 import { createSlackApp, type SlackApp } from './slack/app';
 import { slackSettingsFromEnv } from './slack/settings';
+import { AlertAuthenticator } from './alerts/auth';
+import { IncidentStore } from './alerts/incidents';
+import { ALERTS_PATH, alertListener } from './alerts/intake';
+import { AlertResponder } from './alerts/responder';
+import { AlertRouter } from './alerts/routing';
+import { alertSettingsFromEnv, type AlertSettings } from './alerts/settings';
+import { CardStore } from './bot/card-store';
+import { LATEST_CONVERSATION } from './bot/conversation-references';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
 const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
@@ -35,6 +43,8 @@ export interface App {
   settings: BotSettings;
   /** Set in demo mode: the simulated Azure the engine talks to. */
   emulator?: ArmEmulator;
+  /** Alerts in: POST /api/alerts. */
+  alerts: { responder: AlertResponder; incidents: IncidentStore; settings: AlertSettings };
   /** Stops accepting, lets in-flight turns and background work finish for up to `graceMs`, then closes. */
   close(graceMs?: number): Promise<void>;
 }
@@ -63,6 +73,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
+  const alertSettings = demo ? withDemoAlerts(alertSettingsFromEnv(env), env) : alertSettingsFromEnv(env);
   const { azure, triage } = loadSettings(env);
 
   let emulator: ArmEmulator | undefined;
@@ -96,12 +107,32 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const slack = slackSettings
     ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
     : undefined;
+  const incidents = new IncidentStore(storage);
+  const router = new AlertRouter(alertSettings.routes, alertSettings.defaultDestination);
+  const responder = new AlertResponder({
+    engine,
+    approvals,
+    audit,
+    cards: new CardStore(storage),
+    incidents,
+    router,
+    channels: { teams: bot.alerts, ...(slack ? { slack: slack.alerts } : {}) },
+    background: bot.background,
+    log,
+    windowMs: alertSettings.windowMs,
+    podDeadlineMs: triage.podDeadlineMs,
+  });
+  const alerts = alertListener({ auth: new AlertAuthenticator(alertSettings.auth), router, responder, storage, log });
   const server = await startServer({
     port: settings.port,
     host: settings.host,
     messages: slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages,
     readiness,
-    rawRoutes: slack ? [{ path: slack.path, listener: slack.listener }] : [],
+    rawRoutes: [
+      ...(slack ? [{ path: slack.path, listener: slack.listener }] : []),
+      { path: ALERTS_PATH, listener: alerts },
+      { path: `${ALERTS_PATH}/:route`, listener: alerts },
+    ],
   });
   if (readiness) {
     // Say it at start, not at the first incident: without a credential every triage would read nothing.
@@ -124,6 +155,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     slack,
     settings,
     emulator,
+    alerts: { responder, incidents, settings: alertSettings },
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
@@ -146,6 +178,21 @@ function withDemoPeople(settings: BotSettings, env: NodeJS.ProcessEnv): BotSetti
   };
 }
 
+/** The alert token of demo mode: the bot listens on loopback only there, and `npm run demo:alert` sends it. */
+export const DEMO_ALERT_TOKEN = 'demo-alert-token-for-loopback-only';
+
+/**
+ * Demo mode's alerts: without TRIAGE_ALERT_TOKEN the demo token is accepted, and without TRIAGE_ALERT_CHANNEL
+ * cards go to the Teams conversation that last spoke to the bot (the Agents Playground chat).
+ */
+function withDemoAlerts(settings: AlertSettings, env: NodeJS.ProcessEnv): AlertSettings {
+  return {
+    ...settings,
+    auth: env.TRIAGE_ALERT_TOKEN?.trim() ? settings.auth : { ...settings.auth, token: DEMO_ALERT_TOKEN },
+    defaultDestination: settings.defaultDestination ?? { channel: 'teams', conversationId: LATEST_CONVERSATION },
+  };
+}
+
 function demoBanner(url: string): string {
   const rule = '='.repeat(78);
   const lines = [
@@ -156,6 +203,7 @@ function demoBanner(url: string): string {
     `  Bot endpoint: ${url}/api/messages`,
     `  ${SCENARIOS.length} simulated scenarios, each broken in its own way. Try for example:`,
     ...DEMO_EXAMPLES.map((e) => `    ${e}`),
+    `  Alerts: \`npm run demo:alert -- aks-missing-role\` posts one to ${url}${ALERTS_PATH}; the card appears in your chat.`,
     `  You are ${DEMO_APPROVER.name}, a demo approver: aks-missing-role offers the AcrPull grant button.`,
     rule,
   ];

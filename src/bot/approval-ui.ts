@@ -5,6 +5,7 @@
  */
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { findingsCard, noticeCard, type CardJson } from '../channels/adaptive-card';
+import { cardWithBanner } from '../channels/alert-banner';
 import type { ApprovalSnapshot } from '../channels/view-model';
 import type { ApprovalRecord, ApprovalService } from './approvals';
 import { cardResponse, personOf } from './activities';
@@ -64,7 +65,8 @@ export class ApprovalUi {
     const state = await this.o.cards.load(record.id);
     if (!state) return undefined;
     const approval: ApprovalSnapshot = record;
-    const card = findingsCard(state.snapshot, { plan: record.plan, approval, refreshUserIds: this.o.refreshUserIds });
+    const findings = findingsCard(state.snapshot, { plan: record.plan, approval, refreshUserIds: this.o.refreshUserIds });
+    const card = state.banner ? cardWithBanner(findings, state.banner) : findings;
     if (!notice) return card;
     const body = Array.isArray(card.body) ? card.body : [];
     const banner = noticeCard(notice).body;

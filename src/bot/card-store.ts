@@ -3,11 +3,14 @@
  * (after the grant, on refresh) without the original triage. Written once per approval.
  */
 import type { Storage } from 'botbuilder';
+import type { AlertBannerView } from '../channels/alert-banner';
 import type { TriageSnapshot } from '../channels/view-model';
 
 export interface CardState {
   snapshot: TriageSnapshot;
   refs: { cluster: string; registry: string };
+  /** Set on cards an alert posted: kept on top when the card is re-rendered after a press. */
+  banner?: AlertBannerView;
 }
 
 const key = (approvalId: string) => `triage-cards/${approvalId}`;

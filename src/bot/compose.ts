@@ -7,6 +7,8 @@ import { ApprovalUi } from './approval-ui';
 import type { ApprovalService } from './approvals';
 import { BackgroundWork, type Logger } from './background';
 import { CardStore } from './card-store';
+import { TeamsAlertChannel } from './alert-channel';
+import { ConversationReferences } from './conversation-references';
 import { approverMris, type BotSettings } from './settings';
 import { TriageBot } from './triage-bot';
 import { TriageRunner } from './triage-runner';
@@ -22,6 +24,8 @@ export interface BotApp {
   bot: TriageBot;
   background: BackgroundWork;
   messages: (req: Request, res: Response) => Promise<void>;
+  /** Posts alert cards into the Teams conversations the bot was installed in. */
+  alerts: TeamsAlertChannel;
 }
 
 export function createBotApp(o: {
@@ -38,6 +42,7 @@ export function createBotApp(o: {
   const background = new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
   const cards = new CardStore(o.storage);
   const refreshUserIds = approverMris(o.settings);
+  const references = new ConversationReferences(o.storage);
   const runner = new TriageRunner({
     adapter,
     botAppId: o.settings.appId ?? '',
@@ -60,6 +65,8 @@ export function createBotApp(o: {
     demo: o.demo,
     auditAudience: o.settings.auditAudience,
     examples: o.examples,
+    references,
   });
-  return { adapter, bot, background, messages: messagesHandler(adapter, bot) };
+  const alerts = new TeamsAlertChannel({ adapter, botAppId: o.settings.appId ?? '', references, refreshUserIds });
+  return { adapter, bot, background, messages: messagesHandler(adapter, bot), alerts };
 }

@@ -21,6 +21,7 @@ import type { Logger } from './background';
 import { IntentRouter, intentOf } from './intents';
 import { fromAnswer, fromText, type DialogStep, type TargetDraft } from './target-dialog';
 import type { TriageRunner } from './triage-runner';
+import type { ConversationReferences } from './conversation-references';
 
 interface ConversationData {
   draft?: TargetDraft;
@@ -38,6 +39,8 @@ export interface TriageBotOptions {
   auditAudience: 'approvers' | 'everyone';
   /** Example commands for the help card (demo mode names its scenarios). */
   examples?: string[];
+  /** Kept from every activity, so that alerts can be posted where the bot is installed. */
+  references?: ConversationReferences;
 }
 
 const AUDIT_ENTRIES = 15;
@@ -89,6 +92,7 @@ export class TriageBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    await this.o.references?.remember(context.activity).catch((error: unknown) => this.o.log.warn('conversation reference not kept', { error: String(error) }));
     await super.run(context);
     await this.state.saveChanges(context);
   }

@@ -5,13 +5,13 @@
  */
 import { auditTarget, snapshotOf, type TriageSnapshot } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
-import type { TriageEngine } from '../triage/engine';
+import type { TriageEngine, TriageResult } from '../triage/engine';
 import type { Target } from '../triage/refs';
 import { planGrant, type GrantPlan } from '../triage/remediation';
 import type { Report } from '../triage/report';
 import type { ApprovalRecord, ApprovalService, Person } from './approvals';
 import type { Logger } from './background';
-import type { CardStore } from './card-store';
+import type { CardState, CardStore } from './card-store';
 
 export interface TriageFlowDeps {
   engine: TriageEngine;
@@ -40,16 +40,35 @@ export interface TriageFlowView {
 
 export async function triageInConversation(deps: TriageFlowDeps, input: TriageFlowInput, view: TriageFlowView): Promise<void> {
   const result = await deps.engine.triage(input.target, { signal: input.signal, onPartialReport: view.partial });
+  const { snapshot, offer } = await offerAfterTriage(deps, result, input);
+  await view.final(snapshot, offer);
+}
+
+export interface OfferInput {
+  refs: { cluster: string; registry: string };
+  requester: Person;
+  conversation?: ApprovalRecord['conversation'];
+  activityId?: string;
+  /** Kept with the card so that a re-render (after a press) shows it again. */
+  banner?: CardState['banner'];
+}
+
+/** After a triage, whoever ran it: audit it, and when a grant can be planned create the approval and keep the card's data. */
+export async function offerAfterTriage(
+  deps: Omit<TriageFlowDeps, 'engine'>,
+  result: TriageResult,
+  input: OfferInput,
+): Promise<{ snapshot: TriageSnapshot; offer?: { plan: GrantPlan; approval: ApprovalRecord } }> {
   const snapshot = snapshotOf(result);
   const plan = planGrant(result.evidence, result.report.findings);
   const summary = summaryOf(result.report);
   await deps.audit
     .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
     .catch((error: unknown) => deps.log.error('audit append failed', { error: String(error) }));
-  if (!plan) return view.final(snapshot);
+  if (!plan) return { snapshot };
   const approval = await deps.approvals.create({ plan, requester: input.requester, summary, conversation: input.conversation, activityId: input.activityId });
-  await deps.cards.save(approval.id, { snapshot, refs: input.refs });
-  await view.final(snapshot, { plan, approval });
+  await deps.cards.save(approval.id, { snapshot, refs: input.refs, ...(input.banner ? { banner: input.banner } : {}) });
+  return { snapshot, offer: { plan, approval } };
 }
 
 /** Evidence snapshot for the audit: verdict, failing check ids and their first evidence lines. */

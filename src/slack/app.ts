@@ -5,7 +5,7 @@
  * Handlers are registered per intent and stay thin: the conversation, triage and grant live beside them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { ApprovalService, ApprovalServiceOptions, Person } from '../bot/approvals';
 import type { BackgroundWork, Logger } from '../bot/background';
 import { CardStore } from '../bot/card-store';
@@ -18,6 +18,7 @@ import { SlackGrant } from './grant';
 import { SlackPoster } from './poster';
 import { SLACK_EVENTS_PATH, type SlackSettings } from './settings';
 import { SlackTriage } from './triage';
+import { SlackAlertChannel } from './alert-channel';
 
 /** The shared durable storage (file or Blob), the same the approvals use; botbuilder stays out of src/slack. */
 type Storage = ApprovalServiceOptions['storage'];
@@ -27,6 +28,8 @@ export interface SlackApp {
   path: string;
   /** The request listener for `path`: reads, verifies and answers the request itself. */
   listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Posts alert messages into Slack channels (chat.postMessage). */
+  alerts: SlackAlertChannel;
 }
 
 export interface SlackAppOptions {
@@ -98,7 +101,13 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     o.log.warn(`Slack did not accept SLACK_BOT_TOKEN yet (auth.test); events will fail until it does: ${error instanceof Error ? error.message : String(error)}`);
   });
 
-  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener };
+  // Alerts are not answers to an event, so no per-event client exists for them: one with the bot token.
+  const alertClient = new webApi.WebClient(token, {
+    ...(o.settings.apiUrl ? { slackApiUrl: o.settings.apiUrl } : {}),
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
+    logger,
+  });
+  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener, alerts: new SlackAlertChannel(alertClient) };
 }
 
 /** A Slack user, as the approver list names them (`slack:<user id>`): from the signed payload only. */

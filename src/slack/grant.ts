@@ -7,6 +7,7 @@
 import type { ApprovalRecord, ApprovalService, Person } from '../bot/approvals';
 import type { BackgroundWork, Logger } from '../bot/background';
 import type { CardStore } from '../bot/card-store';
+import { blocksWithBanner } from '../channels/alert-banner';
 import { findingsBlocks, noticeBlocks, type SlackMessage } from '../channels/block-kit';
 import type { MessageRef, SlackPoster } from './poster';
 
@@ -56,7 +57,9 @@ export class SlackGrant {
 
   private async messageFor(record: ApprovalRecord): Promise<SlackMessage | undefined> {
     const state = await this.o.cards.load(record.id);
-    return state ? findingsBlocks(state.snapshot, { plan: record.plan, approval: record }) : undefined;
+    if (!state) return undefined;
+    const message = findingsBlocks(state.snapshot, { plan: record.plan, approval: record });
+    return state.banner ? blocksWithBanner(message, state.banner) : message;
   }
 }
 

@@ -28,9 +28,8 @@ function engineFor(s: Scenario) {
 /** Scenarios whose own cluster has a container waiting on a pull, as the world holds it (no faults on pods). */
 function hasFailingPods(s: Scenario): boolean {
   const kube = Object.entries(s.world.kube ?? {}).find(([id]) => id.toLowerCase().endsWith(`/managedclusters/${parseTarget(s.target).cluster.name.toLowerCase()}`))?.[1];
-  return (kube?.pods ?? []).some((p) =>
-    [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].some((c) => /ErrImagePull|ImagePullBackOff|InvalidImageName/.test(c.state?.waiting?.reason ?? '')),
-  );
+  // The world holds raw pod JSON; the waiting reasons are all that matters here.
+  return (kube?.pods ?? []).some((p) => /"reason":"(ErrImagePull|ImagePullBackOff|InvalidImageName)"/.test(JSON.stringify(p)));
 }
 
 const WITH_FAILING_PODS = SCENARIOS.filter((s) => hasFailingPods(s) && !(s.faults ?? []).length);

@@ -1,0 +1,261 @@
+/**
+ * What happens to one alert after it was recorded: route it, count it into the open incident of its
+ * cluster (one card per registry per window, "seen 14 times since 02:13"), or open an incident — read the
+ * cluster's failing pods, triage each registry they fail on, and post the usual findings card with the
+ * alert on top and the grant offer for approvers. A Resolved alert, or a fresh triage that finds nothing
+ * failing, marks the incident's cards resolved. Nothing is dropped silently: every outcome is returned
+ * (and recorded by the intake), and a cluster the bot cannot see gets a card saying why.
+ */
+import { alertBannerView, type AlertBannerView, type AlertHeader } from '../channels/alert-banner';
+import { clip, targetLabel, type NoticeView } from '../channels/view-model';
+import type { ApprovalService, Person } from '../bot/approvals';
+import type { BackgroundWork, Logger } from '../bot/background';
+import type { CardStore } from '../bot/card-store';
+import { offerAfterTriage } from '../bot/triage-flow';
+import type { AuditLog } from '../storage/audit';
+import { clusterSummary, triageCluster, type ClusterTriage } from '../triage/cluster-triage';
+import type { TriageEngine } from '../triage/engine';
+import { TargetError, type ClusterRef } from '../triage/refs';
+import { parseClusterRef } from '../triage/target';
+import type { Alert } from './alert';
+import type { Incident, IncidentCard, IncidentStore } from './incidents';
+import { AlertDeliveryError, type AlertChannel, type AlertMessage, type PostedMessage } from './port';
+import { destinationLabel, type AlertRouter, type ClusterPlace, type Destination } from './routing';
+
+export type AlertOutcome =
+  | { status: 'triaging'; destination: string; incident: string }
+  | { status: 'counted'; destination: string; incident: string; count: number }
+  | { status: 'resolved'; destination: string; incident: string }
+  | { status: 'ignored'; reason: string };
+
+export interface AlertResponderOptions {
+  engine: TriageEngine;
+  approvals: ApprovalService;
+  audit: AuditLog;
+  cards: CardStore;
+  incidents: IncidentStore;
+  router: AlertRouter;
+  channels: Partial<Record<Destination['channel'], AlertChannel>>;
+  background: BackgroundWork;
+  log: Logger;
+  windowMs: number;
+  /** Count updates are gathered for this long before the cards are re-rendered (a storm is one update a second, not one per alert). */
+  refreshDelayMs?: number;
+  podDeadlineMs?: number;
+  now?: () => Date;
+}
+
+export class AlertResponder {
+  private readonly refreshing = new Set<string>();
+
+  constructor(private readonly o: AlertResponderOptions) {}
+
+  private now(): Date {
+    return (this.o.now ?? (() => new Date()))();
+  }
+
+  /** Decides at once (route, dedup) and leaves the triage and the posting to background work. */
+  async handle(alert: Alert, route?: string): Promise<AlertOutcome> {
+    if (!alert.cluster) {
+      const reason = `alert "${alert.name}" names no cluster: add a cluster label (Prometheus), or scope the log search alert to the cluster`;
+      this.noticeToDefault(alert, route, { title: `Alert ${alert.name}: which cluster?`, text: `${reason}. Nothing was checked.`, tone: 'warning' });
+      return { status: 'ignored', reason };
+    }
+    let cluster: ClusterRef;
+    try {
+      cluster = parseClusterRef(alert.cluster);
+    } catch (error) {
+      if (!(error instanceof TargetError)) throw error;
+      const reason = `alert "${alert.name}" names cluster "${clip(alert.cluster, 80)}", which is not a cluster reference: ${error.message}`;
+      this.noticeToDefault(alert, route, { title: `Alert ${alert.name}: cluster not understood`, text: `${reason}. Nothing was checked.`, tone: 'warning' });
+      return { status: 'ignored', reason };
+    }
+    const destination = this.o.router.destinationFor(placeOf(cluster), route);
+    if (!destination) return { status: 'ignored', reason: 'no destination: set TRIAGE_ALERT_CHANNEL or a route for this cluster' };
+    const channel = this.o.channels[destination.channel];
+    if (!channel) return { status: 'ignored', reason: `${destination.channel} is not configured on this bot, so ${destinationLabel(destination)} cannot be posted to` };
+    const key = `${destinationLabel(destination)}|${cluster.name.toLowerCase()}`;
+    return alert.status === 'resolved' ? this.resolve(alert, key, destination) : this.fire(alert, key, cluster, destination, channel);
+  }
+
+  private async fire(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, channel: AlertChannel): Promise<AlertOutcome> {
+    const now = this.now().toISOString();
+    const { before, after } = await this.o.incidents.update(key, (current) => {
+      if (current && current.state === 'open' && Date.parse(now) - Date.parse(current.lastSeen) < this.o.windowMs) {
+        return { ...current, count: current.count + 1, lastSeen: now, firing: current.firing.includes(alert.fingerprint) ? current.firing : [...current.firing, alert.fingerprint] };
+      }
+      return {
+        key,
+        cluster: cluster.name,
+        destination,
+        alert: { name: alert.name, ...(alert.severity ? { severity: alert.severity } : {}), firedAt: alert.startsAt, source: alert.source },
+        count: 1,
+        firstSeen: now,
+        lastSeen: now,
+        firing: [alert.fingerprint],
+        state: 'open',
+        cards: [],
+      };
+    });
+    if (!after) throw new Error('the incident was not written');
+    const joined = before !== undefined && before.state === 'open' && before.firstSeen === after.firstSeen;
+    if (joined) {
+      this.scheduleRefresh(key);
+      return { status: 'counted', destination: destinationLabel(destination), incident: key, count: after.count };
+    }
+    this.o.background.run(`alert ${alert.name} on ${cluster.name}`, (signal) => this.triage(alert, key, cluster, destination, channel, signal), { lane: 'triage' });
+    return { status: 'triaging', destination: destinationLabel(destination), incident: key };
+  }
+
+  private async resolve(alert: Alert, key: string, destination: Destination): Promise<AlertOutcome> {
+    const at = alert.endsAt ?? this.now().toISOString();
+    const { before, after } = await this.o.incidents.update(key, (current) => {
+      if (!current || current.state !== 'open') return undefined;
+      const firing = current.firing.filter((f) => f !== alert.fingerprint);
+      return firing.length > 0 ? { ...current, firing } : { ...current, firing, state: 'resolved', resolvedAt: at, resolvedBy: 'alert' };
+    });
+    if (!before || before.state !== 'open') return { status: 'ignored', reason: `no open incident for this cluster in ${destinationLabel(destination)}: nothing to resolve` };
+    if (after?.state === 'resolved') {
+      this.scheduleRefresh(key, 0);
+      return { status: 'resolved', destination: destinationLabel(destination), incident: key };
+    }
+    return { status: 'counted', destination: destinationLabel(destination), incident: key, count: after?.count ?? before.count };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async triage(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, channel: AlertChannel, signal: AbortSignal): Promise<void> {
+    const requester: Person = { id: `alert:${alert.source}`, name: `alert ${alert.name}`, channel: destination.channel };
+    const first = await this.post(key, channel, destination, { kind: 'progress', banner: await this.banner(key), view: { heading: `Checking ${cluster.name}`, detail: `Reading the cluster's failing pods${alert.pod ? ` (the alert names ${alert.namespace ? `${alert.namespace}/` : ''}${alert.pod})` : ''}, then each registry they pull from…` } }, signal);
+    let t: ClusterTriage;
+    try {
+      t = await triageCluster(this.o.engine, cluster, { signal, podDeadlineMs: this.o.podDeadlineMs });
+    } catch (error) {
+      this.o.log.error('alert triage failed', { cluster: cluster.name, error: error instanceof Error ? error.message : String(error) });
+      await this.replace(key, channel, destination, first, '', { title: `The check of ${cluster.name} could not finish`, text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Type "check ${cluster.name}" to retry.`, tone: 'attention' }, signal);
+      return;
+    }
+    if (t.registries.length === 0) {
+      const passed = t.verdict === 'no-failing-pods';
+      if (passed) {
+        // A fresh look finds nothing failing: the incident is over, whatever the alert still says.
+        await this.o.incidents.update(key, (c) => (c && c.state === 'open' ? { ...c, state: 'resolved', resolvedAt: this.now().toISOString(), resolvedBy: 'recheck' } : undefined));
+      }
+      const text = clusterSummary(t);
+      await this.replace(key, channel, destination, first, '', { title: passed ? `${cluster.name}: no pod is failing to pull now` : `${cluster.name}: could not be checked`, text, tone: passed ? 'good' : 'warning' }, signal);
+      return;
+    }
+    for (const [i, { group, result }] of t.registries.entries()) {
+      const posted = i === 0 ? first : await channel.post(destination, { kind: 'progress', banner: await this.banner(key), view: { heading: `Checking ${group.key}`, detail: 'Preparing the findings…' } }, signal);
+      const banner = await this.banner(key);
+      const { snapshot, offer } = await offerAfterTriage(this.o, result, {
+        refs: { cluster: cluster.name, registry: group.key },
+        requester,
+        conversation: posted.conversation,
+        activityId: posted.id,
+        banner,
+      });
+      await channel.update(destination, posted, { kind: 'findings', banner, snapshot, ...(offer ? { offer } : {}) }, signal);
+      const card: IncidentCard = { registry: group.key, message: posted, ...(offer ? { approvalId: offer.approval.id } : { snapshot }) };
+      await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards.filter((k) => k.message.id !== posted.id), card] } : undefined));
+      this.o.log.info('alert card posted', { cluster: cluster.name, registry: group.key, target: targetLabel(result.report.target), verdict: result.report.verdict });
+    }
+    // Alerts that arrived while the triage ran are in the count now.
+    this.scheduleRefresh(key, 0);
+  }
+
+  private async post(key: string, channel: AlertChannel, destination: Destination, message: AlertMessage, signal: AbortSignal): Promise<PostedMessage> {
+    const posted = await channel.post(destination, message, signal);
+    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards, { registry: '', message: posted, ...(message.kind === 'notice' ? { notice: message.view } : {}) }] } : undefined));
+    return posted;
+  }
+
+  private async replace(key: string, channel: AlertChannel, destination: Destination, posted: PostedMessage, registry: string, notice: NoticeView, signal: AbortSignal): Promise<void> {
+    await channel.update(destination, posted, { kind: 'notice', banner: await this.banner(key), view: notice }, signal);
+    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: c.cards.map((k) => (k.message.id === posted.id ? { registry, message: posted, notice } : k)) } : undefined));
+  }
+
+  private async banner(key: string): Promise<AlertBannerView> {
+    const incident = await this.o.incidents.get(key);
+    return incident ? alertBannerView(headerOf(incident), this.now()) : { lines: [], tone: 'default' };
+  }
+
+  /** Re-renders the incident's cards with its current count / resolution, once per `delay` however many alerts arrive. */
+  private scheduleRefresh(key: string, delay = this.o.refreshDelayMs ?? 1000): void {
+    if (this.refreshing.has(key) && delay > 0) return;
+    this.refreshing.add(key);
+    this.o.background.run(`refresh alert cards ${key}`, async (signal) => {
+      await sleep(delay, signal);
+      this.refreshing.delete(key);
+      await this.refresh(key, signal);
+    });
+  }
+
+  private async refresh(key: string, signal: AbortSignal): Promise<void> {
+    const incident = await this.o.incidents.get(key);
+    if (!incident) return;
+    const channel = this.o.channels[incident.destination.channel];
+    if (!channel) return;
+    const banner = alertBannerView(headerOf(incident), this.now());
+    for (const card of incident.cards) {
+      const message = await this.messageFor(card, banner);
+      if (message) await channel.update(incident.destination, card.message, message, signal);
+    }
+  }
+
+  private async messageFor(card: IncidentCard, banner: AlertBannerView): Promise<AlertMessage | undefined> {
+    if (card.approvalId) {
+      const [record, state] = await Promise.all([this.o.approvals.get(card.approvalId), this.o.cards.load(card.approvalId)]);
+      if (!record || !state) return undefined;
+      // Keep the stored card's banner current too, so a press re-renders with the latest count.
+      await this.o.cards.save(card.approvalId, { ...state, banner });
+      return { kind: 'findings', banner, snapshot: state.snapshot, offer: { plan: record.plan, approval: record } };
+    }
+    if (card.snapshot) return { kind: 'findings', banner, snapshot: card.snapshot };
+    if (card.notice) return { kind: 'notice', banner, view: card.notice };
+    return undefined;
+  }
+
+  /** Alerts that cannot become an incident still get a word in the default channel, once each. */
+  private noticeToDefault(alert: Alert, route: string | undefined, view: NoticeView): void {
+    const destination = this.o.router.destinationFor(undefined, route);
+    const channel = destination ? this.o.channels[destination.channel] : undefined;
+    if (!destination || !channel) return;
+    const at = this.now().toISOString();
+    const header: AlertHeader = { name: alert.name, ...(alert.severity ? { severity: alert.severity } : {}), firedAt: alert.startsAt, count: 1, firstSeen: at, lastSeen: at };
+    this.o.background.run(`alert notice ${alert.name}`, async (signal) => {
+      await channel.post(destination, { kind: 'notice', banner: alertBannerView(header, this.now()), view }, signal).catch((error: unknown) => {
+        this.o.log.warn('alert notice could not be posted', { destination: destinationLabel(destination), error: error instanceof AlertDeliveryError ? error.message : String(error) });
+      });
+    });
+  }
+}
+
+export function headerOf(incident: Incident): AlertHeader {
+  return {
+    name: incident.alert.name,
+    ...(incident.alert.severity ? { severity: incident.alert.severity } : {}),
+    firedAt: incident.alert.firedAt,
+    count: incident.count,
+    firstSeen: incident.firstSeen,
+    lastSeen: incident.lastSeen,
+    ...(incident.resolvedAt ? { resolvedAt: incident.resolvedAt, resolvedBy: incident.resolvedBy } : {}),
+  };
+}
+
+function placeOf(cluster: ClusterRef): ClusterPlace {
+  return cluster.kind === 'id'
+    ? { name: cluster.name, resourceGroup: cluster.resourceGroup, subscriptionId: cluster.subscriptionId }
+    : { name: cluster.name, ...(cluster.resourceGroup ? { resourceGroup: cluster.resourceGroup } : {}) };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
