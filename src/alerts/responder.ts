@@ -171,8 +171,9 @@ export class AlertResponder {
   }
 
   private async replace(key: string, channel: AlertChannel, destination: Destination, posted: PostedMessage, registry: string, notice: NoticeView, signal: AbortSignal): Promise<void> {
-    await channel.update(destination, posted, { kind: 'notice', banner: await this.banner(key), view: notice }, signal);
+    // Recorded first: what the card says is in the incident even if posting it fails.
     await this.o.incidents.update(key, (c) => (c ? { ...c, cards: c.cards.map((k) => (k.message.id === posted.id ? { registry, message: posted, notice } : k)) } : undefined));
+    await channel.update(destination, posted, { kind: 'notice', banner: await this.banner(key), view: notice }, signal);
   }
 
   private async banner(key: string): Promise<AlertBannerView> {
