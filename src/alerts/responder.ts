@@ -7,19 +7,26 @@
  * (and recorded by the intake), and a cluster the bot cannot see gets a card saying why.
  */
 import { alertBannerView, type AlertBannerView, type AlertHeader } from '../channels/alert-banner';
-import { clip, targetLabel, type NoticeView } from '../channels/view-model';
+import { clip, type NoticeView } from '../channels/view-model';
 import type { ApprovalService, Person } from '../bot/approvals';
 import type { BackgroundWork, Logger } from '../bot/background';
 import type { CardStore } from '../bot/card-store';
-import { offerAfterTriage } from '../bot/triage-flow';
 import type { AuditLog } from '../storage/audit';
-import { clusterSummary, triageCluster, type ClusterTriage } from '../triage/cluster-triage';
+import { triageCluster, type ClusterTriage } from '../triage/cluster-triage';
+import { showClusterTriage, type ClusterFlowView } from '../bot/cluster-flow';
 import type { TriageEngine } from '../triage/engine';
 import { TargetError, type ClusterRef } from '../triage/refs';
 import { parseClusterRef } from '../triage/target';
 import type { Alert } from './alert';
 import type { Incident, IncidentCard, IncidentStore } from './incidents';
 import { AlertDeliveryError, type AlertChannel, type AlertMessage, type PostedMessage } from './port';
+
+function cardOf(at: PostedMessage, view: ClusterFlowView): IncidentCard {
+  if (view.kind === 'notice') return { registry: '', message: at, notice: view.view };
+  const registry = view.snapshot.report.target.registry;
+  const label = registry.kind === 'acr-host' ? registry.loginServer : registry.kind === 'external' ? registry.host : registry.name;
+  return { registry: label, message: at, ...(view.offer ? { approvalId: view.offer.approval.id } : { snapshot: view.snapshot }) };
+}
 import { destinationLabel, type AlertRouter, type ClusterPlace, type Destination } from './routing';
 
 export type AlertOutcome =
@@ -126,54 +133,47 @@ export class AlertResponder {
 
   private async triage(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, channel: AlertChannel, signal: AbortSignal): Promise<void> {
     const requester: Person = { id: `alert:${alert.source}`, name: `alert ${alert.name}`, channel: destination.channel };
-    const first = await this.post(key, channel, destination, { kind: 'progress', banner: await this.banner(key), view: { heading: `Checking ${cluster.name}`, detail: `Reading the cluster's failing pods${alert.pod ? ` (the alert names ${alert.namespace ? `${alert.namespace}/` : ''}${alert.pod})` : ''}, then each registry they pull from…` } }, signal);
+    const about = alert.pod ? ` (the alert names ${alert.namespace ? `${alert.namespace}/` : ''}${alert.pod})` : '';
+    const progress = (heading: string, detail: string): Promise<AlertMessage> => this.banner(key).then((banner) => ({ kind: 'progress', banner, view: { heading, detail } }));
+    const first = await channel.post(destination, await progress(`Checking ${cluster.name}`, `Reading the cluster's failing pods${about}, then each registry they pull from…`), signal);
+    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards, { registry: '', message: first }] } : undefined));
     let t: ClusterTriage;
     try {
       t = await triageCluster(this.o.engine, cluster, { signal, podDeadlineMs: this.o.podDeadlineMs });
     } catch (error) {
       this.o.log.error('alert triage failed', { cluster: cluster.name, error: error instanceof Error ? error.message : String(error) });
-      await this.replace(key, channel, destination, first, '', { title: `The check of ${cluster.name} could not finish`, text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Type "check ${cluster.name}" to retry.`, tone: 'attention' }, signal);
+      const notice: NoticeView = { title: `The check of ${cluster.name} could not finish`, text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Type "check ${cluster.name}" to retry.`, tone: 'attention' };
+      await this.record(key, { registry: '', message: first, notice });
+      await channel.update(destination, first, { kind: 'notice', banner: await this.banner(key), view: notice }, signal);
       return;
     }
-    if (t.registries.length === 0) {
-      const passed = t.verdict === 'no-failing-pods';
-      if (passed) {
-        // A fresh look finds nothing failing: the incident is over, whatever the alert still says.
-        await this.o.incidents.update(key, (c) => (c && c.state === 'open' ? { ...c, state: 'resolved', resolvedAt: this.now().toISOString(), resolvedBy: 'recheck' } : undefined));
-      }
-      const text = clusterSummary(t);
-      await this.replace(key, channel, destination, first, '', { title: passed ? `${cluster.name}: no pod is failing to pull now` : `${cluster.name}: could not be checked`, text, tone: passed ? 'good' : 'warning' }, signal);
-      return;
+    if (t.verdict === 'no-failing-pods') {
+      // A fresh look finds nothing failing: the incident is over, whatever the alert still says.
+      await this.o.incidents.update(key, (c) => (c && c.state === 'open' ? { ...c, state: 'resolved', resolvedAt: this.now().toISOString(), resolvedBy: 'recheck' } : undefined));
     }
-    for (const [i, { group, result }] of t.registries.entries()) {
-      const posted = i === 0 ? first : await channel.post(destination, { kind: 'progress', banner: await this.banner(key), view: { heading: `Checking ${group.key}`, detail: 'Preparing the findings…' } }, signal);
-      const banner = await this.banner(key);
-      const { snapshot, offer } = await offerAfterTriage(this.o, result, {
-        refs: { cluster: cluster.name, registry: group.key },
-        requester,
-        conversation: posted.conversation,
-        activityId: posted.id,
-        banner,
-      });
-      await channel.update(destination, posted, { kind: 'findings', banner, snapshot, ...(offer ? { offer } : {}) }, signal);
-      const card: IncidentCard = { registry: group.key, message: posted, ...(offer ? { approvalId: offer.approval.id } : { snapshot }) };
-      await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards.filter((k) => k.message.id !== posted.id), card] } : undefined));
-      this.o.log.info('alert card posted', { cluster: cluster.name, registry: group.key, target: targetLabel(result.report.target), verdict: result.report.verdict });
-    }
+    const banner = await this.banner(key);
+    const withBanner = (view: ClusterFlowView): AlertMessage => (view.kind === 'notice' ? { kind: 'notice', banner, view: view.view } : { ...view, banner });
+    const shown = await showClusterTriage(this.o, t, { requester, clusterLabel: cluster.name, banner }, {
+      first,
+      post: async (view) => {
+        const posted = await channel.post(destination, view.kind === 'progress' ? await progress(view.heading, 'Preparing the findings…') : withBanner(view), signal);
+        await this.record(key, { registry: '', message: posted });
+        return posted;
+      },
+      replace: async (at, view) => {
+        // Recorded first: what the card says is in the incident even if posting it fails.
+        await this.record(key, cardOf(at, view));
+        await channel.update(destination, at, withBanner(view), signal);
+      },
+      approvalPlace: (at) => ({ conversation: at.conversation, activityId: at.id }),
+    });
+    for (const card of shown) this.o.log.info('alert card posted', { cluster: cluster.name, registry: card.registry || '(none failing)' });
     // Alerts that arrived while the triage ran are in the count now.
     this.scheduleRefresh(key, 0);
   }
 
-  private async post(key: string, channel: AlertChannel, destination: Destination, message: AlertMessage, signal: AbortSignal): Promise<PostedMessage> {
-    const posted = await channel.post(destination, message, signal);
-    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards, { registry: '', message: posted, ...(message.kind === 'notice' ? { notice: message.view } : {}) }] } : undefined));
-    return posted;
-  }
-
-  private async replace(key: string, channel: AlertChannel, destination: Destination, posted: PostedMessage, registry: string, notice: NoticeView, signal: AbortSignal): Promise<void> {
-    // Recorded first: what the card says is in the incident even if posting it fails.
-    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: c.cards.map((k) => (k.message.id === posted.id ? { registry, message: posted, notice } : k)) } : undefined));
-    await channel.update(destination, posted, { kind: 'notice', banner: await this.banner(key), view: notice }, signal);
+  private async record(key: string, card: IncidentCard): Promise<void> {
+    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards.filter((k) => k.message.id !== card.message.id), card] } : undefined));
   }
 
   private async banner(key: string): Promise<AlertBannerView> {
