@@ -19,7 +19,7 @@ import { cardActivity, cardResponse, messageResponse, personOf } from './activit
 import type { ApprovalUi } from './approval-ui';
 import type { Logger } from './background';
 import { IntentRouter, intentOf } from './intents';
-import { fromAnswer, fromText, type DialogStep, type TargetDraft } from './target-dialog';
+import { fromAnswer, fromText, repeat, type DialogStep, type TargetDraft } from './target-dialog';
 import type { TriageRunner } from './triage-runner';
 import type { ConversationReferences } from './conversation-references';
 
@@ -132,6 +132,10 @@ export class TriageBot extends ActivityHandler {
     data.draft = undefined;
     data.last = step.refs;
     await this.data.set(context, data);
+    if (step.kind === 'cluster') {
+      await this.o.runner.startCluster(context, { cluster: step.cluster, label: step.refs.cluster, requester: personOf(context.activity), activityId });
+      return undefined;
+    }
     await this.o.runner.start(context, { target: step.target, refs: step.refs, requester: personOf(context.activity), activityId });
     return undefined;
   }
@@ -144,14 +148,14 @@ export class TriageBot extends ActivityHandler {
       await this.data.set(context, data);
       return;
     }
-    await this.proceed(context, fromAnswer('registry', data.last.registry, { cluster: data.last.cluster }));
+    await this.proceed(context, repeat(data.last));
   }
 
   private async checkAgainFromCard(context: TurnContext): Promise<AdaptiveCardInvokeResponse> {
     const data = await this.data.get(context, {});
     if (!data.last) return messageResponse('There is no earlier check in this conversation to repeat. Type "check <cluster> <registry>".');
     // A new card, so the old findings (and what was approved on them) stay readable above it.
-    await this.proceed(context, fromAnswer('registry', data.last.registry, { cluster: data.last.cluster }));
+    await this.proceed(context, repeat(data.last));
     return messageResponse('Checking again — the new findings follow below.');
   }
 

@@ -8,7 +8,9 @@ import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuild
 import { findingsCard, noticeCard, progressCard, type CardJson } from '../channels/adaptive-card';
 import { targetLabel, toProgressView } from '../channels/view-model';
 import type { TriageEngine } from '../triage/engine';
-import type { Target } from '../triage/refs';
+import type { ClusterRef, Target } from '../triage/refs';
+import { triageCluster } from '../triage/cluster-triage';
+import { showClusterTriage, type ClusterFlowView } from './cluster-flow';
 import type { AuditLog } from '../storage/audit';
 import type { ApprovalService, Person } from './approvals';
 import { cardActivity } from './activities';
@@ -53,6 +55,40 @@ export class TriageRunner {
     }
     const cardId = activityId;
     this.o.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish({ ...input, reference, activityId: cardId, signal }), { lane: 'triage' });
+  }
+
+  /** `check <cluster>` alone: progress now; after the turn one findings card per registry the pods fail on. */
+  async startCluster(context: TurnContext, input: { cluster: ClusterRef; label: string; requester: Person; activityId?: string }): Promise<void> {
+    const progress = cardActivity(progressCard({ heading: `Checking ${input.label}`, detail: "Reading the cluster's failing pods, then each registry they pull from…" }));
+    let activityId = input.activityId;
+    if (activityId) await context.updateActivity({ ...progress, id: activityId });
+    else activityId = (await context.sendActivity(progress))?.id;
+    const reference = TurnContext.getConversationReference(context.activity);
+    const first = activityId;
+    this.o.background.run(`triage ${input.label}`, async (signal) => {
+      const render = (view: ClusterFlowView): CardJson =>
+        view.kind === 'notice' ? noticeCard(view.view) : findingsCard(view.snapshot, view.offer ? { ...view.offer, refreshUserIds: this.o.refreshUserIds } : {});
+      try {
+        const t = await triageCluster(this.o.engine, input.cluster, { signal });
+        await showClusterTriage(this.o, t, { requester: input.requester, clusterLabel: input.label }, {
+          first,
+          post: async (view) => this.send(reference, view.kind === 'progress' ? progressCard({ heading: view.heading, detail: 'Preparing the findings…' }) : render(view)),
+          replace: (at, view) => this.show(reference, at, render(view)),
+          approvalPlace: (at) => ({ conversation: reference, activityId: at }),
+        });
+      } catch (error) {
+        this.o.log.error('triage failed', { target: input.label, error: error instanceof Error ? error.message : String(error) });
+        await this.show(reference, first, noticeCard({ title: `The check of ${input.label} could not finish`, text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`, tone: 'attention' }));
+      }
+    }, { lane: 'triage' });
+  }
+
+  private async send(reference: Partial<ConversationReference>, card: CardJson): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.o.adapter.continueConversationAsync(this.o.botAppId, reference, async (context) => {
+      id = (await context.sendActivity(cardActivity(card)))?.id;
+    });
+    return id;
   }
 
   private async finish(input: {

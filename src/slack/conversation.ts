@@ -5,7 +5,7 @@
  */
 import type { ApprovalService, ApprovalServiceOptions, Person } from '../bot/approvals';
 import { IntentRouter, intentOf } from '../bot/intents';
-import { fromAnswer, fromText, type DialogStep, type TargetDraft } from '../bot/target-dialog';
+import { fromText, repeat, type DialogStep, type TargetDraft } from '../bot/target-dialog';
 import { askBlocks, auditBlocks, helpBlocks, noticeBlocks } from '../channels/block-kit';
 import { toAskView, toAuditView, toHelpView } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
@@ -66,7 +66,7 @@ export class SlackConversation {
           await turn.poster.post(turn.channel, askBlocks(toAskView('cluster', { error: 'There is no earlier check in this conversation to repeat.' })), turn.threadTs);
           return;
         }
-        await this.proceed(turn, data, fromAnswer('registry', data.last.registry, { cluster: data.last.cluster }));
+        await this.proceed(turn, data, repeat(data.last));
       })
       .on('audit', async (turn) => {
         if (o.auditAudience === 'approvers' && !o.approvals.isApprover(turn.person)) {
@@ -96,6 +96,10 @@ export class SlackConversation {
       return;
     }
     await this.save(turn, { draft: undefined, last: step.refs });
+    if (step.kind === 'cluster') {
+      await this.o.triage.startCluster(turn.poster, { channel: turn.channel, threadTs: turn.threadTs, cluster: step.cluster, label: step.refs.cluster, requester: turn.person });
+      return;
+    }
     await this.o.triage.start(turn.poster, { channel: turn.channel, threadTs: turn.threadTs, target: step.target, refs: step.refs, requester: turn.person });
   }
 

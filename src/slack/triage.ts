@@ -11,7 +11,9 @@ import type { CardStore } from '../bot/card-store';
 import { triageInConversation } from '../bot/triage-flow';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
-import type { Target } from '../triage/refs';
+import type { ClusterRef, Target } from '../triage/refs';
+import { triageCluster } from '../triage/cluster-triage';
+import { showClusterTriage, type ClusterFlowView } from '../bot/cluster-flow';
 import type { MessageRef, SlackPoster } from './poster';
 
 export interface SlackTriageOptions {
@@ -34,6 +36,26 @@ export class SlackTriage {
   async start(poster: SlackPoster, input: { channel: string; threadTs?: string; target: Target; refs: { cluster: string; registry: string }; requester: Person }): Promise<void> {
     const ref = await poster.post(input.channel, progressBlocks(toProgressView(input.target)), input.threadTs);
     this.o.background.run(`slack triage ${targetLabel(input.target)}`, (signal) => this.finish(poster, ref, input, signal), { lane: 'triage' });
+  }
+
+  /** `check <cluster>` alone: "Checking …" now; one findings message per registry the pods fail on. */
+  async startCluster(poster: SlackPoster, input: { channel: string; threadTs?: string; cluster: ClusterRef; label: string; requester: Person }): Promise<void> {
+    const first = await poster.post(input.channel, progressBlocks({ heading: `Checking ${input.label}`, detail: "Reading the cluster's failing pods, then each registry they pull from…" }), input.threadTs);
+    this.o.background.run(`slack triage ${input.label}`, async (signal) => {
+      const render = (view: ClusterFlowView): SlackMessage => (view.kind === 'notice' ? noticeBlocks(view.view) : findingsBlocks(view.snapshot, view.offer ?? {}));
+      try {
+        const t = await triageCluster(this.o.engine, input.cluster, { signal });
+        await showClusterTriage(this.o, t, { requester: input.requester, clusterLabel: input.label }, {
+          first,
+          post: (view) => poster.post(input.channel, view.kind === 'progress' ? progressBlocks({ heading: view.heading, detail: 'Preparing the findings…' }) : render(view), input.threadTs),
+          replace: (at, view) => poster.update(at, render(view)),
+          approvalPlace: (at) => ({ conversation: slackReference(at), activityId: at.ts }),
+        });
+      } catch (error) {
+        this.o.log.error('triage failed', { target: input.label, error: error instanceof Error ? error.message : String(error) });
+        await poster.update(first, noticeBlocks({ title: `The check of ${input.label} could not finish`, text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`, tone: 'attention' }));
+      }
+    }, { lane: 'triage' });
   }
 
   private async finish(poster: SlackPoster, ref: MessageRef, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person }, signal: AbortSignal): Promise<void> {
