@@ -28,7 +28,7 @@ import { IncidentStore } from './alerts/incidents';
 import { ALERTS_PATH, alertListener } from './alerts/intake';
 import { AlertResponder } from './alerts/responder';
 import { AlertRouter } from './alerts/routing';
-import { alertSettingsFromEnv, type AlertSettings } from './alerts/settings';
+import { alertSettingsFromEnv, DEMO_ALERT_TOKEN, type AlertSettings } from './alerts/settings';
 import { CardStore } from './bot/card-store';
 import { LATEST_CONVERSATION } from './bot/conversation-references';
 
@@ -177,9 +177,6 @@ function withDemoPeople(settings: BotSettings, env: NodeJS.ProcessEnv): BotSetti
     allowSelfApproval: env.TRIAGE_ALLOW_SELF_APPROVAL?.trim() ? settings.allowSelfApproval : true,
   };
 }
-
-/** The alert token of demo mode: the bot listens on loopback only there, and `npm run demo:alert` sends it. */
-export const DEMO_ALERT_TOKEN = 'demo-alert-token-for-loopback-only';
 
 /**
  * Demo mode's alerts: without TRIAGE_ALERT_TOKEN the demo token is accepted, and without TRIAGE_ALERT_CHANNEL

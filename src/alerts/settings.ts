@@ -17,6 +17,8 @@ export interface AlertSettings {
 }
 
 export const DEFAULT_ALERT_WINDOW_MS = 60 * 60 * 1000;
+/** The alert token of demo mode: the demo bot listens on loopback only, and `npm run demo:alert` sends it. */
+export const DEMO_ALERT_TOKEN = 'demo-alert-token-for-loopback-only';
 const MIN_TOKEN_LENGTH = 24;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
