@@ -93,7 +93,8 @@ async function handle(o: AlertIntakeOptions, req: IncomingMessage, res: ServerRe
   for (const alert of alerts) {
     outcomes.push(await o.responder.handle(alert, route).catch((error: unknown): AlertOutcome => ({ status: 'ignored', reason: `could not be handled: ${error instanceof Error ? error.message : String(error)}` })));
   }
-  await o.storage.write({ [key]: { ...received, outcomes, eTag: '*' } }).catch((error: unknown) => o.log.warn('alert outcomes not recorded', { id: received.id, error: String(error) }));
+  // The alert is recorded already; what became of it is added without holding the answer.
+  void o.storage.write({ [key]: { ...received, outcomes, eTag: '*' } }).catch((error: unknown) => o.log.warn('alert outcomes not recorded', { id: received.id, error: String(error) }));
   answer(res, 202, { id: received.id, alerts: outcomes.map((outcome, i) => ({ name: alerts[i]?.name, fingerprint: alerts[i]?.fingerprint, ...outcome })) });
 }
 

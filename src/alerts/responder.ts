@@ -54,6 +54,13 @@ export interface AlertResponderOptions {
 
 export class AlertResponder {
   private readonly refreshing = new Set<string>();
+  /**
+   * Incidents open in this process's view, as last written. A repeat within the window is counted here and
+   * in `pending`, and written with the next card refresh (added to whatever other instances wrote): in a
+   * storm the request path touches no storage, while the alert itself was recorded by the intake.
+   */
+  private readonly open = new Map<string, { lastSeen: string; count: number }>();
+  private readonly pending = new Map<string, { count: number; lastSeen: string; fingerprints: Set<string> }>();
 
   constructor(private readonly o: AlertResponderOptions) {}
 
@@ -87,6 +94,18 @@ export class AlertResponder {
 
   private async fire(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, channel: AlertChannel): Promise<AlertOutcome> {
     const now = this.now().toISOString();
+    const known = this.open.get(key);
+    if (known && Date.parse(now) - Date.parse(known.lastSeen) < this.o.windowMs) {
+      const p = this.pending.get(key) ?? { count: 0, lastSeen: now, fingerprints: new Set<string>() };
+      p.count += 1;
+      p.lastSeen = now;
+      p.fingerprints.add(alert.fingerprint);
+      this.pending.set(key, p);
+      known.lastSeen = now;
+      known.count += 1;
+      this.scheduleRefresh(key);
+      return { status: 'counted', destination: destinationLabel(destination), incident: key, count: known.count };
+    }
     const { before, after } = await this.o.incidents.update(key, (current) => {
       if (current && current.state === 'open' && Date.parse(now) - Date.parse(current.lastSeen) < this.o.windowMs) {
         return { ...current, count: current.count + 1, lastSeen: now, firing: current.firing.includes(alert.fingerprint) ? current.firing : [...current.firing, alert.fingerprint] };
@@ -105,6 +124,7 @@ export class AlertResponder {
       };
     });
     if (!after) throw new Error('the incident was not written');
+    this.open.set(key, { lastSeen: after.lastSeen, count: after.count });
     const joined = before !== undefined && before.state === 'open' && before.firstSeen === after.firstSeen;
     if (joined) {
       this.scheduleRefresh(key);
@@ -116,6 +136,7 @@ export class AlertResponder {
 
   private async resolve(alert: Alert, key: string, destination: Destination): Promise<AlertOutcome> {
     const at = alert.endsAt ?? this.now().toISOString();
+    await this.flush(key);
     const { before, after } = await this.o.incidents.update(key, (current) => {
       if (!current || current.state !== 'open') return undefined;
       const firing = current.firing.filter((f) => f !== alert.fingerprint);
@@ -123,6 +144,7 @@ export class AlertResponder {
     });
     if (!before || before.state !== 'open') return { status: 'ignored', reason: `no open incident for this cluster in ${destinationLabel(destination)}: nothing to resolve` };
     if (after?.state === 'resolved') {
+      this.open.delete(key);
       this.scheduleRefresh(key, 0);
       return { status: 'resolved', destination: destinationLabel(destination), incident: key };
     }
@@ -149,7 +171,9 @@ export class AlertResponder {
     }
     if (t.verdict === 'no-failing-pods') {
       // A fresh look finds nothing failing: the incident is over, whatever the alert still says.
+      await this.flush(key);
       await this.o.incidents.update(key, (c) => (c && c.state === 'open' ? { ...c, state: 'resolved', resolvedAt: this.now().toISOString(), resolvedBy: 'recheck' } : undefined));
+      this.open.delete(key);
     }
     const banner = await this.banner(key);
     const withBanner = (view: ClusterFlowView): AlertMessage => (view.kind === 'notice' ? { kind: 'notice', banner, view: view.view } : { ...view, banner });
@@ -192,7 +216,22 @@ export class AlertResponder {
     });
   }
 
+  /** Writes the repeats counted in memory into the stored incident (added to what is there). */
+  private async flush(key: string): Promise<void> {
+    const p = this.pending.get(key);
+    if (!p) return;
+    this.pending.delete(key);
+    const { after } = await this.o.incidents.update(key, (c) =>
+      c && c.state === 'open'
+        ? { ...c, count: c.count + p.count, lastSeen: p.lastSeen > c.lastSeen ? p.lastSeen : c.lastSeen, firing: [...new Set([...c.firing, ...p.fingerprints])] }
+        : undefined,
+    );
+    if (after?.state === 'open') this.open.set(key, { lastSeen: after.lastSeen, count: after.count });
+    else this.open.delete(key);
+  }
+
   private async refresh(key: string, signal: AbortSignal): Promise<void> {
+    await this.flush(key);
     const incident = await this.o.incidents.get(key);
     if (!incident) return;
     const channel = this.o.channels[incident.destination.channel];
