@@ -25,7 +25,7 @@ import { createSlackApp, type SlackApp } from './slack/app';
 import { slackSettingsFromEnv } from './slack/settings';
 import { AlertAuthenticator } from './alerts/auth';
 import { IncidentStore } from './alerts/incidents';
-import { ALERTS_PATH, alertListener } from './alerts/intake';
+import { ALERTS_PATH, ReceivedRecords, alertListener } from './alerts/intake';
 import { AlertResponder } from './alerts/responder';
 import { AlertRouter } from './alerts/routing';
 import { alertSettingsFromEnv, DEMO_ALERT_TOKEN, type AlertSettings } from './alerts/settings';
@@ -122,7 +122,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     windowMs: alertSettings.windowMs,
     podDeadlineMs: triage.podDeadlineMs,
   });
-  const alerts = alertListener({ auth: new AlertAuthenticator(alertSettings.auth), router, responder, storage, log });
+  const alerts = alertListener({ auth: new AlertAuthenticator(alertSettings.auth), router, responder, storage, records: new ReceivedRecords(storage), log });
   const server = await startServer({
     port: settings.port,
     host: settings.host,

@@ -24,6 +24,7 @@ export interface AlertIntakeOptions {
   router: AlertRouter;
   responder: AlertResponder;
   storage: StateStorage;
+  records: ReceivedRecords;
   log: Logger;
   maxBodyBytes?: number;
   now?: () => Date;
@@ -74,16 +75,16 @@ async function handle(o: AlertIntakeOptions, req: IncomingMessage, res: ServerRe
     if (error instanceof AlertPayloadError) return answer(res, 400, { error: 'InvalidAlert', message: error.message });
     throw error;
   }
+  const now = (o.now ?? (() => new Date()))();
   const received: ReceivedAlerts = {
-    id: `${(o.now ?? (() => new Date()))().toISOString().replace(/[:.]/g, '-')}-${randomBytes(6).toString('hex')}`,
-    receivedAt: (o.now ?? (() => new Date()))().toISOString(),
+    id: `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(6).toString('hex')}`,
+    receivedAt: now.toISOString(),
     ...(route ? { route } : {}),
     caller: auth.caller,
     alerts,
   };
-  const key = `alerts/received/${received.id}`;
   try {
-    await o.storage.write({ [key]: { ...received, eTag: '*' } });
+    await o.records.add(received);
   } catch (error) {
     o.log.error('alert could not be recorded', { error: error instanceof Error ? error.message : String(error) });
     res.setHeader('Retry-After', '5');
@@ -93,9 +94,38 @@ async function handle(o: AlertIntakeOptions, req: IncomingMessage, res: ServerRe
   for (const alert of alerts) {
     outcomes.push(await o.responder.handle(alert, route).catch((error: unknown): AlertOutcome => ({ status: 'ignored', reason: `could not be handled: ${error instanceof Error ? error.message : String(error)}` })));
   }
-  // The alert is recorded already; what became of it is added without holding the answer.
-  void o.storage.write({ [key]: { ...received, outcomes, eTag: '*' } }).catch((error: unknown) => o.log.warn('alert outcomes not recorded', { id: received.id, error: String(error) }));
+  // An alert that becomes no card keeps its reason beside its record; the others are in their incident.
+  if (outcomes.some((x) => x.status === 'ignored')) {
+    void o.storage.write({ [`alerts/ignored/${received.id}`]: { ...received, outcomes, eTag: '*' } }).catch((error: unknown) => o.log.warn('alert outcomes not recorded', { id: received.id, error: String(error) }));
+  }
   answer(res, 202, { id: received.id, alerts: outcomes.map((outcome, i) => ({ name: alerts[i]?.name, fingerprint: alerts[i]?.fingerprint, ...outcome })) });
+}
+
+/**
+ * Received alerts, written durably in groups: every request waits for the write that holds it (nothing is
+ * answered 202 before it is on disk or in Blob), but a storm of requests costs one write per group, not one
+ * each — one write per request starves everything else of the storage (and of Node's file threads).
+ */
+export class ReceivedRecords {
+  private batch?: { items: ReceivedAlerts[]; written: Promise<void> };
+
+  constructor(
+    private readonly storage: StateStorage,
+    private readonly o: { gatherMs?: number; maxItems?: number } = {},
+  ) {}
+
+  add(item: ReceivedAlerts): Promise<void> {
+    if (!this.batch || this.batch.items.length >= (this.o.maxItems ?? 200)) {
+      const items: ReceivedAlerts[] = [];
+      const written = new Promise<void>((resolve) => setTimeout(resolve, this.o.gatherMs ?? 20)).then(() => {
+        if (this.batch?.items === items) this.batch = undefined;
+        return this.storage.write({ [`alerts/received/${items[0]?.id ?? 'empty'}`]: { received: items, eTag: '*' } });
+      });
+      this.batch = { items, written };
+    }
+    this.batch.items.push(item);
+    return this.batch.written;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
