@@ -6,6 +6,7 @@
 import { auditTarget, snapshotOf, type TriageSnapshot } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine, TriageResult } from '../triage/engine';
+import type { PastedError } from '../triage/paste';
 import type { Target } from '../triage/refs';
 import { planGrant, type GrantPlan } from '../triage/remediation';
 import type { Report } from '../triage/report';
@@ -26,6 +27,8 @@ export interface TriageFlowInput {
   refs: { cluster: string; registry: string };
   requester: Person;
   signal: AbortSignal;
+  /** The errors the person pasted, shown at the top of the card. */
+  pasted?: PastedError[];
   /** Where the findings message lives, so that the approval can update it later. */
   conversation?: ApprovalRecord['conversation'];
   activityId?: string;
@@ -47,6 +50,8 @@ export async function triageInConversation(deps: TriageFlowDeps, input: TriageFl
 export interface OfferInput {
   refs: { cluster: string; registry: string };
   requester: Person;
+  /** The errors the person pasted, shown at the top of the card. */
+  pasted?: PastedError[];
   conversation?: ApprovalRecord['conversation'];
   activityId?: string;
   /** Kept with the card so that a re-render (after a press) shows it again. */
@@ -59,7 +64,7 @@ export async function offerAfterTriage(
   result: TriageResult,
   input: OfferInput,
 ): Promise<{ snapshot: TriageSnapshot; offer?: { plan: GrantPlan; approval: ApprovalRecord } }> {
-  const snapshot = snapshotOf(result);
+  const snapshot = snapshotOf(result, input.pasted);
   const plan = planGrant(result.evidence, result.report.findings);
   const summary = summaryOf(result.report);
   await deps.audit

@@ -9,6 +9,7 @@ import { findingsCard, noticeCard, progressCard, type CardJson } from '../channe
 import { targetLabel, toProgressView } from '../channels/view-model';
 import type { TriageEngine } from '../triage/engine';
 import type { ClusterRef, Target } from '../triage/refs';
+import type { PastedError } from '../triage/paste';
 import { triageCluster } from '../triage/cluster-triage';
 import { showClusterTriage, type ClusterFlowView } from './cluster-flow';
 import type { AuditLog } from '../storage/audit';
@@ -39,7 +40,10 @@ export class TriageRunner {
   constructor(private readonly o: TriageRunnerOptions) {}
 
   /** Shows progress in this turn (a new card, or `activityId` replaced) and continues after the turn. */
-  async start(context: TurnContext, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string }): Promise<void> {
+  async start(
+    context: TurnContext,
+    input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string; pasted?: PastedError[] },
+  ): Promise<void> {
     const progress = { ...cardActivity(progressCard(toProgressView(input.target))) };
     let activityId = input.activityId;
     if (activityId) {
@@ -95,6 +99,7 @@ export class TriageRunner {
     target: Target;
     refs: { cluster: string; registry: string };
     requester: Person;
+    pasted?: PastedError[];
     reference: Partial<ConversationReference>;
     activityId?: string;
     signal: AbortSignal;
@@ -109,7 +114,7 @@ export class TriageRunner {
     };
     try {
       await triageInConversation(this.o, { ...input, conversation: input.reference }, {
-        partial: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [] })),
+        partial: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) })),
         final: (snapshot, offer) => show(findingsCard(snapshot, offer ? { ...offer, refreshUserIds: this.o.refreshUserIds } : {})),
       });
     } catch (error) {

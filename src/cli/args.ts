@@ -18,7 +18,8 @@ export interface TargetArgs {
 }
 
 export type Command =
-  | { name: 'check'; target: TargetArgs; format: OutputFormat; pods: boolean }
+  | { name: 'check'; target: TargetArgs; format: OutputFormat; pods: boolean; fromText?: string }
+  | { name: 'explain'; text?: string; format: OutputFormat }
   | { name: 'grant'; target: TargetArgs; format: OutputFormat; yes: boolean }
   | { name: 'audit'; limit: number }
   | { name: 'scenarios' }
@@ -38,6 +39,8 @@ export const USAGE = `aks-registry-triage — why can't this AKS cluster pull fr
 Usage
   aks-registry-triage check --cluster <ref> --registry <ref> [--subscription <id>] [--format text|json] [--no-pods]
   aks-registry-triage check --cluster <ref> [--namespace <ns>] [--pod <name>]   (every registry its pods fail to pull from)
+  aks-registry-triage check --from-text <paste|-> [--cluster <ref>] [--registry <ref>] …   (refs read from a pasted error)
+  aks-registry-triage explain [--text <paste>] [--format text|json]   (stdin without --text)
   aks-registry-triage grant --cluster <ref> --registry <ref> [--subscription <id>] [--yes]
   aks-registry-triage audit [--limit <n>]
   aks-registry-triage scenarios
@@ -77,9 +80,10 @@ function format(value: string | undefined): OutputFormat {
 
 function targetOf(
   values: { cluster?: string; registry?: string; subscription?: string; demo?: string; namespace?: string; pod?: string },
-  registryRequired: boolean,
+  o: { registryRequired: boolean; fromText?: boolean },
 ): TargetArgs {
-  if (values.demo === undefined) {
+  const registryRequired = o.registryRequired;
+  if (values.demo === undefined && !o.fromText) {
     if (values.cluster === undefined) throw new UsageError('--cluster is required (or --demo <scenario>)');
     if (values.registry === undefined && registryRequired) throw new UsageError('--registry is required (or --demo <scenario>)');
   }
@@ -121,12 +125,25 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case '-v':
       return { name: 'version' };
     case 'check': {
-      const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, ...POD_OPTIONS, 'no-pods': { type: 'boolean' } } }));
-      return { name: 'check', target: targetOf(values, false), format: format(values.format), pods: !values['no-pods'] };
+      const { values } = guarded(() =>
+        parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, ...POD_OPTIONS, 'no-pods': { type: 'boolean' }, 'from-text': { type: 'string' } } }),
+      );
+      const fromText = values['from-text'];
+      return {
+        name: 'check',
+        target: targetOf(values, { registryRequired: false, fromText: fromText !== undefined }),
+        format: format(values.format),
+        pods: !values['no-pods'],
+        ...(fromText !== undefined && { fromText }),
+      };
+    }
+    case 'explain': {
+      const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { text: { type: 'string' }, format: { type: 'string' } } }));
+      return { name: 'explain', format: format(values.format), ...(values.text !== undefined && { text: values.text }) };
     }
     case 'grant': {
       const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, yes: { type: 'boolean' } } }));
-      return { name: 'grant', target: targetOf(values, true), format: format(values.format), yes: values.yes === true };
+      return { name: 'grant', target: targetOf(values, { registryRequired: true }), format: format(values.format), yes: values.yes === true };
     }
     case 'audit': {
       const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { limit: { type: 'string' } } }));
@@ -138,6 +155,6 @@ export function parseCommandLine(argv: readonly string[]): Command {
       guarded(() => parseArgs({ args: rest, strict: true, options: {} }));
       return { name: 'scenarios' };
     default:
-      throw new UsageError(`unknown command "${name.slice(0, 40)}" — try: check, grant, audit, scenarios, help`);
+      throw new UsageError(`unknown command "${name.slice(0, 40)}" — try: check, explain, grant, audit, scenarios, help`);
   }
 }

@@ -12,6 +12,7 @@ import { triageInConversation } from '../bot/triage-flow';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
 import type { ClusterRef, Target } from '../triage/refs';
+import type { PastedError } from '../triage/paste';
 import { triageCluster } from '../triage/cluster-triage';
 import { showClusterTriage, type ClusterFlowView } from '../bot/cluster-flow';
 import type { MessageRef, SlackPoster } from './poster';
@@ -33,7 +34,10 @@ export function slackReference(ref: MessageRef) {
 export class SlackTriage {
   constructor(private readonly o: SlackTriageOptions) {}
 
-  async start(poster: SlackPoster, input: { channel: string; threadTs?: string; target: Target; refs: { cluster: string; registry: string }; requester: Person }): Promise<void> {
+  async start(
+    poster: SlackPoster,
+    input: { channel: string; threadTs?: string; target: Target; refs: { cluster: string; registry: string }; requester: Person; pasted?: PastedError[] },
+  ): Promise<void> {
     const ref = await poster.post(input.channel, progressBlocks(toProgressView(input.target)), input.threadTs);
     this.o.background.run(`slack triage ${targetLabel(input.target)}`, (signal) => this.finish(poster, ref, input, signal), { lane: 'triage' });
   }
@@ -58,7 +62,12 @@ export class SlackTriage {
     }, { lane: 'triage' });
   }
 
-  private async finish(poster: SlackPoster, ref: MessageRef, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person }, signal: AbortSignal): Promise<void> {
+  private async finish(
+    poster: SlackPoster,
+    ref: MessageRef,
+    input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; pasted?: PastedError[] },
+    signal: AbortSignal,
+  ): Promise<void> {
     // Updates are chained so that a late partial report can never overwrite the final findings.
     let chain = Promise.resolve();
     const show = (message: SlackMessage): Promise<void> => {
@@ -69,7 +78,7 @@ export class SlackTriage {
     };
     try {
       await triageInConversation(this.o, { ...input, signal, conversation: slackReference(ref), activityId: ref.ts }, {
-        partial: (report) => void show(findingsBlocks({ report, resources: {}, backoffPods: [] })),
+        partial: (report) => void show(findingsBlocks({ report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) })),
         final: (snapshot, offer) => show(findingsBlocks(snapshot, offer ?? {})),
       });
     } catch (error) {
