@@ -61,6 +61,8 @@ export class AlertResponder {
    */
   private readonly open = new Map<string, { lastSeen: string; count: number }>();
   private readonly pending = new Map<string, { count: number; lastSeen: string; fingerprints: Set<string> }>();
+  /** When a notice about an alert that became no incident was last posted, per destination and rule. */
+  private readonly noticed = new Map<string, number>();
 
   constructor(private readonly o: AlertResponderOptions) {}
 
@@ -256,12 +258,19 @@ export class AlertResponder {
     return undefined;
   }
 
-  /** Alerts that cannot become an incident still get a word in the default channel, once each. */
+  /**
+   * Alerts that cannot become an incident still get a word in the default channel: once per destination, rule
+   * and window in this process, so that a storm of them is one notice, not hundreds.
+   */
   private noticeToDefault(alert: Alert, route: string | undefined, view: NoticeView): void {
     const destination = this.o.router.destinationFor(undefined, route);
     const channel = destination ? this.o.channels[destination.channel] : undefined;
     if (!destination || !channel) return;
     const at = this.now().toISOString();
+    const key = `${destinationLabel(destination)}|${alert.name}|${view.title}`;
+    const said = this.noticed.get(key);
+    if (said !== undefined && Date.parse(at) - said < this.o.windowMs) return;
+    this.noticed.set(key, Date.parse(at));
     const header: AlertHeader = { name: alert.name, ...(alert.severity ? { severity: alert.severity } : {}), firedAt: alert.startsAt, count: 1, firstSeen: at, lastSeen: at };
     this.o.background.run(`alert notice ${alert.name}`, async (signal) => {
       await channel.post(destination, { kind: 'notice', banner: alertBannerView(header, this.now()), view }, signal).catch((error: unknown) => {

@@ -42,7 +42,10 @@ export function createBotApp(o: {
   const background = new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
   const cards = new CardStore(o.storage);
   const refreshUserIds = approverMris(o.settings);
-  const references = new ConversationReferences(o.storage);
+  const references = new ConversationReferences(o.storage, {
+    trackLatest: o.demo,
+    onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),
+  });
   const runner = new TriageRunner({
     adapter,
     botAppId: o.settings.appId ?? '',

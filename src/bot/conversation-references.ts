@@ -3,37 +3,50 @@
  * it is in, kept from the activities Teams sends (installation and conversation updates, and every message
  * after that), in the shared storage so that any instance can post an alert there. Keyed by conversation
  * id; a channel thread's id (`19:…@thread.tacv2;messageid=…`) is also kept under its channel's id.
+ *
+ * Keeping one never holds a turn: the write happens beside it (once per conversation and process), and this
+ * process answers from memory meanwhile.
  */
 import { TurnContext, type Activity, type ConversationReference, type Storage } from 'botbuilder';
 
 const KEY = (conversationId: string) => `teams-conversation-references/${conversationId}`;
+/** References this process keeps in memory; older ones are read back from storage when needed. */
+const MEMORY = 2000;
 
 /** Demo mode's alert destination: the conversation that spoke to the bot last (the Agents Playground chat). */
 export const LATEST_CONVERSATION = '@latest';
 
 export class ConversationReferences {
-  private readonly known = new Set<string>();
-  private latest?: string;
+  private readonly memory = new Map<string, Partial<ConversationReference>>();
+  private latest?: Partial<ConversationReference>;
 
-  constructor(private readonly storage: Storage) {}
+  /** `trackLatest`: demo mode only (one process, one person): "the chat that spoke last" is kept in memory. */
+  constructor(
+    private readonly storage: Storage,
+    private readonly o: { trackLatest?: boolean; onError?: (error: unknown) => void } = {},
+  ) {}
 
-  /** Remembers where this activity came from (once per conversation and process). */
-  async remember(activity: Partial<Activity>): Promise<void> {
+  /** Remembers where this activity came from. */
+  remember(activity: Partial<Activity>): void {
     const reference = TurnContext.getConversationReference(activity);
     const id = reference.conversation?.id;
     if (!id || !reference.serviceUrl) return;
-    const channelId = id.split(';')[0] ?? id;
-    const ids = [...new Set([id, channelId])].filter((i) => !this.known.has(i));
-    if (this.latest !== id) {
-      this.latest = id;
-      ids.push(LATEST_CONVERSATION);
-    }
+    if (this.o.trackLatest) this.latest = reference;
+    const ids = [...new Set([id, id.split(';')[0] ?? id])].filter((i) => !this.memory.has(i));
     if (ids.length === 0) return;
-    await this.storage.write(Object.fromEntries(ids.map((i) => [KEY(i), { reference: { ...reference, conversation: { ...reference.conversation, id: i === LATEST_CONVERSATION ? id : i } }, eTag: '*' }])));
-    ids.filter((i) => i !== LATEST_CONVERSATION).forEach((i) => this.known.add(i));
+    const entries = ids.map((i): [string, Partial<ConversationReference>] => [i, { ...reference, conversation: { ...reference.conversation!, id: i } }]);
+    for (const [i, r] of entries) this.memory.set(i, r);
+    while (this.memory.size > MEMORY) this.memory.delete(this.memory.keys().next().value as string);
+    void this.storage.write(Object.fromEntries(entries.map(([i, r]) => [KEY(i), { reference: r, eTag: '*' }]))).catch((error: unknown) => {
+      for (const i of ids) this.memory.delete(i);
+      this.o.onError?.(error);
+    });
   }
 
   async get(conversationId: string): Promise<Partial<ConversationReference> | undefined> {
+    if (conversationId === LATEST_CONVERSATION) return this.latest;
+    const known = this.memory.get(conversationId);
+    if (known) return known;
     const item = (await this.storage.read([KEY(conversationId)]))[KEY(conversationId)] as { reference?: Partial<ConversationReference> } | undefined;
     return item?.reference;
   }

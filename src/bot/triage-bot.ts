@@ -92,7 +92,7 @@ export class TriageBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    await this.o.references?.remember(context.activity).catch((error: unknown) => this.o.log.warn('conversation reference not kept', { error: String(error) }));
+    this.o.references?.remember(context.activity);
     await super.run(context);
     await this.state.saveChanges(context);
   }
