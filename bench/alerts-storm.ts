@@ -5,7 +5,7 @@
  * Reports cards posted per cluster, ARM requests (storm / singles) and alert → first card latency.
  */
 import path from 'node:path';
-import type { Logger } from '../src/bot/background';
+import type { Logger } from '../src/conversation/background';
 import { startApp, type App } from '../src/index';
 import { BenchConnector, cardOf } from './support/connector';
 import { max, median, percentile } from './support/stats';
@@ -85,7 +85,7 @@ async function startBot(dataDir: string, connector: BenchConnector): Promise<App
     const res = await fetch(`${app.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     await res.arrayBuffer();
   }
-  await app.bot.background.idle();
+  await app.core.background.idle();
   return app;
 }
 
@@ -111,7 +111,7 @@ function findingsArrivals(connector: BenchConnector, cluster: string): { at: num
 async function settle(app: App, connector: BenchConnector, until: () => boolean): Promise<void> {
   const deadline = Date.now() + DEADLINE_MS;
   while (!until() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await Promise.race([app.bot.background.idle(), new Promise((r) => setTimeout(r, 15_000).unref())]);
+  await Promise.race([app.core.background.idle(), new Promise((r) => setTimeout(r, 15_000).unref())]);
   void connector;
 }
 

@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../src/bot/background';
+import type { Logger } from '../src/conversation/background';
 import { startApp, type App } from '../src/index';
 import { Driver } from './support/driver';
 import type { TurnOutcome } from './support/driver-protocol';
@@ -81,7 +81,7 @@ async function round(app: App, driver: Driver, text: string, first: number): Pro
   const outcomes = await driver.round(app.server.url, { conversations: CONVERSATIONS, first, label: 'load', text, deadlineMs: ROUND_DEADLINE_MS });
   const wallMs = performance.now() - started;
   // Work still running after its card (audit lines, pod evidence of a failed run) belongs to this round.
-  await Promise.race([app.bot.background.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  await Promise.race([app.core.background.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   return { name: text, outcomes, armRequests: emulator.requests.length - requestsBefore, wallMs };
 }
 
@@ -90,7 +90,7 @@ async function measureLoad(driver: Driver, dataDir: string): Promise<RoundFigure
   try {
     // One conversation first (not one of the 200), so module loading and JIT warm-up are not billed to the round.
     await driver.round(app.server.url, { conversations: 1, first: CONVERSATIONS, label: 'load', text: 'check aks-missing-role acrdemo', deadlineMs: ROUND_DEADLINE_MS });
-    await app.bot.background.idle();
+    await app.core.background.idle();
     return [await round(app, driver, 'check aks-missing-role acrdemo', 0), await round(app, driver, 'check again', 0)];
   } finally {
     await app.close(5_000);

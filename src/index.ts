@@ -2,18 +2,15 @@
  * Composition root: settings → Azure clients (or the embedded emulator in demo mode) → engine → storage →
  * approvals → bot → server, and a graceful shutdown on SIGTERM/SIGINT.
  */
-import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Request, Response } from 'restify';
-import { createAzureClients, scopeFor } from './azure/clients';
-import { cachingCredential } from './azure/token-cache';
-import { createTriageEngine } from './azure/engine';
-import { coalescingEngine } from './triage/coalescing-engine';
-import { ApprovalService } from './bot/approvals';
-import { consoleLogger, type Logger } from './bot/background';
-import { createBotApp, type BotApp } from './bot/compose';
+import { wireEngine } from './azure/wiring';
+import { ApprovalService } from './conversation/approvals';
+import { consoleLogger, type Logger } from './conversation/background';
+import { createConversation, type ConversationCore } from './conversation';
+import { createTeamsApp, type TeamsApp } from './teams';
 import { loadSettings, parseBoolean } from './config';
-import { botSettingsFromEnv, type BotSettings } from './bot/settings';
+import { botSettingsFromEnv, type BotSettings } from './settings';
 import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
 import { SCENARIOS, demoWorld } from './simulator/scenarios';
@@ -26,18 +23,23 @@ import { slackSettingsFromEnv } from './slack/settings';
 import { AlertAuthenticator } from './alerts/auth';
 import { IncidentStore } from './alerts/incidents';
 import { ALERTS_PATH, ReceivedRecords, alertListener } from './alerts/intake';
+import { AlertDeliveryError } from './alerts/port';
 import { AlertResponder } from './alerts/responder';
-import { AlertRouter } from './alerts/routing';
+import { AlertRouter, type Destination } from './alerts/routing';
 import { alertSettingsFromEnv, DEMO_ALERT_TOKEN, type AlertSettings } from './alerts/settings';
-import { CardStore } from './bot/card-store';
-import { LATEST_CONVERSATION } from './bot/conversation-references';
+import { CardStore } from './conversation/card-store';
+import type { MessageLocation } from './conversation/location';
+import { coalescingEngine } from './triage/coalescing-engine';
+import { LATEST_CONVERSATION } from './teams/conversation-references';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
 const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
 
 export interface App {
   server: RunningServer;
-  bot: BotApp;
+  /** The conversation core every channel shares (its background work is drained on close). */
+  core: ConversationCore;
+  bot: TeamsApp;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
@@ -74,21 +76,15 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
   const alertSettings = demo ? withDemoAlerts(alertSettingsFromEnv(env), env) : alertSettingsFromEnv(env);
-  const { azure, triage } = loadSettings(env);
+  const azureSettings = loadSettings(env);
 
-  let emulator: ArmEmulator | undefined;
-  let clients;
-  let readiness: (() => Promise<Readiness>) | undefined;
-  if (demo) {
-    emulator = createEmulator({ world: demoWorld() });
-    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
-  } else {
-    const credential = cachingCredential(new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}));
-    clients = createAzureClients({ credential, endpoint: azure.resourceManagerEndpoint, subscriptionId: azure.subscriptionId });
-    readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
-  }
+  const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
+  const wired = wireEngine(azureSettings, emulator ? { standIn: emulator } : {});
+  const { credential, scope } = wired;
   // Identical triages in flight (people typing the same check, an alert storm) share one evidence read.
-  const engine = coalescingEngine(createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs }));
+  const engine = coalescingEngine(wired.engine);
+  // The emulator is always ready; a real credential is probed before traffic is sent here.
+  const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);
@@ -103,10 +99,9 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
-  const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
-    : undefined;
+  const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples });
+  const bot = createTeamsApp({ settings, conversation: core.conversation, log, store: storage, demo });
+  const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
   const incidents = new IncidentStore(storage);
   const router = new AlertRouter(alertSettings.routes, alertSettings.defaultDestination);
   const responder = new AlertResponder({
@@ -116,11 +111,14 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     cards: new CardStore(storage),
     incidents,
     router,
-    channels: { teams: bot.alerts, ...(slack ? { slack: slack.alerts } : {}) },
-    background: bot.background,
+    delivery: {
+      ports: { teams: bot.port(), ...(slack ? { slack: slack.port() } : {}) },
+      locate: (destination) => locate(destination, bot),
+    },
+    background: core.background,
     log,
     windowMs: alertSettings.windowMs,
-    podDeadlineMs: triage.podDeadlineMs,
+    podDeadlineMs: azureSettings.triage.podDeadlineMs,
   });
   const alerts = alertListener({ auth: new AlertAuthenticator(alertSettings.auth), router, responder, storage, records: new ReceivedRecords(storage), log });
   const server = await startServer({
@@ -151,6 +149,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
 
   return {
     server,
+    core,
     bot,
     slack,
     settings,
@@ -159,7 +158,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
-      await bot.background.drain(Math.max(0, graceMs - (Date.now() - started)));
+      await core.background.drain(Math.max(0, graceMs - (Date.now() - started)));
       await emulator?.close();
     },
   };
@@ -178,9 +177,21 @@ function withDemoPeople(settings: BotSettings, env: NodeJS.ProcessEnv): BotSetti
   };
 }
 
+/** Where an alert destination is: a Teams conversation the bot was installed in, or a Slack channel id. */
+async function locate(destination: Destination, teams: TeamsApp): Promise<MessageLocation> {
+  if (destination.channel === 'slack') return { channel: 'slack', conversation: destination.channelId };
+  const where = await teams.locate(destination.conversationId);
+  if (!where) {
+    throw new AlertDeliveryError(
+      `the bot has no conversation reference for Teams conversation ${destination.conversationId}: add the bot to that team or channel (or say something to it there) so it may post`,
+    );
+  }
+  return where;
+}
+
 /**
- * Demo mode's alerts: without TRIAGE_ALERT_TOKEN the demo token is accepted, and without TRIAGE_ALERT_CHANNEL
- * cards go to the Teams conversation that last spoke to the bot (the Agents Playground chat).
+ * Demo mode's alerts: without TRIAGE_ALERT_TOKEN the demo token is accepted (the demo bot listens on loopback
+ * only), and without TRIAGE_ALERT_CHANNEL cards go to the Teams conversation that last spoke to the bot.
  */
 function withDemoAlerts(settings: AlertSettings, env: NodeJS.ProcessEnv): AlertSettings {
   return {

@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { AlertSource } from './alert';
-import type { PostedMessage } from './port';
 import type { Destination } from './routing';
 import type { NoticeView, TriageSnapshot } from '../channels/view-model';
+import type { MessageLocation } from '../conversation/location';
 
 /** The part of the shared storage used here (botbuilder's Storage has this shape; its eTag rules apply). */
 export interface StateStorage {
@@ -19,7 +19,7 @@ export interface StateStorage {
 export interface IncidentCard {
   /** The registry this card is about (login server or host), or "" for the cluster-wide notice. */
   registry: string;
-  message: PostedMessage;
+  message: MessageLocation;
   /** Findings with a grant offer: re-rendered from the approval and its stored card state. */
   approvalId?: string;
   /** Findings without an offer, or a notice: re-rendered from what is kept here. */
@@ -41,6 +41,8 @@ export interface Incident {
   resolvedAt?: string;
   resolvedBy?: 'alert' | 'recheck';
   cards: IncidentCard[];
+  /** Why no card could be posted (the bot is not in that conversation, …), when that happened. */
+  undeliverable?: string;
 }
 
 const MAX_FINGERPRINTS = 500;

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../bot/background';
+import type { Logger } from '../conversation/background';
 import { AlertPayloadError, type Alert } from './alert';
 import type { AlertAuthenticator, AlertCaller } from './auth';
 import type { StateStorage } from './incidents';

@@ -1,28 +1,16 @@
 /**
- * What the alert core asks of a channel: post a message into a destination and replace it later. Each
- * channel (Teams, Slack) renders the same message with its own renderer and says where the message lives
- * in the form the approvals keep, so that a press on its grant button updates it like any other card.
+ * What the alert core needs from the channels: a channel port outside any turn per channel (the same port
+ * a conversation uses: post, replace), and where a destination is, in that channel's own location form.
  */
-import type { AlertBannerView } from '../channels/alert-banner';
-import type { NoticeView, ProgressView, TriageSnapshot } from '../channels/view-model';
-import type { ApprovalRecord } from '../bot/approvals';
-import type { GrantPlan } from '../triage/remediation';
+import type { ChannelName, MessageLocation } from '../conversation/location';
+import type { ChannelPort } from '../conversation/port';
 import type { Destination } from './routing';
 
-export type AlertMessage =
-  | { kind: 'progress'; banner: AlertBannerView; view: ProgressView }
-  | { kind: 'notice'; banner: AlertBannerView; view: NoticeView }
-  | { kind: 'findings'; banner: AlertBannerView; snapshot: TriageSnapshot; offer?: { plan: GrantPlan; approval: ApprovalRecord } };
-
-/** A posted message: its id in the channel, and the conversation an approval keeps to update it. */
-export interface PostedMessage {
-  id: string;
-  conversation: NonNullable<ApprovalRecord['conversation']>;
-}
-
-export interface AlertChannel {
-  post(destination: Destination, message: AlertMessage, signal?: AbortSignal): Promise<PostedMessage>;
-  update(destination: Destination, posted: PostedMessage, message: AlertMessage, signal?: AbortSignal): Promise<void>;
+export interface AlertDelivery {
+  /** The channel's port for work without a turn; absent when the channel is not configured on this bot. */
+  ports: Partial<Record<ChannelName, ChannelPort>>;
+  /** The conversation a destination names; AlertDeliveryError when the bot cannot post there. */
+  locate(destination: Destination): Promise<MessageLocation>;
 }
 
 /** The destination cannot be posted to (bot not installed there, channel not configured); said in the record. */
@@ -32,4 +20,9 @@ export class AlertDeliveryError extends Error {
     super(message);
     this.name = 'AlertDeliveryError';
   }
+}
+
+/** The id a channel gave a message (Teams activity id, Slack ts), to tell an incident's cards apart. */
+export function messageIdOf(at: MessageLocation): string {
+  return (at.channel === 'teams' ? at.messageId : at.messageTs) ?? '';
 }

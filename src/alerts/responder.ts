@@ -8,24 +8,27 @@
  */
 import { alertBannerView, type AlertBannerView, type AlertHeader } from '../channels/alert-banner';
 import { clip, type NoticeView } from '../channels/view-model';
-import type { ApprovalService, Person } from '../bot/approvals';
-import type { BackgroundWork, Logger } from '../bot/background';
-import type { CardStore } from '../bot/card-store';
+import type { ApprovalService, Person } from '../conversation/approvals';
+import type { BackgroundWork, Logger } from '../conversation/background';
+import type { CardStore } from '../conversation/card-store';
+import type { MessageLocation } from '../conversation/location';
+import type { ChannelPort, ConversationView } from '../conversation/port';
+import { unfinishedNotice } from '../conversation/wording';
 import type { AuditLog } from '../storage/audit';
 import { triageCluster, type ClusterTriage } from '../triage/cluster-triage';
-import { showClusterTriage, type ClusterFlowView } from '../bot/cluster-flow';
+import { showClusterTriage, type ShownCard } from '../conversation/cluster-flow';
 import type { TriageEngine } from '../triage/engine';
 import { TargetError, type ClusterRef } from '../triage/refs';
 import { parseClusterRef } from '../triage/target';
 import type { Alert } from './alert';
 import type { Incident, IncidentCard, IncidentStore } from './incidents';
-import { AlertDeliveryError, type AlertChannel, type AlertMessage, type PostedMessage } from './port';
+import { AlertDeliveryError, messageIdOf, type AlertDelivery } from './port';
 
-function cardOf(at: PostedMessage, view: ClusterFlowView): IncidentCard {
-  if (view.kind === 'notice') return { registry: '', message: at, notice: view.view };
-  const registry = view.snapshot.report.target.registry;
-  const label = registry.kind === 'acr-host' ? registry.loginServer : registry.kind === 'external' ? registry.host : registry.name;
-  return { registry: label, message: at, ...(view.offer ? { approvalId: view.offer.approval.id } : { snapshot: view.snapshot }) };
+function cardOf(card: ShownCard): IncidentCard {
+  const view = card.view;
+  if (view.kind === 'notice') return { registry: card.registry, message: card.at, notice: view.view };
+  if (view.kind !== 'findings') return { registry: card.registry, message: card.at };
+  return { registry: card.registry, message: card.at, ...(view.offer ? { approvalId: view.offer.approval.id } : { snapshot: view.snapshot }) };
 }
 import { destinationLabel, type AlertRouter, type ClusterPlace, type Destination } from './routing';
 
@@ -42,7 +45,7 @@ export interface AlertResponderOptions {
   cards: CardStore;
   incidents: IncidentStore;
   router: AlertRouter;
-  channels: Partial<Record<Destination['channel'], AlertChannel>>;
+  delivery: AlertDelivery;
   background: BackgroundWork;
   log: Logger;
   windowMs: number;
@@ -88,13 +91,13 @@ export class AlertResponder {
     }
     const destination = this.o.router.destinationFor(placeOf(cluster), route);
     if (!destination) return { status: 'ignored', reason: 'no destination: set TRIAGE_ALERT_CHANNEL or a route for this cluster' };
-    const channel = this.o.channels[destination.channel];
+    const channel = this.o.delivery.ports[destination.channel];
     if (!channel) return { status: 'ignored', reason: `${destination.channel} is not configured on this bot, so ${destinationLabel(destination)} cannot be posted to` };
     const key = `${destinationLabel(destination)}|${cluster.name.toLowerCase()}`;
     return alert.status === 'resolved' ? this.resolve(alert, key, destination) : this.fire(alert, key, cluster, destination, channel);
   }
 
-  private async fire(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, channel: AlertChannel): Promise<AlertOutcome> {
+  private async fire(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, channel: ChannelPort): Promise<AlertOutcome> {
     const now = this.now().toISOString();
     const known = this.open.get(key);
     if (known && Date.parse(now) - Date.parse(known.lastSeen) < this.o.windowMs) {
@@ -155,20 +158,28 @@ export class AlertResponder {
 
   // ---------------------------------------------------------------------------------------------
 
-  private async triage(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, channel: AlertChannel, signal: AbortSignal): Promise<void> {
+  private async triage(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, port: ChannelPort, signal: AbortSignal): Promise<void> {
     const requester: Person = { id: `alert:${alert.source}`, name: `alert ${alert.name}`, channel: destination.channel };
     const about = alert.pod ? ` (the alert names ${alert.namespace ? `${alert.namespace}/` : ''}${alert.pod})` : '';
-    const progress = (heading: string, detail: string): Promise<AlertMessage> => this.banner(key).then((banner) => ({ kind: 'progress', banner, view: { heading, detail } }));
-    const first = await channel.post(destination, await progress(`Checking ${cluster.name}`, `Reading the cluster's failing pods${about}, then each registry they pull from…`), signal);
-    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards, { registry: '', message: first }] } : undefined));
+    let where: MessageLocation;
+    try {
+      where = await this.o.delivery.locate(destination);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.o.log.warn('alert card cannot be posted', { destination: destinationLabel(destination), reason });
+      await this.o.incidents.update(key, (c) => (c ? { ...c, undeliverable: reason } : undefined));
+      return;
+    }
+    const first = await port.post(where, { kind: 'progress', banner: await this.banner(key), view: { heading: `Checking ${cluster.name}`, detail: `Reading the cluster's failing pods${about}, then each registry they pull from…` } });
+    await this.record(key, { registry: '', message: first });
     let t: ClusterTriage;
     try {
       t = await triageCluster(this.o.engine, cluster, { signal, podDeadlineMs: this.o.podDeadlineMs });
     } catch (error) {
       this.o.log.error('alert triage failed', { cluster: cluster.name, error: error instanceof Error ? error.message : String(error) });
-      const notice: NoticeView = { title: `The check of ${cluster.name} could not finish`, text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Type "check ${cluster.name}" to retry.`, tone: 'attention' };
+      const notice = unfinishedNotice(cluster.name, signal.aborted);
       await this.record(key, { registry: '', message: first, notice });
-      await channel.update(destination, first, { kind: 'notice', banner: await this.banner(key), view: notice }, signal);
+      await port.replace(first, { kind: 'notice', banner: await this.banner(key), view: notice });
       return;
     }
     if (t.verdict === 'no-failing-pods') {
@@ -178,28 +189,16 @@ export class AlertResponder {
       this.open.delete(key);
     }
     const banner = await this.banner(key);
-    const withBanner = (view: ClusterFlowView): AlertMessage => (view.kind === 'notice' ? { kind: 'notice', banner, view: view.view } : { ...view, banner });
-    const shown = await showClusterTriage(this.o, t, { requester, clusterLabel: cluster.name, banner }, {
-      first,
-      post: async (view) => {
-        const posted = await channel.post(destination, view.kind === 'progress' ? await progress(view.heading, 'Preparing the findings…') : withBanner(view), signal);
-        await this.record(key, { registry: '', message: posted });
-        return posted;
-      },
-      replace: async (at, view) => {
-        // Recorded first: what the card says is in the incident even if posting it fails.
-        await this.record(key, cardOf(at, view));
-        await channel.update(destination, at, withBanner(view), signal);
-      },
-      approvalPlace: (at) => ({ conversation: at.conversation, activityId: at.id }),
-    });
+    // Each card is recorded before it is shown: what the card says is in the incident even if posting fails.
+    const shown = await showClusterTriage(this.o, t, { requester, clusterLabel: cluster.name, banner }, port, first, (card) => this.record(key, cardOf(card)));
     for (const card of shown) this.o.log.info('alert card posted', { cluster: cluster.name, registry: card.registry || '(none failing)' });
     // Alerts that arrived while the triage ran are in the count now.
     this.scheduleRefresh(key, 0);
   }
 
   private async record(key: string, card: IncidentCard): Promise<void> {
-    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards.filter((k) => k.message.id !== card.message.id), card] } : undefined));
+    const id = messageIdOf(card.message);
+    await this.o.incidents.update(key, (c) => (c ? { ...c, cards: [...c.cards.filter((k) => messageIdOf(k.message) !== id), card] } : undefined));
   }
 
   private async banner(key: string): Promise<AlertBannerView> {
@@ -236,16 +235,16 @@ export class AlertResponder {
     await this.flush(key);
     const incident = await this.o.incidents.get(key);
     if (!incident) return;
-    const channel = this.o.channels[incident.destination.channel];
-    if (!channel) return;
+    const port = this.o.delivery.ports[incident.destination.channel];
+    if (!port) return;
     const banner = alertBannerView(headerOf(incident), this.now());
     for (const card of incident.cards) {
       const message = await this.messageFor(card, banner);
-      if (message) await channel.update(incident.destination, card.message, message, signal);
+      if (message && !signal.aborted) await port.replace(card.message, message);
     }
   }
 
-  private async messageFor(card: IncidentCard, banner: AlertBannerView): Promise<AlertMessage | undefined> {
+  private async messageFor(card: IncidentCard, banner: AlertBannerView): Promise<ConversationView | undefined> {
     if (card.approvalId) {
       const [record, state] = await Promise.all([this.o.approvals.get(card.approvalId), this.o.cards.load(card.approvalId)]);
       if (!record || !state) return undefined;
@@ -264,8 +263,8 @@ export class AlertResponder {
    */
   private noticeToDefault(alert: Alert, route: string | undefined, view: NoticeView): void {
     const destination = this.o.router.destinationFor(undefined, route);
-    const channel = destination ? this.o.channels[destination.channel] : undefined;
-    if (!destination || !channel) return;
+    const port = destination ? this.o.delivery.ports[destination.channel] : undefined;
+    if (!destination || !port) return;
     const at = this.now().toISOString();
     const key = `${destinationLabel(destination)}|${alert.name}|${view.title}`;
     const said = this.noticed.get(key);
@@ -273,7 +272,13 @@ export class AlertResponder {
     this.noticed.set(key, Date.parse(at));
     const header: AlertHeader = { name: alert.name, ...(alert.severity ? { severity: alert.severity } : {}), firedAt: alert.startsAt, count: 1, firstSeen: at, lastSeen: at };
     this.o.background.run(`alert notice ${alert.name}`, async (signal) => {
-      await channel.post(destination, { kind: 'notice', banner: alertBannerView(header, this.now()), view }, signal).catch((error: unknown) => {
+      if (signal.aborted) return;
+      const where = await this.o.delivery.locate(destination).catch((error: unknown) => {
+        this.o.log.warn('alert notice could not be posted', { destination: destinationLabel(destination), error: error instanceof AlertDeliveryError ? error.message : String(error) });
+        return undefined;
+      });
+      if (!where) return;
+      await port.post(where, { kind: 'notice', banner: alertBannerView(header, this.now()), view }).catch((error: unknown) => {
         this.o.log.warn('alert notice could not be posted', { destination: destinationLabel(destination), error: error instanceof AlertDeliveryError ? error.message : String(error) });
       });
     });

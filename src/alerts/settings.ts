@@ -4,7 +4,7 @@
  * TRIAGE_ALERT_ROUTES (JSON), TRIAGE_ALERT_WINDOW.
  */
 import { ConfigError, envValue, type Env } from '../config';
-import { parseDuration } from '../bot/settings';
+import { parseDuration } from '../primitives/duration';
 import type { AlertAuthSettings } from './auth';
 import { parseDestination, ROUTE_NAME, RouteError, type Destination, type Route } from './routing';
 
@@ -20,7 +20,7 @@ export const DEFAULT_ALERT_WINDOW_MS = 60 * 60 * 1000;
 /** The alert token of demo mode: the demo bot listens on loopback only, and `npm run demo:alert` sends it. */
 export const DEMO_ALERT_TOKEN = 'demo-alert-token-for-loopback-only';
 const MIN_TOKEN_LENGTH = 24;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { GUID } from '../primitives/guid';
 
 export function alertSettingsFromEnv(env: Env = process.env): AlertSettings {
   const token = envValue(env, 'TRIAGE_ALERT_TOKEN');
@@ -43,8 +43,16 @@ export function alertSettingsFromEnv(env: Env = process.env): AlertSettings {
     },
     ...(channel ? { defaultDestination: named('TRIAGE_ALERT_CHANNEL', () => parseDestination(channel)) } : {}),
     routes: parseRoutes(envValue(env, 'TRIAGE_ALERT_ROUTES')),
-    windowMs: window ? parseDuration('TRIAGE_ALERT_WINDOW', window) : DEFAULT_ALERT_WINDOW_MS,
+    windowMs: window ? windowOf(window) : DEFAULT_ALERT_WINDOW_MS,
   };
+}
+
+function windowOf(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 60_000 || ms > 7 * 86_400_000) {
+    throw new ConfigError(`TRIAGE_ALERT_WINDOW must be a duration from 1 minute to 7 days, such as 30m or 1h (got "${value.slice(0, 40)}").`, 'TRIAGE_ALERT_WINDOW');
+  }
+  return ms;
 }
 
 function named<T>(variable: string, parse: () => T): T {

@@ -2,11 +2,8 @@
  * Builds the engine a CLI command runs on: real ARM through DefaultAzureCredential, or the embedded ARM
  * emulator for `--demo <scenario>`. Either way the engine is the same code; only the transport differs.
  */
-import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
-import { createAzureClients, scopeFor } from '../azure/clients';
-import { cachingCredential } from '../azure/token-cache';
-import { createTriageEngine } from '../azure/engine';
+import { wireEngine } from '../azure/wiring';
 import { loadSettings, type Env } from '../config';
 import { createEmulator } from '../simulator/emulator';
 import { scenario } from '../simulator/scenarios';
@@ -35,14 +32,13 @@ export async function engineFor(args: TargetArgs, env: Env, signal: AbortSignal)
   if (args.demo !== undefined) {
     const chosen = scenario(args.demo);
     const emulator = createEmulator({ world: chosen.world, faults: chosen.faults });
-    const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
     // `--demo <scenario> --cluster <name>` without --registry: the scenario's world, by cluster alone.
     const byCluster = args.cluster !== undefined && args.registry === undefined;
     const target = byCluster
       ? undefined
       : parseTarget({ cluster: args.cluster ?? chosen.target.cluster, registry: args.registry ?? chosen.target.registry, subscription: args.subscription });
     return {
-      engine: createTriageEngine({ clients, pods: settings.triage.pods, podDeadlineMs: settings.triage.podDeadlineMs, podPollIntervalMs: 50 }),
+      engine: wireEngine(settings, { standIn: emulator, podPollIntervalMs: 50 }).engine,
       target,
       cluster: target?.cluster ?? parseClusterRef(args.cluster ?? ''),
       ...(args.subscription ? { subscriptionId: parseSubscriptionId(args.subscription) } : {}),
@@ -56,12 +52,10 @@ export async function engineFor(args: TargetArgs, env: Env, signal: AbortSignal)
   const target = args.registry === undefined ? undefined : parseTarget({ cluster: args.cluster ?? '', registry: args.registry, subscription });
   const cluster = target?.cluster ?? parseClusterRef(args.cluster ?? '');
   const subscriptionId = subscription === undefined ? undefined : parseSubscriptionId(subscription);
-  const { resourceManagerEndpoint: endpoint, clientId } = settings.azure;
-  const credential = cachingCredential(new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {}));
-  await ensureCredential(credential, scopeFor(endpoint), signal);
-  const clients = createAzureClients({ credential, endpoint, subscriptionId: settings.azure.subscriptionId });
+  const { engine, credential, scope } = wireEngine(settings);
+  await ensureCredential(credential, scope, signal);
   return {
-    engine: createTriageEngine({ clients, pods: settings.triage.pods, podDeadlineMs: settings.triage.podDeadlineMs }),
+    engine,
     target,
     cluster,
     ...(subscriptionId ? { subscriptionId } : {}),

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { ACTION_GROUPS_APP_ID } from '../../src/alerts/auth';
 import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/bot/background';
+import type { Logger } from '../../src/conversation/background';
 import { cardProblems, executeData } from './card-assertions';
 import { blocksText } from './block-assertions';
 import { FakeConnector, cardOf, cardText, type SentActivity } from './fake-connector';

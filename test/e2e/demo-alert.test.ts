@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/bot/background';
+import type { Logger } from '../../src/conversation/background';
 import { ensureBuilt } from '../support/cli-process';
 import { executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText } from './fake-connector';

@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Alert } from '../../src/alerts/alert';
 import { IncidentStore } from '../../src/alerts/incidents';
-import type { AlertChannel, AlertMessage, PostedMessage } from '../../src/alerts/port';
+import type { MessageLocation } from '../../src/conversation/location';
+import type { ChannelPort, ConversationView } from '../../src/conversation/port';
 import { AlertResponder } from '../../src/alerts/responder';
 import { AlertRouter, type Destination } from '../../src/alerts/routing';
 import { createAzureClients } from '../../src/azure/clients';
 import { createTriageEngine } from '../../src/azure/engine';
-import { ApprovalService } from '../../src/bot/approvals';
-import { BackgroundWork, type Logger } from '../../src/bot/background';
-import { CardStore } from '../../src/bot/card-store';
+import { ApprovalService } from '../../src/conversation/approvals';
+import { BackgroundWork, type Logger } from '../../src/conversation/background';
+import { CardStore } from '../../src/conversation/card-store';
 import { createEmulator, type ArmEmulator } from '../../src/simulator/emulator';
 import { demoWorld } from '../../src/simulator/scenarios';
 import { createStorage } from '../../src/storage';
@@ -26,22 +27,28 @@ import { POD_DEADLINE_MS, READ_DEADLINE_MS } from '../support/scenario-engine';
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const DESTINATION: Destination = { channel: 'slack', channelId: 'C0ONCALL' };
 
-class RecordingChannel implements AlertChannel {
-  readonly posts: { id: string; message: AlertMessage }[] = [];
-  readonly updates: { id: string; message: AlertMessage }[] = [];
+/** The channel port at the edge, recording what the core posts and replaces (a Slack channel here). */
+class RecordingPort implements ChannelPort {
+  readonly posts: { id: string; view: ConversationView }[] = [];
+  readonly updates: { id: string; view: ConversationView }[] = [];
   private n = 0;
-  async post(_d: Destination, message: AlertMessage): Promise<PostedMessage> {
+  async post(where: MessageLocation, view: ConversationView): Promise<MessageLocation> {
     const id = `m${++this.n}`;
-    this.posts.push({ id, message });
-    return { id, conversation: { channelId: 'slack', conversation: { id: 'C0ONCALL', isGroup: true, conversationType: 'slack', name: 'C0ONCALL' } } };
+    this.posts.push({ id, view });
+    return { channel: 'slack', conversation: where.channel === 'slack' ? where.conversation : '', messageTs: id };
   }
-  async update(_d: Destination, posted: PostedMessage, message: AlertMessage): Promise<void> {
-    this.updates.push({ id: posted.id, message });
+  async replace(at: MessageLocation, view: ConversationView): Promise<void> {
+    this.updates.push({ id: at.channel === 'slack' ? (at.messageTs ?? '') : '', view });
   }
-  last(id: string): AlertMessage | undefined {
-    return [...this.updates].reverse().find((u) => u.id === id)?.message;
+  async answerPrivately(): Promise<void> {
+    throw new Error('alerts answer nobody privately');
+  }
+  last(id: string): ConversationView | undefined {
+    return [...this.updates].reverse().find((u) => u.id === id)?.view;
   }
 }
+
+const bannerOf = (view: ConversationView | undefined): string[] => (view && 'banner' in view && view.banner ? view.banner.lines : []);
 
 let emulator: ArmEmulator;
 let dataDir: string;
@@ -61,7 +68,7 @@ function instance(o: { now?: () => Date; windowMs?: number } = {}) {
   const audit = createAuditLog({ dataDir });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 3_600_000 });
   const background = new BackgroundWork(quiet);
-  const channel = new RecordingChannel();
+  const channel = new RecordingPort();
   const incidents = new IncidentStore(storage);
   const responder = new AlertResponder({
     engine,
@@ -70,7 +77,7 @@ function instance(o: { now?: () => Date; windowMs?: number } = {}) {
     cards: new CardStore(storage),
     incidents,
     router: new AlertRouter([], DESTINATION),
-    channels: { slack: channel },
+    delivery: { ports: { slack: channel }, locate: async (d) => ({ channel: 'slack', conversation: d.channel === 'slack' ? d.channelId : '' }) },
     background,
     log: quiet,
     windowMs: o.windowMs ?? 3_600_000,
@@ -100,7 +107,7 @@ test('repeats within the window are counted into one card; after the window a ne
   expect(a.channel.posts).toHaveLength(1);
   const card = a.channel.last('m1');
   expect(card?.kind).toBe('findings');
-  expect(card?.banner.lines).toEqual(['🔔 Alert: KubePodImagePullBackOff · critical · first fired 02:13 UTC', 'Seen 2 times since 02:13, last 02:20 UTC']);
+  expect(bannerOf(card)).toEqual(['🔔 Alert: KubePodImagePullBackOff · critical · first fired 02:13 UTC', 'Seen 2 times since 02:13, last 02:20 UTC']);
   expect((await a.incidents.get('slack:C0ONCALL|aks-missing-role'))?.count).toBe(2);
 
   now = new Date('2026-12-03T02:31:00Z');
@@ -117,7 +124,7 @@ test('resolved only when the last firing fingerprint resolves; a Resolved for no
   expect(await a.responder.handle(alert('aks-missing-role', 'f1', 'resolved'))).toMatchObject({ status: 'counted' });
   expect(await a.responder.handle(alert('aks-missing-role', 'f2', 'resolved'))).toMatchObject({ status: 'resolved' });
   await a.background.idle();
-  expect(a.channel.last('m1')?.banner.lines.at(-1)).toMatch(/^✅ Resolved at \d\d:\d\d UTC \(the alert says so\)$/);
+  expect(bannerOf(a.channel.last('m1')).at(-1)).toMatch(/^✅ Resolved at \d\d:\d\d UTC \(the alert says so\)$/);
   expect(await a.responder.handle(alert('aks-firewall', 'x', 'resolved'))).toMatchObject({ status: 'ignored', reason: expect.stringMatching(/no open incident/) });
 });
 
@@ -127,7 +134,7 @@ test('a triage that finds no pod failing to pull resolves the incident at once (
   await a.background.idle();
   const card = a.channel.last('m1');
   expect(card).toMatchObject({ kind: 'notice', view: { title: 'aks-healthy: no pod is failing to pull' } });
-  expect(card?.banner.lines.at(-1)).toMatch(/\(a re-check passed\)$/);
+  expect(bannerOf(card).at(-1)).toMatch(/\(a re-check passed\)$/);
   expect((await a.incidents.get('slack:C0ONCALL|aks-healthy'))?.state).toBe('resolved');
 });
 

@@ -7,7 +7,13 @@
  * Keeping one never holds a turn: the write happens beside it (once per conversation and process), and this
  * process answers from memory meanwhile.
  */
-import { TurnContext, type Activity, type ConversationReference, type Storage } from 'botbuilder';
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+
+/** The shared store's shape (the composition root hands in the same store the core uses). */
+export interface ReferenceStore {
+  read(keys: string[]): Promise<Record<string, unknown>>;
+  write(changes: Record<string, Record<string, unknown>>): Promise<void>;
+}
 
 const KEY = (conversationId: string) => `teams-conversation-references/${conversationId}`;
 /** References this process keeps in memory; older ones are read back from storage when needed. */
@@ -22,7 +28,7 @@ export class ConversationReferences {
 
   /** `trackLatest`: demo mode only (one process, one person): "the chat that spoke last" is kept in memory. */
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: ReferenceStore,
     private readonly o: { trackLatest?: boolean; onError?: (error: unknown) => void } = {},
   ) {}
 
