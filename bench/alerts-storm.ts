@@ -50,10 +50,14 @@ function prometheusAlert(cluster: string, n: number, now: Date): unknown {
         signalType: 'Metric',
         monitorCondition: 'Fired',
         monitoringService: 'Prometheus',
-        alertTargetIDs: ['/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-monitoring/providers/microsoft.monitor/accounts/amw-bench'],
+        alertTargetIDs: [
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-monitoring/providers/microsoft.monitor/accounts/amw-bench',
+        ],
         firedDateTime: now.toISOString(),
       },
-      alertContext: { labels: { alertname: 'KubeContainerWaitingImagePull', cluster, namespace: 'shop', pod: `pod-${n}`, reason: 'ImagePullBackOff' } },
+      alertContext: {
+        labels: { alertname: 'KubeContainerWaitingImagePull', cluster, namespace: 'shop', pod: `pod-${n}`, reason: 'ImagePullBackOff' },
+      },
     },
   };
 }
@@ -82,7 +86,11 @@ async function startBot(dataDir: string, connector: BenchConnector): Promise<App
       membersAdded: [{ id: '28:bot-app-id', name: 'triage' }],
       channelData: { tenant: { id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } },
     };
-    const res = await fetch(`${app.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(`${app.server.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     await res.arrayBuffer();
   }
   await app.core.background.idle();
@@ -91,7 +99,11 @@ async function startBot(dataDir: string, connector: BenchConnector): Promise<App
 
 async function postAlert(app: App, body: unknown): Promise<{ status: number; started: number; answeredAt: number; count: number }> {
   const started = performance.now();
-  const res = await fetch(`${app.server.url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${app.server.url}/api/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as { alerts?: { status?: string; count?: number }[] };
   const outcome = json.alerts?.[0];
   return { status: res.status, started, answeredAt: performance.now(), count: outcome?.status === 'counted' ? (outcome.count ?? 1) : 1 };
@@ -189,11 +201,24 @@ const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 0) : '—
 export function printStorm(storm: StormFigures, singles: SinglesFigures): void {
   const ratio = storm.armRequests / singles.armRequests;
   const cards = storm.cardsPerCluster.reduce((a, b) => a + b, 0);
-  console.log(`\n3. Alert storm — ${storm.alerts} alerts (Azure Monitor, managed Prometheus) for ${STORM_CLUSTERS.length} clusters within ${SPREAD_MS / 1000} s, each cluster routed to its own Teams channel; beside it the same ${STORM_CLUSTERS.length} clusters alerted once each, one at a time, on a fresh bot`);
-  console.log(`answers: ${Object.entries(storm.answered).map(([status, n]) => `${n} × ${status}`).join(', ')}; findings cards: ${cards} (${storm.cardsPerCluster.join(' / ')} per cluster); storm wall ${ms(storm.wallMs)} ms until every card showed its final count`);
-  console.log(`ARM requests: storm ${storm.armRequests}, ${STORM_CLUSTERS.length} single alerts ${singles.armRequests}: ratio ${ratio.toFixed(2)} (target ≤ ${ARM_TARGET})`);
+  console.log(
+    `\n3. Alert storm — ${storm.alerts} alerts (Azure Monitor, managed Prometheus) for ${STORM_CLUSTERS.length} clusters within ${SPREAD_MS / 1000} s, each cluster routed to its own Teams channel; beside it the same ${STORM_CLUSTERS.length} clusters alerted once each, one at a time, on a fresh bot`,
+  );
+  console.log(
+    `answers: ${Object.entries(storm.answered)
+      .map(([status, n]) => `${n} × ${status}`)
+      .join(
+        ', ',
+      )}; findings cards: ${cards} (${storm.cardsPerCluster.join(' / ')} per cluster); storm wall ${ms(storm.wallMs)} ms until every card showed its final count`,
+  );
+  console.log(
+    `ARM requests: storm ${storm.armRequests}, ${STORM_CLUSTERS.length} single alerts ${singles.armRequests}: ratio ${ratio.toFixed(2)} (target ≤ ${ARM_TARGET})`,
+  );
   console.log('measured                                           | p50 ms | p95 ms | max ms |   n');
-  const row = (label: string, v: number[]) => console.log(`${label.padEnd(51)}| ${ms(median(v)).padStart(6)} | ${ms(percentile(v, 95)).padStart(6)} | ${ms(max(v)).padStart(6)} | ${String(v.length).padStart(3)}`);
+  const row = (label: string, v: number[]) =>
+    console.log(
+      `${label.padEnd(51)}| ${ms(median(v)).padStart(6)} | ${ms(percentile(v, 95)).padStart(6)} | ${ms(max(v)).padStart(6)} | ${String(v.length).padStart(3)}`,
+    );
   row('single alert → its first findings card', singles.firstCardMs);
   row('storm: first alert of a cluster → first findings card', storm.firstCardMs);
   row('storm: every alert → a card reflecting it (count)', storm.reflectedMs);

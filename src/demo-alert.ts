@@ -22,9 +22,21 @@ function failingPod(name: string): { cluster: string; pod?: FailingPod } {
   const cluster = parseTarget(s.target).cluster.name;
   const kube = Object.entries(s.world.kube ?? {}).find(([id]) => id.toLowerCase().endsWith(`/managedclusters/${cluster.toLowerCase()}`))?.[1];
   for (const raw of kube?.pods ?? []) {
-    const pod = raw as { metadata?: { namespace?: string; name?: string }; status?: { containerStatuses?: { name?: string; state?: { waiting?: { reason?: string } } }[] } };
+    const pod = raw as {
+      metadata?: { namespace?: string; name?: string };
+      status?: { containerStatuses?: { name?: string; state?: { waiting?: { reason?: string } } }[] };
+    };
     const waiting = pod.status?.containerStatuses?.find((c) => /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? ''));
-    if (waiting) return { cluster, pod: { namespace: pod.metadata?.namespace ?? 'default', pod: pod.metadata?.name ?? '', container: waiting.name ?? '', reason: waiting.state?.waiting?.reason ?? '' } };
+    if (waiting)
+      return {
+        cluster,
+        pod: {
+          namespace: pod.metadata?.namespace ?? 'default',
+          pod: pod.metadata?.name ?? '',
+          container: waiting.name ?? '',
+          reason: waiting.state?.waiting?.reason ?? '',
+        },
+      };
   }
   return { cluster };
 }
@@ -42,7 +54,9 @@ function azureMonitor(cluster: string, pod: FailingPod | undefined, resolved: bo
         signalType: 'Metric',
         monitorCondition: resolved ? 'Resolved' : 'Fired',
         monitoringService: 'Prometheus',
-        alertTargetIDs: ['/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-monitoring/providers/microsoft.monitor/accounts/amw-demo'],
+        alertTargetIDs: [
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-monitoring/providers/microsoft.monitor/accounts/amw-demo',
+        ],
         configurationItems: [cluster],
         firedDateTime: fired,
         ...(resolved ? { resolvedDateTime: now.toISOString() } : {}),
@@ -52,11 +66,19 @@ function azureMonitor(cluster: string, pod: FailingPod | undefined, resolved: bo
       },
       alertContext: {
         interval: 'PT1M',
-        expression: 'max by (cluster, namespace, pod, container, reason) (kube_pod_container_status_waiting_reason{reason=~"ErrImagePull|ImagePullBackOff"}) > 0',
+        expression:
+          'max by (cluster, namespace, pod, container, reason) (kube_pod_container_status_waiting_reason{reason=~"ErrImagePull|ImagePullBackOff"}) > 0',
         expressionValue: '1',
         for: 'PT5M',
-        labels: { alertname: 'KubeContainerWaitingImagePull', cluster, severity: 'warning', ...(pod ? { namespace: pod.namespace, pod: pod.pod, container: pod.container, reason: pod.reason } : {}) },
-        annotations: { summary: pod ? `Container ${pod.namespace}/${pod.pod}/${pod.container} cannot pull its image` : `Image pulls fail on ${cluster}` },
+        labels: {
+          alertname: 'KubeContainerWaitingImagePull',
+          cluster,
+          severity: 'warning',
+          ...(pod ? { namespace: pod.namespace, pod: pod.pod, container: pod.container, reason: pod.reason } : {}),
+        },
+        annotations: {
+          summary: pod ? `Container ${pod.namespace}/${pod.pod}/${pod.container} cannot pull its image` : `Image pulls fail on ${cluster}`,
+        },
       },
       customProperties: null,
     },
@@ -64,7 +86,12 @@ function azureMonitor(cluster: string, pod: FailingPod | undefined, resolved: bo
 }
 
 function alertmanager(cluster: string, pod: FailingPod | undefined, resolved: boolean, now: Date): unknown {
-  const labels = { alertname: 'KubePodImagePullBackOff', cluster, severity: 'critical', ...(pod ? { namespace: pod.namespace, pod: pod.pod, container: pod.container, reason: pod.reason } : {}) };
+  const labels = {
+    alertname: 'KubePodImagePullBackOff',
+    cluster,
+    severity: 'critical',
+    ...(pod ? { namespace: pod.namespace, pod: pod.pod, container: pod.container, reason: pod.reason } : {}),
+  };
   return {
     version: '4',
     groupKey: '{}:{alertname="KubePodImagePullBackOff"}',
@@ -78,7 +105,9 @@ function alertmanager(cluster: string, pod: FailingPod | undefined, resolved: bo
       {
         status: resolved ? 'resolved' : 'firing',
         labels,
-        annotations: { description: pod ? `Pod ${pod.namespace}/${pod.pod} container ${pod.container} is in ${pod.reason}` : `Image pulls fail on ${cluster}` },
+        annotations: {
+          description: pod ? `Pod ${pod.namespace}/${pod.pod} container ${pod.container} is in ${pod.reason}` : `Image pulls fail on ${cluster}`,
+        },
         startsAt: new Date(now.getTime() - 5 * 60_000).toISOString(),
         endsAt: resolved ? now.toISOString() : '0001-01-01T00:00:00Z',
         generatorURL: 'http://prometheus.monitoring.svc:9090/graph',
@@ -99,8 +128,15 @@ async function main(): Promise<number> {
   const base = values.url ?? `http://127.0.0.1:${process.env.PORT ?? '3978'}`;
   const url = `${base.replace(/\/+$/, '')}/api/alerts${values.route ? `/${values.route}` : ''}`;
   const token = process.env.TRIAGE_ALERT_TOKEN?.trim() || DEMO_ALERT_TOKEN;
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-  console.log(`POST ${url} (${values.alertmanager ? 'Alertmanager v4' : 'Azure Monitor, managed Prometheus'}, ${cluster}${pod ? `, pod ${pod.namespace}/${pod.pod}` : ''}) → ${res.status}`);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  console.log(
+    `POST ${url} (${values.alertmanager ? 'Alertmanager v4' : 'Azure Monitor, managed Prometheus'}, ${cluster}${pod ? `, pod ${pod.namespace}/${pod.pod}` : ''}) → ${res.status}`,
+  );
   console.log(await res.text());
   return res.status === 202 ? 0 : 1;
 }

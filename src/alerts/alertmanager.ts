@@ -4,7 +4,19 @@
  * group of alerts; each becomes an Alert. kube-state-metrics series name the pod with `namespace`, `pod`,
  * `container`; the cluster comes from a `cluster` label (added by the rule or by external labels).
  */
-import { AlertPayloadError, MAX_ALERTS_PER_PAYLOAD, firstOf, isObject, kubeCoordinates, labelsOf, requiredText, text, time, type Alert, type Json } from './alert';
+import {
+  AlertPayloadError,
+  MAX_ALERTS_PER_PAYLOAD,
+  firstOf,
+  isObject,
+  kubeCoordinates,
+  labelsOf,
+  requiredText,
+  text,
+  time,
+  type Alert,
+  type Json,
+} from './alert';
 
 const MANAGED_CLUSTER = /\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/i;
 
@@ -13,10 +25,12 @@ export function isAlertmanagerWebhook(body: Json): boolean {
 }
 
 export function parseAlertmanagerWebhook(body: Json): Alert[] {
-  if (body.version !== '4') throw new AlertPayloadError(`version must be "4" (Alertmanager webhook v4; got ${JSON.stringify(body.version)?.slice(0, 20)})`);
+  if (body.version !== '4')
+    throw new AlertPayloadError(`version must be "4" (Alertmanager webhook v4; got ${JSON.stringify(body.version)?.slice(0, 20)})`);
   const alerts = body.alerts as unknown[];
   if (alerts.length === 0) throw new AlertPayloadError('alerts is empty');
-  if (alerts.length > MAX_ALERTS_PER_PAYLOAD) throw new AlertPayloadError(`alerts has ${alerts.length} entries; at most ${MAX_ALERTS_PER_PAYLOAD} are taken per notification`);
+  if (alerts.length > MAX_ALERTS_PER_PAYLOAD)
+    throw new AlertPayloadError(`alerts has ${alerts.length} entries; at most ${MAX_ALERTS_PER_PAYLOAD} are taken per notification`);
   const common = labelsOf(body.commonLabels, 'commonLabels');
   return alerts.map((raw, i) => {
     const at = `alerts[${i}]`;
@@ -24,7 +38,8 @@ export function parseAlertmanagerWebhook(body: Json): Alert[] {
     const labels = { ...common, ...labelsOf(raw.labels, `${at}.labels`) };
     const annotations = labelsOf(raw.annotations, `${at}.annotations`);
     const status = requiredText(raw.status, `${at}.status`);
-    if (status !== 'firing' && status !== 'resolved') throw new AlertPayloadError(`${at}.status must be "firing" or "resolved" (got "${status.slice(0, 40)}")`);
+    if (status !== 'firing' && status !== 'resolved')
+      throw new AlertPayloadError(`${at}.status must be "firing" or "resolved" (got "${status.slice(0, 40)}")`);
     const startsAt = time(raw.startsAt, `${at}.startsAt`);
     if (!startsAt) throw new AlertPayloadError(`${at}.startsAt is missing`);
     const endsAt = time(raw.endsAt, `${at}.endsAt`);

@@ -42,17 +42,29 @@ describe('AlertAuthenticator', () => {
     const auth = new AlertAuthenticator({ token: 's3cret-alert-token-0123456789' });
     expect(await auth.authenticate({ authorization: 'Bearer s3cret-alert-token-0123456789' })).toEqual({ ok: true, caller: { via: 'token' } });
     expect(await auth.authenticate({ queryToken: 's3cret-alert-token-0123456789' })).toEqual({ ok: true, caller: { via: 'token' } });
-    for (const wrong of ['Bearer s3cret-alert-token-012345678', 'Bearer S3CRET-ALERT-TOKEN-0123456789', 'Basic s3cret-alert-token-0123456789', 's3cret-alert-token-0123456789', '']) {
+    for (const wrong of [
+      'Bearer s3cret-alert-token-012345678',
+      'Bearer S3CRET-ALERT-TOKEN-0123456789',
+      'Basic s3cret-alert-token-0123456789',
+      's3cret-alert-token-0123456789',
+      '',
+    ]) {
       expect((await auth.authenticate({ authorization: wrong })).ok).toBe(false);
     }
   });
 
   it('with nothing configured, refuses everything and says how to turn alerts on', async () => {
-    expect(await new AlertAuthenticator({}).authenticate({ authorization: 'Bearer x' })).toEqual({ ok: false, reason: expect.stringMatching(/TRIAGE_ALERT_TOKEN/) });
+    expect(await new AlertAuthenticator({}).authenticate({ authorization: 'Bearer x' })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/TRIAGE_ALERT_TOKEN/),
+    });
   });
 
   it("accepts an action group's Entra token, v1 or v2 issuer", async () => {
-    expect(await entra().authenticate({ authorization: `Bearer ${await token()}` })).toEqual({ ok: true, caller: { via: 'entra', appId: ACTION_GROUPS_APP_ID, tenantId: TENANT } });
+    expect(await entra().authenticate({ authorization: `Bearer ${await token()}` })).toEqual({
+      ok: true,
+      caller: { via: 'entra', appId: ACTION_GROUPS_APP_ID, tenantId: TENANT },
+    });
     const v2 = await token({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0` });
     expect((await entra().authenticate({ authorization: `Bearer ${v2}` })).ok).toBe(true);
   });

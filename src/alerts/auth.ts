@@ -49,7 +49,8 @@ export class AlertAuthenticator {
   }
 
   async authenticate(credentials: AlertCredentials): Promise<AuthResult> {
-    if (!this.configured) return { ok: false, reason: 'alerts are off: set TRIAGE_ALERT_TOKEN or the secure-webhook settings (TRIAGE_ALERT_ENTRA_AUDIENCE)' };
+    if (!this.configured)
+      return { ok: false, reason: 'alerts are off: set TRIAGE_ALERT_TOKEN or the secure-webhook settings (TRIAGE_ALERT_ENTRA_AUDIENCE)' };
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(credentials.authorization ?? '')?.[1];
     const presented = bearer ?? credentials.queryToken;
     if (!presented) return { ok: false, reason: 'no credentials: send Authorization: Bearer <token>' };

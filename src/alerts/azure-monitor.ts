@@ -69,7 +69,8 @@ function dimensionsOf(context: Json): Record<string, string> {
   const out: Record<string, string> = {};
   const add = (list: unknown) => {
     for (const d of Array.isArray(list) ? list : []) {
-      if (isObject(d) && typeof d.name === 'string' && typeof d.value === 'string' && d.value.trim() !== '') out[d.name] = d.value.trim().slice(0, 1024);
+      if (isObject(d) && typeof d.name === 'string' && typeof d.value === 'string' && d.value.trim() !== '')
+        out[d.name] = d.value.trim().slice(0, 1024);
     }
   };
   add(context.Dimensions);

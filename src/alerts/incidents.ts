@@ -73,7 +73,10 @@ export class IncidentStore {
     return run;
   }
 
-  private async attempt(key: string, change: (current: Incident | undefined) => Incident | undefined): Promise<{ before?: Incident; after?: Incident }> {
+  private async attempt(
+    key: string,
+    change: (current: Incident | undefined) => Incident | undefined,
+  ): Promise<{ before?: Incident; after?: Incident }> {
     const k = storageKey(key);
     for (let attempt = 1; ; attempt++) {
       const item = (await this.storage.read([k]))[k] as (Incident & { eTag?: string }) | undefined;

@@ -43,7 +43,8 @@ export function alertListener(o: AlertIntakeOptions): (req: IncomingMessage, res
   return (req, res) => {
     handle(o, req, res).catch((error: unknown) => {
       o.log.error('alert intake failed', { error: error instanceof Error ? error.message : String(error) });
-      if (!res.headersSent) answer(res, 500, { error: 'InternalError', message: 'The alert could not be handled; nothing was recorded. Send it again.' });
+      if (!res.headersSent)
+        answer(res, 500, { error: 'InternalError', message: 'The alert could not be handled; nothing was recorded. Send it again.' });
     });
   };
 }
@@ -57,7 +58,10 @@ async function handle(o: AlertIntakeOptions, req: IncomingMessage, res: ServerRe
   }
   const route = url.pathname.slice(ALERTS_PATH.length).replace(/^\/+|\/+$/g, '') || undefined;
   if (route !== undefined && (!ROUTE_NAME.test(route) || !o.router.hasRoute(route))) {
-    return refuse(req, res, 404, { error: 'UnknownRoute', message: `No alert route named "${route.slice(0, 64)}" is configured (TRIAGE_ALERT_ROUTES); post to ${ALERTS_PATH} for the default channel.` });
+    return refuse(req, res, 404, {
+      error: 'UnknownRoute',
+      message: `No alert route named "${route.slice(0, 64)}" is configured (TRIAGE_ALERT_ROUTES); post to ${ALERTS_PATH} for the default channel.`,
+    });
   }
   const max = o.maxBodyBytes ?? DEFAULT_MAX_ALERT_BODY_BYTES;
   const body = await readBounded(req, max);
@@ -92,13 +96,25 @@ async function handle(o: AlertIntakeOptions, req: IncomingMessage, res: ServerRe
   }
   const outcomes: AlertOutcome[] = [];
   for (const alert of alerts) {
-    outcomes.push(await o.responder.handle(alert, route).catch((error: unknown): AlertOutcome => ({ status: 'ignored', reason: `could not be handled: ${error instanceof Error ? error.message : String(error)}` })));
+    outcomes.push(
+      await o.responder
+        .handle(alert, route)
+        .catch((error: unknown): AlertOutcome => ({
+          status: 'ignored',
+          reason: `could not be handled: ${error instanceof Error ? error.message : String(error)}`,
+        })),
+    );
   }
   // An alert that becomes no card keeps its reason beside its record; the others are in their incident.
   if (outcomes.some((x) => x.status === 'ignored')) {
-    void o.storage.write({ [`alerts/ignored/${received.id}`]: { ...received, outcomes, eTag: '*' } }).catch((error: unknown) => o.log.warn('alert outcomes not recorded', { id: received.id, error: String(error) }));
+    void o.storage
+      .write({ [`alerts/ignored/${received.id}`]: { ...received, outcomes, eTag: '*' } })
+      .catch((error: unknown) => o.log.warn('alert outcomes not recorded', { id: received.id, error: String(error) }));
   }
-  answer(res, 202, { id: received.id, alerts: outcomes.map((outcome, i) => ({ name: alerts[i]?.name, fingerprint: alerts[i]?.fingerprint, ...outcome })) });
+  answer(res, 202, {
+    id: received.id,
+    alerts: outcomes.map((outcome, i) => ({ name: alerts[i]?.name, fingerprint: alerts[i]?.fingerprint, ...outcome })),
+  });
 }
 
 /**

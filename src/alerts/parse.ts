@@ -8,7 +8,11 @@ export function parseAlertPayload(body: unknown): Alert[] {
   if (isCommonAlertSchema(body)) return parseCommonAlertSchema(body);
   if (isAlertmanagerWebhook(body)) return parseAlertmanagerWebhook(body);
   if (typeof body.schemaId === 'string') {
-    throw new AlertPayloadError(`schemaId "${body.schemaId.slice(0, 60)}" is not taken: enable the common alert schema on the action group's webhook (schemaId "azureMonitorCommonAlertSchema")`);
+    throw new AlertPayloadError(
+      `schemaId "${body.schemaId.slice(0, 60)}" is not taken: enable the common alert schema on the action group's webhook (schemaId "azureMonitorCommonAlertSchema")`,
+    );
   }
-  throw new AlertPayloadError('not an alert this endpoint takes: expected an Azure Monitor common alert schema payload (schemaId "azureMonitorCommonAlertSchema") or a Prometheus Alertmanager webhook (version "4", alerts[])');
+  throw new AlertPayloadError(
+    'not an alert this endpoint takes: expected an Azure Monitor common alert schema payload (schemaId "azureMonitorCommonAlertSchema") or a Prometheus Alertmanager webhook (version "4", alerts[])',
+  );
 }

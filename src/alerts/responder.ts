@@ -86,13 +86,21 @@ export class AlertResponder {
     } catch (error) {
       if (!(error instanceof TargetError)) throw error;
       const reason = `alert "${alert.name}" names cluster "${clip(alert.cluster, 80)}", which is not a cluster reference: ${error.message}`;
-      this.noticeToDefault(alert, route, { title: `Alert ${alert.name}: cluster not understood`, text: `${reason}. Nothing was checked.`, tone: 'warning' });
+      this.noticeToDefault(alert, route, {
+        title: `Alert ${alert.name}: cluster not understood`,
+        text: `${reason}. Nothing was checked.`,
+        tone: 'warning',
+      });
       return { status: 'ignored', reason };
     }
     const destination = this.o.router.destinationFor(placeOf(cluster), route);
     if (!destination) return { status: 'ignored', reason: 'no destination: set TRIAGE_ALERT_CHANNEL or a route for this cluster' };
     const channel = this.o.delivery.ports[destination.channel];
-    if (!channel) return { status: 'ignored', reason: `${destination.channel} is not configured on this bot, so ${destinationLabel(destination)} cannot be posted to` };
+    if (!channel)
+      return {
+        status: 'ignored',
+        reason: `${destination.channel} is not configured on this bot, so ${destinationLabel(destination)} cannot be posted to`,
+      };
     const key = `${destinationLabel(destination)}|${cluster.name.toLowerCase()}`;
     return alert.status === 'resolved' ? this.resolve(alert, key, destination) : this.fire(alert, key, cluster, destination, channel);
   }
@@ -113,7 +121,12 @@ export class AlertResponder {
     }
     const { before, after } = await this.o.incidents.update(key, (current) => {
       if (current && current.state === 'open' && Date.parse(now) - Date.parse(current.lastSeen) < this.o.windowMs) {
-        return { ...current, count: current.count + 1, lastSeen: now, firing: current.firing.includes(alert.fingerprint) ? current.firing : [...current.firing, alert.fingerprint] };
+        return {
+          ...current,
+          count: current.count + 1,
+          lastSeen: now,
+          firing: current.firing.includes(alert.fingerprint) ? current.firing : [...current.firing, alert.fingerprint],
+        };
       }
       return {
         key,
@@ -135,7 +148,9 @@ export class AlertResponder {
       this.scheduleRefresh(key);
       return { status: 'counted', destination: destinationLabel(destination), incident: key, count: after.count };
     }
-    this.o.background.run(`alert ${alert.name} on ${cluster.name}`, (signal) => this.triage(alert, key, cluster, destination, channel, signal), { lane: 'triage' });
+    this.o.background.run(`alert ${alert.name} on ${cluster.name}`, (signal) => this.triage(alert, key, cluster, destination, channel, signal), {
+      lane: 'triage',
+    });
     return { status: 'triaging', destination: destinationLabel(destination), incident: key };
   }
 
@@ -147,7 +162,8 @@ export class AlertResponder {
       const firing = current.firing.filter((f) => f !== alert.fingerprint);
       return firing.length > 0 ? { ...current, firing } : { ...current, firing, state: 'resolved', resolvedAt: at, resolvedBy: 'alert' };
     });
-    if (!before || before.state !== 'open') return { status: 'ignored', reason: `no open incident for this cluster in ${destinationLabel(destination)}: nothing to resolve` };
+    if (!before || before.state !== 'open')
+      return { status: 'ignored', reason: `no open incident for this cluster in ${destinationLabel(destination)}: nothing to resolve` };
     if (after?.state === 'resolved') {
       this.open.delete(key);
       this.scheduleRefresh(key, 0);
@@ -158,7 +174,14 @@ export class AlertResponder {
 
   // ---------------------------------------------------------------------------------------------
 
-  private async triage(alert: Alert, key: string, cluster: ClusterRef, destination: Destination, port: ChannelPort, signal: AbortSignal): Promise<void> {
+  private async triage(
+    alert: Alert,
+    key: string,
+    cluster: ClusterRef,
+    destination: Destination,
+    port: ChannelPort,
+    signal: AbortSignal,
+  ): Promise<void> {
     const requester: Person = { id: `alert:${alert.source}`, name: `alert ${alert.name}`, channel: destination.channel };
     const about = alert.pod ? ` (the alert names ${alert.namespace ? `${alert.namespace}/` : ''}${alert.pod})` : '';
     let where: MessageLocation;
@@ -170,7 +193,11 @@ export class AlertResponder {
       await this.o.incidents.update(key, (c) => (c ? { ...c, undeliverable: reason } : undefined));
       return;
     }
-    const first = await port.post(where, { kind: 'progress', banner: await this.banner(key), view: { heading: `Checking ${cluster.name}`, detail: `Reading the cluster's failing pods${about}, then each registry they pull from…` } });
+    const first = await port.post(where, {
+      kind: 'progress',
+      banner: await this.banner(key),
+      view: { heading: `Checking ${cluster.name}`, detail: `Reading the cluster's failing pods${about}, then each registry they pull from…` },
+    });
     await this.record(key, { registry: '', message: first });
     let t: ClusterTriage;
     try {
@@ -185,12 +212,16 @@ export class AlertResponder {
     if (t.verdict === 'no-failing-pods') {
       // A fresh look finds nothing failing: the incident is over, whatever the alert still says.
       await this.flush(key);
-      await this.o.incidents.update(key, (c) => (c && c.state === 'open' ? { ...c, state: 'resolved', resolvedAt: this.now().toISOString(), resolvedBy: 'recheck' } : undefined));
+      await this.o.incidents.update(key, (c) =>
+        c && c.state === 'open' ? { ...c, state: 'resolved', resolvedAt: this.now().toISOString(), resolvedBy: 'recheck' } : undefined,
+      );
       this.open.delete(key);
     }
     const banner = await this.banner(key);
     // Each card is recorded before it is shown: what the card says is in the incident even if posting fails.
-    const shown = await showClusterTriage(this.o, t, { requester, clusterLabel: cluster.name, banner }, port, first, (card) => this.record(key, cardOf(card)));
+    const shown = await showClusterTriage(this.o, t, { requester, clusterLabel: cluster.name, banner }, port, first, (card) =>
+      this.record(key, cardOf(card)),
+    );
     for (const card of shown) this.o.log.info('alert card posted', { cluster: cluster.name, registry: card.registry || '(none failing)' });
     // Alerts that arrived while the triage ran are in the count now.
     this.scheduleRefresh(key, 0);
@@ -224,7 +255,12 @@ export class AlertResponder {
     this.pending.delete(key);
     const { after } = await this.o.incidents.update(key, (c) =>
       c && c.state === 'open'
-        ? { ...c, count: c.count + p.count, lastSeen: p.lastSeen > c.lastSeen ? p.lastSeen : c.lastSeen, firing: [...new Set([...c.firing, ...p.fingerprints])] }
+        ? {
+            ...c,
+            count: c.count + p.count,
+            lastSeen: p.lastSeen > c.lastSeen ? p.lastSeen : c.lastSeen,
+            firing: [...new Set([...c.firing, ...p.fingerprints])],
+          }
         : undefined,
     );
     if (after?.state === 'open') this.open.set(key, { lastSeen: after.lastSeen, count: after.count });
@@ -270,16 +306,29 @@ export class AlertResponder {
     const said = this.noticed.get(key);
     if (said !== undefined && Date.parse(at) - said < this.o.windowMs) return;
     this.noticed.set(key, Date.parse(at));
-    const header: AlertHeader = { name: alert.name, ...(alert.severity ? { severity: alert.severity } : {}), firedAt: alert.startsAt, count: 1, firstSeen: at, lastSeen: at };
+    const header: AlertHeader = {
+      name: alert.name,
+      ...(alert.severity ? { severity: alert.severity } : {}),
+      firedAt: alert.startsAt,
+      count: 1,
+      firstSeen: at,
+      lastSeen: at,
+    };
     this.o.background.run(`alert notice ${alert.name}`, async (signal) => {
       if (signal.aborted) return;
       const where = await this.o.delivery.locate(destination).catch((error: unknown) => {
-        this.o.log.warn('alert notice could not be posted', { destination: destinationLabel(destination), error: error instanceof AlertDeliveryError ? error.message : String(error) });
+        this.o.log.warn('alert notice could not be posted', {
+          destination: destinationLabel(destination),
+          error: error instanceof AlertDeliveryError ? error.message : String(error),
+        });
         return undefined;
       });
       if (!where) return;
       await port.post(where, { kind: 'notice', banner: alertBannerView(header, this.now()), view }).catch((error: unknown) => {
-        this.o.log.warn('alert notice could not be posted', { destination: destinationLabel(destination), error: error instanceof AlertDeliveryError ? error.message : String(error) });
+        this.o.log.warn('alert notice could not be posted', {
+          destination: destinationLabel(destination),
+          error: error instanceof AlertDeliveryError ? error.message : String(error),
+        });
       });
     });
   }
@@ -307,9 +356,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

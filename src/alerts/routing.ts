@@ -42,7 +42,9 @@ export function parseDestination(value: string): Destination {
   const id = v.slice(colon + 1);
   if (kind === 'teams' && TEAMS_CONVERSATION.test(id)) return { channel: 'teams', conversationId: id };
   if (kind === 'slack' && SLACK_CHANNEL.test(id)) return { channel: 'slack', channelId: id };
-  throw new RouteError(`"${v.slice(0, 80)}" is not a destination: use teams:<conversation id> (e.g. teams:19:abc…@thread.tacv2) or slack:<channel id> (e.g. slack:C0123ABCD)`);
+  throw new RouteError(
+    `"${v.slice(0, 80)}" is not a destination: use teams:<conversation id> (e.g. teams:19:abc…@thread.tacv2) or slack:<channel id> (e.g. slack:C0123ABCD)`,
+  );
 }
 
 export function destinationLabel(d: Destination): string {
@@ -66,7 +68,9 @@ export class AlertRouter {
       const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
       const byCluster = this.routes.find((r) => same(r.cluster, cluster.name));
       const byGroup = this.routes.find((r) => r.cluster === undefined && same(r.resourceGroup, cluster.resourceGroup));
-      const bySubscription = this.routes.find((r) => r.cluster === undefined && r.resourceGroup === undefined && same(r.subscription, cluster.subscriptionId));
+      const bySubscription = this.routes.find(
+        (r) => r.cluster === undefined && r.resourceGroup === undefined && same(r.subscription, cluster.subscriptionId),
+      );
       const found = byCluster ?? byGroup ?? bySubscription;
       if (found) return found.destination;
     }

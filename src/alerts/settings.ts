@@ -25,12 +25,21 @@ import { GUID } from '../primitives/guid';
 export function alertSettingsFromEnv(env: Env = process.env): AlertSettings {
   const token = envValue(env, 'TRIAGE_ALERT_TOKEN');
   if (token !== undefined && (token.length < MIN_TOKEN_LENGTH || /\s/.test(token))) {
-    throw new ConfigError(`TRIAGE_ALERT_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. from \`openssl rand -hex 32\`).`, 'TRIAGE_ALERT_TOKEN');
+    throw new ConfigError(
+      `TRIAGE_ALERT_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. from \`openssl rand -hex 32\`).`,
+      'TRIAGE_ALERT_TOKEN',
+    );
   }
-  const audiences = (envValue(env, 'TRIAGE_ALERT_ENTRA_AUDIENCE') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const audiences = (envValue(env, 'TRIAGE_ALERT_ENTRA_AUDIENCE') ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const tenantId = envValue(env, 'TRIAGE_ALERT_ENTRA_TENANT') ?? envValue(env, 'MicrosoftAppTenantId');
   if (audiences.length > 0 && (!tenantId || !GUID.test(tenantId))) {
-    throw new ConfigError('TRIAGE_ALERT_ENTRA_TENANT must be the tenant id (GUID) of the app registration that TRIAGE_ALERT_ENTRA_AUDIENCE names.', 'TRIAGE_ALERT_ENTRA_TENANT');
+    throw new ConfigError(
+      'TRIAGE_ALERT_ENTRA_TENANT must be the tenant id (GUID) of the app registration that TRIAGE_ALERT_ENTRA_AUDIENCE names.',
+      'TRIAGE_ALERT_ENTRA_TENANT',
+    );
   }
   const tenant = tenantId?.toLowerCase();
   const jwksUrl = envValue(env, 'TRIAGE_ALERT_ENTRA_JWKS_URL') ?? `https://login.microsoftonline.com/${tenant}/discovery/v2.0/keys`;
@@ -50,7 +59,10 @@ export function alertSettingsFromEnv(env: Env = process.env): AlertSettings {
 function windowOf(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms < 60_000 || ms > 7 * 86_400_000) {
-    throw new ConfigError(`TRIAGE_ALERT_WINDOW must be a duration from 1 minute to 7 days, such as 30m or 1h (got "${value.slice(0, 40)}").`, 'TRIAGE_ALERT_WINDOW');
+    throw new ConfigError(
+      `TRIAGE_ALERT_WINDOW must be a duration from 1 minute to 7 days, such as 30m or 1h (got "${value.slice(0, 40)}").`,
+      'TRIAGE_ALERT_WINDOW',
+    );
   }
   return ms;
 }
@@ -85,13 +97,19 @@ export function parseRoutes(value: string | undefined): Route[] {
     const r = raw as Record<string, unknown>;
     const str = (k: string) => (typeof r[k] === 'string' && (r[k] as string).trim() !== '' ? (r[k] as string).trim() : undefined);
     const unknownKeys = Object.keys(r).filter((k) => !['name', 'subscription', 'resourceGroup', 'cluster', 'channel'].includes(k));
-    if (unknownKeys.length > 0) throw new ConfigError(`${at} has unknown keys ${unknownKeys.join(', ')} (allowed: name, subscription, resourceGroup, cluster, channel).`, variable);
+    if (unknownKeys.length > 0)
+      throw new ConfigError(
+        `${at} has unknown keys ${unknownKeys.join(', ')} (allowed: name, subscription, resourceGroup, cluster, channel).`,
+        variable,
+      );
     const channel = str('channel');
     if (!channel) throw new ConfigError(`${at} has no "channel" (teams:<conversation id> or slack:<channel id>).`, variable);
     const name = str('name');
-    if (name !== undefined && !ROUTE_NAME.test(name)) throw new ConfigError(`${at}.name must be lowercase letters, digits and dashes (it appears in /api/alerts/<name>).`, variable);
+    if (name !== undefined && !ROUTE_NAME.test(name))
+      throw new ConfigError(`${at}.name must be lowercase letters, digits and dashes (it appears in /api/alerts/<name>).`, variable);
     const subscription = str('subscription');
-    if (subscription !== undefined && !GUID.test(subscription)) throw new ConfigError(`${at}.subscription must be a subscription id (GUID).`, variable);
+    if (subscription !== undefined && !GUID.test(subscription))
+      throw new ConfigError(`${at}.subscription must be a subscription id (GUID).`, variable);
     const route: Route = {
       ...(name ? { name } : {}),
       ...(subscription ? { subscription: subscription.toLowerCase() } : {}),

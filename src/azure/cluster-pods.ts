@@ -23,7 +23,10 @@ export async function readClusterPods(
   const resolution = await resolveTarget({ cluster, registry: NO_REGISTRY, subscriptionId: options.subscriptionId }, clients, spec);
   const clusterRead = await clusterOf(resolution, clients, spec);
   if (clusterRead.state !== 'ok') {
-    return { cluster: clusterRead, kube: skipped<KubeFacts>(`the cluster ${cluster.name} could not be identified, so its pods could not be read`, 'missing-input') };
+    return {
+      cluster: clusterRead,
+      kube: skipped<KubeFacts>(`the cluster ${cluster.name} could not be identified, so its pods could not be read`, 'missing-input'),
+    };
   }
   options.onProgress?.(`reading pods and events of ${clusterRead.value.name}…`);
   const kube = await startKube({ ...resolution, cluster: { ...resolution.cluster!, hint: clusterRead.value } }, clients, {
@@ -34,7 +37,11 @@ export async function readClusterPods(
   return { cluster: clusterRead, kube };
 }
 
-async function clusterOf(resolution: Resolution, clients: AzureClients, spec: { signal?: AbortSignal; deadlineMs?: number }): Promise<Read<ClusterFacts>> {
+async function clusterOf(
+  resolution: Resolution,
+  clients: AzureClients,
+  spec: { signal?: AbortSignal; deadlineMs?: number },
+): Promise<Read<ClusterFacts>> {
   const found = resolution.cluster;
   if (found?.hint) return { state: 'ok', value: found.hint };
   if (found?.read) return found.read;
@@ -43,5 +50,10 @@ async function clusterOf(resolution: Resolution, clients: AzureClients, spec: { 
   if (lookup.state === 'failed') return { state: 'failed', failure: lookup.failure };
   if (lookup.state === 'skipped') return lookup;
   const n = lookup.value.candidates.length;
-  return skipped(n === 0 ? `no cluster matching the name is visible to the bot (searched ${lookup.value.searched})` : `${n} clusters match the name: name it as resourceGroup/name or by its resource id`, 'missing-input');
+  return skipped(
+    n === 0
+      ? `no cluster matching the name is visible to the bot (searched ${lookup.value.searched})`
+      : `${n} clusters match the name: name it as resourceGroup/name or by its resource id`,
+    'missing-input',
+  );
 }

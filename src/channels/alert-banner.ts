@@ -50,13 +50,25 @@ export function cardWithBanner(card: CardJson, banner: AlertBannerView): CardJso
   const container = {
     type: 'Container',
     style: banner.tone === 'good' ? 'good' : 'attention',
-    items: banner.lines.map((text, i) => ({ type: 'TextBlock', text, wrap: true, weight: i === 0 ? 'Bolder' : 'Default', color: i === 0 ? ADAPTIVE_COLOR[banner.tone] : 'Default' })),
+    items: banner.lines.map((text, i) => ({
+      type: 'TextBlock',
+      text,
+      wrap: true,
+      weight: i === 0 ? 'Bolder' : 'Default',
+      color: i === 0 ? ADAPTIVE_COLOR[banner.tone] : 'Default',
+    })),
   };
   return { ...card, body: [container, ...body] };
 }
 
 export function blocksWithBanner(message: SlackMessage, banner: AlertBannerView): SlackMessage {
-  const section = { type: 'section' as const, text: { type: 'mrkdwn' as const, text: fitText(banner.lines.map((l, i) => (i === 0 ? `*${escapeMrkdwn(l)}*` : escapeMrkdwn(l))).join('\n'), 3000) } };
+  const section = {
+    type: 'section' as const,
+    text: {
+      type: 'mrkdwn' as const,
+      text: fitText(banner.lines.map((l, i) => (i === 0 ? `*${escapeMrkdwn(l)}*` : escapeMrkdwn(l))).join('\n'), 3000),
+    },
+  };
   const blocks = [section, ...message.blocks];
   // The findings were fitted to Slack's block limit already: make room by dropping from just above the buttons.
   while (blocks.length > MAX_BLOCKS) blocks.splice(blocks.length - 2, 1);

@@ -32,7 +32,11 @@ export async function showClusterTriage(
     const passed = t.verdict === 'no-failing-pods';
     const view: ConversationView = {
       kind: 'notice',
-      view: { title: passed ? `${input.clusterLabel}: no pod is failing to pull` : `${input.clusterLabel}: could not be checked`, text: clusterSummary(t), tone: passed ? 'good' : 'warning' },
+      view: {
+        title: passed ? `${input.clusterLabel}: no pod is failing to pull` : `${input.clusterLabel}: could not be checked`,
+        text: clusterSummary(t),
+        tone: passed ? 'good' : 'warning',
+      },
       ...banner,
     };
     const card = { registry: '', at: first, view };
@@ -42,8 +46,16 @@ export async function showClusterTriage(
   }
   const shown: ShownCard[] = [];
   for (const [i, { group, result }] of t.registries.entries()) {
-    const at = i === 0 ? first : await port.post(first, { kind: 'progress', view: { heading: `Checking ${group.key}…`, detail: 'Preparing the findings…' }, ...banner });
-    const view = await offerAfterTriage(deps, result, { refs: { cluster: input.clusterLabel, registry: group.key }, requester: input.requester, location: at, ...banner });
+    const at =
+      i === 0
+        ? first
+        : await port.post(first, { kind: 'progress', view: { heading: `Checking ${group.key}…`, detail: 'Preparing the findings…' }, ...banner });
+    const view = await offerAfterTriage(deps, result, {
+      refs: { cluster: input.clusterLabel, registry: group.key },
+      requester: input.requester,
+      location: at,
+      ...banner,
+    });
     const card = { registry: group.key, at, view };
     await onShow(card);
     await port.replace(at, view);

@@ -40,7 +40,10 @@ export class ConversationReferences {
     if (this.o.trackLatest) this.latest = reference;
     const ids = [...new Set([id, id.split(';')[0] ?? id])].filter((i) => !this.memory.has(i));
     if (ids.length === 0) return;
-    const entries = ids.map((i): [string, Partial<ConversationReference>] => [i, { ...reference, conversation: { ...reference.conversation!, id: i } }]);
+    const entries = ids.map((i): [string, Partial<ConversationReference>] => [
+      i,
+      { ...reference, conversation: { ...reference.conversation!, id: i } },
+    ]);
     for (const [i, r] of entries) this.memory.set(i, r);
     while (this.memory.size > MEMORY) this.memory.delete(this.memory.keys().next().value as string);
     void this.storage.write(Object.fromEntries(entries.map(([i, r]) => [KEY(i), { reference: r, eTag: '*' }]))).catch((error: unknown) => {

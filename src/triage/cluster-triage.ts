@@ -109,7 +109,12 @@ export async function triageCluster(engine: TriageEngine, cluster: ClusterRef, o
     groups.map(async (group) => {
       options.onProgress?.(`checking ${group.key} (${group.failing.length} failing container${group.failing.length === 1 ? '' : 's'})…`);
       const result = await engine.triage(
-        { cluster: clusterId, registry: group.registry, ...(group.image ? { image: group.image } : {}), ...(options.subscriptionId ? { subscriptionId: options.subscriptionId } : {}) },
+        {
+          cluster: clusterId,
+          registry: group.registry,
+          ...(group.image ? { image: group.image } : {}),
+          ...(options.subscriptionId ? { subscriptionId: options.subscriptionId } : {}),
+        },
         { signal: options.signal, kube: pods.kube },
       );
       return { group, result };
@@ -138,10 +143,16 @@ export function clusterSummary(t: ClusterTriage): string {
   const name = t.cluster.state === 'ok' ? t.cluster.value.name : undefined;
   if (t.cluster.state !== 'ok') return `The cluster could not be identified: ${reasonOf(t.cluster)}`;
   if (t.kube.state !== 'ok') return `The pods of ${name} could not be read, so which registries fail is not known: ${reasonOf(t.kube)}`;
-  const scope = t.filter.pod ? `pod ${t.filter.namespace ? `${t.filter.namespace}/` : ''}${t.filter.pod}` : t.filter.namespace ? `namespace ${t.filter.namespace}` : 'all namespaces';
+  const scope = t.filter.pod
+    ? `pod ${t.filter.namespace ? `${t.filter.namespace}/` : ''}${t.filter.pod}`
+    : t.filter.namespace
+      ? `namespace ${t.filter.namespace}`
+      : 'all namespaces';
   const read = `${t.podsRead} pod${t.podsRead === 1 ? '' : 's'} and ${t.kube.value.events.length} event${t.kube.value.events.length === 1 ? '' : 's'} read on ${name} (${scope}, through ${t.kube.value.via})`;
   if (t.registries.length === 0) return `No pod is failing to pull: ${read}.`;
-  const parts = t.registries.map((r) => `${r.group.key} (${r.group.failing.length} container${r.group.failing.length === 1 ? '' : 's'}, ${r.result.report.verdict})`);
+  const parts = t.registries.map(
+    (r) => `${r.group.key} (${r.group.failing.length} container${r.group.failing.length === 1 ? '' : 's'}, ${r.result.report.verdict})`,
+  );
   return `Failing to pull from ${parts.join(', ')}: ${read}.`;
 }
 

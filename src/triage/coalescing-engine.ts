@@ -51,7 +51,12 @@ export function coalescingEngine(engine: TriageEngine): CoalescingEngine {
         else entry.listeners.push(options.onPartialReport);
       }
       const promise = triages.run(key, () => {
-        const fresh: Shared = { listeners: options.onPartialReport ? [options.onPartialReport] : [], callers: 0, aborted: 0, controller: new AbortController() };
+        const fresh: Shared = {
+          listeners: options.onPartialReport ? [options.onPartialReport] : [],
+          callers: 0,
+          aborted: 0,
+          controller: new AbortController(),
+        };
         entry = fresh;
         shared.set(key, fresh);
         const work = engine.triage(target, {

@@ -26,7 +26,8 @@ const AUDIENCE = 'api://aks-registry-triage-e2e';
 const TEAMS_CHANNEL = '19:incident-room@thread.tacv2';
 const SLACK_CHANNEL = 'C0ONCALL';
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(__dirname, '../fixtures/alerts', name), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/alerts', name), 'utf8')) as Record<string, unknown>;
 
 let connector: FakeConnector;
 let slackApi: FakeSlackApi;
@@ -66,7 +67,11 @@ beforeAll(async () => {
     print: () => undefined,
   });
   // The bot is installed in the incident room: that is where the default alert channel's reference comes from.
-  const res = await fetch(`${app.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(installed(connector.url, RITA)) });
+  const res = await fetch(`${app.server.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(installed(connector.url, RITA)),
+  });
   expect(res.status).toBe(200);
 });
 
@@ -78,7 +83,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function postAlert(body: unknown, o: { path?: string; authorization?: string; raw?: string } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function postAlert(
+  body: unknown,
+  o: { path?: string; authorization?: string; raw?: string } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${app.server.url}${o.path ?? '/api/alerts'}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(o.authorization !== '' ? { authorization: o.authorization ?? `Bearer ${TOKEN}` } : {}) },
@@ -97,11 +105,20 @@ test('unauthenticated, badly authenticated and malformed alerts get 401/400 and 
   expect((await postAlert(prometheus, { authorization: '' })).status).toBe(401);
   expect((await postAlert(prometheus, { authorization: 'Bearer not-the-token' })).status).toBe(401);
   expect((await postAlert(prometheus, { path: '/api/alerts?token=not-the-token', authorization: '' })).status).toBe(401);
-  const forged = await new SignJWT({ tid: TENANT, appid: ACTION_GROUPS_APP_ID }).setProtectedHeader({ alg: 'RS256', kid: 'e2e' }).setIssuer(`https://sts.windows.net/${TENANT}/`).setAudience('api://someone-else').setIssuedAt().setExpirationTime('1h').sign(signingKey);
+  const forged = await new SignJWT({ tid: TENANT, appid: ACTION_GROUPS_APP_ID })
+    .setProtectedHeader({ alg: 'RS256', kid: 'e2e' })
+    .setIssuer(`https://sts.windows.net/${TENANT}/`)
+    .setAudience('api://someone-else')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(signingKey);
   expect((await postAlert(prometheus, { authorization: `Bearer ${forged}` })).status).toBe(401);
   const notJson = await postAlert(undefined, { raw: '{"schemaId":' });
   expect(notJson).toEqual({ status: 400, json: { error: 'InvalidAlert', message: 'the body is not JSON' } });
-  const wrongShape = await postAlert({ version: '4', alerts: [{ status: 'firing', labels: {}, startsAt: '2026-12-03T02:13:00Z', fingerprint: 'x' }] });
+  const wrongShape = await postAlert({
+    version: '4',
+    alerts: [{ status: 'firing', labels: {}, startsAt: '2026-12-03T02:13:00Z', fingerprint: 'x' }],
+  });
   expect(wrongShape).toEqual({ status: 400, json: { error: 'InvalidAlert', message: 'alerts[0].labels.alertname is missing' } });
   expect((await postAlert(prometheus, { path: '/api/alerts/nope' })).status).toBe(404);
   const tooBig = await postAlert(undefined, { raw: JSON.stringify({ version: '4', alerts: [], pad: 'x'.repeat(300 * 1024) }) });
@@ -115,9 +132,14 @@ test('a managed Prometheus alert → one findings card in the Teams channel with
   const from = connector.sent.length;
   const answer = await postAlert(fixture('azure-monitor-prometheus-fired.json'));
   expect(answer.status).toBe(202);
-  expect(answer.json.alerts).toEqual([expect.objectContaining({ name: 'KubeContainerWaitingImagePull', status: 'triaging', destination: `teams:${TEAMS_CHANNEL}` })]);
+  expect(answer.json.alerts).toEqual([
+    expect.objectContaining({ name: 'KubeContainerWaitingImagePull', status: 'triaging', destination: `teams:${TEAMS_CHANNEL}` }),
+  ]);
 
-  const findings = await connector.waitFor((s) => s.conversationId === TEAMS_CHANNEL && s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
+  const findings = await connector.waitFor(
+    (s) => s.conversationId === TEAMS_CHANNEL && s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'),
+    { from, timeoutMs: 20_000 },
+  );
   const text = cardText(findings.activity);
   expect(text).toMatch(/🔔 Alert: KubeContainerWaitingImagePull · Sev2 · first fired (Dec 3 )?02:13 UTC/);
   expect(text).toContain('rbac.pull-role');
@@ -125,14 +147,20 @@ test('a managed Prometheus alert → one findings card in the Teams channel with
   const posts = connector.sent.slice(from).filter((s) => s.method === 'POST' && s.conversationId === TEAMS_CHANNEL);
   expect(posts).toHaveLength(1);
 
-  for (let i = 0; i < 3; i++) expect((await postAlert(fixture('azure-monitor-prometheus-fired.json'))).json.alerts).toEqual([expect.objectContaining({ status: 'counted', count: i + 2 })]);
+  for (let i = 0; i < 3; i++)
+    expect((await postAlert(fixture('azure-monitor-prometheus-fired.json'))).json.alerts).toEqual([
+      expect.objectContaining({ status: 'counted', count: i + 2 }),
+    ]);
   const counted = await teamsAlertCard(from, (t) => /Seen 4 times since \d\d:\d\d, last \d\d:\d\d UTC/.test(t));
   expect(counted.method).toBe('PUT');
   expect(counted.id).toBe(findings.id);
   expect(connector.sent.slice(from).filter((s) => s.method === 'POST' && s.conversationId === TEAMS_CHANNEL)).toHaveLength(1);
 
   expect((await postAlert(fixture('azure-monitor-prometheus-resolved.json'))).json.alerts).toEqual([expect.objectContaining({ status: 'resolved' })]);
-  const resolved = await teamsAlertCard(from, (t) => t.includes('✅ Resolved at 02:58 UTC (the alert says so)') || /✅ Resolved at \w+ \d+ 02:58 UTC/.test(t));
+  const resolved = await teamsAlertCard(
+    from,
+    (t) => t.includes('✅ Resolved at 02:58 UTC (the alert says so)') || /✅ Resolved at \w+ \d+ 02:58 UTC/.test(t),
+  );
   expect(resolved.id).toBe(findings.id);
 });
 
@@ -143,7 +171,10 @@ test('an Alertmanager group on a named route → one Slack message (chat.postMes
   expect((answer.json.alerts as { status: string }[]).map((a) => a.status)).toEqual(['triaging', 'counted']);
   const post = await slackApi.waitFor((c) => c.method === 'chat.postMessage', { from });
   expect(post.args.channel).toBe(SLACK_CHANNEL);
-  const update = await slackApi.waitFor((c) => c.method === 'chat.update' && blocksText({ blocks: c.args.blocks ?? [] }).includes('rbac.pull-role'), { from, timeoutMs: 20_000 });
+  const update = await slackApi.waitFor((c) => c.method === 'chat.update' && blocksText({ blocks: c.args.blocks ?? [] }).includes('rbac.pull-role'), {
+    from,
+    timeoutMs: 20_000,
+  });
   expect(blocksText({ blocks: update.args.blocks ?? [] })).toContain('Alert: KubePodImagePullBackOff · critical');
   expect(slackApi.calls.slice(from).filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
 });
@@ -160,15 +191,24 @@ test("a log search alert with the action group's Entra token is accepted", async
   const answer = await postAlert(fixture('azure-monitor-log-search-fired.json'), { authorization: `Bearer ${token}` });
   expect(answer.status).toBe(202);
   // The Prometheus incident of this cluster was resolved, so this alert opens a new one with its own card.
-  expect(answer.json.alerts).toEqual([expect.objectContaining({ name: 'Image pull failures (KubeEvents)', status: 'triaging', destination: `teams:${TEAMS_CHANNEL}` })]);
-  logSearchCard = await connector.waitFor((s) => s.conversationId === TEAMS_CHANNEL && s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
+  expect(answer.json.alerts).toEqual([
+    expect.objectContaining({ name: 'Image pull failures (KubeEvents)', status: 'triaging', destination: `teams:${TEAMS_CHANNEL}` }),
+  ]);
+  logSearchCard = await connector.waitFor(
+    (s) => s.conversationId === TEAMS_CHANNEL && s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'),
+    { from, timeoutMs: 20_000 },
+  );
   expect(cardText(logSearchCard.activity)).toMatch(/^🔔 Alert: Image pull failures \(KubeEvents\) · Sev1/);
 });
 
 test('an alert naming a cluster the bot cannot see is recorded and answered with the reason', async () => {
   const from = connector.sent.length;
   const body = fixture('alertmanager-v4-firing.json');
-  const alerts = (body.alerts as Record<string, Record<string, string>>[]).map((a) => ({ ...a, labels: { ...a.labels, cluster: 'aks-nowhere' }, fingerprint: `${String(a.fingerprint)}-nowhere` }));
+  const alerts = (body.alerts as Record<string, Record<string, string>>[]).map((a) => ({
+    ...a,
+    labels: { ...a.labels, cluster: 'aks-nowhere' },
+    fingerprint: `${String(a.fingerprint)}-nowhere`,
+  }));
   const answer = await postAlert({ ...body, commonLabels: { alertname: 'KubePodImagePullBackOff' }, alerts });
   expect(answer.status).toBe(202);
   const notice = await teamsAlertCard(from, (t) => t.includes('aks-nowhere: could not be checked'));
@@ -176,7 +216,11 @@ test('an alert naming a cluster the bot cannot see is recorded and answered with
   const incident = await app.alerts.incidents.get(`teams:${TEAMS_CHANNEL}|aks-nowhere`);
   expect(incident?.cards.map((c) => c.notice?.text)).toEqual([expect.stringContaining('no cluster matching the name is visible to the bot')]);
 
-  const nameless = await postAlert({ version: '4', status: 'firing', alerts: [{ status: 'firing', labels: { alertname: 'NoClusterHere' }, startsAt: '2026-12-03T02:13:00Z', fingerprint: 'f0' }] });
+  const nameless = await postAlert({
+    version: '4',
+    status: 'firing',
+    alerts: [{ status: 'firing', labels: { alertname: 'NoClusterHere' }, startsAt: '2026-12-03T02:13:00Z', fingerprint: 'f0' }],
+  });
   expect(nameless.json.alerts).toEqual([expect.objectContaining({ status: 'ignored', reason: expect.stringMatching(/names no cluster/) })]);
   await teamsAlertCard(from, (t) => t.includes('Alert NoClusterHere: which cluster?'));
 });
@@ -189,10 +233,16 @@ test("the approver's press on an alert card grants once and keeps the alert on t
   const press = await fetch(`${app.server.url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...execute(connector.url, ANA, findings.id, 'grant', { approvalId }), conversation: { id: TEAMS_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: TENANT } }),
+    body: JSON.stringify({
+      ...execute(connector.url, ANA, findings.id, 'grant', { approvalId }),
+      conversation: { id: TEAMS_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+    }),
   });
   expect(press.status).toBe(200);
-  const done = await connector.waitFor((s) => s.method === 'PUT' && s.id === findings.id && cardText(s.activity).includes('**Verification:**'), { from: pressed, timeoutMs: 30_000 });
+  const done = await connector.waitFor((s) => s.method === 'PUT' && s.id === findings.id && cardText(s.activity).includes('**Verification:**'), {
+    from: pressed,
+    timeoutMs: 30_000,
+  });
   expect(cardText(done.activity)).toMatch(/^🔔 Alert: Image pull failures \(KubeEvents\)/);
   expect(cardText(done.activity)).toContain('Approved by Ana Approver at');
   const puts = app.emulator?.requests.filter((r) => r.method === 'PUT' && /\/roleAssignments\//i.test(r.path)) ?? [];

@@ -40,9 +40,17 @@ test('demo:alert posts a managed Prometheus alert for the scenario; its card arr
   await post(app.server.url, mention(connector.url, RITA, 'help'));
   const from = connector.sent.length;
   const script = path.join(__dirname, '../../dist/src/demo-alert.js');
-  const { stdout } = await run(process.execPath, [script, 'aks-missing-role', '--url', app.server.url], { env: { ...process.env, TRIAGE_ALERT_TOKEN: '' }, timeout: 20_000 });
-  expect(stdout).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/api\/alerts \(Azure Monitor, managed Prometheus, aks-missing-role, pod shop\/api-[a-z0-9]+-[a-z0-9]+\) → 202$/m);
-  const card = await connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
+  const { stdout } = await run(process.execPath, [script, 'aks-missing-role', '--url', app.server.url], {
+    env: { ...process.env, TRIAGE_ALERT_TOKEN: '' },
+    timeout: 20_000,
+  });
+  expect(stdout).toMatch(
+    /^POST http:\/\/127\.0\.0\.1:\d+\/api\/alerts \(Azure Monitor, managed Prometheus, aks-missing-role, pod shop\/api-[a-z0-9]+-[a-z0-9]+\) → 202$/m,
+  );
+  const card = await connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), {
+    from,
+    timeoutMs: 20_000,
+  });
   expect(cardText(card.activity)).toMatch(/^🔔 Alert: KubeContainerWaitingImagePull · Sev2 · first fired \d\d:\d\d UTC/);
   expect(card.conversationId).toBe('19:incident-room@thread.tacv2;messageid=1700000000000');
 });

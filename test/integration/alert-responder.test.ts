@@ -63,7 +63,9 @@ afterEach(async () => {
 
 function instance(o: { now?: () => Date; windowMs?: number } = {}) {
   const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
-  const engine = coalescingEngine(createTriageEngine({ clients, readDeadlineMs: READ_DEADLINE_MS, podDeadlineMs: POD_DEADLINE_MS, podPollIntervalMs: 20 }));
+  const engine = coalescingEngine(
+    createTriageEngine({ clients, readDeadlineMs: READ_DEADLINE_MS, podDeadlineMs: POD_DEADLINE_MS, podPollIntervalMs: 20 }),
+  );
   const storage = createStorage({ dataDir });
   const audit = createAuditLog({ dataDir });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 3_600_000 });
@@ -107,7 +109,10 @@ test('repeats within the window are counted into one card; after the window a ne
   expect(a.channel.posts).toHaveLength(1);
   const card = a.channel.last('m1');
   expect(card?.kind).toBe('findings');
-  expect(bannerOf(card)).toEqual(['🔔 Alert: KubePodImagePullBackOff · critical · first fired 02:13 UTC', 'Seen 2 times since 02:13, last 02:20 UTC']);
+  expect(bannerOf(card)).toEqual([
+    '🔔 Alert: KubePodImagePullBackOff · critical · first fired 02:13 UTC',
+    'Seen 2 times since 02:13, last 02:20 UTC',
+  ]);
   expect((await a.incidents.get('slack:C0ONCALL|aks-missing-role'))?.count).toBe(2);
 
   now = new Date('2026-12-03T02:31:00Z');
@@ -125,7 +130,10 @@ test('resolved only when the last firing fingerprint resolves; a Resolved for no
   expect(await a.responder.handle(alert('aks-missing-role', 'f2', 'resolved'))).toMatchObject({ status: 'resolved' });
   await a.background.idle();
   expect(bannerOf(a.channel.last('m1')).at(-1)).toMatch(/^✅ Resolved at \d\d:\d\d UTC \(the alert says so\)$/);
-  expect(await a.responder.handle(alert('aks-firewall', 'x', 'resolved'))).toMatchObject({ status: 'ignored', reason: expect.stringMatching(/no open incident/) });
+  expect(await a.responder.handle(alert('aks-firewall', 'x', 'resolved'))).toMatchObject({
+    status: 'ignored',
+    reason: expect.stringMatching(/no open incident/),
+  });
 });
 
 test('a triage that finds no pod failing to pull resolves the incident at once (a re-check passed)', async () => {

@@ -27,7 +27,9 @@ function engineFor(s: Scenario) {
 
 /** Scenarios whose own cluster has a container waiting on a pull, as the world holds it (no faults on pods). */
 function hasFailingPods(s: Scenario): boolean {
-  const kube = Object.entries(s.world.kube ?? {}).find(([id]) => id.toLowerCase().endsWith(`/managedclusters/${parseTarget(s.target).cluster.name.toLowerCase()}`))?.[1];
+  const kube = Object.entries(s.world.kube ?? {}).find(([id]) =>
+    id.toLowerCase().endsWith(`/managedclusters/${parseTarget(s.target).cluster.name.toLowerCase()}`),
+  )?.[1];
   // The world holds raw pod JSON; the waiting reasons are all that matters here.
   return (kube?.pods ?? []).some((p) => /"reason":"(ErrImagePull|ImagePullBackOff|InvalidImageName)"/.test(JSON.stringify(p)));
 }
@@ -47,7 +49,10 @@ describe('check <cluster> alone', () => {
     expect(byCluster.kube.state).toBe('ok');
     expect(byCluster.registries.length).toBeGreaterThan(0);
     const directRegistry = direct.evidence.registry.state === 'ok' ? direct.evidence.registry.value.loginServer : undefined;
-    const mine = byCluster.registries.find((r) => r.result.evidence.registry.state === 'ok' && r.result.evidence.registry.value.loginServer === directRegistry) ?? byCluster.registries.find((r) => r.group.registry.kind === 'external');
+    const mine =
+      byCluster.registries.find(
+        (r) => r.result.evidence.registry.state === 'ok' && r.result.evidence.registry.value.loginServer === directRegistry,
+      ) ?? byCluster.registries.find((r) => r.group.registry.kind === 'external');
     expect(mine).toBeDefined();
     expect(mine?.result.report.verdict).toBe(direct.report.verdict);
     // Failing registries lead the report.
@@ -63,7 +68,9 @@ describe('check <cluster> alone', () => {
     const engine = engineFor(s);
     const t = await triageCluster(engine, parseClusterRef('aks-healthy'));
     expect(t.verdict).toBe('no-failing-pods');
-    expect(clusterSummary(t)).toMatch(/^No pod is failing to pull: \d+ pods and \d+ events? read on aks-healthy \(all namespaces, through run-command\)\.$/);
+    expect(clusterSummary(t)).toMatch(
+      /^No pod is failing to pull: \d+ pods and \d+ events? read on aks-healthy \(all namespaces, through run-command\)\.$/,
+    );
   });
 
   it('narrows to a namespace or a pod, and says when the cluster is not visible', async () => {
