@@ -2,11 +2,14 @@
  * Composition root: settings → Azure clients (or the embedded emulator in demo mode) → engine → storage →
  * approvals → bot → server, and a graceful shutdown on SIGTERM/SIGINT.
  */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenCredential } from '@azure/core-auth';
+import type { DestinationStream } from 'pino';
 import type { Request, Response } from 'restify';
 import { wireEngine } from './azure/wiring';
 import { ApprovalService } from './conversation/approvals';
-import { consoleLogger, type Logger } from './conversation/background';
+import type { Logger } from './conversation/background';
 import { createConversation, type ConversationCore } from './conversation';
 import { createTeamsApp, type TeamsApp } from './teams';
 import { loadSettings, parseBoolean } from './config';
@@ -31,6 +34,11 @@ import { CardStore } from './conversation/card-store';
 import type { MessageLocation } from './conversation/location';
 import { coalescingEngine } from './triage/coalescing-engine';
 import { LATEST_CONVERSATION } from './teams/conversation-references';
+import { WorkContext, safeId } from './observability/context';
+import { createLogger, logLevelFromEnv } from './observability/log';
+import { startTelemetry, telemetrySettingsFromEnv, type Telemetry, type TelemetryOptions } from './observability/telemetry';
+import { countedAudit, tracedEngine } from './observability/traced-engine';
+import { tracedHttpClient } from './observability/traced-http';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
 const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
@@ -43,6 +51,9 @@ export interface App {
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
+  /** Structured logs (JSON lines with request, turn and triage ids). */
+  log: Logger;
+  telemetry: Telemetry;
   /** Set in demo mode: the simulated Azure the engine talks to. */
   emulator?: ArmEmulator;
   /** Alerts in: POST /api/alerts. */
@@ -69,9 +80,20 @@ export function isDemo(env: NodeJS.ProcessEnv): boolean {
   return !env.AZURE_SUBSCRIPTION_ID?.trim() && !env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim();
 }
 
-export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void } = {}): Promise<App> {
+export async function startApp(
+  options: {
+    env?: NodeJS.ProcessEnv;
+    log?: Logger;
+    /** Where the default logger writes its JSON lines (stdout unless a test reads them). */
+    logDestination?: DestinationStream;
+    print?: (text: string) => void;
+    telemetry?: Omit<TelemetryOptions, 'connectionString'>;
+  } = {},
+): Promise<App> {
   const env = options.env ?? process.env;
-  const log = options.log ?? consoleLogger;
+  const work = new WorkContext();
+  const log = options.log ?? createLogger({ level: logLevelFromEnv(env), context: work, destination: options.logDestination });
+  const telemetry = startTelemetry({ ...telemetrySettingsFromEnv(env), ...options.telemetry });
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
@@ -79,16 +101,20 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const azureSettings = loadSettings(env);
 
   const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
-  const wired = wireEngine(azureSettings, emulator ? { standIn: emulator } : {});
+  const wired = wireEngine(azureSettings, {
+    ...(emulator ? { standIn: emulator } : {}),
+    // Every Azure request a span, child of the triage or grant it serves (only when telemetry is on).
+    ...(telemetry.enabled ? { transport: (inner) => tracedHttpClient(inner, telemetry.tracer) } : {}),
+  });
   const { credential, scope } = wired;
   // Identical triages in flight (people typing the same check, an alert storm) share one evidence read.
-  const engine = coalescingEngine(wired.engine);
+  const engine = coalescingEngine(tracedEngine(wired.engine, { telemetry, context: work, log }));
   // The emulator is always ready; a real credential is probed before traffic is sent here.
   const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);
-  const audit = createAuditLog(storageSettings);
+  const audit = countedAudit(createAuditLog(storageSettings), telemetry);
   const approvals = new ApprovalService({
     storage,
     audit,
@@ -102,6 +128,13 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples });
   const bot = createTeamsApp({ settings, conversation: core.conversation, log, store: storage, demo });
   const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
+  // Slack's turn id (event id, or the trigger id of a button press) is known once Bolt has read the body.
+  slack?.app.use(async ({ body, next }) => {
+    const ids = body as { event_id?: unknown; trigger_id?: unknown };
+    const turnId = safeId(ids.event_id) ?? safeId(ids.trigger_id);
+    if (turnId) work.assign({ turnId });
+    await next();
+  });
   const incidents = new IncidentStore(storage);
   const router = new AlertRouter(alertSettings.routes, alertSettings.defaultDestination);
   const responder = new AlertResponder({
@@ -124,14 +157,15 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const server = await startServer({
     port: settings.port,
     host: settings.host,
-    messages: slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages,
+    messages: withWorkIds(work, slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages),
     readiness,
     rawRoutes: [
-      ...(slack ? [{ path: slack.path, listener: slack.listener }] : []),
-      { path: ALERTS_PATH, listener: alerts },
-      { path: `${ALERTS_PATH}/:route`, listener: alerts },
+      ...(slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener) }] : []),
+      { path: ALERTS_PATH, listener: withRawWorkIds(work, alerts) },
+      { path: `${ALERTS_PATH}/:route`, listener: withRawWorkIds(work, alerts) },
     ],
   });
+  log.info('listening', { url: server.url, demo, teams: Boolean(settings.appId), slack: Boolean(slack), telemetry: telemetry.enabled });
   if (readiness) {
     // Say it at start, not at the first incident: without a credential every triage would read nothing.
     void readiness().then((r) => {
@@ -153,6 +187,8 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     bot,
     slack,
     settings,
+    log,
+    telemetry,
     emulator,
     alerts: { responder, incidents, settings: alertSettings },
     async close(graceMs = 10_000) {
@@ -160,6 +196,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
       await server.close(graceMs);
       await core.background.drain(Math.max(0, graceMs - (Date.now() - started)));
       await emulator?.close();
+      await telemetry.shutdown();
     },
   };
 }
@@ -225,17 +262,38 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    consoleLogger.info(`${signal}: finishing in-flight work, then exiting`);
+    app.log.info(`${signal}: finishing in-flight work, then exiting`);
     Promise.all([playground?.stop(), app.close(10_000)]).then(
       () => process.exit(0),
       (error: unknown) => {
-        consoleLogger.error('shutdown failed', { error: String(error) });
+        app.log.error('shutdown failed', { error: String(error) });
         process.exit(1);
       },
     );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Every request runs under its own request id (App Service's X-ARR-LOG-ID when present) and, for Bot
+ * Framework, the activity id as turn id, so each log line of the work it starts can be found together.
+ */
+function withWorkIds(work: WorkContext, handler: (req: Request, res: Response) => Promise<void>): (req: Request, res: Response) => Promise<void> {
+  return (req, res) => {
+    const body: unknown = req.body;
+    const turnId = typeof body === 'object' && body !== null ? safeId((body as { id?: unknown }).id) : undefined;
+    return work.run({ requestId: requestIdOf(req.headers), ...(turnId ? { turnId } : {}) }, () => handler(req, res));
+  };
+}
+
+/** Slack's listener reads its own body; its request id is all that is known here. */
+function withRawWorkIds(work: WorkContext, listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => work.run({ requestId: requestIdOf(req.headers) }, () => listener(req, res));
+}
+
+function requestIdOf(headers: IncomingHttpHeaders): string {
+  return safeId(headers['x-arr-log-id']) ?? safeId(headers['x-request-id']) ?? randomUUID();
 }
 
 /**
@@ -259,7 +317,7 @@ async function openPlayground(app: App): Promise<RunningPlayground | undefined> 
     console.log(`\n  Open ${playground.url} in a browser to chat with the bot (Agents Playground, signed in as ${DEMO_APPROVER.name}).\n`);
     return playground;
   } catch (error) {
-    consoleLogger.warn('Agents Playground did not start; the bot is still listening', { error: error instanceof Error ? error.message : String(error) });
+    app.log.warn('Agents Playground did not start; the bot is still listening', { error: error instanceof Error ? error.message : String(error) });
     return undefined;
   }
 }
@@ -267,7 +325,8 @@ async function openPlayground(app: App): Promise<RunningPlayground | undefined> 
 if (require.main === module) {
   main().catch((error: unknown) => {
     const e = error as { code?: string; message?: string };
-    console.error(`aks-registry-triage bot could not start: ${e.message ?? String(error)}`);
+    // A JSON line like every other, so the reason shows up in the same log query as the rest.
+    createLogger().error(`aks-registry-triage bot could not start: ${e.message ?? String(error)}`, { code: e.code });
     process.exit(2);
   });
 }

@@ -4,7 +4,7 @@
  * in-process transport (the embedded emulator in demo mode). The engine is the same code either way.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import type { HttpClient } from '@azure/core-rest-pipeline';
+import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { Settings } from '../config';
 import type { TriageEngine } from '../triage/engine';
@@ -27,11 +27,22 @@ export interface EngineWiring {
   scope: string;
 }
 
-export function wireEngine(settings: Settings, options: { standIn?: AzureStandIn; podPollIntervalMs?: number } = {}): EngineWiring {
-  const { standIn } = options;
+export function wireEngine(
+  settings: Settings,
+  options: {
+    standIn?: AzureStandIn;
+    podPollIntervalMs?: number;
+    /** Wraps the transport every client sends through (tracing); the SDKs' default transport otherwise. */
+    transport?: (inner: HttpClient) => HttpClient;
+  } = {},
+): EngineWiring {
+  const { standIn, transport } = options;
   const credential = standIn?.credential ?? cachingCredential(new DefaultAzureCredential(settings.azure.clientId ? { managedIdentityClientId: settings.azure.clientId } : {}));
   const endpoint = standIn?.endpoint ?? settings.azure.resourceManagerEndpoint;
-  const clients = createAzureClients(standIn ? { credential, endpoint, httpClient: standIn.httpClient } : { credential, endpoint, subscriptionId: settings.azure.subscriptionId });
+  const httpClient = transport ? transport(standIn?.httpClient ?? createDefaultHttpClient()) : standIn?.httpClient;
+  const clients = createAzureClients(
+    standIn ? { credential, endpoint, ...(httpClient ? { httpClient } : {}) } : { credential, endpoint, subscriptionId: settings.azure.subscriptionId, ...(httpClient ? { httpClient } : {}) },
+  );
   const engine = createTriageEngine({
     clients,
     pods: settings.triage.pods,

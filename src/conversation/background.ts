@@ -9,12 +9,6 @@ export interface Logger {
   error(message: string, detail?: Record<string, unknown>): void;
 }
 
-export const consoleLogger: Logger = {
-  info: (m, d) => console.log(JSON.stringify({ level: 'info', msg: m, ...d })),
-  warn: (m, d) => console.warn(JSON.stringify({ level: 'warn', msg: m, ...d })),
-  error: (m, d) => console.error(JSON.stringify({ level: 'error', msg: m, ...d })),
-};
-
 export interface BackgroundOptions {
   /**
    * At most this many jobs of one `lane` run at once; the rest wait their turn. Triage is CPU-heavy
