@@ -4,6 +4,7 @@
  */
 import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
+import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import type { Request, Response } from 'restify';
 import { createAzureClients, scopeFor } from './azure/clients';
 import { cachingCredential } from './azure/token-cache';
@@ -22,6 +23,8 @@ import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
 import { createSlackApp, type SlackApp } from './slack/app';
 import { slackSettingsFromEnv } from './slack/settings';
+import { pacedHttpClient } from './scheduling/paced-http-client';
+import { WorkScheduler } from './scheduling/work-scheduler';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
 const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
@@ -29,10 +32,12 @@ const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acr
 export interface App {
   server: RunningServer;
   bot: BotApp;
+  /** Paces Azure answers, card rendering and background writes (its state is what a benchmark watches). */
+  scheduler: WorkScheduler;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
-  /** Set in demo mode: the simulated Azure the engine talks to. */
+  /** Set in demo mode unless `demoAzure` was given: the simulated Azure the engine talks to. */
   emulator?: ArmEmulator;
   /** Stops accepting, lets in-flight turns and background work finish for up to `graceMs`, then closes. */
   close(graceMs?: number): Promise<void>;
@@ -56,7 +61,14 @@ export function isDemo(env: NodeJS.ProcessEnv): boolean {
   return !env.AZURE_SUBSCRIPTION_ID?.trim() && !env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim();
 }
 
-export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void } = {}): Promise<App> {
+/** A simulated Azure for demo mode other than the embedded emulator (the benchmark's emulator thread). */
+export interface DemoAzure {
+  endpoint: string;
+  credential: TokenCredential;
+  httpClient: HttpClient;
+}
+
+export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void; demoAzure?: DemoAzure } = {}): Promise<App> {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
   const demo = isDemo(env);
@@ -67,12 +79,22 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   let emulator: ArmEmulator | undefined;
   let clients;
   let readiness: (() => Promise<Readiness>) | undefined;
-  if (demo) {
+  // One scheduler for the process: Azure answers, card rendering and background writes are paced by it.
+  const scheduler = new WorkScheduler();
+  if (demo && options.demoAzure) {
+    const { httpClient, ...rest } = options.demoAzure;
+    clients = createAzureClients({ ...rest, httpClient: pacedHttpClient(httpClient, scheduler) });
+  } else if (demo) {
     emulator = createEmulator({ world: demoWorld() });
-    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
+    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: pacedHttpClient(emulator.httpClient, scheduler) });
   } else {
     const credential = cachingCredential(new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}));
-    clients = createAzureClients({ credential, endpoint: azure.resourceManagerEndpoint, subscriptionId: azure.subscriptionId });
+    clients = createAzureClients({
+      credential,
+      endpoint: azure.resourceManagerEndpoint,
+      subscriptionId: azure.subscriptionId,
+      httpClient: pacedHttpClient(createDefaultHttpClient(), scheduler),
+    });
     readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
   }
   const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });
@@ -90,9 +112,9 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples });
+  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples, scheduler });
   const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, log, demo, auditAudience: settings.auditAudience, examples })
+    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, scheduler, log, demo, auditAudience: settings.auditAudience, examples })
     : undefined;
   const server = await startServer({
     port: settings.port,
@@ -119,6 +141,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   return {
     server,
     bot,
+    scheduler,
     slack,
     settings,
     emulator,

@@ -6,8 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { BenchConnector, cardOf, type Arrival } from './connector';
-import type { DriverReply, DriverRequest, Expected, TurnOutcome } from './driver-protocol';
-import { conversationId, mention, post } from './teams-activity';
+import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome } from './driver-protocol';
+import { conversationId, grantPress, mention, post } from './teams-activity';
 
 const TURN_TIMEOUT_MS = 15_000;
 
@@ -48,17 +48,37 @@ async function converse(url: string, conversation: string, n: number, text: stri
   return { ...outcome, finalMs: last.at - res.started };
 }
 
-/** `conversations` distinct conversations sending `text` at the same moment. */
-async function round(request: Extract<DriverRequest, { kind: 'round' }>): Promise<TurnOutcome[]> {
+/** The newest grant offer in each conversation (the card's activity id and the approval it names). */
+function offers(conversations: string[]): Offer[] {
+  return conversations.flatMap((conversation) => {
+    const last = [...connector.arrivals(conversation)].reverse().find(hasGrantButton);
+    const approvalId = last && /"approvalId":"([^"]+)"/.exec(cardJson(last))?.[1];
+    return last && approvalId ? [{ conversation, activityId: last.id, approvalId }] : [];
+  });
+}
+
+/** One grant press, timed to the HTTP response that carries the invoke's answer. */
+async function press(url: string, plan: PressPlan, signal: AbortSignal): Promise<PressOutcome> {
+  const activity = grantPress(connector.url, plan.offer.conversation, plan.presser, plan.offer.activityId, plan.offer.approvalId);
+  const res = await post(url, activity, signal).catch(() => undefined);
+  if (!res) return { afterMs: plan.afterMs, status: 0, ms: Number.NaN, accepted: false };
+  return { afterMs: plan.afterMs, status: res.status, ms: res.ms, accepted: res.status === 200 && !res.body.includes('Not approved') };
+}
+
+/** `conversations` distinct conversations sending `text` at the same moment, and grant presses during it. */
+async function round(request: Extract<DriverRequest, { kind: 'round' }>): Promise<{ outcomes: TurnOutcome[]; presses: PressOutcome[] }> {
   const signal = AbortSignal.timeout(request.deadlineMs);
   const ids = Array.from({ length: request.conversations }, (_, i) => request.first + i);
-  return Promise.all(ids.map((n) => converse(request.url, conversationId(n, request.label), n, request.text, signal)));
+  const presses = (request.presses ?? []).map((plan) => new Promise<PressOutcome>((resolve) => setTimeout(() => resolve(press(request.url, plan, signal)), plan.afterMs)));
+  const outcomes = await Promise.all(ids.map((n) => converse(request.url, conversationId(n, request.label), n, request.text, signal)));
+  return { outcomes, presses: await Promise.all(presses) };
 }
 
 async function handle(request: DriverRequest): Promise<DriverReply> {
   try {
     if (request.kind === 'turns') return { kind: 'turns', id: request.id, times: await turns(request.url, request.conversation, request.n, request.expect) };
-    return { kind: 'round', id: request.id, outcomes: await round(request) };
+    if (request.kind === 'offers') return { kind: 'offers', id: request.id, offers: offers(request.conversations) };
+    return { kind: 'round', id: request.id, ...(await round(request)) };
   } catch (error) {
     return { kind: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) };
   }

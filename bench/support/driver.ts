@@ -1,7 +1,7 @@
-/** The main thread's handle on the driver thread (driver-worker.ts): one request at a time, each with a deadline. */
+/** The main thread's handle on the driver thread (driver-worker.ts): requests by id, each with a deadline. */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { DriverReply, DriverRequest, Expected, TurnOutcome } from './driver-protocol';
+import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome } from './driver-protocol';
 
 type Pending = { resolve: (reply: DriverReply) => void; timer: NodeJS.Timeout };
 
@@ -48,10 +48,20 @@ export class Driver {
     return reply.times;
   }
 
-  async round(url: string, o: { conversations: number; first: number; label: string; text: string; deadlineMs: number }): Promise<TurnOutcome[]> {
+  async round(
+    url: string,
+    o: { conversations: number; first: number; label: string; text: string; deadlineMs: number; presses?: PressPlan[] },
+  ): Promise<{ outcomes: TurnOutcome[]; presses: PressOutcome[] }> {
     const reply = await this.ask({ kind: 'round', id: this.nextId++, url, ...o }, o.deadlineMs + 5_000);
     if (reply.kind !== 'round') throw new DriverError(reply.kind === 'error' ? reply.message : `unexpected ${reply.kind} reply`);
-    return reply.outcomes;
+    return { outcomes: reply.outcomes, presses: reply.presses };
+  }
+
+  /** The grant offers the connector has seen in these conversations. */
+  async offers(conversations: string[], timeoutMs: number): Promise<Offer[]> {
+    const reply = await this.ask({ kind: 'offers', id: this.nextId++, conversations }, timeoutMs);
+    if (reply.kind !== 'offers') throw new DriverError(reply.kind === 'error' ? reply.message : `unexpected ${reply.kind} reply`);
+    return reply.offers;
   }
 
   async close(): Promise<void> {

@@ -10,12 +10,7 @@ import { CardStore } from './card-store';
 import { approverMris, type BotSettings } from './settings';
 import { TriageBot } from './triage-bot';
 import { TriageRunner } from './triage-runner';
-
-/**
- * Triages that run at once; more wait their turn. Against real ARM a triage mostly waits on the network,
- * but its evidence, checks and cards cost CPU, and hundreds at once starve turns on a 2-core instance.
- */
-const TRIAGE_CONCURRENCY = 16;
+import type { WorkScheduler } from '../scheduling/work-scheduler';
 
 export interface BotApp {
   adapter: CloudAdapter;
@@ -33,9 +28,11 @@ export function createBotApp(o: {
   log: Logger;
   demo: boolean;
   examples?: string[];
+  /** Paces background work on the event loop (also given to the Azure transport and the Slack app). */
+  scheduler: WorkScheduler;
 }): BotApp {
   const adapter = createAdapter(o.settings, o.log);
-  const background = new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
+  const background = new BackgroundWork(o.log);
   const cards = new CardStore(o.storage);
   const refreshUserIds = approverMris(o.settings);
   const runner = new TriageRunner({
@@ -48,6 +45,7 @@ export function createBotApp(o: {
     background,
     log: o.log,
     refreshUserIds,
+    scheduler: o.scheduler,
   });
   const approvalUi = new ApprovalUi({ approvals: o.approvals, cards, runner, background, log: o.log, refreshUserIds });
   const bot = new TriageBot({

@@ -12,6 +12,7 @@ import type { Report } from '../triage/report';
 import type { ApprovalRecord, ApprovalService, Person } from './approvals';
 import type { Logger } from './background';
 import type { CardStore } from './card-store';
+import type { WorkScheduler } from '../scheduling/work-scheduler';
 
 export interface TriageFlowDeps {
   engine: TriageEngine;
@@ -19,6 +20,7 @@ export interface TriageFlowDeps {
   audit: AuditLog;
   cards: CardStore;
   log: Logger;
+  scheduler: WorkScheduler;
 }
 
 export interface TriageFlowInput {
@@ -32,24 +34,54 @@ export interface TriageFlowInput {
 }
 
 export interface TriageFlowView {
-  /** The ARM-only report, before pod evidence. */
+  /** The ARM-only report, before pod evidence. Queues its rendering before returning (findings first). */
   partial(report: Report): void;
   /** The full report, with the grant offer when one exists. */
   final(snapshot: TriageSnapshot, offer?: { plan: GrantPlan; approval: ApprovalRecord }): Promise<void>;
 }
 
+/** The answer when too many checks already wait to start: nothing was started, nothing is lost. */
+export const BUSY_NOTICE = {
+  title: 'Too many checks are waiting to start',
+  text: 'This one was not started and nothing was changed in Azure. Try again in a minute (say "check again").',
+  tone: 'warning' as const,
+};
+
 export async function triageInConversation(deps: TriageFlowDeps, input: TriageFlowInput, view: TriageFlowView): Promise<void> {
-  const result = await deps.engine.triage(input.target, { signal: input.signal, onPartialReport: view.partial });
+  // Waits for the loop to have room; the triage then holds nothing while it waits on Azure.
+  const phase = await deps.scheduler.admit({ signal: input.signal });
+  let result;
+  try {
+    result = await deps.engine.triage(input.target, {
+      signal: input.signal,
+      onPartialReport: (report) => {
+        view.partial(report);
+        phase.findingsOut();
+      },
+    });
+  } finally {
+    phase.findingsOut();
+  }
   const snapshot = snapshotOf(result);
   const plan = planGrant(result.evidence, result.report.findings);
   const summary = summaryOf(result.report);
-  await deps.audit
+  // Beside the card, not before it: the audit log commits its appends in groups (see FileAuditLog).
+  const audited = deps.audit
     .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
     .catch((error: unknown) => deps.log.error('audit append failed', { error: String(error) }));
-  if (!plan) return view.final(snapshot);
-  const approval = await deps.approvals.create({ plan, requester: input.requester, summary, conversation: input.conversation, activityId: input.activityId });
-  await deps.cards.save(approval.id, { snapshot, refs: input.refs });
+  if (!plan) {
+    await view.final(snapshot);
+    await audited;
+    return;
+  }
+  const approval = await deps.scheduler.storage(
+    'pods',
+    () => deps.approvals.create({ plan, requester: input.requester, summary, conversation: input.conversation, activityId: input.activityId }),
+    input.signal,
+  );
+  await deps.scheduler.storage('pods', () => deps.cards.save(approval.id, { snapshot, refs: input.refs }), input.signal);
   await view.final(snapshot, { plan, approval });
+  await audited;
 }
 
 /** Evidence snapshot for the audit: verdict, failing check ids and their first evidence lines. */

@@ -1,10 +1,10 @@
 /**
- * Runs a triage for a conversation without holding the turn: typing + a progress card now, then the
+ * Runs a triage for a conversation without holding the turn: a progress card now, then the
  * findings card in place of it when the ARM checks finish, and again when pod evidence arrives. Channels
  * give a turn 5–15 s; Azure may take longer, so everything after the progress card happens through
  * `continueConversationAsync` with the stored conversation reference.
  */
-import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuilder';
+import { TurnContext, type ConversationReference } from 'botbuilder';
 import { findingsCard, noticeCard, progressCard, type CardJson } from '../channels/adaptive-card';
 import { targetLabel, toProgressView } from '../channels/view-model';
 import type { TriageEngine } from '../triage/engine';
@@ -14,7 +14,8 @@ import type { ApprovalService, Person } from './approvals';
 import { cardActivity } from './activities';
 import type { BackgroundWork, Logger } from './background';
 import type { CardStore } from './card-store';
-import { triageInConversation } from './triage-flow';
+import { BUSY_NOTICE, triageInConversation } from './triage-flow';
+import { SchedulerBusyError, type WorkScheduler } from '../scheduling/work-scheduler';
 
 /** The part of CloudAdapter the runner uses. */
 export interface ConversationAdapter {
@@ -31,6 +32,7 @@ export interface TriageRunnerOptions {
   background: BackgroundWork;
   log: Logger;
   refreshUserIds: readonly string[];
+  scheduler: WorkScheduler;
 }
 
 export class TriageRunner {
@@ -38,21 +40,26 @@ export class TriageRunner {
 
   /** Shows progress in this turn (a new card, or `activityId` replaced) and continues after the turn. */
   async start(context: TurnContext, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string }): Promise<void> {
-    const progress = { ...cardActivity(progressCard(toProgressView(input.target))) };
+    const busy = !this.o.scheduler.hasRoom();
+    // No typing indicator first: the progress card follows at once and replaces it, so it would only cost a send.
+    const progress = cardActivity(busy ? noticeCard(BUSY_NOTICE) : progressCard(toProgressView(input.target)));
     let activityId = input.activityId;
     if (activityId) {
       await context.updateActivity({ ...progress, id: activityId });
     } else {
-      await context.sendActivity({ type: ActivityTypes.Typing });
       const sent = await context.sendActivity(progress);
       activityId = sent?.id;
+    }
+    if (busy) {
+      this.o.log.warn('check refused: too many waiting to start', { target: targetLabel(input.target) });
+      return;
     }
     const reference = TurnContext.getConversationReference(context.activity);
     if (!activityId) {
       this.o.log.warn('the channel returned no activity id; findings will be sent as a new message');
     }
     const cardId = activityId;
-    this.o.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish({ ...input, reference, activityId: cardId, signal }), { lane: 'triage' });
+    this.o.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish({ ...input, reference, activityId: cardId, signal }));
   }
 
   private async finish(input: {
@@ -63,27 +70,34 @@ export class TriageRunner {
     activityId?: string;
     signal: AbortSignal;
   }): Promise<void> {
-    // Card updates are chained so that a late partial report can never overwrite the final card.
+    // Card updates are chained so that a late partial report can never overwrite the final card; each is
+    // rendered in its scheduler class (ARM findings before pod evidence) and sent once rendered.
     let chain = Promise.resolve();
-    const show = (card: CardJson): Promise<void> => {
-      chain = chain.then(() => this.show(input.reference, input.activityId, card)).catch((error: unknown) => {
+    const show = (card: Promise<CardJson>): Promise<void> => {
+      chain = chain.then(async () => this.show(input.reference, input.activityId, await card)).catch((error: unknown) => {
         this.o.log.error('updating the findings card failed', { error: error instanceof Error ? error.message : String(error) });
       });
       return chain;
     };
+    const render = (kind: 'findings' | 'pods', build: () => CardJson) => this.o.scheduler.cpu(kind, build);
     try {
       await triageInConversation(this.o, { ...input, conversation: input.reference }, {
-        partial: (report) => void show(findingsCard({ report, resources: {}, backoffPods: [] })),
-        final: (snapshot, offer) => show(findingsCard(snapshot, offer ? { ...offer, refreshUserIds: this.o.refreshUserIds } : {})),
+        partial: (report) => void show(render('findings', () => findingsCard({ report, resources: {}, backoffPods: [] }))),
+        final: (snapshot, offer) => show(render('pods', () => findingsCard(snapshot, offer ? { ...offer, refreshUserIds: this.o.refreshUserIds } : {}))),
       });
     } catch (error) {
-      this.o.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
+      const refused = error instanceof SchedulerBusyError;
+      if (!refused) this.o.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
       await show(
-        noticeCard({
-          title: `The check of ${targetLabel(input.target)} could not finish`,
-          text: `${input.signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`,
-          tone: 'attention',
-        }),
+        Promise.resolve(
+          refused
+            ? noticeCard(BUSY_NOTICE)
+            : noticeCard({
+                title: `The check of ${targetLabel(input.target)} could not finish`,
+                text: `${input.signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`,
+                tone: 'attention',
+              }),
+        ),
       );
     }
   }

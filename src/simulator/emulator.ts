@@ -40,6 +40,8 @@ export interface ArmEmulator {
   readonly identityEndpoint: string;
   readonly requests: RecordedRequest[];
   readonly world: World;
+  /** What every transport (in-process client, HTTPS listener, emulator thread) hands a request to. */
+  dispatch(request: EmuRequest, signal: AbortSignal | undefined): Promise<Outcome>;
   setFaults(faults: Fault[]): void;
   setLatency(ms: number): void;
   clearRequests(): void;

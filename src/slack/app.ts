@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { ApprovalService, ApprovalServiceOptions, Person } from '../bot/approvals';
 import type { BackgroundWork, Logger } from '../bot/background';
+import type { WorkScheduler } from '../scheduling/work-scheduler';
 import { CardStore } from '../bot/card-store';
 import { GRANT_ACTION_ID } from '../channels/block-kit';
 import type { AuditLog } from '../storage/audit';
@@ -37,6 +38,7 @@ export interface SlackAppOptions {
   approvals: ApprovalService;
   /** Shared with the Teams bot: one triage concurrency limit, one drain at shutdown. */
   background: BackgroundWork;
+  scheduler: WorkScheduler;
   log: Logger;
   demo: boolean;
   auditAudience: 'approvers' | 'everyone';
@@ -61,7 +63,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     },
   });
   const cards = new CardStore(o.storage);
-  const triage = new SlackTriage({ engine: o.engine, approvals: o.approvals, audit: o.audit, cards, background: o.background, log: o.log });
+  const triage = new SlackTriage({ engine: o.engine, approvals: o.approvals, audit: o.audit, cards, background: o.background, log: o.log, scheduler: o.scheduler });
   const conversation = new SlackConversation({ storage: o.storage, triage, approvals: o.approvals, audit: o.audit, demo: o.demo, auditAudience: o.auditAudience, examples: o.examples });
   const grant = new SlackGrant({ approvals: o.approvals, cards, background: o.background, log: o.log });
 

@@ -8,7 +8,8 @@ import { targetLabel, toProgressView } from '../channels/view-model';
 import type { ApprovalService, Person } from '../bot/approvals';
 import type { BackgroundWork, Logger } from '../bot/background';
 import type { CardStore } from '../bot/card-store';
-import { triageInConversation } from '../bot/triage-flow';
+import { BUSY_NOTICE, triageInConversation } from '../bot/triage-flow';
+import { SchedulerBusyError, type WorkScheduler } from '../scheduling/work-scheduler';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
 import type { Target } from '../triage/refs';
@@ -21,6 +22,7 @@ export interface SlackTriageOptions {
   cards: CardStore;
   background: BackgroundWork;
   log: Logger;
+  scheduler: WorkScheduler;
 }
 
 /** What the approval record keeps to find the message again (a botbuilder-shaped reference, channel "slack"). */
@@ -32,32 +34,40 @@ export class SlackTriage {
   constructor(private readonly o: SlackTriageOptions) {}
 
   async start(poster: SlackPoster, input: { channel: string; threadTs?: string; target: Target; refs: { cluster: string; registry: string }; requester: Person }): Promise<void> {
+    if (!this.o.scheduler.hasRoom()) {
+      await poster.post(input.channel, noticeBlocks(BUSY_NOTICE), input.threadTs);
+      return;
+    }
     const ref = await poster.post(input.channel, progressBlocks(toProgressView(input.target)), input.threadTs);
-    this.o.background.run(`slack triage ${targetLabel(input.target)}`, (signal) => this.finish(poster, ref, input, signal), { lane: 'triage' });
+    this.o.background.run(`slack triage ${targetLabel(input.target)}`, (signal) => this.finish(poster, ref, input, signal));
   }
 
   private async finish(poster: SlackPoster, ref: MessageRef, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person }, signal: AbortSignal): Promise<void> {
     // Updates are chained so that a late partial report can never overwrite the final findings.
     let chain = Promise.resolve();
-    const show = (message: SlackMessage): Promise<void> => {
-      chain = chain.then(() => poster.update(ref, message)).catch((error: unknown) => {
+    const show = (message: Promise<SlackMessage>): Promise<void> => {
+      chain = chain.then(async () => poster.update(ref, await message)).catch((error: unknown) => {
         this.o.log.error('updating the Slack findings message failed', { error: error instanceof Error ? error.message : String(error) });
       });
       return chain;
     };
     try {
       await triageInConversation(this.o, { ...input, signal, conversation: slackReference(ref), activityId: ref.ts }, {
-        partial: (report) => void show(findingsBlocks({ report, resources: {}, backoffPods: [] })),
-        final: (snapshot, offer) => show(findingsBlocks(snapshot, offer ?? {})),
+        partial: (report) => void show(this.o.scheduler.cpu('findings', () => findingsBlocks({ report, resources: {}, backoffPods: [] }))),
+        final: (snapshot, offer) => show(this.o.scheduler.cpu('pods', () => findingsBlocks(snapshot, offer ?? {}))),
       });
     } catch (error) {
+      if (error instanceof SchedulerBusyError) {
+        await show(Promise.resolve(noticeBlocks(BUSY_NOTICE)));
+        return;
+      }
       this.o.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
       await show(
-        noticeBlocks({
+        Promise.resolve(noticeBlocks({
           title: `The check of ${targetLabel(input.target)} could not finish`,
           text: `${signal.aborted ? 'The bot was shutting down.' : 'Something went wrong while reading Azure.'} Nothing was changed in Azure. Say "check again" to retry.`,
           tone: 'attention',
-        }),
+        })),
       );
     }
   }

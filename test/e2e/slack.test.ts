@@ -3,6 +3,7 @@
  * /slack/events, requests signed with the signing secret, the bolt WebClient talking to a fake Slack Web API
  * on loopback, and the real engine on the ARM emulator (scenario aks-missing-role).
  */
+import { WorkScheduler } from '../../src/scheduling/work-scheduler';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,6 +56,7 @@ beforeAll(async () => {
     audit,
     approvals,
     background,
+    scheduler: new WorkScheduler(),
     log: quiet,
     demo: false,
     auditAudience: 'approvers',
@@ -221,7 +223,7 @@ test('a bot token Slack rejects at start is reported, not fatal, and the next ev
   const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
   const engine = createTriageEngine({ clients, pods: false });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 60_000 });
-  const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: api.url }, engine, storage, audit, approvals, background: work, log, demo: false, auditAudience: 'approvers' });
+  const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: api.url }, engine, storage, audit, approvals, background: work, scheduler: new WorkScheduler(), log, demo: false, auditAudience: 'approvers' });
   const own = await startServer({ port: 0, host: '127.0.0.1', messages: async (_req, res) => res.send(404), rawRoutes: [{ path: slack.path, listener: slack.listener }] });
   try {
     await api.waitFor((c) => c.method === 'auth.test');

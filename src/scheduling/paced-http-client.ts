@@ -1,0 +1,31 @@
+/**
+ * An HttpClient that hands each Azure response to the work scheduler before the SDK sees it: the request
+ * and the wait for the answer hold nothing, and what the answer wakes (deserialisation, the evidence logic,
+ * the next requests) runs when the scheduler releases it — run-command answers as pod-evidence work, all
+ * else as findings work.
+ */
+import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import type { WorkClass, WorkScheduler } from './work-scheduler';
+
+const POD_EVIDENCE_PATH = /\/(runcommand|commandresults)(\/|$)/i;
+
+export function workClassOf(url: string): WorkClass {
+  let path = url;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    // Not a URL: classify what we were given.
+  }
+  return POD_EVIDENCE_PATH.test(path) ? 'pods' : 'findings';
+}
+
+export function pacedHttpClient(inner: HttpClient, scheduler: WorkScheduler): HttpClient {
+  return {
+    async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+      const response = await inner.sendRequest(request);
+      const signal = request.abortSignal instanceof AbortSignal ? request.abortSignal : undefined;
+      await scheduler.wait(workClassOf(request.url), signal);
+      return response;
+    },
+  };
+}
