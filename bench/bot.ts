@@ -14,6 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import path from 'node:path';
 import type { Logger } from '../src/bot/background';
 import { startApp, type App } from '../src/index';
@@ -94,6 +95,8 @@ interface LoadMeter {
   emulatorCpuMsPerCheck: number;
   /** process.cpuUsage (all threads: main, emulator, driver, libuv pool, GC helpers) per check, ms. */
   processCpuMsPerCheck: number;
+  /** Peak of the main isolate's used heap, sampled every 50 ms, MB: the bot's own memory. */
+  mainHeapPeakMb: number;
 }
 
 interface RoundFigures {
@@ -116,7 +119,9 @@ function startLoadMeter(app: App, emulator: EmulatorThread): () => LoadMeter {
   let windowStart = perf.eventLoopUtilization();
   let queuedAtStart = isQueued(app);
   const whileQueued = { idle: 0, active: 0, windows: 0 };
+  let heapPeak = getHeapStatistics().used_heap_size;
   const sampler = setInterval(() => {
+    heapPeak = Math.max(heapPeak, getHeapStatistics().used_heap_size);
     const now = perf.eventLoopUtilization();
     if (queuedAtStart) {
       const d = perf.eventLoopUtilization(now, windowStart);
@@ -144,6 +149,7 @@ function startLoadMeter(app: App, emulator: EmulatorThread): () => LoadMeter {
       mainBusyMsPerCheck: elu.active / CONVERSATIONS,
       emulatorCpuMsPerCheck: emu.active / CONVERSATIONS,
       processCpuMsPerCheck: (cpu.user + cpu.system) / 1000 / CONVERSATIONS,
+      mainHeapPeakMb: heapPeak / 2 ** 20,
     };
   };
 }
@@ -234,6 +240,7 @@ function printLoad(rounds: RoundFigures[]): void {
     console.log(
       `  main thread: busy ${(m.utilization * 100).toFixed(0)} % of the round, ${(m.utilizationWhileQueued * 100).toFixed(0)} % while work was queued (${m.queuedWindows} × 50 ms); event-loop delay p99 ${ms(m.delayP99Ms)} ms`,
     );
+    console.log(`  main isolate heap peak ${m.mainHeapPeakMb.toFixed(0)} MB`);
     console.log(
       `  CPU per check: main thread ${ms(m.mainCpuMsPerCheck)} ms (budget ${CPU_BUDGET_MS} ms: ${m.mainCpuMsPerCheck <= CPU_BUDGET_MS ? 'within' : 'OVER'}; busy ${ms(m.mainBusyMsPerCheck)} ms of wall time); emulator thread busy ${ms(m.emulatorCpuMsPerCheck)} ms (not ours); whole process ${ms(m.processCpuMsPerCheck)} ms`,
     );
