@@ -1,12 +1,12 @@
 /**
  * The bot over HTTP on loopback, as Teams drives it (Teams-shaped activities POSTed to /api/messages, a
- * fake Bot Connector receiving what the bot sends):
+ * fake Bot Connector receiving what the bot sends; both in a driver process of their own):
  *  1. turn overhead: a `help` turn of our bot (the real composition root, demo mode) against a bare
  *     botbuilder echo bot on the same adapter configuration and server, interleaved run by run;
  *  2. load: 200 conversations at once asking `check aks-missing-role acrdemo`, then `check again`, timed to
  *     the HTTP response (the turn), to the ARM findings card and to the pod-evidence card (grant button)
  *     reaching the connector, with grant presses sent during the peak; the main thread's utilisation,
- *     event-loop delay and CPU per check are measured with the emulator on its own thread.
+ *     event-loop delay and CPU per check are measured with the emulator in a process of its own.
  * Everything listens on 127.0.0.1, every loop has a count, every wait a deadline; the process stops itself.
  *
  *   npm run bench:bot        (or: node dist/bench/bot.js [overhead|load])
@@ -91,9 +91,9 @@ interface LoadMeter {
   mainCpuMsPerCheck: number;
   /** Main-thread ELU active time per check, ms: CPU plus time spent waiting for a core on a loaded machine. */
   mainBusyMsPerCheck: number;
-  /** Emulator thread busy time (ELU active) per check, ms (not ours: Azure's side). */
+  /** The emulator process's CPU per check, ms (not ours: Azure's side). */
   emulatorCpuMsPerCheck: number;
-  /** process.cpuUsage (all threads: main, emulator, driver, libuv pool, GC helpers) per check, ms. */
+  /** The bot process's CPU (main thread, libuv pool, GC helpers) per check, ms. */
   processCpuMsPerCheck: number;
   /** Peak of the main isolate's used heap, sampled every 50 ms, MB: the bot's own memory. */
   mainHeapPeakMb: number;
@@ -109,11 +109,11 @@ interface RoundFigures {
 }
 
 /** Samples the main thread's utilisation every 50 ms, noting whether the scheduler had work queued. */
-function startLoadMeter(app: App, emulator: EmulatorThread): () => LoadMeter {
+async function startLoadMeter(app: App, emulator: EmulatorThread): Promise<() => Promise<LoadMeter>> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const startElu = perf.eventLoopUtilization();
-  const startEmu = emulator.utilization();
+  const startEmu = (await emulator.processCpuMs()) ?? Number.NaN;
   const startCpu = process.cpuUsage();
   const startThreadCpu = threadCpuMs();
   let windowStart = perf.eventLoopUtilization();
@@ -132,11 +132,11 @@ function startLoadMeter(app: App, emulator: EmulatorThread): () => LoadMeter {
     windowStart = now;
     queuedAtStart = isQueued(app);
   }, 50);
-  return () => {
+  return async () => {
     clearInterval(sampler);
     delay.disable();
     const elu = perf.eventLoopUtilization(startElu);
-    const emu = emulator.utilization(startEmu);
+    const emuMs = ((await emulator.processCpuMs()) ?? Number.NaN) - startEmu;
     const cpu = process.cpuUsage(startCpu);
     const endThreadCpu = threadCpuMs();
     const mainCpuMs = startThreadCpu !== undefined && endThreadCpu !== undefined ? endThreadCpu - startThreadCpu : elu.active;
@@ -147,7 +147,7 @@ function startLoadMeter(app: App, emulator: EmulatorThread): () => LoadMeter {
       delayP99Ms: delay.percentile(99) / 1e6,
       mainCpuMsPerCheck: mainCpuMs / CONVERSATIONS,
       mainBusyMsPerCheck: elu.active / CONVERSATIONS,
-      emulatorCpuMsPerCheck: emu.active / CONVERSATIONS,
+      emulatorCpuMsPerCheck: emuMs / CONVERSATIONS,
       processCpuMsPerCheck: (cpu.user + cpu.system) / 1000 / CONVERSATIONS,
       mainHeapPeakMb: heapPeak / 2 ** 20,
     };
@@ -161,13 +161,13 @@ function isQueued(app: App): boolean {
 
 async function round(app: App, emulator: EmulatorThread, driver: Driver, text: string, presses: PressPlan[]): Promise<RoundFigures> {
   const requestsBefore = await emulator.requestCount();
-  const stop = startLoadMeter(app, emulator);
+  const stop = await startLoadMeter(app, emulator);
   const started = performance.now();
   const result = await driver.round(app.server.url, { conversations: CONVERSATIONS, first: 0, label: 'load', text, deadlineMs: ROUND_DEADLINE_MS, presses });
   const wallMs = performance.now() - started;
   // Work still running after its card (audit lines, grants of the presses) belongs to this round.
   await Promise.race([app.bot.background.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-  const meter = stop();
+  const meter = await stop();
   return { name: text, ...result, armRequests: (await emulator.requestCount()) - requestsBefore, wallMs, meter };
 }
 
@@ -177,8 +177,8 @@ function pressPlans(offers: Offer[]): PressPlan[] {
 }
 
 async function measureLoad(driver: Driver, dataDir: string): Promise<RoundFigures[]> {
-  // Azure's side on its own thread, so that what the main thread spends is the bot's alone.
-  const emulator = await startEmulatorThread({ timeoutMs: 30_000 });
+  // Azure's side in its own process, so that what this process spends (CPU, memory) is the bot's alone.
+  const emulator = await startEmulatorThread({ timeoutMs: 30_000, isolation: 'process' });
   const app = await startApp({ env: { PORT: '0', TRIAGE_DATA_DIR: path.join(dataDir, 'load') }, log: quiet, print: () => undefined, demoAzure: emulator });
   try {
     // Before the rounds: one conversation of the load (module loading and JIT warm-up are not billed to
@@ -216,7 +216,7 @@ function printOverhead(f: OverheadFigures): { ratio: number } {
 }
 
 function printLoad(rounds: RoundFigures[]): void {
-  console.log(`\n2. ${CONVERSATIONS} conversations at once (demo world on the ARM emulator in its own thread, no injected ARM latency, pod evidence on with the bot's 1 s run-command poll), and ${PRESS_AT_MS.length} grant presses during each round`);
+  console.log(`\n2. ${CONVERSATIONS} conversations at once (demo world on the ARM emulator in its own process, no injected ARM latency, pod evidence on with the bot's 1 s run-command poll), and ${PRESS_AT_MS.length} grant presses during each round`);
   console.log('round / measured to                      | p50 ms | p95 ms | max ms |  ok | ARM requests (per check) | round wall ms');
   for (const r of rounds) {
     const ok = r.outcomes.filter((o) => o.finalMs !== undefined).length;
@@ -242,10 +242,10 @@ function printLoad(rounds: RoundFigures[]): void {
     );
     console.log(`  main isolate heap peak ${m.mainHeapPeakMb.toFixed(0)} MB`);
     console.log(
-      `  CPU per check: main thread ${ms(m.mainCpuMsPerCheck)} ms (budget ${CPU_BUDGET_MS} ms: ${m.mainCpuMsPerCheck <= CPU_BUDGET_MS ? 'within' : 'OVER'}; busy ${ms(m.mainBusyMsPerCheck)} ms of wall time); emulator thread busy ${ms(m.emulatorCpuMsPerCheck)} ms (not ours); whole process ${ms(m.processCpuMsPerCheck)} ms`,
+      `  CPU per check: main thread ${ms(m.mainCpuMsPerCheck)} ms (budget ${CPU_BUDGET_MS} ms: ${m.mainCpuMsPerCheck <= CPU_BUDGET_MS ? 'within' : 'OVER'}; busy ${ms(m.mainBusyMsPerCheck)} ms of wall time); emulator process ${ms(m.emulatorCpuMsPerCheck)} ms (not ours); bot process (all its threads) ${ms(m.processCpuMsPerCheck)} ms`,
     );
   }
-  console.log(`peak RSS of the process (bot, emulator thread, driver thread): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log(`peak RSS of the bot process (the emulator and the driver run in processes of their own): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
 /** The issue-10 targets (2 cores, 200 conversations at once, pod evidence on), each as [label, measured, limit]. */
@@ -277,7 +277,7 @@ function reading(overhead: OverheadFigures | undefined, rounds: RoundFigures[] |
         .join(', ')}; main thread busy ${(r.meter.utilizationWhileQueued * 100).toFixed(0)} % while work was queued (≥ 80); ${misses.length === 0 ? 'every target met' : `missed: ${misses.map(([label]) => label).join(', ')}`}.`,
     );
   }
-  parts.push('The emulator runs on its own thread and the driver and fake connector on another, so the main thread does only what the bot does; on a shared machine the wall-clock figures also carry other processes\' load (see uptime).');
+  parts.push('The emulator and the driver with its fake connector run in processes of their own, so this process does only what the bot does; on a shared machine the wall-clock figures also carry other processes\' load (see the load average).');
   return parts.join(' ');
 }
 
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-bot-'));
   const driver = await Driver.start({ timeoutMs: 10_000 });
   try {
-    console.log(`Bot over HTTP on 127.0.0.1 (Node ${process.version}); driver and fake Bot Connector (${driver.connectorUrl}) on a worker thread`);
+    console.log(`Bot over HTTP on 127.0.0.1 (Node ${process.version}); driver and fake Bot Connector (${driver.connectorUrl}) in a child process`);
     const overhead = which === 'load' ? undefined : await measureOverhead(driver, dataDir);
     if (overhead) printOverhead(overhead);
     const rounds = which === 'overhead' ? undefined : await measureLoad(driver, dataDir);

@@ -1,13 +1,13 @@
 /**
- * The benchmark's driver, on its own thread: the Teams side (POSTs to /api/messages) and the fake Bot
+ * The benchmark's driver, in its own process (or thread): the Teams side (POSTs to /api/messages) and the fake Bot
  * Connector. Kept off the bots' event loop so that, under load, a turn's latency is the bot's and not the
  * time a starved in-process client took to notice the response — as with Teams, which does not share the
  * bot's CPU. Both clocks (request start, card arrival) are this thread's performance.now().
  */
-import { parentPort } from 'node:worker_threads';
 import { BenchConnector, cardOf, type Arrival } from './connector';
 import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome } from './driver-protocol';
 import { conversationId, grantPress, mention, post } from './teams-activity';
+import { parentLink } from '../../src/simulator/message-channel';
 
 const TURN_TIMEOUT_MS = 15_000;
 
@@ -85,10 +85,10 @@ async function handle(request: DriverRequest): Promise<DriverReply> {
 }
 
 async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) throw new Error('driver-worker runs as a worker thread of bench/bot');
+  const port = parentLink();
+  if (!port) throw new Error('driver-worker runs as a child process or worker thread of bench/bot');
   await connector.start();
-  port.on('message', (request: DriverRequest) => {
+  port.onMessage((request: DriverRequest) => {
     void handle(request).then((reply) => port.postMessage(reply));
   });
   const ready: DriverReply = { kind: 'ready', connectorUrl: connector.url };

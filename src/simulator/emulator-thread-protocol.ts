@@ -8,6 +8,8 @@ export type ThreadRequest =
   | { kind: 'abort'; id: number }
   | { kind: 'token'; id: number; scope: string }
   | { kind: 'request-count'; id: number }
+  /** CPU time of the emulator's process (meaningful when it has one of its own). */
+  | { kind: 'cpu'; id: number }
   | { kind: 'faults'; id: number; faults: Fault[] }
   | { kind: 'latency'; id: number; ms: number };
 
@@ -16,5 +18,6 @@ export type ThreadReply =
   | { kind: 'dispatch'; id: number; outcome: Outcome }
   | { kind: 'token'; id: number; token: string; expiresOnTimestamp: number }
   | { kind: 'request-count'; id: number; count: number }
+  | { kind: 'cpu'; id: number; cpuMs: number }
   | { kind: 'done'; id: number }
   | { kind: 'error'; id: number; message: string };

@@ -1,17 +1,19 @@
 /**
- * The demo world's emulator on its own worker thread, reached through the same in-process transport the SDK
- * clients use (their `httpClient` option): requests and tokens cross a MessagePort instead of a function
- * call. For measurements of the bot alone: the emulator's CPU is then spent on another thread, as Azure's is
- * spent on another machine. The worker script is compiled JavaScript (dist/), so this runs from dist only.
+ * The demo world's emulator on its own worker thread or in its own child process, reached through the same
+ * in-process transport the SDK clients use (their `httpClient` option): requests and tokens cross a message
+ * port (structured clone either way) instead of a function call. For measurements of the bot alone: the
+ * emulator's CPU — and, as a process, its memory — is then spent elsewhere, as Azure's is on another machine.
+ * The worker script is compiled JavaScript (dist/), so this runs from dist only.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { IN_PROCESS_ENDPOINT } from './emulator';
 import type { ThreadReply, ThreadRequest } from './emulator-thread-protocol';
 import { createInProcessClient, type Dispatcher, type Outcome } from './in-process-client';
+import { childLink, type Port } from './message-channel';
 import type { Fault } from './scenario';
 import type { EmuRequest } from './wire';
 
@@ -26,8 +28,8 @@ export interface EmulatorThread {
   requestCount(options?: { signal?: AbortSignal }): Promise<number>;
   setFaults(faults: Fault[], options?: { signal?: AbortSignal }): Promise<void>;
   setLatency(ms: number, options?: { signal?: AbortSignal }): Promise<void>;
-  /** The worker's event-loop utilisation (cumulative; pass an earlier value for a difference). */
-  utilization(since?: EventLoopUtilization): EventLoopUtilization;
+  /** CPU time of the emulator's own process, ms (undefined on a thread, whose process is ours). */
+  processCpuMs(options?: { signal?: AbortSignal }): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -38,9 +40,12 @@ class ThreadHandle implements Dispatcher {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
 
-  constructor(private readonly worker: Worker) {
-    this.closed = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.on('message', (reply: ThreadReply) => {
+  constructor(
+    private readonly worker: Port,
+    exited: Promise<void>,
+  ) {
+    this.closed = exited;
+    worker.onMessage((reply: ThreadReply) => {
       if (reply.kind === 'ready') return;
       const wake = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
@@ -81,22 +86,27 @@ class ThreadHandle implements Dispatcher {
   }
 }
 
-/** Starts the demo world's emulator on a worker thread; rejects after `timeoutMs` if it does not come up. */
-export async function startEmulatorThread(options: { timeoutMs: number }): Promise<EmulatorThread> {
-  const worker = new Worker(path.join(__dirname, 'emulator-worker.js'));
+/**
+ * Starts the demo world's emulator on a worker thread (`isolation: 'thread'`) or in a child process
+ * (`'process'`); rejects after `timeoutMs` if it does not come up.
+ */
+export async function startEmulatorThread(options: { timeoutMs: number; isolation?: 'thread' | 'process' }): Promise<EmulatorThread> {
+  const script = path.join(__dirname, 'emulator-worker.js');
+  const child: Worker | ChildProcess = options.isolation === 'process' ? fork(script, [], { serialization: 'advanced', stdio: 'inherit' }) : new Worker(script);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new EmulatorThreadError('the emulator thread did not start')), options.timeoutMs);
-    worker.once('error', (error) => {
+    child.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
-    worker.on('message', (m: ThreadReply) => {
+    child.on('message', (m: ThreadReply) => {
       if (m.kind !== 'ready') return;
       clearTimeout(timer);
       resolve();
     });
   });
-  const handle = new ThreadHandle(worker);
+  const handle = new ThreadHandle(childLink(child), exited);
   const control = async (build: (id: number) => ThreadRequest, signal?: AbortSignal): Promise<ThreadReply> => handle.ask(build, signal ?? AbortSignal.timeout(options.timeoutMs));
   return {
     endpoint: IN_PROCESS_ENDPOINT,
@@ -120,9 +130,19 @@ export async function startEmulatorThread(options: { timeoutMs: number }): Promi
     async setLatency(ms, o = {}) {
       await control((id) => ({ kind: 'latency', id, ms }), o.signal);
     },
-    utilization: (since) => worker.performance.eventLoopUtilization(since),
+    async processCpuMs(o = {}) {
+      if (options.isolation !== 'process') return undefined;
+      const reply = await control((id) => ({ kind: 'cpu', id }), o.signal);
+      if (reply.kind !== 'cpu') throw new EmulatorThreadError(`unexpected ${reply.kind} reply to cpu`);
+      return reply.cpuMs;
+    },
     async close() {
-      await worker.terminate();
+      if (child instanceof Worker) {
+        await child.terminate();
+        return;
+      }
+      child.kill();
+      await exited;
     },
   };
 }

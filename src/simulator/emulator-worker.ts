@@ -1,12 +1,12 @@
 /**
- * The demo world's emulator on a worker thread (see emulator-thread.ts): answers dispatch, token and control
- * messages from its handle. A request the handle aborts is aborted here too, so injected latency and hangs
+ * The demo world's emulator on a worker thread or in a child process (see emulator-thread.ts): answers
+ * dispatch, token and control messages from its handle. A request the handle aborts is aborted here too, so injected latency and hangs
  * end when the client gives up, as they do in-process.
  */
-import { parentPort } from 'node:worker_threads';
 import { createEmulator, type ArmEmulator } from './emulator';
 import { demoWorld } from './scenarios';
 import type { ThreadReply, ThreadRequest } from './emulator-thread-protocol';
+import { parentLink } from './message-channel';
 
 async function answer(emulator: ArmEmulator, message: ThreadRequest, inFlight: Map<number, AbortController>): Promise<ThreadReply | undefined> {
   switch (message.kind) {
@@ -29,6 +29,8 @@ async function answer(emulator: ArmEmulator, message: ThreadRequest, inFlight: M
     }
     case 'request-count':
       return { kind: 'request-count', id: message.id, count: emulator.requests.length };
+    case 'cpu':
+      return { kind: 'cpu', id: message.id, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 };
     case 'faults':
       emulator.setFaults(message.faults);
       return { kind: 'done', id: message.id };
@@ -39,11 +41,11 @@ async function answer(emulator: ArmEmulator, message: ThreadRequest, inFlight: M
 }
 
 function main(): void {
-  const port = parentPort;
-  if (!port) throw new Error('emulator-worker runs as a worker thread (startEmulatorThread)');
+  const port = parentLink();
+  if (!port) throw new Error('emulator-worker runs as a worker thread or child process (startEmulatorThread)');
   const emulator = createEmulator({ world: demoWorld() });
   const inFlight = new Map<number, AbortController>();
-  port.on('message', (message: ThreadRequest) => {
+  port.onMessage((message: ThreadRequest) => {
     answer(emulator, message, inFlight).then(
       (reply) => reply && port.postMessage(reply),
       (error: unknown) => port.postMessage({ kind: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies ThreadReply),
