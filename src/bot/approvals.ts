@@ -16,6 +16,7 @@ import type { AuditEntry, AuditLog } from '../storage/audit';
 import { isConflict } from '../storage/errors';
 import type { GrantOutcome, TriageEngine, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
+import { timeToken } from '../channels/times';
 
 /** From the authenticated activity only, never from card data. */
 export interface Person {
@@ -211,7 +212,7 @@ export class ApprovalService {
           'expired',
           presser,
           { ...record, state: 'expired' },
-          `This approval expired at ${record.expiresAt} and was not carried out. Run the check again for a fresh approval.`,
+          `This approval expired at ${timeToken(record.expiresAt)} and was not carried out. Run the check again for a fresh approval.`,
         );
       }
       if (record.state !== 'pending') {
@@ -429,7 +430,7 @@ function samePerson(a: Person, b: Person): boolean {
 }
 
 function handledMessage(record: ApprovalRecord): string {
-  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${record.approvedAt}` : ''}` : '';
+  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${timeToken(record.approvedAt)}` : ''}` : '';
   const what = `AcrPull for ${record.plan.principalName} on ${record.plan.registryName}`;
   switch (record.state) {
     case 'approved':
@@ -439,7 +440,7 @@ function handledMessage(record: ApprovalRecord): string {
     case 'failed':
       return `Already approved${by}, but the grant of ${what} failed: ${record.outcome && 'reason' in record.outcome ? record.outcome.reason : 'see the card'}. Run the check again before retrying.`;
     case 'expired':
-      return `This approval expired at ${record.expiresAt}. Run the check again for a fresh approval.`;
+      return `This approval expired at ${timeToken(record.expiresAt)}. Run the check again for a fresh approval.`;
     default:
       return `This approval is ${record.state}.`;
   }

@@ -17,7 +17,8 @@ export function intentOf(text: string): Intent {
   if (lower === '' || lower === 'help' || lower === '?' || lower === 'hi' || lower === 'hello') return { kind: 'help' };
   if (lower === 'check again' || lower === 'again' || lower === 'recheck' || lower === 're-check') return { kind: 'check-again' };
   if (lower === 'audit' || lower === 'audit log') return { kind: 'audit' };
-  return { kind: 'check', text: t, explicit: lower === 'check' || lower.startsWith('check ') };
+  // The text keeps its line breaks: a pasted describe/events block is read line by line.
+  return { kind: 'check', text: text.trim(), explicit: lower === 'check' || lower.startsWith('check ') };
 }
 
 export type IntentHandler<C, K extends IntentKind> = (context: C, intent: Extract<Intent, { kind: K }>) => Promise<void>;

@@ -1,5 +1,6 @@
 import { fromAnswer, fromText } from './target-dialog';
 import { intentOf } from './intents';
+import { CHECK_ACR, DESCRIBE_POD, GET_EVENTS, KUBELET_EVENT } from '../../test/fixtures/pastes';
 
 describe('intents', () => {
   test.each([
@@ -58,5 +59,32 @@ describe('target dialog', () => {
     const step = fromAnswer('cluster', '../../etc/passwd', { registry: 'myacr' });
     expect(step).toMatchObject({ kind: 'ask', part: 'cluster', known: 'myacr' });
     if (step.kind === 'ask') expect(step.error).not.toMatch(/at .*\.ts:/);
+  });
+});
+
+describe('target dialog from a paste', () => {
+  test('a kubelet event asks only for the cluster, keeping the image and what the error means', () => {
+    const step = fromText(KUBELET_EVENT);
+    expect(step).toMatchObject({ kind: 'ask', part: 'cluster', known: 'acrdemo.azurecr.io/shop/api:1.4.2' });
+    if (step.kind !== 'ask') throw new Error('expected a question');
+    expect(step.error).toBeUndefined();
+    expect(step.understood).toMatch(/^From your paste \(acrdemo\.azurecr\.io\/shop\/api:1\.4\.2\): The registry refused the node's credentials/);
+    const ready = fromText('aks-missing-role', step.draft);
+    expect(ready).toMatchObject({ kind: 'ready', refs: { cluster: 'aks-missing-role', registry: 'acrdemo.azurecr.io/shop/api:1.4.2' } });
+    if (ready.kind === 'ready') expect(ready.pasted?.[0]?.class).toBe('unauthorized');
+  });
+
+  test('describe pod, get events and check-acr output each start or ask for the missing part only', () => {
+    expect(fromText(DESCRIBE_POD)).toMatchObject({ kind: 'ask', part: 'cluster', known: 'acrdemo.azurecr.io/shop/api:1.4.2' });
+    expect(fromText(GET_EVENTS)).toMatchObject({ kind: 'ask', part: 'cluster', known: 'acrdemo.azurecr.io/payments/ledger:2.0.1' });
+    expect(fromText(CHECK_ACR)).toMatchObject({ kind: 'ready', refs: { cluster: 'rg-aks-missing-role/aks-missing-role', registry: 'acrdemo.azurecr.io' } });
+  });
+
+  test('the answer form keeps the paste', () => {
+    const step = fromText(KUBELET_EVENT);
+    if (step.kind !== 'ask') throw new Error('expected a question');
+    const ready = fromAnswer('cluster', 'aks-prod', step.draft);
+    expect(ready).toMatchObject({ kind: 'ready', refs: { cluster: 'aks-prod' } });
+    if (ready.kind === 'ready') expect(ready.pasted).toHaveLength(1);
   });
 });

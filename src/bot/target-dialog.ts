@@ -2,7 +2,8 @@
  * Works out the target from what was said so far, asking for one missing or invalid part at a time. Every
  * ref goes through the same parsers as the CLI; a bad ref comes back with the parser's own message.
  */
-import { findRefsInText, parseClusterRef, parseRegistryRef, parseTarget } from '../triage/target';
+import { pasteNote, readPaste, registryRefOf, type PastedError } from '../triage/paste';
+import { parseClusterRef, parseRegistryRef, parseTarget } from '../triage/target';
 import { TargetError, type Target } from '../triage/refs';
 import type { TargetPart } from '../channels/view-model';
 
@@ -12,11 +13,15 @@ export interface TargetDraft {
   registry?: string;
   /** The part the last question asked for: a bare answer to it fills that part. */
   asking?: TargetPart;
+  /** The errors a pasted message carried (classified, excerpts only), kept until the triage runs. */
+  pasted?: PastedError[];
+  /** What the paste was understood to say, repeated while a part is still asked for. */
+  understood?: string;
 }
 
 export type DialogStep =
-  | { kind: 'ready'; target: Target; refs: { cluster: string; registry: string } }
-  | { kind: 'ask'; part: TargetPart; draft: TargetDraft; known?: string; error?: string };
+  | { kind: 'ready'; target: Target; refs: { cluster: string; registry: string }; pasted?: PastedError[] }
+  | { kind: 'ask'; part: TargetPart; draft: TargetDraft; known?: string; error?: string; understood?: string };
 
 function check(part: TargetPart, value: string): string | undefined {
   try {
@@ -31,10 +36,17 @@ function check(part: TargetPart, value: string): string | undefined {
 
 /** From free text (or a `check …` command), merged with what an earlier question already collected. */
 export function fromText(text: string, draft: TargetDraft = {}): DialogStep {
-  const found = findRefsInText(text);
-  const words = text.trim().split(/\s+/).filter(Boolean);
+  const reading = readPaste(text);
+  const found = { cluster: reading.refs.cluster, registry: registryRefOf(reading.refs) };
+  const words = text.trim().split(/\s+/, 4).filter(Boolean);
   const args = words[0]?.toLowerCase() === 'check' ? words.slice(1) : words;
-  const next: TargetDraft = { cluster: draft.cluster, registry: draft.registry };
+  const fresh = reading.errors.length > 0;
+  const next: TargetDraft = {
+    cluster: draft.cluster,
+    registry: draft.registry,
+    pasted: fresh ? reading.errors : draft.pasted,
+    understood: fresh ? pasteNote(reading) : draft.understood,
+  };
   // A one-word answer to the question just asked is that part, whatever it looks like; the parser judges it.
   if (draft.asking && args.length === 1 && !found[otherPart(draft.asking)]) next[draft.asking] = args[0];
   else {
@@ -47,7 +59,7 @@ export function fromText(text: string, draft: TargetDraft = {}): DialogStep {
 
 /** From the ask-for-target form: the answer to the one question asked. */
 export function fromAnswer(part: TargetPart, value: string, draft: TargetDraft = {}): DialogStep {
-  return step({ cluster: draft.cluster, registry: draft.registry, [part]: value.trim() });
+  return step({ cluster: draft.cluster, registry: draft.registry, pasted: draft.pasted, understood: draft.understood, [part]: value.trim() });
 }
 
 function otherPart(part: TargetPart): TargetPart {
@@ -61,10 +73,16 @@ function step(draft: TargetDraft): DialogStep {
     const error = check(part, value);
     if (error) {
       const kept: TargetDraft = { ...draft, [part]: undefined, asking: part };
-      return { kind: 'ask', part, draft: kept, known: kept[otherPart(part)], error };
+      return { kind: 'ask', part, draft: kept, known: kept[otherPart(part)], error, ...(draft.understood && { understood: draft.understood }) };
     }
   }
-  if (!draft.cluster) return { kind: 'ask', part: 'cluster', draft: { ...draft, asking: 'cluster' }, known: draft.registry };
-  if (!draft.registry) return { kind: 'ask', part: 'registry', draft: { ...draft, asking: 'registry' }, known: draft.cluster };
-  return { kind: 'ready', target: parseTarget({ cluster: draft.cluster, registry: draft.registry }), refs: { cluster: draft.cluster, registry: draft.registry } };
+  const understood = draft.understood ? { understood: draft.understood } : {};
+  if (!draft.cluster) return { kind: 'ask', part: 'cluster', draft: { ...draft, asking: 'cluster' }, known: draft.registry, ...understood };
+  if (!draft.registry) return { kind: 'ask', part: 'registry', draft: { ...draft, asking: 'registry' }, known: draft.cluster, ...understood };
+  return {
+    kind: 'ready',
+    target: parseTarget({ cluster: draft.cluster, registry: draft.registry }),
+    refs: { cluster: draft.cluster, registry: draft.registry },
+    ...(draft.pasted && draft.pasted.length > 0 && { pasted: draft.pasted }),
+  };
 }

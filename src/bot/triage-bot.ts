@@ -121,14 +121,14 @@ export class TriageBot extends ActivityHandler {
     if (step.kind === 'ask') {
       data.draft = step.draft;
       await this.data.set(context, data);
-      const card = askCard(toAskView(step.part, { known: step.known, error: step.error }));
+      const card = askCard(toAskView(step.part, { known: step.known, error: step.error, understood: step.understood }));
       if (!activityId) await context.sendActivity(cardActivity(card));
       return card;
     }
     data.draft = undefined;
     data.last = step.refs;
     await this.data.set(context, data);
-    await this.o.runner.start(context, { target: step.target, refs: step.refs, requester: personOf(context.activity), activityId });
+    await this.o.runner.start(context, { target: step.target, refs: step.refs, requester: personOf(context.activity), activityId, pasted: step.pasted });
     return undefined;
   }
 

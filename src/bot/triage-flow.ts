@@ -6,6 +6,7 @@
 import { auditTarget, snapshotOf, type TriageSnapshot } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
+import type { PastedError } from '../triage/paste';
 import type { Target } from '../triage/refs';
 import { planGrant, type GrantPlan } from '../triage/remediation';
 import type { Report } from '../triage/report';
@@ -28,6 +29,8 @@ export interface TriageFlowInput {
   refs: { cluster: string; registry: string };
   requester: Person;
   signal: AbortSignal;
+  /** The errors the person pasted, shown at the top of the card. */
+  pasted?: PastedError[];
   /** Where the findings message lives, so that the approval can update it later. */
   conversation?: ApprovalRecord['conversation'];
   activityId?: string;
@@ -62,7 +65,7 @@ export async function triageInConversation(deps: TriageFlowDeps, input: TriageFl
   } finally {
     phase.findingsOut();
   }
-  const snapshot = snapshotOf(result);
+  const snapshot = snapshotOf(result, input.pasted);
   const plan = planGrant(result.evidence, result.report.findings);
   const summary = summaryOf(result.report);
   // Beside the card, not before it: the audit log commits its appends in groups (see FileAuditLog).

@@ -8,6 +8,7 @@ import { TurnContext, type ConversationReference } from 'botbuilder';
 import { findingsCard, noticeCard, progressCard, type CardJson } from '../channels/adaptive-card';
 import { targetLabel, toProgressView } from '../channels/view-model';
 import type { TriageEngine } from '../triage/engine';
+import type { PastedError } from '../triage/paste';
 import type { Target } from '../triage/refs';
 import type { AuditLog } from '../storage/audit';
 import type { ApprovalService, Person } from './approvals';
@@ -39,7 +40,10 @@ export class TriageRunner {
   constructor(private readonly o: TriageRunnerOptions) {}
 
   /** Shows progress in this turn (a new card, or `activityId` replaced) and continues after the turn. */
-  async start(context: TurnContext, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string }): Promise<void> {
+  async start(
+    context: TurnContext,
+    input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; activityId?: string; pasted?: PastedError[] },
+  ): Promise<void> {
     const busy = !this.o.scheduler.hasRoom();
     // No typing indicator first: the progress card follows at once and replaces it, so it would only cost a send.
     const progress = cardActivity(busy ? noticeCard(BUSY_NOTICE) : progressCard(toProgressView(input.target)));
@@ -66,6 +70,7 @@ export class TriageRunner {
     target: Target;
     refs: { cluster: string; registry: string };
     requester: Person;
+    pasted?: PastedError[];
     reference: Partial<ConversationReference>;
     activityId?: string;
     signal: AbortSignal;
@@ -82,7 +87,7 @@ export class TriageRunner {
     const render = (kind: 'findings' | 'pods', build: () => CardJson) => this.o.scheduler.cpu(kind, build);
     try {
       await triageInConversation(this.o, { ...input, conversation: input.reference }, {
-        partial: (report) => void show(render('findings', () => findingsCard({ report, resources: {}, backoffPods: [] }))),
+        partial: (report) => void show(render('findings', () => findingsCard({ report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) }))),
         final: (snapshot, offer) => show(render('pods', () => findingsCard(snapshot, offer ? { ...offer, refreshUserIds: this.o.refreshUserIds } : {}))),
       });
     } catch (error) {

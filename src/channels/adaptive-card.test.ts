@@ -47,7 +47,9 @@ describe('adaptive card renderer', () => {
 
   test('after the grant the card says who approved, the assignment, the verification and what to do about stuck pods', () => {
     const json = JSON.stringify(findingsCard(missingRoleSnapshot(), { plan: acrPullPlan(), approval: APPROVALS.granted }));
-    expect(json).toContain('Approved by Ana Approver at 2026-11-28T12:03:00.000Z');
+    // Times are formatted by the client, in the reader's zone.
+    expect(json).toContain('Approved by Ana Approver at {{DATE(2026-11-28T12:03:00Z, SHORT)}} {{TIME(2026-11-28T12:03:00Z)}}');
+    expect(json).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
     expect(json).toContain('roleAssignments/0b8e0000-0000-4000-8000-000000000042');
     expect(json).toContain('**Verification:** Visible on the registry');
     expect(json).toContain('kubectl delete pod -n shop api-7d9c-abcde');

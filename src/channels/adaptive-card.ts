@@ -9,6 +9,7 @@ import findingsTemplate from '../../cards/findings.json';
 import helpTemplate from '../../cards/help.json';
 import noticeTemplate from '../../cards/notice.json';
 import progressTemplate from '../../cards/progress.json';
+import { adaptiveCardTime, replaceTimesDeep } from './times';
 import {
   toReportView,
   type AskView,
@@ -69,7 +70,7 @@ export function findingsCard(snapshot: TriageSnapshot, options: FindingsCardOpti
   let card: CardJson = {};
   for (const budget of BUDGETS) {
     const view = toReportView(snapshot, { ...options, ...budget });
-    card = expand(findingsTemplate, { ...view, portalLinks: markdownLinks(view.links) });
+    card = replaceTimesDeep(expand(findingsTemplate, { ...view, portalLinks: markdownLinks(view.links) }), adaptiveCardTime);
     if (view.grant && options.refreshUserIds && options.refreshUserIds.length > 0) {
       card.refresh = {
         action: { type: 'Action.Execute', title: 'Refresh', verb: 'refresh', data: { approvalId: view.grant.approvalId } },
@@ -100,9 +101,9 @@ export function helpCard(view: HelpView): CardJson {
 }
 
 export function noticeCard(view: NoticeView): CardJson {
-  return expand(noticeTemplate, view);
+  return replaceTimesDeep(expand(noticeTemplate, view), adaptiveCardTime);
 }
 
 export function auditCard(view: AuditView): CardJson {
-  return expand(auditTemplate, view);
+  return replaceTimesDeep(expand(auditTemplate, view), adaptiveCardTime);
 }

@@ -16,11 +16,13 @@ import {
   type GrantView,
   type HelpView,
   type NoticeView,
+  type PastedView,
   type ProgressView,
   type ReportView,
   type ReportViewOptions,
   type TriageSnapshot,
 } from './view-model';
+import { replaceTimes, slackTime, utcText } from './times';
 
 export const MAX_BLOCKS = 50;
 export const MAX_TEXT = 3000;
@@ -68,8 +70,9 @@ export function fitText(text: string, limit: number): string {
   return clipped.length <= limit ? clipped : `${clipped.slice(0, limit - 1)}…`;
 }
 
-const mrkdwn = (text: string, limit = MAX_TEXT): TextObject => ({ type: 'mrkdwn', text: fitText(text, limit) });
-const plain = (text: string, limit: number): TextObject => ({ type: 'plain_text', text: fitText(text, limit), emoji: true });
+// Times become Slack's `<!date^…>` (the reader's zone) in mrkdwn, UTC text where Slack shows plain text.
+const mrkdwn = (text: string, limit = MAX_TEXT): TextObject => ({ type: 'mrkdwn', text: fitText(replaceTimes(text, slackTime), limit) });
+const plain = (text: string, limit: number): TextObject => ({ type: 'plain_text', text: fitText(replaceTimes(text, utcText), limit), emoji: true });
 const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
 const context = (...texts: string[]): Block => ({ type: 'context', elements: texts.slice(0, MAX_CONTEXT_ELEMENTS).map((t) => mrkdwn(t)) });
 /** A code block: the fence stays intact however long the command is. */
@@ -97,11 +100,14 @@ export function findingsBlocks(snapshot: TriageSnapshot, options: FindingsBlocks
 export function reportViewBlocks(view: ReportView): SlackMessage {
   const head: Block[] = [
     { type: 'header', text: plain(`${view.verdictIcon} ${view.heading}`, MAX_HEADER) },
+    ...(view.pasted ? [section(`*What the pasted error means:* ${escapeMrkdwn(view.pasted.meaning)}`)] : []),
+    section(`*${escapeMrkdwn(view.conclusion)}*`),
     section(`*${view.verdictText}* — ${view.counts}`),
   ];
   const notes = [view.pending && `⏳ ${escapeMrkdwn(view.pending)}`, view.afterGrant && `✅ ${escapeMrkdwn(inSlack(view.afterGrant))}`].filter((n): n is string => !!n);
   if (notes.length > 0) head.push(context(...notes));
 
+  if (view.pasted) head.push(pastedBlock(view.pasted));
   const grant = view.grant ? grantBlocks(view.grant) : [];
   const others = othersBlocks(view.others);
   const tail: Block[] = [
@@ -130,9 +136,20 @@ export function reportViewBlocks(view: ReportView): SlackMessage {
     );
   }
   return {
-    text: fitText(`${view.verdictIcon} ${view.heading}: ${view.verdictText} — ${view.counts}`, MAX_TEXT),
+    text: fitText(replaceTimes(`${view.verdictIcon} ${view.heading}: ${view.conclusion}`, utcText), MAX_TEXT),
     blocks: [...head, ...problems, ...grant, ...others, ...tail],
   };
+}
+
+/** The pasted excerpt and, per candidate cause, whether a finding confirms or rules it out. */
+function pastedBlock(p: PastedView): Block {
+  const lines = [
+    `\`${fitText(escapeMrkdwn(p.excerpt).replace(/`/g, "'"), 300)}\``,
+    '*What the findings say about its causes:*',
+    ...p.candidates.map((c) => `${c.icon} *${c.verdict}* — ${escapeMrkdwn(c.title)} \`${c.check}\`: ${escapeMrkdwn(c.evidence)}`),
+    ...p.others.map((o) => `_Also in the paste:_ ${escapeMrkdwn(o)}`),
+  ];
+  return section(lines.join('\n'));
 }
 
 function rowBlocks(row: FindingRowView): Block[] {
@@ -230,6 +247,7 @@ export function progressBlocks(view: ProgressView): SlackMessage {
 
 export function askBlocks(view: AskView): SlackMessage {
   const blocks: Block[] = [];
+  if (view.understood) blocks.push(section(escapeMrkdwn(view.understood)));
   if (view.error) blocks.push(section(`⚠️ ${escapeMrkdwn(view.error)}`));
   blocks.push(section(`*${escapeMrkdwn(view.question)}*`), context(`Reply with ${escapeMrkdwn(view.placeholder)}. ${escapeMrkdwn(view.hint)}`));
   return { text: fitText(view.question, MAX_TEXT), blocks };
@@ -246,14 +264,14 @@ export function helpBlocks(view: HelpView): SlackMessage {
 /** Refusals and errors: shown to the presser alone (chat.postEphemeral) or in the conversation. */
 export function noticeBlocks(view: NoticeView): SlackMessage {
   const icon = view.tone === 'attention' ? '⛔' : view.tone === 'warning' ? '⚠️' : view.tone === 'good' ? '✅' : 'ℹ️';
-  return { text: fitText(`${view.title}: ${view.text}`, MAX_TEXT), blocks: [section(`${icon} *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.text)}`)] };
+  return { text: fitText(replaceTimes(`${view.title}: ${view.text}`, utcText), MAX_TEXT), blocks: [section(`${icon} *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.text)}`)] };
 }
 
 export function auditBlocks(view: AuditView): SlackMessage {
   const blocks: Block[] = [{ type: 'header', text: plain(view.title, MAX_HEADER) }];
   let current = '';
   for (const e of view.entries) {
-    const line = `\`${e.at}\` *${escapeMrkdwn(e.kind)}* ${escapeMrkdwn(e.text)}`;
+    const line = `${e.at} *${escapeMrkdwn(e.kind)}* ${escapeMrkdwn(e.text)}`;
     if (current && current.length + line.length + 1 > MAX_TEXT) {
       blocks.push(section(current));
       current = line;

@@ -14,18 +14,29 @@ import {
   type ReportViewOptions,
   type TriageSnapshot,
 } from './view-model';
+import { localTime, replaceTimes } from './times';
 
 export interface TextOptions extends ReportViewOptions {
   /** Also list passed / not-applicable checks (default true). */
   verbose?: boolean;
+  /** Zone for times (default: the machine's, i.e. TZ). */
+  timeZone?: string;
 }
 
 export function findingsText(snapshot: TriageSnapshot, options: TextOptions = {}): string {
-  return reportViewText(toReportView(snapshot, { maxTextLength: 4000, ...options, includeOthers: options.verbose !== false }));
+  const text = reportViewText(toReportView(snapshot, { maxTextLength: 4000, ...options, includeOthers: options.verbose !== false }));
+  return replaceTimes(text, (d) => localTime(d, options.timeZone));
 }
 
 export function reportViewText(view: ReportView): string {
-  const lines: string[] = [`${view.verdictIcon} ${view.heading}`, `${view.verdictText} — ${view.counts}`];
+  const lines: string[] = [`${view.verdictIcon} ${view.heading}`];
+  if (view.pasted) lines.push(`What the pasted error means: ${view.pasted.meaning}`);
+  lines.push(`→ ${view.conclusion}`, `${view.verdictText} — ${view.counts}`);
+  if (view.pasted) {
+    lines.push(`  pasted: ${view.pasted.excerpt}`, '  what the findings say about its causes:');
+    for (const c of view.pasted.candidates) lines.push(`    ${c.icon} ${c.verdict} — ${c.title} [${c.check}]: ${c.evidence}`);
+    for (const o of view.pasted.others) lines.push(`  also in the paste: ${o}`);
+  }
   if (view.pending) lines.push(`⏳ ${view.pending}`);
   if (view.afterGrant) lines.push(`✅ ${view.afterGrant}`);
   for (const row of view.problems) lines.push('', ...rowLines(row));
@@ -64,7 +75,7 @@ export function progressText(view: ProgressView): string {
 }
 
 export function askText(view: AskView): string {
-  return [view.error ? `⚠️ ${view.error}` : undefined, view.question, `(${view.placeholder})`].filter(Boolean).join('\n');
+  return [view.understood, view.error ? `⚠️ ${view.error}` : undefined, view.question, `(${view.placeholder})`].filter(Boolean).join('\n');
 }
 
 export function helpText(view: HelpView): string {
@@ -75,10 +86,10 @@ export function helpText(view: HelpView): string {
   return lines.join('\n');
 }
 
-export function noticeText(view: NoticeView): string {
-  return `${view.title}\n${view.text}`;
+export function noticeText(view: NoticeView, timeZone?: string): string {
+  return replaceTimes(`${view.title}\n${view.text}`, (d) => localTime(d, timeZone));
 }
 
-export function auditText(view: AuditView): string {
-  return [view.title, ...view.entries.map((e) => `${e.at}  ${e.kind}  ${e.text}`)].join('\n');
+export function auditText(view: AuditView, timeZone?: string): string {
+  return replaceTimes([view.title, ...view.entries.map((e) => `${e.at}  ${e.kind}  ${e.text}`)].join('\n'), (d) => localTime(d, timeZone));
 }

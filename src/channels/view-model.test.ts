@@ -1,6 +1,7 @@
 import { clip, portalUrl, registryLabel, snapshotOf, targetLabel, toAskView, toAuditView, toReportView } from './view-model';
 import { APPROVALS, acrPullPlan, healthySnapshot, incompleteSnapshot, missingRoleSnapshot } from '../../test/e2e/report-fixtures';
 import { CLUSTER_ID, KUBELET_RESOURCE_ID, REGISTRY_ID, healthyEvidence } from '../../test/fixtures/evidence';
+import { timeToken } from './times';
 
 describe('view model', () => {
   test('problems come first by severity; passed and not-applicable checks are kept aside', () => {
@@ -100,6 +101,6 @@ describe('view model', () => {
       ],
       1,
     );
-    expect(view.entries).toEqual([{ at: '2026-01-02T00:00:00Z', kind: 'grant', text: 'by Ana — assignment ra-1' }]);
+    expect(view.entries).toEqual([{ at: timeToken('2026-01-02T00:00:00Z'), kind: 'grant', text: 'by Ana — assignment ra-1' }]);
   });
 });

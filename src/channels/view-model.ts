@@ -5,12 +5,15 @@
  * Inputs are plain data (a `TriageSnapshot`, a `GrantPlan`, an approval's public state) so that a view can be
  * rebuilt on another instance, long after the triage, from what was stored.
  */
+import { conclude, type CauseVerdict } from '../triage/conclusion';
 import type { Evidence } from '../triage/evidence';
 import { backoffPods } from '../triage/failing-pods';
 import type { GrantOutcome, TriageResult, VerifyOutcome } from '../triage/engine';
 import type { ClusterRef, RegistryRef, Target } from '../triage/refs';
 import type { Finding, Report, Status, Verdict } from '../triage/report';
+import type { PastedError } from '../triage/paste';
 import type { GrantPlan } from '../triage/remediation';
+import { timeToken } from './times';
 
 /** Adaptive Card colour names; Slack and text map them to their own emphasis. */
 export type Tone = 'good' | 'attention' | 'warning' | 'accent' | 'default';
@@ -21,6 +24,8 @@ export interface TriageSnapshot {
   resources: { clusterId?: string; registryId?: string; kubeletIdentityId?: string };
   /** Pods waiting on an image from this registry (ErrImagePull / ImagePullBackOff), for the after-grant advice. */
   backoffPods: { namespace: string; name: string }[];
+  /** The errors the person pasted to start this triage (classified, excerpts only). */
+  pasted?: PastedError[];
 }
 
 /** The part of an approval record a view needs (structurally compatible with ApprovalRecord). */
@@ -79,8 +84,19 @@ export interface GrantView {
   nextSteps: string[];
 }
 
+/** What a pasted error means, and how each of its candidate causes fared. */
+export interface PastedView {
+  meaning: string;
+  excerpt: string;
+  candidates: { icon: string; verdict: CauseVerdict; check: string; title: string; evidence: string }[];
+  others: string[];
+}
+
 export interface ReportView {
   heading: string;
+  /** One sentence before everything else: the most likely cause and the one action. */
+  conclusion: string;
+  pasted?: PastedView;
   verdict: Verdict;
   verdictText: string;
   verdictIcon: string;
@@ -111,6 +127,8 @@ export interface AskView {
   hint: string;
   known?: string;
   error?: string;
+  /** What an earlier paste was understood to say (kept while the rest is asked for). */
+  understood?: string;
 }
 
 export interface HelpView {
@@ -142,6 +160,15 @@ const VERDICT: Record<Verdict, { text: string; icon: string; tone: Tone }> = {
 
 const PROBLEM_ORDER: Record<Status, number> = { fail: 0, warn: 1, unknown: 2, pass: 3, skip: 4 };
 
+const CAUSE_ICON: Record<CauseVerdict, string> = {
+  confirms: '🔴',
+  'rules out': '⚪',
+  possible: '🟡',
+  'could not check': '❔',
+  'not applicable': '➖',
+  'not checked': '➖',
+};
+
 
 export function clusterLabel(ref: ClusterRef): string {
   return ref.resourceGroup ? `${ref.resourceGroup}/${ref.name}` : ref.name;
@@ -170,8 +197,8 @@ export function portalUrl(resourceId: string): string {
 }
 
 /** Keeps the facts a card needs from a triage, dropping the bulk of the evidence. */
-export function snapshotOf(result: Pick<TriageResult, 'report' | 'evidence'>): TriageSnapshot {
-  return { report: result.report, ...evidenceFacts(result.evidence) };
+export function snapshotOf(result: Pick<TriageResult, 'report' | 'evidence'>, pasted?: PastedError[]): TriageSnapshot {
+  return { report: result.report, ...evidenceFacts(result.evidence), ...(pasted && pasted.length > 0 && { pasted }) };
 }
 
 /** What the audit log records as a triage's target: resolved resource ids where known, else what was typed. */
@@ -202,19 +229,32 @@ export interface ReportViewOptions {
 export function toReportView(snapshot: TriageSnapshot, options: ReportViewOptions = {}): ReportView {
   const { report } = snapshot;
   const max = options.maxTextLength ?? 1200;
-  const rows = report.findings.map((f) => rowOf(f, max));
+  // A command is printed once: the grant offer carries its own `az role assignment create`.
+  const printed = new Set<string>(options.plan && options.approval ? [options.plan.azCommand.trim()] : []);
+  const rows = report.findings.map((f) => rowOf(f, max, printed));
   const problems = rows.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'unknown');
   problems.sort((a, b) => PROBLEM_ORDER[a.status] - PROBLEM_ORDER[b.status]);
   const others = options.includeOthers === false ? [] : rows.filter((r) => r.status === 'pass' || r.status === 'skip');
   const verdict = VERDICT[report.verdict];
+  const conclusion = conclude(report.findings, {
+    pasted: snapshot.pasted,
+    ...(options.plan && options.approval && { grant: { role: options.plan.roleName, pending: options.approval.state === 'pending' } }),
+  });
   return {
     heading: targetLabel(report.target),
+    conclusion: conclusion.sentence,
+    pasted: conclusion.pasted && {
+      meaning: clip(conclusion.pasted.meaning, max),
+      excerpt: conclusion.pasted.excerpt,
+      candidates: conclusion.pasted.candidates.map((c) => ({ ...c, icon: CAUSE_ICON[c.verdict], evidence: clip(c.evidence, max) })),
+      others: conclusion.pasted.others,
+    },
     verdict: report.verdict,
     verdictText: verdict.text,
     verdictIcon: verdict.icon,
     verdictTone: verdict.tone,
     counts: countsOf(report.findings),
-    collectedAt: report.collectedAt,
+    collectedAt: timeToken(report.collectedAt),
     pending: report.complete ? undefined : 'Reading pods and events from the cluster… this card updates when they arrive.',
     afterGrant:
       options.approval?.state === 'granted'
@@ -227,8 +267,10 @@ export function toReportView(snapshot: TriageSnapshot, options: ReportViewOption
   };
 }
 
-function rowOf(f: Finding, max: number): FindingRowView {
+function rowOf(f: Finding, max: number, printed: Set<string>): FindingRowView {
   const s = STATUS[f.status];
+  const command = f.command && !printed.has(f.command.trim()) ? f.command : undefined;
+  if (command) printed.add(command.trim());
   return {
     elementId: `row-${f.check.replace(/[^a-z0-9]+/gi, '-')}`,
     check: f.check,
@@ -239,7 +281,7 @@ function rowOf(f: Finding, max: number): FindingRowView {
     tone: s.tone,
     evidence: clip(f.evidence, max),
     fix: f.remediation ? clip(f.remediation, max) : undefined,
-    command: f.command ? clip(f.command, max) : undefined,
+    command: command ? clip(command, max) : undefined,
     needs: f.needs ? clip(f.needs, max) : undefined,
   };
 }
@@ -292,19 +334,19 @@ function grantView(plan: GrantPlan, approval: ApprovalSnapshot, pods: TriageSnap
     condition: plan.condition ? clip(plan.condition, max) : undefined,
     azCommand: plan.azCommand,
     approvedBy,
-    approvedAt: approval.approvedAt,
+    approvedAt: approval.approvedAt === undefined ? undefined : timeToken(approval.approvedAt),
     nextSteps: [] as string[],
   };
   switch (approval.state) {
     case 'pending':
       return {
         ...base,
-        status: `Waiting for an approver. Pressing the button grants exactly this; the offer expires at ${approval.expiresAt}.`,
+        status: `Waiting for an approver. Pressing the button grants exactly this; the offer expires at ${timeToken(approval.expiresAt)}.`,
         tone: 'accent',
         pressable: true,
       };
     case 'expired':
-      return { ...base, status: `This offer expired at ${approval.expiresAt}. Press "Check again" for a fresh one.`, tone: 'default', pressable: false };
+      return { ...base, status: `This offer expired at ${timeToken(approval.expiresAt)}. Press "Check again" for a fresh one.`, tone: 'default', pressable: false };
     case 'approved':
       return { ...base, status: `Approved by ${approvedBy ?? 'an approver'} — granting ${plan.roleName} now…`, tone: 'accent', pressable: false };
     case 'granted':
@@ -377,8 +419,9 @@ export function toProgressView(target: Target, note?: string): ProgressView {
   };
 }
 
-export function toAskView(part: TargetPart, options: { known?: string; error?: string } = {}): AskView {
-  return part === 'cluster'
+export function toAskView(part: TargetPart, options: { known?: string; error?: string; understood?: string } = {}): AskView {
+  const understood = options.understood ? { understood: clip(options.understood, 600) } : {};
+  const view: AskView = part === 'cluster'
     ? {
         part,
         question: options.known ? `Which AKS cluster cannot pull from ${options.known}?` : 'Which AKS cluster cannot pull?',
@@ -395,6 +438,7 @@ export function toAskView(part: TargetPart, options: { known?: string; error?: s
         known: options.known,
         error: options.error,
       };
+  return { ...view, ...understood };
 }
 
 export function toHelpView(options: { welcome: boolean; demo: boolean; examples?: string[] }): HelpView {
@@ -403,6 +447,7 @@ export function toHelpView(options: { welcome: boolean; demo: boolean; examples?
     demo: options.demo,
     commands: [
       { command: 'check <cluster> <registry>', meaning: 'Find why the cluster\'s nodes cannot pull from the registry. Read-only.' },
+      { command: '(paste an error)', meaning: 'Paste a kubelet event, kubectl describe pod, kubectl get events or az aks check-acr output: I read the image and the error, say what it means, and ask only for what is missing.' },
       { command: 'check again', meaning: 'Run the last check of this conversation again (after a fix).' },
       { command: 'audit', meaning: 'Show recent triages, approvals and grants (approvers only).' },
       { command: 'help', meaning: 'Show this card.' },
@@ -432,7 +477,7 @@ export function toAuditView(entries: readonly AuditEntryLike[], limit: number): 
   const shown = [...entries].sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
   return {
     title: `Audit log — last ${shown.length} entr${shown.length === 1 ? 'y' : 'ies'}, newest first`,
-    entries: shown.map((e) => ({ at: e.at, kind: e.kind, text: clip(auditText(e), 400) })),
+    entries: shown.map((e) => ({ at: timeToken(e.at), kind: e.kind, text: clip(auditText(e), 400) })),
   };
 }
 

@@ -15,7 +15,8 @@ export interface TargetArgs {
 }
 
 export type Command =
-  | { name: 'check'; target: TargetArgs; format: OutputFormat; pods: boolean }
+  | { name: 'check'; target: TargetArgs; format: OutputFormat; pods: boolean; fromText?: string }
+  | { name: 'explain'; text?: string; format: OutputFormat }
   | { name: 'grant'; target: TargetArgs; format: OutputFormat; yes: boolean }
   | { name: 'audit'; limit: number }
   | { name: 'scenarios' }
@@ -34,6 +35,8 @@ export const USAGE = `aks-registry-triage — why can't this AKS cluster pull fr
 
 Usage
   aks-registry-triage check --cluster <ref> --registry <ref> [--subscription <id>] [--format text|json] [--no-pods]
+  aks-registry-triage check --from-text <paste|-> [--cluster <ref>] [--registry <ref>] …   (refs read from a pasted error)
+  aks-registry-triage explain [--text <paste>] [--format text|json]   (stdin without --text)
   aks-registry-triage grant --cluster <ref> --registry <ref> [--subscription <id>] [--yes]
   aks-registry-triage audit [--limit <n>]
   aks-registry-triage scenarios
@@ -63,8 +66,8 @@ function format(value: string | undefined): OutputFormat {
   throw new UsageError(`--format must be "text" or "json", not "${value.slice(0, 40)}"`);
 }
 
-function targetOf(values: { cluster?: string; registry?: string; subscription?: string; demo?: string }): TargetArgs {
-  if (values.demo === undefined) {
+function targetOf(values: { cluster?: string; registry?: string; subscription?: string; demo?: string }, fromText = false): TargetArgs {
+  if (values.demo === undefined && !fromText) {
     if (values.cluster === undefined) throw new UsageError('--cluster is required (or --demo <scenario>)');
     if (values.registry === undefined) throw new UsageError('--registry is required (or --demo <scenario>)');
   }
@@ -93,8 +96,21 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case '-v':
       return { name: 'version' };
     case 'check': {
-      const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, 'no-pods': { type: 'boolean' } } }));
-      return { name: 'check', target: targetOf(values), format: format(values.format), pods: !values['no-pods'] };
+      const { values } = guarded(() =>
+        parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, 'no-pods': { type: 'boolean' }, 'from-text': { type: 'string' } } }),
+      );
+      const fromText = values['from-text'];
+      return {
+        name: 'check',
+        target: targetOf(values, fromText !== undefined),
+        format: format(values.format),
+        pods: !values['no-pods'],
+        ...(fromText !== undefined && { fromText }),
+      };
+    }
+    case 'explain': {
+      const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { text: { type: 'string' }, format: { type: 'string' } } }));
+      return { name: 'explain', format: format(values.format), ...(values.text !== undefined && { text: values.text }) };
     }
     case 'grant': {
       const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, yes: { type: 'boolean' } } }));
@@ -110,6 +126,6 @@ export function parseCommandLine(argv: readonly string[]): Command {
       guarded(() => parseArgs({ args: rest, strict: true, options: {} }));
       return { name: 'scenarios' };
     default:
-      throw new UsageError(`unknown command "${name.slice(0, 40)}" — try: check, grant, audit, scenarios, help`);
+      throw new UsageError(`unknown command "${name.slice(0, 40)}" — try: check, explain, grant, audit, scenarios, help`);
   }
 }

@@ -9,17 +9,22 @@ import { ConfigError, type Env } from '../config';
 import { readAudit, storageSettingsFromEnv } from '../storage';
 import { SCENARIOS, UnknownScenarioError } from '../simulator/scenarios';
 import type { GrantOutcome } from '../triage/engine';
+import { readPaste, registryRefOf, type PasteReading } from '../triage/paste';
 import { planGrant } from '../triage/remediation';
 import { TargetError } from '../triage/refs';
 import type { Verdict } from '../triage/report';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args';
 import { engineFor, NoCredentialError } from './engine-for';
+import { explainJson, explainText } from './explain';
 import { reportJson, reportText } from './output';
+import { readStdin, type StdinLike } from './paste-input';
 
 export interface CliIo {
   env: Env;
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Pasted text for `explain` and `check --from-text -`. */
+  stdin?: StdinLike;
   signal: AbortSignal;
 }
 
@@ -71,6 +76,8 @@ async function run(command: Command, io: CliIo): Promise<number> {
       for (const entry of entries) io.stdout.write(`${JSON.stringify(entry)}\n`);
       return EXIT.healthy;
     }
+    case 'explain':
+      return explain(command, io);
     case 'check':
       return check(command, io);
     case 'grant':
@@ -83,8 +90,45 @@ function progress(io: CliIo): (message: string) => void {
   return (message) => io.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
 }
 
+async function pastedText(given: string | undefined, io: CliIo): Promise<string> {
+  return given === undefined || given === '-' ? readStdin(io.stdin, io.signal) : given;
+}
+
+async function explain(command: Extract<Command, { name: 'explain' }>, io: CliIo): Promise<number> {
+  const text = await pastedText(command.text, io);
+  if (text.trim() === '') {
+    io.stderr.write('error: nothing to explain — pass --text "<error>" or pipe the text on stdin\n');
+    return EXIT.usage;
+  }
+  const reading = readPaste(text);
+  io.stdout.write(`${command.format === 'json' ? explainJson(reading) : explainText(reading)}\n`);
+  return EXIT.healthy;
+}
+
+/** `--from-text`: the refs the paste names fill what the flags leave open; flags win. */
+async function fromText(command: Extract<Command, { name: 'check' }>, io: CliIo): Promise<PasteReading | undefined> {
+  if (command.fromText === undefined) return undefined;
+  const text = await pastedText(command.fromText, io);
+  if (text.trim() === '') throw new UsageError('--from-text is empty: pass the pasted error, or "-" to read it from stdin');
+  const reading = readPaste(text);
+  if (command.target.demo === undefined) {
+    if (command.target.cluster === undefined && reading.refs.cluster === undefined) {
+      throw new UsageError('the text names no cluster: add --cluster <ref>');
+    }
+    if (command.target.registry === undefined && registryRefOf(reading.refs) === undefined) {
+      throw new UsageError('the text names no registry or image: add --registry <ref>');
+    }
+  }
+  return reading;
+}
+
 async function check(command: Extract<Command, { name: 'check' }>, io: CliIo): Promise<number> {
-  const setup = await engineFor(command.target, io.env, io.signal);
+  const pasted = await fromText(command, io);
+  const target = pasted
+    ? { ...command.target, cluster: command.target.cluster ?? pasted.refs.cluster, registry: command.target.registry ?? registryRefOf(pasted.refs) }
+    : command.target;
+  if (pasted && pasted.errors[0]) io.stderr.write(`the pasted error: ${pasted.errors[0].class} — ${pasted.errors[0].meaning}\n`);
+  const setup = await engineFor(target, io.env, io.signal);
   if (setup.banner) io.stderr.write(`${setup.banner}\n`);
   const result = await setup.engine.triage(setup.target, {
     signal: io.signal,
@@ -92,7 +136,8 @@ async function check(command: Extract<Command, { name: 'check' }>, io: CliIo): P
     podDeadlineMs: setup.podDeadlineMs,
     onProgress: progress(io),
   });
-  io.stdout.write(command.format === 'json' ? `${reportJson(result.report)}\n` : `${reportText(result, io.stdout.isTTY === true)}\n`);
+  const errors = pasted?.errors;
+  io.stdout.write(command.format === 'json' ? `${reportJson(result.report, errors)}\n` : `${reportText(result, io.stdout.isTTY === true, errors)}\n`);
   return VERDICT_EXIT[result.report.verdict];
 }
 

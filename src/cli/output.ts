@@ -4,17 +4,21 @@
  */
 import { findingsText } from '../channels/text';
 import { snapshotOf } from '../channels/view-model';
+import { conclude } from '../triage/conclusion';
 import type { TriageResult } from '../triage/engine';
+import type { PastedError } from '../triage/paste';
 import type { Report, Status } from '../triage/report';
 
 const COLOURS: Record<Status, string> = { fail: '31', warn: '33', unknown: '35', pass: '32', skip: '90' };
 const LABEL = /^(\S+ )?(FAIL|WARN|UNKNOWN|PASS|SKIP)\b/;
 
-export function reportJson(report: Report): string {
+export function reportJson(report: Report, pasted?: readonly PastedError[]): string {
   return JSON.stringify(
     {
       target: report.target,
       verdict: report.verdict,
+      conclusion: conclude(report.findings, { pasted }).sentence,
+      ...(pasted && { errors: pasted.map((e) => ({ class: e.class, meaning: e.meaning, checks: e.checks })) }),
       complete: report.complete,
       collectedAt: report.collectedAt,
       findings: report.findings.map((f) => ({
@@ -32,8 +36,8 @@ export function reportJson(report: Report): string {
   );
 }
 
-export function reportText(result: Pick<TriageResult, 'report' | 'evidence'>, colour: boolean): string {
-  const text = findingsText(snapshotOf(result));
+export function reportText(result: Pick<TriageResult, 'report' | 'evidence'>, colour: boolean, pasted?: PastedError[]): string {
+  const text = findingsText(snapshotOf(result, pasted));
   if (!colour) return text;
   return text
     .split('\n')

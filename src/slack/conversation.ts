@@ -92,11 +92,11 @@ export class SlackConversation {
   private async proceed(turn: SlackTurn, data: ConversationData, step: DialogStep): Promise<void> {
     if (step.kind === 'ask') {
       await this.save(turn, { ...data, draft: step.draft });
-      await turn.poster.post(turn.channel, askBlocks(toAskView(step.part, { known: step.known, error: step.error })), turn.threadTs);
+      await turn.poster.post(turn.channel, askBlocks(toAskView(step.part, { known: step.known, error: step.error, understood: step.understood })), turn.threadTs);
       return;
     }
     await this.save(turn, { draft: undefined, last: step.refs });
-    await this.o.triage.start(turn.poster, { channel: turn.channel, threadTs: turn.threadTs, target: step.target, refs: step.refs, requester: turn.person });
+    await this.o.triage.start(turn.poster, { channel: turn.channel, threadTs: turn.threadTs, target: step.target, refs: step.refs, requester: turn.person, pasted: step.pasted });
   }
 
   private key(turn: SlackTurn): string {

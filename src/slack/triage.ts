@@ -12,6 +12,7 @@ import { BUSY_NOTICE, triageInConversation } from '../bot/triage-flow';
 import { SchedulerBusyError, type WorkScheduler } from '../scheduling/work-scheduler';
 import type { AuditLog } from '../storage/audit';
 import type { TriageEngine } from '../triage/engine';
+import type { PastedError } from '../triage/paste';
 import type { Target } from '../triage/refs';
 import type { MessageRef, SlackPoster } from './poster';
 
@@ -33,7 +34,10 @@ export function slackReference(ref: MessageRef) {
 export class SlackTriage {
   constructor(private readonly o: SlackTriageOptions) {}
 
-  async start(poster: SlackPoster, input: { channel: string; threadTs?: string; target: Target; refs: { cluster: string; registry: string }; requester: Person }): Promise<void> {
+  async start(
+    poster: SlackPoster,
+    input: { channel: string; threadTs?: string; target: Target; refs: { cluster: string; registry: string }; requester: Person; pasted?: PastedError[] },
+  ): Promise<void> {
     if (!this.o.scheduler.hasRoom()) {
       await poster.post(input.channel, noticeBlocks(BUSY_NOTICE), input.threadTs);
       return;
@@ -42,7 +46,12 @@ export class SlackTriage {
     this.o.background.run(`slack triage ${targetLabel(input.target)}`, (signal) => this.finish(poster, ref, input, signal));
   }
 
-  private async finish(poster: SlackPoster, ref: MessageRef, input: { target: Target; refs: { cluster: string; registry: string }; requester: Person }, signal: AbortSignal): Promise<void> {
+  private async finish(
+    poster: SlackPoster,
+    ref: MessageRef,
+    input: { target: Target; refs: { cluster: string; registry: string }; requester: Person; pasted?: PastedError[] },
+    signal: AbortSignal,
+  ): Promise<void> {
     // Updates are chained so that a late partial report can never overwrite the final findings.
     let chain = Promise.resolve();
     const show = (message: Promise<SlackMessage>): Promise<void> => {
@@ -53,7 +62,7 @@ export class SlackTriage {
     };
     try {
       await triageInConversation(this.o, { ...input, signal, conversation: slackReference(ref), activityId: ref.ts }, {
-        partial: (report) => void show(this.o.scheduler.cpu('findings', () => findingsBlocks({ report, resources: {}, backoffPods: [] }))),
+        partial: (report) => void show(this.o.scheduler.cpu('findings', () => findingsBlocks({ report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) }))),
         final: (snapshot, offer) => show(this.o.scheduler.cpu('pods', () => findingsBlocks(snapshot, offer ?? {}))),
       });
     } catch (error) {

@@ -133,6 +133,46 @@ const CASES: [string, string, Expected][] = [
     { class: 'timeout', firstCheck: 'network.private-endpoint', source: '§(b) row 7', registryHost: 'dcontoso.azurecr.io', ip: '10.201.3.5' },
   ],
   [
+    'registry timeout with a host name instead of an IP',
+    'failed to do request: Head "https://myacr.azurecr.io/v2/shop/api/manifests/v1": dial tcp myacr.azurecr.io:443: i/o timeout',
+    { class: 'timeout', firstCheck: 'network.private-endpoint', source: '§(b) row 7', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: 'v1' },
+  ],
+  [
+    'registry timeout without any address',
+    'Get "https://myacr.azurecr.io/v2/": dial tcp: i/o timeout',
+    { class: 'timeout', firstCheck: 'network.private-endpoint', source: '§(b) row 7' },
+  ],
+  [
+    'a DNS timeout is DNS, not a registry timeout',
+    'dial tcp: lookup myacr.azurecr.io: i/o timeout',
+    { class: 'dns', firstCheck: 'target.image-ref', source: '§(b) row 6', registryHost: 'myacr.azurecr.io' },
+  ],
+  [
+    'storage refuses the layer download',
+    'error pulling image configuration: error parsing HTTP 403 response body: <?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationFailure</Code><Message>This request is not authorized to perform this operation.</Message></Error>',
+    { class: 'blob-denied', firstCheck: 'network.data-endpoints', source: 'storage: AuthorizationFailure' },
+  ],
+  [
+    'TLS inspection: unknown authority',
+    'Failed to pull image "myacr.azurecr.io/app:1": failed to do request: Head "https://myacr.azurecr.io/v2/app/manifests/1": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    { class: 'cert-untrusted', firstCheck: 'network.egress-path', source: 'TLS: untrusted certificate', registryHost: 'myacr.azurecr.io', repository: 'app', tag: '1' },
+  ],
+  [
+    'a third-party 401 points at pull secrets, not the kubelet identity',
+    'Failed to pull image "ghcr.io/org/site:3": failed to resolve reference "ghcr.io/org/site:3": failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized',
+    { class: 'unauthorized-external', firstCheck: 'pods.pull-secrets', source: 'third-party registry: refused', registryHost: 'ghcr.io', repository: 'org/site', tag: '3' },
+  ],
+  [
+    'a chain: the platform link explains, the anonymous-token 401 after it does not',
+    '[rpc error: code = NotFound desc = failed to pull and unpack image "myacr.azurecr.io/tools/busybox:2.0": no match for platform in manifest: not found, rpc error: code = Unknown desc = failed to pull and unpack image "myacr.azurecr.io/tools/busybox:2.0": failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized]',
+    { class: 'platform', firstCheck: 'image.platform', source: '§(b) row 3', registryHost: 'myacr.azurecr.io', repository: 'tools/busybox', tag: '2.0' },
+  ],
+  [
+    'a chain: a 5xx link gives way to the 401 after it',
+    '[rpc error: code = Unknown desc = Error response from daemon: Get https://myacr.azurecr.io/v2/app/manifests/1: received unexpected HTTP status: 500 Internal Server Error, rpc error: code = Unknown desc = Error response from daemon: Get https://myacr.azurecr.io/v2/app/manifests/1: unauthorized: authentication required]',
+    { class: 'unauthorized', firstCheck: 'rbac.pull-role', source: '§(b) row 4c', registryHost: 'myacr.azurecr.io', repository: 'app', tag: '1' },
+  ],
+  [
     'TLS handshake timeout',
     'failed to do request: Head "https://test.azurecr.io/v2/test-api/manifests/v1.1.3": net/http: TLS handshake timeout',
     { class: 'tls-timeout', firstCheck: 'network.egress-path', source: '§(b) row 8', registryHost: 'test.azurecr.io', repository: 'test-api', tag: 'v1.1.3' },
@@ -168,9 +208,14 @@ const CASES: [string, string, Expected][] = [
     { class: 'throttled', firstCheck: 'pull.throttling', source: '§(b) row 13', registryHost: 'myacr.azurecr.io', repository: 'web', tag: '3' },
   ],
   [
-    'registry rate limit',
+    'Docker Hub rate limit (not the ACR one)',
     'Failed to pull image "nginx:1.27": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/nginx/manifests/sha256:abc: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.',
-    { class: 'too-many-requests', firstCheck: undefined, source: '§(b) row 14', registryHost: 'docker.io', repository: 'library/nginx', tag: '1.27' },
+    { class: 'hub-rate-limit', firstCheck: 'pods.pull-secrets', source: 'Docker Hub: pull rate limit', registryHost: 'docker.io', repository: 'library/nginx', tag: '1.27' },
+  ],
+  [
+    'ACR throttling',
+    'Failed to pull image "aksrepos.azurecr.io/mirror/hyperkube-amd64:v1.14.8": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: Too many requests. Please visit https://aka.ms/acr/skus#sku-feature-matrix to view limits of all service tiers.',
+    { class: 'too-many-requests', firstCheck: undefined, source: '§(b) row 14', registryHost: 'aksrepos.azurecr.io', repository: 'mirror/hyperkube-amd64', tag: 'v1.14.8' },
   ],
   [
     'missing pull secret',

@@ -12,9 +12,18 @@
  *
  * Extraction (registry host, repository, tag, IP, DNS server) does not depend on which rule matched.
  */
+import { acrSuffixOf } from './acr-hosts';
 import type { CheckId } from './report';
 import type { PullErrorClass, PullErrorClassification } from './pull-errors';
-import { parseImageRef } from './target';
+import { chainLinks, normalisePullText, readPullText, type PullTextFacts } from './pull-error-text';
+
+export { normalisePullText } from './pull-error-text';
+
+/**
+ * Which registries a rule speaks about: ACR's answers and a third-party registry's mean different things.
+ * `external` needs a named non-ACR host; `not-acr` also takes a message that names no registry.
+ */
+type HostKind = 'external' | 'not-acr';
 
 export interface PullErrorRule {
   class: PullErrorClass;
@@ -23,10 +32,9 @@ export interface PullErrorRule {
   pattern: RegExp;
   checks: CheckId[];
   meaning: string;
+  /** Only for messages about this kind of registry. */
+  host?: HostKind;
 }
-
-/** Pasted logs can be long; every rule is linear, but there is no reason to read megabytes. */
-const MAX_TEXT = 65_536;
 
 const UNAUTHORIZED_CHECKS: CheckId[] = [
   'rbac.pull-role',
@@ -67,6 +75,36 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     meaning: 'the registry\'s firewall refused the node\'s egress IP',
   },
   {
+    class: 'blob-denied',
+    source: 'storage: AuthorizationFailure',
+    pattern: /<Code>AuthorizationFailure<\/Code>|This request is not authorized to perform this operation/i,
+    checks: ['network.data-endpoints', 'network.egress-path'],
+    meaning: 'the layer download from the registry\'s storage was refused (403 AuthorizationFailure from Azure Storage): a storage firewall, a service endpoint policy or a proxy on the nodes\' subnet blocks the registry\'s blob / data endpoint',
+  },
+  {
+    class: 'hub-rate-limit',
+    source: 'Docker Hub: pull rate limit',
+    pattern: /reached your (?:unauthenticated )?pull rate limit|docker\.com\/increase-rate-limit/i,
+    checks: ['pods.pull-secrets', 'target.image-ref'],
+    meaning: 'Docker Hub refused the pull (429): the nodes pull anonymously and share their egress IPs\' hourly limit — authenticate with an imagePullSecret, or import the image into your ACR (az acr import) and pull it from there',
+  },
+  {
+    class: 'unauthorized-external',
+    source: 'third-party registry: refused',
+    pattern: /\b40[13]\b|unauthori[sz]ed|pull access denied|insufficient_scope|requested access to the resource is denied|denied: denied/i,
+    host: 'external',
+    checks: ['pods.pull-secrets', 'target.image-ref', 'image.exists'],
+    meaning: 'a third-party registry refused the pull: the kubelet identity means nothing there, so the pod needs an imagePullSecret with valid credentials for that registry — or the repository is private, renamed or does not exist',
+  },
+  {
+    class: 'unauthorized-external',
+    source: 'docker: pull access denied',
+    pattern: /pull access denied|may require 'docker login'|requested access to the resource is denied/i,
+    checks: ['pods.pull-secrets', 'target.image-ref', 'image.exists'],
+    host: 'not-acr',
+    meaning: 'the registry refused the pull without saying whether the repository exists: it is private (the pod needs an imagePullSecret) or the name is wrong',
+  },
+  {
     class: 'forbidden',
     source: '§(b) row 2',
     pattern: /\b403 Forbidden\b/i,
@@ -83,35 +121,35 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   {
     class: 'platform',
     source: '§(b) row 3',
-    pattern: /no match for platform in manifest|exec format error/i,
+    pattern: /no match for platform in manifest|no matching manifest for|exec format error/i,
     checks: ['image.platform'],
     meaning: 'the image has no variant for the node\'s OS/architecture',
   },
   {
     class: 'unauthorized',
     source: '§(b) rows 4, 4b',
-    pattern: /\b401 Unauthorized\b/i,
+    pattern: /\b401 Unauthorized\b|insufficient_scope|pull access denied/i,
     checks: UNAUTHORIZED_CHECKS,
     meaning: UNAUTHORIZED_MEANING,
   },
   {
     class: 'unauthorized',
     source: '§(b) row 4c',
-    pattern: /unauthorized: authentication required/i,
+    pattern: /unauthorized: authentication required|UNAUTHORIZED: authentication required/i,
     checks: UNAUTHORIZED_CHECKS,
     meaning: UNAUTHORIZED_MEANING,
   },
   {
     class: 'not-found',
     source: '§(b) row 5',
-    pattern: /code = NotFound|: not found\s*$|manifest unknown/im,
+    pattern: /code = NotFound|:\s?not found\b|manifest unknown/i,
     checks: ['image.exists'],
     meaning: 'the repository or tag does not exist (the node was allowed in)',
   },
   {
     class: 'dns',
     source: '§(b) row 6',
-    pattern: /lookup \S+?(?: on \S+?:53)?: (?:no such host|server misbehaving|read udp \S+: i\/o timeout|dial udp \S+: i\/o timeout)/i,
+    pattern: /lookup [^\s:]{1,253}(?: on [0-9a-f.:[\]]{1,64}:53)?: (?:no such host|server misbehaving|i\/o timeout|(?:read|dial) udp [^\s:]{1,64}(?::\d{1,5})?(?:->[^\s:]{1,64}:\d{1,5})?: i\/o timeout)/i,
     checks: ['target.image-ref', 'network.private-dns'],
     meaning: 'the registry name does not resolve from the node: a typo in the host, a private DNS zone not linked to the cluster VNet, or custom DNS not forwarding privatelink.azurecr.io',
   },
@@ -125,7 +163,7 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   {
     class: 'timeout',
     source: '§(b) row 7',
-    pattern: /dial tcp (?:\[[0-9a-f:.]+\]|[0-9.]+):\d+: (?:i\/o timeout|connect: connection timed out)/i,
+    pattern: /dial tcp(?: (?:\[[0-9a-f:.]{1,64}\]|[0-9.]{7,15}|[a-z0-9.-]{1,253}):\d{1,5})?: (?:i\/o timeout|connect: connection timed out)/i,
     checks: ['network.private-endpoint', 'network.egress-path'],
     meaning: 'the node could not reach the registry\'s IP (peering, route table, firewall or NSG)',
   },
@@ -158,6 +196,13 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     meaning: 'the image names a host the registry\'s certificate does not cover (e.g. the privatelink name): use <registry>.azurecr.io',
   },
   {
+    class: 'cert-untrusted',
+    source: 'TLS: untrusted certificate',
+    pattern: /x509: certificate signed by unknown authority|x509: certificate has expired|certificate verify failed|tls: failed to verify certificate/i,
+    checks: ['network.egress-path'],
+    meaning: 'the node did not trust the certificate it was shown: a proxy or firewall doing TLS inspection re-signs the traffic with its own CA (exempt the registry and its data endpoints from inspection), or a private registry uses a CA the nodes do not have',
+  },
+  {
     class: 'throttled',
     source: '§(b) row 13',
     pattern: /pull QPS exceeded/i,
@@ -167,21 +212,21 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   {
     class: 'too-many-requests',
     source: '§(b) row 14',
-    pattern: /toomanyrequests|too many requests|(?:status(?: code)?|HTTP\/[\d.]+)[:=]?\s*429\b/i,
+    pattern: /toomanyrequests|too many requests|(?:status(?: code)?|HTTP\/[\d.]{1,5})[:=]?\s?429\b/i,
     checks: [],
-    meaning: 'the registry throttled the requests (429)',
+    meaning: 'the registry throttled the requests (429): the registry\'s SKU limits the rate of pulls — many nodes pulling at once, or an ACR cache rule hitting its upstream\'s limit',
   },
   {
     class: 'pull-secret-missing',
     source: '§(b) row 15',
-    pattern: /Unable to retrieve some image pull secrets/i,
+    pattern: /Unable to retrieve (?:some image )?pull secrets?/i,
     checks: ['pods.pull-secrets'],
     meaning: 'the pod references an imagePullSecret that does not exist in its namespace',
   },
   {
     class: 'invalid-name',
     source: '§(b) row 16',
-    pattern: /InvalidImageName|couldn't parse image (?:reference|name)|invalid reference format/i,
+    pattern: /InvalidImageName|couldn't parse image (?:reference|name)|invalid reference format|Failed to apply default image tag/i,
     checks: ['target.image-ref'],
     meaning: 'the image reference is malformed (uppercase letters, invalid characters)',
   },
@@ -191,6 +236,13 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     pattern: /host is not reachable|no route to host|network is unreachable|connect: connection refused/i,
     checks: ['network.egress-path', 'network.private-endpoint', 'network.private-dns', 'network.public-access'],
     meaning: 'the registry host could not be reached from the node',
+  },
+  {
+    class: 'server-error',
+    source: 'HTTP 5xx',
+    pattern: /\b(?:500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|: Service Unavailable\b|status: 50[0234]\b/i,
+    checks: ['network.egress-path', 'target.image-ref'],
+    meaning: 'the registry — or a proxy in front of it — answered with a server error (5xx): a proxy or TLS-inspecting firewall on the egress path, a host that is not the registry (a typo such as azureacr.io), or a passing registry outage',
   },
   {
     class: 'unauthorized',
@@ -235,89 +287,49 @@ const UNCLASSIFIED: Omit<PullErrorRule, 'pattern' | 'source'> = {
   meaning: 'the text matches no known pull-error pattern',
 };
 
-/** ANSI colour codes (canipull colours SUCCEEDED/FAILED) and canipull's `[<RFC3339>] ` line prefixes. */
-export function normalisePullText(text: string): string {
-  return text
-    .slice(0, MAX_TEXT)
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/^\s*\[\d{4}-\d{2}-\d{2}T[^\]\s]*\]\s?/gm, '');
+/** Classes that describe a symptom on the way rather than the reason: a later link of the chain explains better. */
+const WEAK: ReadonlySet<PullErrorClass> = new Set(['server-error', 'unclassified']);
+
+/** Redacted hosts (`<registry>.azurecr.io`, `***`) still tell ACR by their suffix; otherwise they name nothing. */
+function hostFits(kind: HostKind | undefined, host: string | undefined): boolean {
+  if (kind === undefined) return true;
+  if (host !== undefined && acrSuffixOf(host) !== undefined) return false;
+  const named = host !== undefined && /^[a-z0-9.-]{1,253}(?::\d{1,5})?$/.test(host);
+  return named || kind === 'not-acr';
 }
 
-function decode(value: string): string {
-  const common = value.replace(/%3a/gi, ':').replace(/%2f/gi, '/');
-  try {
-    return decodeURIComponent(common);
-  } catch {
-    return common;
-  }
+function ruleFor(text: string, facts: PullTextFacts): PullErrorRule | undefined {
+  return PULL_ERROR_RULES.find((rule) => hostFits(rule.host, facts.registryHost) && rule.pattern.test(text));
 }
 
-interface ImageParts {
-  host: string;
-  repository: string;
-  tag?: string;
+interface Reading {
+  rule: PullErrorRule | undefined;
+  facts: PullTextFacts;
 }
 
 /**
- * An image reference found in the text. Malformed ones (the InvalidImageName case) are still split the way
- * containerd would, so the person sees which repository the pod asked for.
+ * The rule that explains a (normalised) message. A chain of errors is read link by link and the first link
+ * that explains the pull wins — a platform mismatch followed by an anonymous-token 401 is a platform problem —
+ * with the facts of the whole message filling in what the link does not name.
  */
-function splitImage(reference: string): ImageParts | undefined {
-  try {
-    const ref = parseImageRef(reference);
-    return { host: ref.host, repository: ref.repository, ...(ref.tag !== undefined && { tag: ref.tag }) };
-  } catch {
-    const withoutDigest = reference.split('@')[0] ?? '';
-    const slash = withoutDigest.indexOf('/');
-    const first = slash < 0 ? '' : withoutDigest.slice(0, slash);
-    const hasHost = slash > 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
-    const rest = hasHost ? withoutDigest.slice(slash + 1) : withoutDigest;
-    const colon = rest.lastIndexOf(':');
-    const repository = colon > rest.lastIndexOf('/') ? rest.slice(0, colon) : rest;
-    const tag = colon > rest.lastIndexOf('/') ? rest.slice(colon + 1) : undefined;
-    if (repository === '') return undefined;
-    return { host: hasHost ? first.toLowerCase() : 'docker.io', repository, ...(tag && { tag }) };
+function read(clean: string): Reading {
+  const whole = readPullText(clean);
+  let fallback: PullErrorRule | undefined;
+  for (const link of chainLinks(clean)) {
+    const facts = { ...whole, ...readPullText(link) };
+    const rule = ruleFor(link, facts);
+    if (rule && !WEAK.has(rule.class)) return { rule, facts: whole };
+    fallback ??= rule;
   }
+  return { rule: fallback ?? ruleFor(clean, whole), facts: whole };
 }
 
-type Extracted = Pick<PullErrorClassification, 'registryHost' | 'repository' | 'tag' | 'ip' | 'dnsServer'>;
-
-function extract(text: string): Extracted {
-  const quoted =
-    /(?:image|reference) "([^"\s]+)"/i.exec(text)?.[1] ?? /manifest for (\S+) not found/i.exec(text)?.[1];
-  const image = quoted === undefined ? undefined : splitImage(quoted);
-  const v2 = /https?:\/\/([^/\s"]+)\/v2\/([^"\s]+?)\/(manifests|blobs)\/([^"\s,:]+(?::[a-f0-9]+)?)/i.exec(text);
-  const scope = /scope=repository(?:%3A|:)([^&\s"]+?)(?:%3A|:)(?:pull|push)/i.exec(text);
-  const service = /[?&]service=([^&\s"]+)/i.exec(text);
-  const lookup = /lookup ([^\s:]+?)\.?(?: on ([0-9a-f.:[\]]+?):53)?: /i.exec(text);
-  const certName = /x509: certificate is valid for [^\n]*?, not ([\w.-]+)/i.exec(text);
-  const canipull = /(?:\(|ACR |fqdn )([a-z0-9-]+(?:\.[a-z0-9-]+)*\.azurecr\.(?:io|cn|us|de))\b/i.exec(text);
-  const firewall = /client with IP (?:'|\\u0027)([^'\\\s]+)(?:'|\\u0027)/i.exec(text);
-  const dialled = /dial tcp (\[[0-9a-f:.]+\]|[0-9.]+):\d+/i.exec(text);
-
-  const registryHost =
-    image?.host ?? v2?.[1] ?? (service ? decode(service[1] ?? '').replace(/[:,.;]+$/, '') : undefined) ?? lookup?.[1] ?? certName?.[1] ?? canipull?.[1];
-  const repository = image?.repository ?? (v2 ? decode(v2[2] ?? '') : undefined) ?? (scope ? decode(scope[1] ?? '') : undefined);
-  const manifestRef = v2 && v2[3]?.toLowerCase() === 'manifests' && !(v2[4] ?? '').includes(':') ? v2[4] : undefined;
-  const tag = image ? image.tag : manifestRef;
-  const ip = firewall?.[1] ?? dialled?.[1]?.replace(/^\[|\]$/g, '');
-  const dnsServer = lookup?.[2];
-  return {
-    ...(registryHost !== undefined && { registryHost: registryHost.toLowerCase() }),
-    ...(repository !== undefined && { repository }),
-    ...(tag !== undefined && { tag }),
-    ...(ip !== undefined && { ip }),
-    ...(dnsServer !== undefined && { dnsServer }),
-  };
-}
-
-/** The rule that explains a pull-error text (first match in table order), or undefined when none does. */
+/** The rule that explains a pull-error text, or undefined when none does. */
 export function matchPullErrorRule(text: string): PullErrorRule | undefined {
-  const clean = normalisePullText(text);
-  return PULL_ERROR_RULES.find((rule) => rule.pattern.test(clean));
+  return read(normalisePullText(text)).rule;
 }
 
 export function classifyPullError(text: string): PullErrorClassification {
-  const rule = matchPullErrorRule(text) ?? UNCLASSIFIED;
-  return { class: rule.class, checks: [...rule.checks], meaning: rule.meaning, ...extract(normalisePullText(text)) };
+  const { rule = UNCLASSIFIED, facts } = read(normalisePullText(text));
+  return { class: rule.class, checks: [...rule.checks], meaning: rule.meaning, ...facts };
 }

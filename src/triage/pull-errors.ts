@@ -22,6 +22,11 @@ export type PullErrorClass =
   | 'pull-secret-missing'
   | 'invalid-name'
   | 'host-unreachable'
+  | 'unauthorized-external'
+  | 'hub-rate-limit'
+  | 'blob-denied'
+  | 'cert-untrusted'
+  | 'server-error'
   | 'unclassified';
 
 export interface PullErrorClassification {

@@ -11,8 +11,8 @@ export function blockProblems(message: SlackMessage): string[] {
     if (t.text.length === 0) problems.push(`${where}: empty text`);
     if (t.text.length > limit) problems.push(`${where}: ${t.text.length} > ${limit} characters`);
     if (t.type === 'mrkdwn') {
-      // Only links may use < >; anything else must arrive escaped or Slack reads it as markup.
-      const stray = t.text.replace(/<https:\/\/[^|>\s]+\|[^>]*>/g, '');
+      // Only links and dates (`<!date^…|…>`) may use < >; anything else must arrive escaped or Slack reads it as markup.
+      const stray = t.text.replace(/<https:\/\/[^|>\s]+\|[^>]*>/g, '').replace(/<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|]*>/g, '');
       if (/[<>]/.test(stray)) problems.push(`${where}: unescaped < or >`);
       if ((t.text.match(/```/g) ?? []).length % 2 !== 0) problems.push(`${where}: unbalanced code fence`);
     }

@@ -1,6 +1,8 @@
 /** Every card the bot can send, built from the report fixtures: validated by unit tests, rendered to PNG by card-render. */
 import { askCard, auditCard, findingsCard, helpCard, noticeCard, progressCard, type CardJson } from '../../src/channels/adaptive-card';
 import { toAskView, toAuditView, toHelpView, toProgressView } from '../../src/channels/view-model';
+import { readPaste } from '../../src/triage/paste';
+import { DESCRIBE_POD } from '../fixtures/pastes';
 import { APPROVALS, acrPullPlan, healthySnapshot, hugeSnapshot, incompleteSnapshot, missingRoleSnapshot } from './report-fixtures';
 
 export function cardGallery(): { name: string; card: CardJson }[] {
@@ -12,7 +14,9 @@ export function cardGallery(): { name: string; card: CardJson }[] {
     { name: 'findings-healthy', card: findingsCard(healthySnapshot()) },
     { name: 'findings-incomplete', card: findingsCard(incompleteSnapshot()) },
     { name: 'findings-huge', card: findingsCard(hugeSnapshot()) },
+    { name: 'findings-pasted', card: findingsCard({ ...missingRoleSnapshot(), pasted: readPaste(DESCRIBE_POD).errors }, { plan, approval: APPROVALS.pending }) },
     { name: 'ask-cluster', card: askCard(toAskView('cluster', { known: 'myacr' })) },
+    { name: 'ask-cluster-after-paste', card: askCard(toAskView('cluster', { known: 'acrdemo.azurecr.io/shop/api:1.4.2', understood: 'From your paste (acrdemo.azurecr.io/shop/api:1.4.2): The registry refused the node\'s credentials.' })) },
     { name: 'ask-registry-error', card: askCard(toAskView('registry', { known: 'aks-prod', error: '"my_acr" is not a registry name: use 5–50 letters and digits.' })) },
     { name: 'welcome', card: helpCard(toHelpView({ welcome: true, demo: true })) },
     { name: 'help', card: helpCard(toHelpView({ welcome: false, demo: false })) },

@@ -21,6 +21,7 @@ import { createStorage } from '../../src/storage';
 import { createAuditLog } from '../../src/storage/audit';
 import { blockProblems, blocksText, buttonsOf } from './block-assertions';
 import { BOT_USER, FakeSlackApi, eventBody, pressBody, send, signed, type SlackCall } from './fake-slack';
+import { KUBELET_EVENT } from '../fixtures/pastes';
 
 const SECRET = 'e2e-signing-secret-8f2c';
 const TOKEN = 'xoxb-e2e-token';
@@ -120,6 +121,28 @@ test('a DM saying help gets the help message; a DM with only a cluster asks for 
   await send(events, dm('check aks-missing-role'));
   const ask = await slackApi.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0RITA', { from: next });
   expect(blocksText({ blocks: ask.args.blocks ?? [] })).toContain('Which registry (or image) can aks-missing-role not pull from?');
+});
+
+test('(before anyone grants) a pasted kubelet event asks only for the cluster; the answer\'s findings lead with what the error means, times as <!date>', async () => {
+  const dm = (text: string) => signed(SECRET, eventBody({ type: 'message', channel_type: 'im', channel: 'D0PASTE', user: RITA.id, text }), 'application/json');
+  const from = slackApi.calls.length;
+  // Slack escapes &, < and > in what people type; the paste reader undoes it.
+  await send(events, dm(KUBELET_EVENT.replace(/&/g, '&amp;')));
+  const ask = await slackApi.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0PASTE', { from });
+  const asked = blocksText({ blocks: ask.args.blocks ?? [] });
+  expect(asked).toContain('Which AKS cluster cannot pull from acrdemo.azurecr.io/shop/api:1.4.2?');
+  expect(asked).toContain('From your paste (acrdemo.azurecr.io/shop/api:1.4.2)');
+  const next = slackApi.calls.length;
+  await send(events, dm('aks-missing-role'));
+  const findings = await slackApi.waitFor((c) => withButton(c) && c.args.channel === 'D0PASTE', { from: next, timeoutMs: 20_000 });
+  const message = { text: String(findings.args.text ?? ''), blocks: findings.args.blocks ?? [] };
+  expect(blockProblems(message)).toEqual([]);
+  const text = blocksText(message);
+  expect(text.indexOf('*What the pasted error means:*')).toBeGreaterThan(-1);
+  expect(text.indexOf('No role assignment grants pull on acrdemo')).toBeGreaterThan(text.indexOf('*What the pasted error means:*'));
+  expect(text).toMatch(/🔴 \*confirms\* — The pulling identity holds a pull role/);
+  expect(text).toMatch(/Evidence read at <!date\^\d+\^\{date_short_pretty\} \{time\}\|\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC>/);
+  expect(text.split('az role assignment create').length - 1).toBe(1);
 });
 
 test('(before anyone grants, so a plan is offered) a press on an expired offer is refused to the presser, writes nothing, and the button goes for everyone', async () => {

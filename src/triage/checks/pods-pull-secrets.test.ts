@@ -68,6 +68,27 @@ describe('pods.pull-secrets', () => {
     it.each<[string, string, () => Evidence, string]>([
       ['failing without any pull secret', 'fail', external((k) => webPod(k, [], 'ghcr.io/org/site:3', 'ErrImagePull')), 'without any imagePullSecret'],
       [
+        'refused by the third-party registry (401), no pull secret',
+        'fail',
+        external((k) => {
+          webPod(k, [], 'ghcr.io/org/site:3', 'ErrImagePull');
+          const c = k.pods[k.pods.length - 1]?.containers[0];
+          if (c) c.waitingMessage = 'failed to pull and unpack image "ghcr.io/org/site:3": failed to resolve reference "ghcr.io/org/site:3": failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized';
+        }),
+        'without any imagePullSecret',
+      ],
+      [
+        'Docker Hub rate limit, no pull secret',
+        'fail',
+        withKube((k, e) => {
+          e.target.registry = { kind: 'external', host: 'docker.io' };
+          webPod(k, [], 'docker.io/library/nginx:1.27', 'ErrImagePull');
+          const c = k.pods[k.pods.length - 1]?.containers[0];
+          if (c) c.waitingMessage = 'failed to pull and unpack image "docker.io/library/nginx:1.27": 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.';
+        }),
+        'without any imagePullSecret',
+      ],
+      [
         'with an existing pull secret',
         'pass',
         external((k) => {
@@ -81,7 +102,7 @@ describe('pods.pull-secrets', () => {
       const out = podsPullSecrets.run(make());
       expect(out.status).toBe(status);
       expect(out.evidence).toContain(text);
-      if (status === 'fail') expect(out.command).toContain('--docker-server=ghcr.io');
+      if (status === 'fail') expect(out.command).toMatch(/--docker-server=(?:ghcr|docker)\.io/);
     });
   });
 

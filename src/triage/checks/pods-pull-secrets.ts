@@ -5,6 +5,7 @@
  */
 import type { PodFact } from '../evidence';
 import { failingPullsOf, hostBelongsTo, imageHostOf, listNames, podView, registryHostsOf } from '../failing-pods';
+import type { PullErrorClass } from '../pull-errors';
 import type { Check, Outcome } from '../report';
 
 const SECRET_NAMES_IN_EVENT = /Unable to retrieve some image pull secrets \(([^)]*)\)/i;
@@ -12,6 +13,9 @@ const SECRET_NAMES_IN_EVENT = /Unable to retrieve some image pull secrets \(([^)
 function createSecretCommand(name: string, namespace: string, server: string): string {
   return `kubectl create secret docker-registry ${name} -n ${namespace} --docker-server=${server} --docker-username=<username> --docker-password=<password>`;
 }
+
+/** What a registry answers a pull without credentials (a third-party refusal, Docker Hub's anonymous limit). */
+const ANONYMOUS_REFUSALS: ReadonlySet<PullErrorClass> = new Set(['unauthorized', 'unauthorized-external', 'hub-rate-limit', 'forbidden', 'not-found', 'unclassified']);
 
 export const podsPullSecrets: Check = {
   id: 'pods.pull-secrets',
@@ -75,7 +79,7 @@ export const podsPullSecrets: Check = {
       };
     }
     const unauthenticated = failingPullsOf(kube, registry).filter(
-      (f) => !withSecrets.some((p) => p.namespace === f.namespace && p.name === f.pod) && ['unauthorized', 'forbidden', 'not-found', 'unclassified'].includes(f.classification.class),
+      (f) => !withSecrets.some((p) => p.namespace === f.namespace && p.name === f.pod) && ANONYMOUS_REFUSALS.has(f.classification.class),
     );
     const firstFailure = unauthenticated[0];
     if (firstFailure) {

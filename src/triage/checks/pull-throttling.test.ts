@@ -26,6 +26,14 @@ describe('pull.throttling', () => {
     if (status === 'warn') expect(out.remediation).toMatch(/IfNotPresent/);
   });
 
+  it('Docker Hub\'s anonymous limit is a 429 too, with its own fix', () => {
+    const e = withEvent('Failed to pull image "docker.io/library/nginx:1.27": toomanyrequests: You have reached your pull rate limit. https://www.docker.com/increase-rate-limit', 'docker.io/library/nginx:1.27');
+    e.target.registry = { kind: 'external', host: 'docker.io' };
+    const out = pullThrottling.run(e);
+    expect(out.status).toBe('warn');
+    expect(out.remediation).toMatch(/imagePullSecret of a Docker Hub account|az acr import/);
+  });
+
   it.each<[string, Evidence['kube'], string]>([
     ['turned off', { state: 'skipped', reason: 'pod checks turned off', cause: 'turned-off' }, 'skip'],
     ['pending', { state: 'skipped', reason: 'pod evidence is still being read', cause: 'pending' }, 'unknown'],

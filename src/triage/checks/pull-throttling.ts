@@ -28,12 +28,15 @@ export const pullThrottling: Check = {
         remediation: 'Use imagePullPolicy: IfNotPresent for tagged images, stagger rollouts, or raise kubelet registryPullQPS/registryBurst (custom node configuration).',
       };
     }
-    const tooMany = messages.find((m) => m.classification.class === 'too-many-requests');
+    const tooMany = messages.find((m) => m.classification.class === 'too-many-requests' || m.classification.class === 'hub-rate-limit');
     if (tooMany) {
       return {
         status: 'warn',
         evidence: `${registry.display} answered 429 to pod ${tooMany.pod} in ns ${tooMany.namespace}: "${shortenPullMessage(tooMany.text)}".`,
-        remediation: 'Reduce concurrent pulls (IfNotPresent, staggered rollouts); a higher registry SKU raises its request limits.',
+        remediation:
+          tooMany.classification.class === 'hub-rate-limit'
+            ? 'Docker Hub limits anonymous pulls per egress IP: pull with an imagePullSecret of a Docker Hub account, or import the image into your ACR (az acr import) and pull it from there.'
+            : 'Reduce concurrent pulls (IfNotPresent, staggered rollouts); a higher registry SKU raises its request limits.',
       };
     }
     return { status: 'pass', evidence: `No pull throttling in the events of ${evidence.cluster.state === 'ok' ? evidence.cluster.value.name : 'the cluster'} ("pull QPS exceeded" or 429 from ${registry.display}).` };
