@@ -36,7 +36,7 @@ const OVERHEAD_TARGET = 1.2;
 const CONVERSATIONS = 200;
 const LOAD_TEXT = 'check aks-missing-role acrdemo';
 /** The offers pressed during the rounds: another cluster than the load's (see measureLoad). */
-const PRESS_TEXT = 'check aks-old-kubelet acrdemo';
+const PRESS_TEXT = 'check aks-wrong-principal acrdemo';
 /** When (ms into a round) the demo approver presses a grant button; the first ones land at the peak. */
 const PRESS_AT_MS = [100, 400, 800, 1_500, 2_500];
 /** Main-thread CPU per check in the load round (turn, triage, cards, storage; the emulator excluded). */

@@ -56,7 +56,7 @@ test(
     if (!emulator) throw new Error('demo mode has an emulator');
 
     // An offer to press later, made before anything is slow.
-    await post(url, inConversation(mention(connector.url, RITA, 'check aks-old-kubelet acrdemo'), 'offer'));
+    await post(url, inConversation(mention(connector.url, RITA, 'check aks-wrong-principal acrdemo'), 'offer'));
     const offer = await connector.waitFor(offerIn('offer'), { timeoutMs: 30_000 });
     const approvalId = executeData(cardOf(offer.activity)).find((d) => typeof d.approvalId === 'string')?.approvalId;
 
