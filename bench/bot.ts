@@ -231,6 +231,11 @@ function printLoad(rounds: RoundFigures[]): void {
       const tail = i === 0 ? ` | ${cell(String(ok), 3)} | ${cell(`${r.armRequests} (${(r.armRequests / CONVERSATIONS).toFixed(1)})`, 24)} | ${cell(ms(r.wallMs), 13)}` : ` | ${cell(String(values.length), 3)} |`;
       console.log(`  ${label.padEnd(39)}| ${cell(ms(median(values)), 6)} | ${cell(ms(percentile(values, 95)), 6)} | ${cell(ms(max(values)), 6)}${tail}`);
     });
+    const lastArm = max(r.outcomes.flatMap((o) => (o.firstFindingsMs === undefined ? [] : [o.firstFindingsMs])));
+    const firstPods = Math.min(...r.outcomes.flatMap((o) => (o.finalMs === undefined ? [] : [o.finalMs])));
+    console.log(
+      `  findings first: the last ARM findings card arrived at ${ms(lastArm)} ms, the first pod-evidence card at ${ms(firstPods)} ms (${firstPods >= lastArm ? 'every ARM card first' : 'OVERLAP'})`,
+    );
     const refusedPresses = r.presses.filter((p) => !p.accepted).length;
     if (refusedPresses > 0) console.log(`  ${refusedPresses} of ${r.presses.length} presses were not accepted`);
     const failures = new Map<string, number>();
