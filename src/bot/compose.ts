@@ -59,5 +59,13 @@ export function createBotApp(o: {
     auditAudience: o.settings.auditAudience,
     examples: o.examples,
   });
-  return { adapter, bot, background, messages: messagesHandler(adapter, bot) };
+  const handle = messagesHandler(adapter, bot);
+  // A press of a card button is started before messages still waiting to start, and both before background work.
+  const messages = async (req: Request, res: Response): Promise<void> => {
+    const body: unknown = req.body;
+    const invoke = typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'invoke';
+    await o.scheduler.wait(invoke ? 'invoke' : 'turn');
+    await handle(req, res);
+  };
+  return { adapter, bot, background, messages };
 }

@@ -3,6 +3,16 @@ import { SchedulerBusyError, WorkScheduler } from './work-scheduler';
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('WorkScheduler', () => {
+  it('starts a press before waiting turns, and both before background work', async () => {
+    const scheduler = new WorkScheduler({ maxPerTick: 1 });
+    const order: string[] = [];
+    const findings = scheduler.cpu('findings', () => order.push('findings'));
+    const turn = scheduler.wait('turn').then(() => order.push('turn'));
+    const invoke = scheduler.wait('invoke').then(() => order.push('invoke'));
+    await Promise.all([findings, turn, invoke]);
+    expect(order).toEqual(['invoke', 'turn', 'findings']);
+  });
+
   it('releases findings work before admissions before pod-evidence work, whatever the arrival order', async () => {
     // One release per tick, so that what a released waiter does is seen before the next release.
     const scheduler = new WorkScheduler({ armGraceMs: 0, maxPerTick: 1 });

@@ -11,22 +11,23 @@
  *  - the start of a triage through `admit`.
  *
  * Queued work runs in ticks, one per event-loop iteration (setImmediate), so that between two ticks the
- * loop polls its sockets and every waiting turn or invoke is handled first: turns and invokes never queue
- * here. How much a tick releases is set by measurement: the gap between asking for a tick and getting it is
+ * loop polls its sockets and reads every request that arrived. How much a tick releases is set by measurement: the gap between asking for a tick and getting it is
  * how long the rest of the loop iteration took (turns, I/O, released continuations). Above `targetGapMs` the
  * number released per tick halves; below it, it grows by one (AIMD), so the loop stays responsive whatever
  * a step costs on this machine, and stays busy while anything is queued.
  *
- * Order: findings (ARM-phase continuations, ARM findings cards) before admitting new triages, before pod
- * evidence (run-command continuations, pod-evidence cards), before housekeeping. Pod-evidence work also
+ * Order: card-button invokes (an approver's press), then turns, then findings (ARM-phase continuations, ARM
+ * findings cards), then admitting new triages, then pod evidence (run-command results, pod-evidence cards),
+ * then housekeeping. An invoke or a turn only has its start ordered here (`wait` before it is handled), so
+ * a press that arrives behind a burst of 200 messages is handled before the ones not yet started. Pod-evidence work also
  * waits while any admitted triage is still owed its ARM findings card and started less than `armGraceMs`
  * ago — so every waiting check's ARM findings go out before any pod-evidence update is rendered, while a
  * triage stuck on a slow Azure call (older than the grace) holds nobody back.
  */
 
-export type WorkClass = 'findings' | 'admission' | 'pods' | 'housekeeping';
+export type WorkClass = 'invoke' | 'turn' | 'findings' | 'admission' | 'pods' | 'housekeeping';
 
-const ORDER: readonly WorkClass[] = ['findings', 'admission', 'pods', 'housekeeping'];
+const ORDER: readonly WorkClass[] = ['invoke', 'turn', 'findings', 'admission', 'pods', 'housekeeping'];
 
 export interface WorkSchedulerOptions {
   /** Loop gap (ms) above which a tick releases less. */
