@@ -78,11 +78,11 @@ export async function triageInConversation(deps: TriageFlowDeps, input: TriageFl
     return;
   }
   const approval = await deps.scheduler.storage(
-    'pods',
+    'finish',
     () => deps.approvals.create({ plan, requester: input.requester, summary, conversation: input.conversation, activityId: input.activityId }),
     input.signal,
   );
-  await deps.scheduler.storage('pods', () => deps.cards.save(approval.id, { snapshot, refs: input.refs }), input.signal);
+  await deps.scheduler.storage('finish', () => deps.cards.save(approval.id, { snapshot, refs: input.refs }), input.signal);
   await view.final(snapshot, { plan, approval });
   await audited;
 }

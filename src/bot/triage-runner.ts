@@ -84,11 +84,11 @@ export class TriageRunner {
       });
       return chain;
     };
-    const render = (kind: 'findings' | 'pods', build: () => CardJson) => this.o.scheduler.cpu(kind, build);
+    const render = (kind: 'findings' | 'finish', build: () => CardJson) => this.o.scheduler.cpu(kind, build);
     try {
       await triageInConversation(this.o, { ...input, conversation: input.reference }, {
         partial: (report) => void show(render('findings', () => findingsCard({ report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) }))),
-        final: (snapshot, offer) => show(render('pods', () => findingsCard(snapshot, offer ? { ...offer, refreshUserIds: this.o.refreshUserIds } : {}))),
+        final: (snapshot, offer) => show(render('finish', () => findingsCard(snapshot, offer ? { ...offer, refreshUserIds: this.o.refreshUserIds } : {}))),
       });
     } catch (error) {
       const refused = error instanceof SchedulerBusyError;

@@ -31,10 +31,10 @@ describe('WorkScheduler', () => {
     const scheduler = new WorkScheduler({ armGraceMs: 60_000 });
     const phase = await scheduler.admit();
     let rendered = false;
-    const pods = scheduler.cpu('pods', () => (rendered = true));
+    const pods = scheduler.cpu('finish', () => (rendered = true));
     await settle();
     expect(rendered).toBe(false);
-    expect(scheduler.state().queued.pods).toBe(1);
+    expect(scheduler.state().queued.finish).toBe(1);
     phase.findingsOut();
     await pods;
     expect(rendered).toBe(true);

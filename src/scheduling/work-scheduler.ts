@@ -11,23 +11,30 @@
  *  - the start of a triage through `admit`.
  *
  * Queued work runs in ticks, one per event-loop iteration (setImmediate), so that between two ticks the
- * loop polls its sockets and reads every request that arrived. How much a tick releases is set by measurement: the gap between asking for a tick and getting it is
- * how long the rest of the loop iteration took (turns, I/O, released continuations). Above `targetGapMs` the
- * number released per tick halves; below it, it grows by one (AIMD), so the loop stays responsive whatever
- * a step costs on this machine, and stays busy while anything is queued.
+ * loop polls its sockets and reads every request that arrived. How much a tick releases is set by
+ * measurement: the gap between asking for a tick and getting it is how long the rest of the loop iteration
+ * took (turns, I/O, released continuations). Above `targetGapMs` the number released per tick halves; below
+ * it, it grows by one (AIMD), so the loop stays responsive whatever a step costs on this machine, and stays
+ * busy while anything is queued.
  *
  * Order: card-button invokes (an approver's press), then turns, then findings (ARM-phase continuations, ARM
- * findings cards), then admitting new triages, then pod evidence (run-command results, pod-evidence cards),
- * then housekeeping. An invoke or a turn only has its start ordered here (`wait` before it is handled), so
- * a press that arrives behind a burst of 200 messages is handled before the ones not yet started. Pod-evidence work also
- * waits while any admitted triage is still owed its ARM findings card and started less than `armGraceMs`
- * ago — so every waiting check's ARM findings go out before any pod-evidence update is rendered, while a
- * triage stuck on a slow Azure call (older than the grace) holds nobody back.
+ * findings cards), then admitting new triages, then finishing checks whose pod evidence is in (their cards
+ * and writes), then pod evidence (run-command results). Finishing before starting more keeps checks
+ * completing one after another instead of all together at the end. An invoke or a turn only has its start
+ * ordered here (`wait` before it is handled), so a press that arrives behind a burst of 200 messages is
+ * handled before the messages not yet started.
+ *
+ * Pod-evidence work (finish, pods) also waits while any admitted triage is still owed its ARM findings card
+ * and started less than `armGraceMs` ago — so every waiting check's ARM findings go out before any
+ * pod-evidence update is rendered, while a triage stuck on a slow Azure call (older than the grace) holds
+ * nobody back.
  */
 
-export type WorkClass = 'invoke' | 'turn' | 'findings' | 'admission' | 'pods' | 'housekeeping';
+export type WorkClass = 'invoke' | 'turn' | 'findings' | 'admission' | 'finish' | 'pods';
 
-const ORDER: readonly WorkClass[] = ['invoke', 'turn', 'findings', 'admission', 'pods', 'housekeeping'];
+const ORDER: readonly WorkClass[] = ['invoke', 'turn', 'findings', 'admission', 'finish', 'pods'];
+/** Pod-evidence work: it waits while findings are owed. */
+const HELD_BACK: ReadonlySet<WorkClass> = new Set(['finish', 'pods']);
 
 export interface WorkSchedulerOptions {
   /** Loop gap (ms) above which a tick releases less. */
@@ -36,7 +43,7 @@ export interface WorkSchedulerOptions {
   maxPerTick?: number;
   /** Synchronous steps stop for this tick once they have used this long (ms). */
   sliceMs?: number;
-  /** Background storage writes at once. */
+  /** Background storage writes at once (libuv's pool has 4 threads; one stays free for turns). */
   storageSlots?: number;
   /** Triages waiting to start before `admit` refuses with SchedulerBusyError. */
   maxWaiting?: number;
@@ -94,7 +101,7 @@ export class WorkScheduler {
     this.targetGapMs = options.targetGapMs ?? 20;
     this.maxPerTick = options.maxPerTick ?? 64;
     this.sliceMs = options.sliceMs ?? 10;
-    this.storageSlots = options.storageSlots ?? 2;
+    this.storageSlots = options.storageSlots ?? 3;
     this.maxWaiting = options.maxWaiting ?? 1000;
     this.armGraceMs = options.armGraceMs ?? 3000;
     this.now = options.now ?? (() => performance.now());
@@ -207,12 +214,12 @@ export class WorkScheduler {
     this.schedule();
   }
 
-  /** The next releasable item in order; pod-evidence and housekeeping work waits while findings are owed. */
+  /** The next releasable item in order; pod-evidence work waits while findings are owed. */
   private nextItem(take: boolean): Item | undefined {
     for (const kind of ORDER) {
       const queue = this.queues.get(kind)!;
       if (queue.length === 0) continue;
-      if ((kind === 'pods' || kind === 'housekeeping') && this.findingsOwed()) return undefined;
+      if (HELD_BACK.has(kind) && this.findingsOwed()) return undefined;
       return take ? queue.shift() : queue[0];
     }
     return undefined;
@@ -237,6 +244,6 @@ export class WorkScheduler {
   }
 
   private hasHeldBack(): boolean {
-    return this.queues.get('pods')!.length > 0 || this.queues.get('housekeeping')!.length > 0;
+    return [...HELD_BACK].some((kind) => this.queues.get(kind)!.length > 0);
   }
 }

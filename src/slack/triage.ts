@@ -63,7 +63,7 @@ export class SlackTriage {
     try {
       await triageInConversation(this.o, { ...input, signal, conversation: slackReference(ref), activityId: ref.ts }, {
         partial: (report) => void show(this.o.scheduler.cpu('findings', () => findingsBlocks({ report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) }))),
-        final: (snapshot, offer) => show(this.o.scheduler.cpu('pods', () => findingsBlocks(snapshot, offer ?? {}))),
+        final: (snapshot, offer) => show(this.o.scheduler.cpu('finish', () => findingsBlocks(snapshot, offer ?? {}))),
       });
     } catch (error) {
       if (error instanceof SchedulerBusyError) {
