@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import path from 'node:path';
-import type { Logger } from '../src/bot/background';
+import type { Logger } from '../src/conversation/background';
 import { startApp, type App } from '../src/index';
 import { Driver } from './support/driver';
 import type { Offer, PressOutcome, PressPlan, TurnOutcome } from './support/driver-protocol';
@@ -166,7 +166,7 @@ async function round(app: App, emulator: EmulatorThread, driver: Driver, text: s
   const result = await driver.round(app.server.url, { conversations: CONVERSATIONS, first: 0, label: 'load', text, deadlineMs: ROUND_DEADLINE_MS, presses });
   const wallMs = performance.now() - started;
   // Work still running after its card (audit lines, grants of the presses) belongs to this round.
-  await Promise.race([app.bot.background.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  await Promise.race([app.core.background.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   const meter = await stop();
   return { name: text, ...result, armRequests: (await emulator.requestCount()) - requestsBefore, wallMs, meter };
 }
@@ -187,7 +187,7 @@ async function measureLoad(driver: Driver, dataDir: string): Promise<RoundFigure
     await driver.round(app.server.url, { conversations: 1, first: CONVERSATIONS, label: 'load', text: LOAD_TEXT, deadlineMs: ROUND_DEADLINE_MS });
     const pressCount = 2 * PRESS_AT_MS.length;
     await driver.round(app.server.url, { conversations: pressCount, first: 0, label: 'press', text: PRESS_TEXT, deadlineMs: ROUND_DEADLINE_MS });
-    await app.bot.background.idle();
+    await app.core.background.idle();
     const offers = await driver.offers(Array.from({ length: pressCount }, (_, i) => conversationId(i, 'press')), 10_000);
     if (offers.length !== pressCount) throw new Error(`expected ${pressCount} grant offers for the presses, saw ${offers.length}`);
     const first = await round(app, emulator, driver, LOAD_TEXT, pressPlans(offers.slice(0, PRESS_AT_MS.length)));

@@ -3,6 +3,8 @@
  * says what a valid value looks like. Parts (Azure, triage; the bot adds its own) are separate functions
  * so each entry point reads only what it needs.
  */
+import { isGuid } from './primitives/guid';
+import { parseSwitch } from './primitives/switch';
 
 export class ConfigError extends Error {
   readonly code = 'InvalidConfig';
@@ -17,7 +19,6 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads one variable; empty and whitespace-only count as unset. */
 export function envValue(env: Env, name: string): string | undefined {
@@ -28,8 +29,8 @@ export function envValue(env: Env, name: string): string | undefined {
 export function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
   const value = envValue(env, name);
   if (value === undefined) return fallback;
-  if (/^(1|true|yes|on)$/i.test(value)) return true;
-  if (/^(0|false|no|off)$/i.test(value)) return false;
+  const on = parseSwitch(value);
+  if (on !== undefined) return on;
   throw new ConfigError(`${name} must be true or false (got "${value}").`, name);
 }
 
@@ -45,7 +46,7 @@ export function parsePositiveInt(env: Env, name: string, fallback: number, max =
 export function parseGuid(env: Env, name: string): string | undefined {
   const value = envValue(env, name);
   if (value === undefined) return undefined;
-  if (!GUID.test(value)) throw new ConfigError(`${name} must be a GUID like 00000000-0000-0000-0000-000000000000 (got "${value}").`, name);
+  if (!isGuid(value)) throw new ConfigError(`${name} must be a GUID like 00000000-0000-0000-0000-000000000000 (got "${value}").`, name);
   return value.toLowerCase();
 }
 

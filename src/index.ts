@@ -2,18 +2,15 @@
  * Composition root: settings → Azure clients (or the embedded emulator in demo mode) → engine → storage →
  * approvals → bot → server, and a graceful shutdown on SIGTERM/SIGINT.
  */
-import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
-import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import type { Request, Response } from 'restify';
-import { createAzureClients, scopeFor } from './azure/clients';
-import { cachingCredential } from './azure/token-cache';
-import { createTriageEngine } from './azure/engine';
-import { ApprovalService } from './bot/approvals';
-import { consoleLogger, type Logger } from './bot/background';
-import { createBotApp, type BotApp } from './bot/compose';
+import { wireEngine, type AzureStandIn } from './azure/wiring';
+import { ApprovalService } from './conversation/approvals';
+import { consoleLogger, type Logger } from './conversation/background';
+import { createConversation, type ConversationCore } from './conversation';
+import { createTeamsApp, type TeamsApp } from './teams';
 import { loadSettings, parseBoolean } from './config';
-import { botSettingsFromEnv, type BotSettings } from './bot/settings';
+import { botSettingsFromEnv, type BotSettings } from './settings';
 import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
 import { SCENARIOS, demoWorld } from './simulator/scenarios';
@@ -31,7 +28,9 @@ const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acr
 
 export interface App {
   server: RunningServer;
-  bot: BotApp;
+  /** The conversation core every channel shares (its background work is drained on close). */
+  core: ConversationCore;
+  bot: TeamsApp;
   /** Paces Azure answers, card rendering and background writes (its state is what a benchmark watches). */
   scheduler: WorkScheduler;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
@@ -61,43 +60,21 @@ export function isDemo(env: NodeJS.ProcessEnv): boolean {
   return !env.AZURE_SUBSCRIPTION_ID?.trim() && !env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim();
 }
 
-/** A simulated Azure for demo mode other than the embedded emulator (the benchmark's emulator thread). */
-export interface DemoAzure {
-  endpoint: string;
-  credential: TokenCredential;
-  httpClient: HttpClient;
-}
-
-export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void; demoAzure?: DemoAzure } = {}): Promise<App> {
+export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void; /** Demo mode's Azure when not the embedded emulator (the benchmark's emulator process). */ demoAzure?: AzureStandIn } = {}): Promise<App> {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleLogger;
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
-  const { azure, triage } = loadSettings(env);
+  const azureSettings = loadSettings(env);
 
-  let emulator: ArmEmulator | undefined;
-  let clients;
-  let readiness: (() => Promise<Readiness>) | undefined;
-  // One scheduler for the process: Azure answers, card rendering and background writes are paced by it.
+  // One scheduler for the process: Azure answers, card rendering, background writes and turns are paced by it.
   const scheduler = new WorkScheduler();
-  if (demo && options.demoAzure) {
-    const { httpClient, ...rest } = options.demoAzure;
-    clients = createAzureClients({ ...rest, httpClient: pacedHttpClient(httpClient, scheduler) });
-  } else if (demo) {
-    emulator = createEmulator({ world: demoWorld() });
-    clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: pacedHttpClient(emulator.httpClient, scheduler) });
-  } else {
-    const credential = cachingCredential(new DefaultAzureCredential(azure.clientId ? { managedIdentityClientId: azure.clientId } : {}));
-    clients = createAzureClients({
-      credential,
-      endpoint: azure.resourceManagerEndpoint,
-      subscriptionId: azure.subscriptionId,
-      httpClient: pacedHttpClient(createDefaultHttpClient(), scheduler),
-    });
-    readiness = () => credentialReadiness(credential, scopeFor(azure.resourceManagerEndpoint));
-  }
-  const engine = createTriageEngine({ clients, pods: triage.pods, podDeadlineMs: triage.podDeadlineMs });
+  const emulator: ArmEmulator | undefined = demo && !options.demoAzure ? createEmulator({ world: demoWorld() }) : undefined;
+  const standIn = demo ? (options.demoAzure ?? emulator) : undefined;
+  const { engine, credential, scope } = wireEngine(azureSettings, { ...(standIn ? { standIn } : {}), transport: (inner) => pacedHttpClient(inner, scheduler) });
+  // The emulator is always ready; a real credential is probed before traffic is sent here.
+  const readiness: (() => Promise<Readiness>) | undefined = standIn ? undefined : () => credentialReadiness(credential, scope);
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);
@@ -112,10 +89,9 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const bot = createBotApp({ settings, engine, storage, audit, approvals, log, demo, examples, scheduler });
-  const slack = slackSettings
-    ? createSlackApp({ settings: slackSettings, engine, storage, audit, approvals, background: bot.background, scheduler, log, demo, auditAudience: settings.auditAudience, examples })
-    : undefined;
+  const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples, scheduler });
+  const bot = createTeamsApp({ settings, conversation: core.conversation, log, scheduler });
+  const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
   const server = await startServer({
     port: settings.port,
     host: settings.host,
@@ -140,6 +116,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
 
   return {
     server,
+    core,
     bot,
     scheduler,
     slack,
@@ -148,7 +125,7 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
-      await bot.background.drain(Math.max(0, graceMs - (Date.now() - started)));
+      await core.background.drain(Math.max(0, graceMs - (Date.now() - started)));
       await emulator?.close();
     },
   };

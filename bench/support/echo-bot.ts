@@ -3,11 +3,10 @@
  * configuration (createAdapter, no app id) behind exactly our restify server (startServer), so that the
  * difference measured is what our bot does in a turn, not how it is hosted.
  */
-// eslint-disable-next-line no-restricted-imports -- the baseline is by definition a bare botbuilder ActivityHandler
 import { ActivityHandler } from 'botbuilder';
-import { createAdapter, messagesHandler } from '../../src/bot/adapter';
-import type { Logger } from '../../src/bot/background';
-import { botSettingsFromEnv } from '../../src/bot/settings';
+import { createAdapter, messagesHandler } from '../../src/teams/adapter';
+import type { Logger } from '../../src/conversation/background';
+import { botSettingsFromEnv } from '../../src/settings';
 import { startServer, type RunningServer } from '../../src/server';
 
 export async function startEchoBot(log: Logger): Promise<RunningServer> {

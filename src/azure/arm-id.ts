@@ -1,14 +1,14 @@
 /**
- * ARM ids and GUIDs that go into URLs and OData filters. Ids come back from Azure (ARG rows, cluster
- * properties) and still get checked: a value spliced into `$filter=assignedTo('…')` or a path must be exactly
- * what we think it is.
+ * What goes into ARM URLs and OData / KQL filters: GUIDs checked, literals quoted. Ids come back from Azure
+ * (ARG rows, cluster properties) and still get checked: a value spliced into `$filter=assignedTo('…')` or a
+ * path must be exactly what we think it is. The GUID and ARM id parsers themselves are the app's one
+ * definition in src/primitives, re-exported here for the Azure room.
  */
+import { isGuid } from '../primitives/guid';
+import { roleGuidOf as roleOf } from '../triage/roles';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Resource group names: letters, digits, `_ - . ( )`, up to 90, not ending in a period. */
-const RESOURCE_GROUP = /^[-\p{L}\p{N}_.()]{0,89}[-\p{L}\p{N}_()]$/u;
-/** Resource names as ARM returns them; generous, but without characters that would change a URL path or a filter. */
-const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/;
+export { isGuid };
+export { isResourceGroupName, isResourceName, parseArmId, parseTypedId, type ParsedArmId } from '../primitives/arm-id';
 
 export class InvalidIdError extends Error {
   readonly code = 'InvalidId';
@@ -18,71 +18,17 @@ export class InvalidIdError extends Error {
   }
 }
 
-export function isGuid(value: unknown): value is string {
-  return typeof value === 'string' && GUID.test(value);
-}
-
 /** A GUID for an OData filter or a path: lowercase, or an error naming what it was meant to be. */
 export function guidOrThrow(value: unknown, what: string): string {
   if (!isGuid(value)) throw new InvalidIdError(`${what} is not a GUID: ${JSON.stringify(value)}`);
   return value.toLowerCase();
 }
 
-export function isResourceName(value: unknown): value is string {
-  return typeof value === 'string' && RESOURCE_NAME.test(value);
-}
-
-export function isResourceGroupName(value: unknown): value is string {
-  return typeof value === 'string' && RESOURCE_GROUP.test(value);
-}
-
-export interface ParsedArmId {
-  id: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  /** `Microsoft.Network` */
-  provider: string;
-  /** `virtualNetworks` (top-level type) */
-  type: string;
-  name: string;
-  /** Child segments after the top-level resource: [['subnets', 'aks']] */
-  children: [string, string][];
-}
-
-/** Parses `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{childType}/{childName}…]`, validating every part. */
-export function parseArmId(id: unknown): ParsedArmId | undefined {
-  if (typeof id !== 'string') return undefined;
-  const parts = id.split('/');
-  if (parts[0] !== '' || parts.length < 9 || parts.length % 2 === 0) return undefined;
-  const [, subs, subscriptionId, rgs, resourceGroup, providers, provider, type, name, ...rest] = parts;
-  if (subs?.toLowerCase() !== 'subscriptions' || rgs?.toLowerCase() !== 'resourcegroups' || providers?.toLowerCase() !== 'providers') {
-    return undefined;
-  }
-  if (!isGuid(subscriptionId) || !isResourceGroupName(resourceGroup) || !/^[A-Za-z][A-Za-z0-9.]*$/.test(provider ?? '')) return undefined;
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(type ?? '') || !isResourceName(name)) return undefined;
-  const children: [string, string][] = [];
-  for (let i = 0; i < rest.length; i += 2) {
-    const childType = rest[i]!;
-    const childName = rest[i + 1]!;
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(childType) || !isResourceName(childName)) return undefined;
-    children.push([childType, childName]);
-  }
-  return { id, subscriptionId: subscriptionId.toLowerCase(), resourceGroup: resourceGroup!, provider: provider!, type: type!, name: name!, children };
-}
-
-/** Parses an id of an expected provider/type (case-insensitive), e.g. ('Microsoft.Network', 'publicIPAddresses'). */
-export function parseTypedId(id: unknown, provider: string, type: string): ParsedArmId | undefined {
-  const parsed = parseArmId(id);
-  if (!parsed) return undefined;
-  if (parsed.provider.toLowerCase() !== provider.toLowerCase() || parsed.type.toLowerCase() !== type.toLowerCase()) return undefined;
-  return parsed;
-}
-
 /** The trailing GUID of a roleDefinitionId, lowercase; undefined when it is not one. */
 export function roleGuidOf(roleDefinitionId: unknown): string | undefined {
   if (typeof roleDefinitionId !== 'string') return undefined;
-  const last = roleDefinitionId.split('/').pop();
-  return isGuid(last) ? last.toLowerCase() : undefined;
+  const guid = roleOf(roleDefinitionId);
+  return isGuid(guid) ? guid : undefined;
 }
 
 /** Single quotes doubled, for KQL / OData string literals of values that passed validation already. */

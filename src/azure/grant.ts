@@ -1,5 +1,5 @@
 /**
- * Carries out an approved GrantPlan (AZURE.md §a.3) and verifies it. Before writing, everything the plan
+ * Carries out an approved GrantPlan (docs/domain.md#role-assignments-and-the-grant) and verifies it. Before writing, everything the plan
  * rests on is re-read: the cluster must still pull with the same principal, the registry must still be in
  * the same mode, and nobody must have granted it meanwhile. Then one idempotent PUT with a deterministic
  * name, retried only on errors that can pass (replication delay, throttling, 5xx).

@@ -1,6 +1,6 @@
 /**
  * Block Kit renderer of the view model (Slack). Like the Adaptive Card renderer it decides layout only.
- * The grant button carries the opaque approval id as its `value` and nothing else (DESIGN principle 3);
+ * The grant button carries the opaque approval id as its `value` and nothing else (the card never carries authority: docs/domain.md#approvals);
  * who pressed comes from Slack's signed payload, what is granted from server-side storage.
  *
  * Slack rejects a message with more than 50 blocks or a text field over 3000 characters (150 for a

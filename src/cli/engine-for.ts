@@ -2,11 +2,8 @@
  * Builds the engine a CLI command runs on: real ARM through DefaultAzureCredential, or the embedded ARM
  * emulator for `--demo <scenario>`. Either way the engine is the same code; only the transport differs.
  */
-import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
-import { createAzureClients, scopeFor } from '../azure/clients';
-import { cachingCredential } from '../azure/token-cache';
-import { createTriageEngine } from '../azure/engine';
+import { wireEngine } from '../azure/wiring';
 import { loadSettings, type Env } from '../config';
 import { createEmulator } from '../simulator/emulator';
 import { scenario } from '../simulator/scenarios';
@@ -32,14 +29,13 @@ export async function engineFor(args: TargetArgs, env: Env, signal: AbortSignal)
   if (args.demo !== undefined) {
     const chosen = scenario(args.demo);
     const emulator = createEmulator({ world: chosen.world, faults: chosen.faults });
-    const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
     const target = parseTarget({
       cluster: args.cluster ?? chosen.target.cluster,
       registry: args.registry ?? chosen.target.registry,
       subscription: args.subscription,
     });
     return {
-      engine: createTriageEngine({ clients, pods: settings.triage.pods, podDeadlineMs: settings.triage.podDeadlineMs, podPollIntervalMs: 50 }),
+      engine: wireEngine(settings, { standIn: emulator, podPollIntervalMs: 50 }).engine,
       target,
       banner: `SIMULATED AZURE — scenario "${chosen.name}": ${chosen.description}`,
       pods: settings.triage.pods,
@@ -48,12 +44,10 @@ export async function engineFor(args: TargetArgs, env: Env, signal: AbortSignal)
   }
   // Validate the refs before any credential is asked for: bad input never costs a token or a request.
   const target = parseTarget({ cluster: args.cluster ?? '', registry: args.registry ?? '', subscription: args.subscription ?? settings.azure.subscriptionId });
-  const { resourceManagerEndpoint: endpoint, clientId } = settings.azure;
-  const credential = cachingCredential(new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {}));
-  await ensureCredential(credential, scopeFor(endpoint), signal);
-  const clients = createAzureClients({ credential, endpoint, subscriptionId: settings.azure.subscriptionId });
+  const { engine, credential, scope } = wireEngine(settings);
+  await ensureCredential(credential, scope, signal);
   return {
-    engine: createTriageEngine({ clients, pods: settings.triage.pods, podDeadlineMs: settings.triage.podDeadlineMs }),
+    engine,
     target,
     pods: settings.triage.pods,
     podDeadlineMs: settings.triage.podDeadlineMs,

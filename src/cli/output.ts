@@ -1,6 +1,6 @@
 /**
  * What the terminal shows: the plain-text renderer of the view model, coloured when stdout is a TTY, and
- * the JSON contract of DESIGN.md for scripts and pipelines.
+ * the JSON contract for scripts and pipelines (docs/domain.md#cli-output).
  */
 import { findingsText } from '../channels/text';
 import { snapshotOf } from '../channels/view-model';

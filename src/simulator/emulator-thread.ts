@@ -92,7 +92,8 @@ class ThreadHandle implements Dispatcher {
  */
 export async function startEmulatorThread(options: { timeoutMs: number; isolation?: 'thread' | 'process' }): Promise<EmulatorThread> {
   const script = path.join(__dirname, 'emulator-worker.js');
-  const child: Worker | ChildProcess = options.isolation === 'process' ? fork(script, [], { serialization: 'advanced', stdio: 'inherit' }) : new Worker(script);
+  const child: Worker | ChildProcess =
+    options.isolation === 'process' ? fork(script, [], { serialization: 'advanced', stdio: 'inherit' }) : new Worker(script);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new EmulatorThreadError('the emulator thread did not start')), options.timeoutMs);
@@ -107,7 +108,8 @@ export async function startEmulatorThread(options: { timeoutMs: number; isolatio
     });
   });
   const handle = new ThreadHandle(childLink(child), exited);
-  const control = async (build: (id: number) => ThreadRequest, signal?: AbortSignal): Promise<ThreadReply> => handle.ask(build, signal ?? AbortSignal.timeout(options.timeoutMs));
+  const control = async (build: (id: number) => ThreadRequest, signal?: AbortSignal): Promise<ThreadReply> =>
+    handle.ask(build, signal ?? AbortSignal.timeout(options.timeoutMs));
   return {
     endpoint: IN_PROCESS_ENDPOINT,
     httpClient: createInProcessClient(handle),

@@ -48,7 +48,8 @@ function main(): void {
   port.onMessage((message: ThreadRequest) => {
     answer(emulator, message, inFlight).then(
       (reply) => reply && port.postMessage(reply),
-      (error: unknown) => port.postMessage({ kind: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies ThreadReply),
+      (error: unknown) =>
+        port.postMessage({ kind: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies ThreadReply),
     );
   });
   port.postMessage({ kind: 'ready' } satisfies ThreadReply);

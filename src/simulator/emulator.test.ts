@@ -514,7 +514,7 @@ describe('subscriptions and authentication', () => {
 });
 
 describe('resource graph', () => {
-  /** arm-resourcegraph 4.x asks for the public-cloud scope unless its credential is wrapped (DESIGN.md). */
+  /** arm-resourcegraph 4.x asks for the public-cloud scope unless its credential is wrapped (src/azure/clients.ts pins it to the configured ARM scope). */
   function graphClient(credential: TokenCredential = { getToken: () => emulator.credential.getToken(`${emulator.endpoint}/.default`) }): ResourceGraphClient {
     return new ResourceGraphClient(credential, { baseUri: emulator.endpoint, httpClient: emulator.legacyHttpClient });
   }

@@ -25,6 +25,7 @@ export function parentLink(): Port | undefined {
 
 /** The starting side's view of a worker thread or a child process, as a Port. */
 export function childLink(child: Worker | ChildProcess): Port {
-  if ('postMessage' in child) return { postMessage: (message) => child.postMessage(message), onMessage: (listener) => void child.on('message', listener) };
+  if ('postMessage' in child)
+    return { postMessage: (message) => child.postMessage(message), onMessage: (listener) => void child.on('message', listener) };
   return { postMessage: (message) => void child.send(message as object), onMessage: (listener) => void child.on('message', listener) };
 }

@@ -1,7 +1,7 @@
 /**
  * Role-based access as ARM evaluates it, over the world: role definitions (built-in + custom), transitive group
  * membership, assignments at or above a scope, deny assignments, and the registry pull decision per
- * `roleAssignmentMode` (AZURE.md §a.2), including ABAC repository conditions.
+ * `roleAssignmentMode` (docs/domain.md#registry-modes-and-pull-roles), including ABAC repository conditions.
  */
 import type { ArmResource, ArmRoleAssignment, ArmRoleDefinition, World } from './scenario';
 import { builtInRoleDefinitions } from './role-catalog';

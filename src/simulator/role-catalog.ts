@@ -1,5 +1,6 @@
 /**
- * The built-in roles of AZURE.md §a.2 (plus the AKS roles of §c.2/§e) with their real GUIDs and names. Permissions
+ * The built-in roles that decide pulls (docs/domain.md#registry-modes-and-pull-roles), plus the AKS roles that
+ * listing credentials and run command need (docs/domain.md#reading-pods), with their real GUIDs and names. Permissions
  * are the ones that matter for registry pulls and role-assignment writes; the long tail of unrelated actions of
  * the real definitions is left out.
  */

@@ -94,7 +94,7 @@ export interface World {
   forbiddenScopes?: string[];
   resources: ArmResource[];
   roleAssignments: ArmRoleAssignment[];
-  /** Custom roles only; the emulator knows the built-in roles of AZURE.md §a.2. */
+  /** Custom roles only; the emulator knows the built-in roles that matter for pulls (docs/domain.md#registry-modes-and-pull-roles). */
   roleDefinitions?: ArmRoleDefinition[];
   denyAssignments?: ArmDenyAssignment[];
   /** group object id -> member object ids (for assignedTo() transitive expansion). */

@@ -61,4 +61,4 @@ export function parseForm(bodyText: string): Record<string, string> {
   return out;
 }
 
-export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { GUID as GUID_PATTERN } from '../primitives/guid';

@@ -2,47 +2,36 @@
  * The Slack app: a bolt `App` whose HTTP receiver is mounted on the bot's own server (POST /slack/events —
  * events and interactivity both arrive there). Bolt verifies every request's signature (401 otherwise),
  * answers Slack's url_verification, and acknowledges events itself; the grant action acks first thing.
- * Handlers are registered per intent and stay thin: the conversation, triage and grant live beside them.
+ * Handlers stay thin: they make a Turn from Slack's signed payload and hand it to the conversation core.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { ApprovalService, ApprovalServiceOptions, Person } from '../bot/approvals';
-import type { BackgroundWork, Logger } from '../bot/background';
-import type { WorkScheduler } from '../scheduling/work-scheduler';
-import { CardStore } from '../bot/card-store';
+import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import type { Person } from '../conversation/approvals';
+import type { Logger } from '../conversation/background';
+import type { Conversation } from '../conversation/conversation';
+import type { SlackLocation } from '../conversation/location';
+import type { ChannelPort, Turn } from '../conversation/port';
 import { GRANT_ACTION_ID } from '../channels/block-kit';
-import type { AuditLog } from '../storage/audit';
-import type { TriageEngine } from '../triage/engine';
 import { BotIdentity } from './bot-identity';
-import { SlackConversation } from './conversation';
-import { SlackGrant } from './grant';
+import { withoutMentions } from './mentions';
+import { SlackPort } from './port';
 import { SlackPoster } from './poster';
 import { SLACK_EVENTS_PATH, type SlackSettings } from './settings';
-import { SlackTriage } from './triage';
-
-/** The shared durable storage (file or Blob), the same the approvals use; botbuilder stays out of src/slack. */
-type Storage = ApprovalServiceOptions['storage'];
 
 export interface SlackApp {
   app: App;
   path: string;
   /** The request listener for `path`: reads, verifies and answers the request itself. */
   listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** A port outside any event (work that starts on its own), on the app's own Web API client. */
+  port: () => ChannelPort;
 }
 
 export interface SlackAppOptions {
   settings: SlackSettings;
-  engine: TriageEngine;
-  storage: Storage;
-  audit: AuditLog;
-  approvals: ApprovalService;
-  /** Shared with the Teams bot: one triage concurrency limit, one drain at shutdown. */
-  background: BackgroundWork;
-  scheduler: WorkScheduler;
+  /** The conversation core, shared with Teams. */
+  conversation: Conversation;
   log: Logger;
-  demo: boolean;
-  auditAudience: 'approvers' | 'everyone';
-  examples?: string[];
 }
 
 export function createSlackApp(o: SlackAppOptions): SlackApp {
@@ -50,45 +39,48 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   const receiver = new HTTPReceiver({ signingSecret: o.settings.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
   const token = o.settings.botToken;
   const identity: BotIdentity = new BotIdentity(() => app.client.auth.test({ token }));
+  const clientOptions = {
+    ...(o.settings.apiUrl ? { slackApiUrl: o.settings.apiUrl } : {}),
+    // The Web API client's default retries for half an hour; a findings update that late helps nobody.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
+  };
   const app = new App({
     authorize: async () => ({ botToken: token, ...(await identity.get()) }),
     receiver,
     logger,
     // State lives in the shared storage (several instances), not in bolt's per-process conversation store.
     convoStore: false,
-    clientOptions: {
-      ...(o.settings.apiUrl ? { slackApiUrl: o.settings.apiUrl } : {}),
-      // The Web API client's default retries for half an hour; a findings update that late helps nobody.
-      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
-    },
+    clientOptions,
   });
-  const cards = new CardStore(o.storage);
-  const triage = new SlackTriage({ engine: o.engine, approvals: o.approvals, audit: o.audit, cards, background: o.background, log: o.log, scheduler: o.scheduler });
-  const conversation = new SlackConversation({ storage: o.storage, triage, approvals: o.approvals, audit: o.audit, demo: o.demo, auditAudience: o.auditAudience, examples: o.examples });
-  const grant = new SlackGrant({ approvals: o.approvals, cards, background: o.background, log: o.log });
+  // Outside an event there is no per-request client: this one carries the bot token itself.
+  const ownClient = new webApi.WebClient(token, { ...clientOptions, logger });
 
   app.event('app_mention', async ({ event, body, client }) => {
     if (!event.user || event.bot_id) return;
-    await conversation.handle({ poster: new SlackPoster(client), team: body.team_id, channel: event.channel, threadTs: event.thread_ts, person: person(event.user) }, event.text);
+    const turn = turnOf(body.team_id, { channel: 'slack', conversation: event.channel, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}) }, person(event.user), body.event_id);
+    await o.conversation.message(new SlackPort(new SlackPoster(client)), turn, withoutMentions(event.text));
   });
 
   app.message(async ({ message, body, client }) => {
     // Direct messages only: in channels the bot answers @mentions (app_mention), not every message.
     if (message.channel_type !== 'im' || message.subtype !== undefined || message.bot_id) return;
-    const threadTs = message.thread_ts;
-    await conversation.handle({ poster: new SlackPoster(client), team: body.team_id, channel: message.channel, threadTs, person: person(message.user) }, message.text ?? '');
+    const turn = turnOf(body.team_id, { channel: 'slack', conversation: message.channel, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) }, person(message.user), body.event_id);
+    await o.conversation.message(new SlackPort(new SlackPoster(client)), turn, withoutMentions(message.text ?? ''));
   });
 
   app.action({ type: 'block_actions', action_id: GRANT_ACTION_ID }, async ({ ack, body, action, client }) => {
+    // Slack gives 3 s: acknowledge first, then decide and update.
     await ack();
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (!channel) {
+      o.log.warn('a grant press without a channel was ignored');
+      return;
+    }
+    const where: SlackLocation = { channel: 'slack', conversation: channel, ...(body.message?.thread_ts ? { threadTs: body.message.thread_ts } : {}) };
+    const messageTs = body.message?.ts ?? body.container?.message_ts;
     const value = action.type === 'button' ? action.value : undefined;
-    await grant.press(new SlackPoster(client), {
-      approvalId: value,
-      presser: person(body.user.id, body.user.name ?? body.user.username),
-      channel: body.channel?.id ?? body.container?.channel_id,
-      threadTs: body.message?.thread_ts,
-      messageTs: body.message?.ts ?? body.container?.message_ts,
-    });
+    const turn = turnOf(body.team?.id, where, person(body.user.id, body.user.name ?? body.user.username));
+    await o.conversation.press(new SlackPort(new SlackPoster(client)), turn, value, messageTs ? { ...where, messageTs } : undefined);
   });
 
   app.error(async (error) => {
@@ -100,7 +92,12 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     o.log.warn(`Slack did not accept SLACK_BOT_TOKEN yet (auth.test); events will fail until it does: ${error instanceof Error ? error.message : String(error)}`);
   });
 
-  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener };
+  return { app, path: SLACK_EVENTS_PATH, listener: receiver.requestListener, port: () => new SlackPort(new SlackPoster(ownClient)) };
+}
+
+/** Conversation state is per Slack conversation and thread, so any instance can continue it. */
+function turnOf(team: string | undefined, where: SlackLocation, who: Person, eventId?: string): Turn {
+  return { channel: 'slack', person: who, where, conversationKey: `slack/${team ?? ''}/${where.conversation}/${where.threadTs ?? ''}`, ...(eventId ? { eventId } : {}) };
 }
 
 /** A Slack user, as the approver list names them (`slack:<user id>`): from the signed payload only. */

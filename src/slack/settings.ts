@@ -3,7 +3,7 @@
  * are set, and one without the other is a configuration error (a half-configured app would either accept
  * unsigned requests or be unable to answer).
  */
-import { BotSettingsError } from '../bot/settings';
+import { BotSettingsError } from '../settings';
 
 export interface SlackSettings {
   /** SLACK_BOT_TOKEN: the app's bot token (`xoxb-…`), for chat.postMessage / chat.update / chat.postEphemeral. */

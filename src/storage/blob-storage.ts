@@ -1,5 +1,5 @@
 /**
- * botbuilder `Storage` on Azure Blob Storage, for several bot instances sharing state.
+ * The `Store` on Azure Blob Storage, for several bot instances sharing state.
  *
  * Why not `BlobsStorage` from botbuilder-azure-blobs (read in node_modules, 4.23.3): its writes do send
  * `If-Match` with the item's eTag, but
@@ -13,7 +13,7 @@
  * it was read) become a typed StorageConflictError, and blob names come from the same safe mapping as the
  * file storage.
  */
-import type { Storage, StoreItems } from 'botbuilder';
+import type { Store, StoreItems } from './store';
 import type { ContainerClient } from '@azure/storage-blob';
 import { StorageConflictError, StorageCorruptError } from './errors';
 import { storageName } from './keys';
@@ -25,7 +25,7 @@ export interface AzureBlobStorageOptions {
   prefix?: string;
 }
 
-export class AzureBlobStorage implements Storage {
+export class AzureBlobStorage implements Store {
   private readonly container: ContainerClient;
   private readonly prefix: string;
   private readonly containerReady: () => Promise<unknown>;

@@ -1,5 +1,5 @@
 /**
- * botbuilder `Storage` on local disk, safe for several processes sharing one directory.
+ * The `Store` on local disk, safe for several processes sharing one directory.
  *
  * Layout: `<directory>/<storageName(key)>/<version>.json`, where `<version>` is a zero-padded counter.
  * Normally a key's directory holds exactly one JSON file, its current version; the newest version wins.
@@ -34,7 +34,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Storage, StoreItems } from 'botbuilder';
+import type { Store, StoreItems } from './store';
 import { StorageBusyError, StorageConflictError, StorageCorruptError } from './errors';
 import { storageName } from './keys';
 
@@ -61,7 +61,7 @@ export interface FileStorageOptions {
   directory: string;
 }
 
-export class FileStorage implements Storage {
+export class FileStorage implements Store {
   private readonly directory: string;
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Key directories this instance has seen: they are never removed (a delete is a tombstone), so no mkdir. */

@@ -3,7 +3,7 @@
  * URL is configured (several instances share approvals and conversation state through it).
  */
 import * as path from 'node:path';
-import type { Storage } from 'botbuilder';
+import type { Store } from './store';
 import { AzureBlobStorage } from './blob-storage';
 import { FileStorage } from './file-storage';
 import { containerClient, dataDirectory } from './location';
@@ -12,11 +12,12 @@ import type { StorageSettings } from './settings';
 export { BlobAuditLog, FileAuditLog, createAuditLog, readAudit, type AuditActor, type AuditEntry, type AuditKind, type AuditLog } from './audit';
 export { AzureBlobStorage } from './blob-storage';
 export { FileStorage } from './file-storage';
+export type { Store, StoreItems } from './store';
 export { StorageBusyError, StorageConflictError, StorageCorruptError, StorageKeyError, isConflict } from './errors';
 export { containerClient, dataDirectory } from './location';
 export { storageSettingsFromEnv, type BlobSettings, type StorageSettings } from './settings';
 
-export function createStorage(settings: StorageSettings): Storage {
+export function createStorage(settings: StorageSettings): Store {
   if (settings.blob) return new AzureBlobStorage({ container: containerClient(settings.blob) });
   return new FileStorage({ directory: path.join(dataDirectory(settings), 'state') });
 }

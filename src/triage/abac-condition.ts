@@ -1,5 +1,5 @@
 /**
- * ABAC repository conditions on ACR role assignments (AZURE.md §a.2 grammar): parse one, decide whether it admits
+ * ABAC repository conditions on ACR role assignments (docs/domain.md#abac-conditions): parse one, decide whether it admits
  * pulling a repository, and describe it for people. Anything outside the grammar we understand is "cannot evaluate" —
  * never guessed.
  */
@@ -314,7 +314,7 @@ export function describeCondition(condition: string): string {
   return `repositories ${parts.join(' or ')}`;
 }
 
-/** The documented condition (AZURE.md §c.5) that limits a repository role to one repository. */
+/** The documented condition (docs/domain.md#abac-conditions) that limits a repository role to one repository. */
 export function repositoryCondition(repository: string): string {
   return (
     "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) AND " +

@@ -1,6 +1,6 @@
 /**
  * The engine as its callers (CLI, bot) see it. The implementation lives in src/azure/ (it talks to ARM);
- * this file holds only the contract so that src/bot and src/cli depend on no Azure SDK.
+ * this file holds only the contract so that src/conversation and src/cli depend on no Azure SDK.
  */
 import type { Evidence } from './evidence';
 import type { Report } from './report';

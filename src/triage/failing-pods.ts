@@ -23,7 +23,7 @@ const NO_REQUEST_REASONS: ReadonlySet<string> = new Set(['InvalidImageName', 'Er
 /** Waiting reasons of a pod that a retry can fix once the cause is gone (the ones `kubectl delete pod` is advised for). */
 const BACKOFF_REASONS: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
-/** The command an engineer can run when the bot cannot read the cluster itself (AZURE.md §(e)). */
+/** The command an engineer can run when the bot cannot read the cluster itself (docs/domain.md#reading-pods). */
 export const SELF_SERVICE_COMMAND = 'kubectl get events -A --field-selector reason=Failed';
 
 const RUN_COMMAND_NEEDS =

@@ -1,6 +1,6 @@
 /**
  * The grant an approver may press: AcrPull (legacy) or Container Registry Repository Reader (ABAC) for the pulling
- * principal, at the registry's own scope, never broader (AZURE.md §a.3). A plan exists only when rbac.pull-role failed
+ * principal, at the registry's own scope, never broader (docs/domain.md#role-assignments-and-the-grant). A plan exists only when rbac.pull-role failed
  * and every input is known; anything doubtful gets no button rather than a wrong grant.
  */
 import type { Evidence } from './evidence';

@@ -1,7 +1,7 @@
 /**
  * Who pulls, and the resources every authorisation check judges against. Nodes pull with the kubelet identity on
  * managed-identity clusters and with the cluster's service principal on SP clusters — never with the control-plane
- * identity (AZURE.md §0 facts 1–2). Checks and the grant planner ask here so they all name the same principal.
+ * identity (docs/domain.md#kubelet-identity). Checks and the grant planner ask here so they all name the same principal.
  */
 import type { ClusterFacts, Evidence, Read, RegistryFacts } from './evidence';
 import type { Outcome } from './report';

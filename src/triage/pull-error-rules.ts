@@ -1,10 +1,10 @@
 /**
- * The pull-error table of AZURE.md §(b): kubelet / containerd / docker text → what went wrong and which checks
+ * The pull-error classes of docs/domain.md#pull-error-messages: kubelet / containerd / docker text → what went wrong and which checks
  * explain it. The first rule that matches wins, so the order below is part of the meaning:
  *
  * - canipull's identity lines come first: when a pasted `az aks check-acr` output says the node could not get a
  *   token at all, that is the cause, whatever status text follows it.
- * - §(b) rows 1–17 follow in their order, with one deliberate change: row 10 (blob / data endpoint) sits before
+ * - pull-errors rows 1–17 follow in their order, with one deliberate change: row 10 (blob / data endpoint) sits before
  *   rows 7–9, because a layer download that times out on `*.blob.core.windows.net` or `*.data.azurecr.io` would
  *   otherwise be reported as a plain timeout and hide the data-endpoint firewall rule that causes it.
  * - canipull's remaining lines and the `az aks update --attach-acr` messages come last: when they carry the
@@ -27,7 +27,7 @@ type HostKind = 'external' | 'not-acr';
 
 export interface PullErrorRule {
   class: PullErrorClass;
-  /** Where the rule comes from: the §(b) row, or the tool whose output it reads. */
+  /** Where the rule comes from: the pull-errors row, or the tool whose output it reads. */
   source: string;
   pattern: RegExp;
   checks: CheckId[];
@@ -69,7 +69,7 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   },
   {
     class: 'firewall-denied',
-    source: '§(b) row 1',
+    source: 'pull-errors row 1',
     pattern: /client with IP (?:'|\\u0027)[^'\\\s]+(?:'|\\u0027) is not allowed access/i,
     checks: ['network.ip-rules'],
     meaning: 'the registry\'s firewall refused the node\'s egress IP',
@@ -106,91 +106,91 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   },
   {
     class: 'forbidden',
-    source: '§(b) row 2',
+    source: 'pull-errors row 2',
     pattern: /\b403 Forbidden\b/i,
     checks: FORBIDDEN_CHECKS,
     meaning: 'the registry refused the connection (403): public access disabled, the egress IP not allowed, or DNS resolving to the public endpoint while only a private endpoint is allowed',
   },
   {
     class: 'forbidden',
-    source: '§(b) row 2b',
+    source: 'pull-errors row 2b',
     pattern: /status: 403 Forbidden|don't have access to registry/i,
     checks: FORBIDDEN_CHECKS,
     meaning: 'the registry refused the connection (403): public access disabled or the client IP not allowed',
   },
   {
     class: 'platform',
-    source: '§(b) row 3',
+    source: 'pull-errors row 3',
     pattern: /no match for platform in manifest|no matching manifest for|exec format error/i,
     checks: ['image.platform'],
     meaning: 'the image has no variant for the node\'s OS/architecture',
   },
   {
     class: 'unauthorized',
-    source: '§(b) rows 4, 4b',
+    source: 'pull-errors rows 4, 4b',
     pattern: /\b401 Unauthorized\b|insufficient_scope|pull access denied/i,
     checks: UNAUTHORIZED_CHECKS,
     meaning: UNAUTHORIZED_MEANING,
   },
   {
     class: 'unauthorized',
-    source: '§(b) row 4c',
+    source: 'pull-errors row 4c',
     pattern: /unauthorized: authentication required|UNAUTHORIZED: authentication required/i,
     checks: UNAUTHORIZED_CHECKS,
     meaning: UNAUTHORIZED_MEANING,
   },
   {
     class: 'not-found',
-    source: '§(b) row 5',
+    source: 'pull-errors row 5',
     pattern: /code = NotFound|:\s?not found\b|manifest unknown/i,
     checks: ['image.exists'],
     meaning: 'the repository or tag does not exist (the node was allowed in)',
   },
   {
     class: 'dns',
-    source: '§(b) row 6',
+    source: 'pull-errors row 6',
     pattern: /lookup [^\s:]{1,253}(?: on [0-9a-f.:[\]]{1,64}:53)?: (?:no such host|server misbehaving|i\/o timeout|(?:read|dial) udp [^\s:]{1,64}(?::\d{1,5})?(?:->[^\s:]{1,64}:\d{1,5})?: i\/o timeout)/i,
     checks: ['target.image-ref', 'network.private-dns'],
     meaning: 'the registry name does not resolve from the node: a typo in the host, a private DNS zone not linked to the cluster VNet, or custom DNS not forwarding privatelink.azurecr.io',
   },
   {
     class: 'blob-blocked',
-    source: '§(b) row 10',
+    source: 'pull-errors row 10',
     pattern: /^(?=[\s\S]*(?:blob\.core\.windows\.net|\.data\.azurecr\.(?:io|cn|us|de)))(?=[\s\S]*(?:\bEOF\b|timeout|connection reset))/i,
     checks: ['network.data-endpoints'],
     meaning: 'the manifest was read but the layer download was blocked: the data endpoint or storage host is not allowed by the firewall/proxy',
   },
   {
     class: 'timeout',
-    source: '§(b) row 7',
+    source: 'pull-errors row 7',
     pattern: /dial tcp(?: (?:\[[0-9a-f:.]{1,64}\]|[0-9.]{7,15}|[a-z0-9.-]{1,253}):\d{1,5})?: (?:i\/o timeout|connect: connection timed out)/i,
     checks: ['network.private-endpoint', 'network.egress-path'],
     meaning: 'the node could not reach the registry\'s IP (peering, route table, firewall or NSG)',
   },
   {
     class: 'tls-timeout',
-    source: '§(b) row 8',
+    source: 'pull-errors row 8',
     pattern: /TLS handshake timeout/i,
     checks: ['network.egress-path'],
     meaning: 'a firewall, proxy or appliance on the egress path interfered with the TLS handshake',
   },
   {
     class: 'client-timeout',
-    source: '§(b) row 9',
+    source: 'pull-errors row 9',
     pattern: /Client\.Timeout exceeded|context deadline exceeded/i,
     checks: ['network.egress-path'],
     meaning: 'the request to the registry timed out: a slow or blocked egress path',
   },
   {
     class: 'eof',
-    source: '§(b) row 11',
+    source: 'pull-errors row 11',
     pattern: /: EOF\s*$|connection reset by peer/im,
     checks: ['network.egress-path'],
     meaning: 'the connection was cut mid-request, usually by a firewall or proxy on the egress path',
   },
   {
     class: 'cert-name',
-    source: '§(b) row 12',
+    source: 'pull-errors row 12',
     pattern: /x509: certificate is valid for/i,
     checks: ['target.image-ref'],
     meaning: 'the image names a host the registry\'s certificate does not cover (e.g. the privatelink name): use <registry>.azurecr.io',
@@ -204,35 +204,35 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   },
   {
     class: 'throttled',
-    source: '§(b) row 13',
+    source: 'pull-errors row 13',
     pattern: /pull QPS exceeded/i,
     checks: ['pull.throttling'],
     meaning: 'kubelet throttled its own pulls (registryPullQPS)',
   },
   {
     class: 'too-many-requests',
-    source: '§(b) row 14',
+    source: 'pull-errors row 14',
     pattern: /toomanyrequests|too many requests|(?:status(?: code)?|HTTP\/[\d.]{1,5})[:=]?\s?429\b/i,
     checks: [],
     meaning: 'the registry throttled the requests (429): the registry\'s SKU limits the rate of pulls — many nodes pulling at once, or an ACR cache rule hitting its upstream\'s limit',
   },
   {
     class: 'pull-secret-missing',
-    source: '§(b) row 15',
+    source: 'pull-errors row 15',
     pattern: /Unable to retrieve (?:some image )?pull secrets?/i,
     checks: ['pods.pull-secrets'],
     meaning: 'the pod references an imagePullSecret that does not exist in its namespace',
   },
   {
     class: 'invalid-name',
-    source: '§(b) row 16',
+    source: 'pull-errors row 16',
     pattern: /InvalidImageName|couldn't parse image (?:reference|name)|invalid reference format|Failed to apply default image tag/i,
     checks: ['target.image-ref'],
     meaning: 'the image reference is malformed (uppercase letters, invalid characters)',
   },
   {
     class: 'host-unreachable',
-    source: '§(b) row 17',
+    source: 'pull-errors row 17',
     pattern: /host is not reachable|no route to host|network is unreachable|connect: connection refused/i,
     checks: ['network.egress-path', 'network.private-endpoint', 'network.private-dns', 'network.public-access'],
     meaning: 'the registry host could not be reached from the node',

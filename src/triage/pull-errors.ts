@@ -1,5 +1,5 @@
 /**
- * Classifies the text kubelet and containerd put into pod events and waiting messages (AZURE.md §(b)).
+ * Classifies the text kubelet and containerd put into pod events and waiting messages (docs/domain.md#pull-error-messages).
  * Table-driven: the first rule that matches wins, so the order of the table is part of the meaning.
  */
 import type { CheckId } from './report';

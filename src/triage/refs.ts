@@ -58,3 +58,9 @@ export class TargetError extends Error {
     this.name = 'TargetError';
   }
 }
+
+/** The cluster and registry as the person wrote them (each validated): what "check again" repeats. */
+export interface TargetRefs {
+  cluster: string;
+  registry: string;
+}

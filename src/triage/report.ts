@@ -6,7 +6,7 @@
 import type { Evidence } from './evidence';
 import type { Target } from './refs';
 
-/** The stable check ids of AZURE.md §(a). Findings, JSON output, tests and cards all use these. */
+/** The stable check ids (docs/domain.md#check-ids-and-statuses). Findings, JSON output, tests and cards all use these. */
 export const CHECK_IDS = [
   'target.cluster',
   'target.registry',

@@ -23,7 +23,7 @@ function custom(permissions: Partial<RoleDefinitionFact['permissions'][number]>[
   };
 }
 
-describe('built-in roles per registry mode (AZURE.md §a.2)', () => {
+describe('built-in roles per registry mode (docs/domain.md#registry-modes-and-pull-roles)', () => {
   it.each<[string, string, PullAnswer, PullAnswer]>([
     ['AcrPull', '7f951dda-4ed3-4680-a7ca-43fe172d538d', 'yes', 'no'],
     ['AcrPush', '8311e382-0749-4cb8-b61a-304f252e45ec', 'yes', 'no'],

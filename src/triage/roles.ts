@@ -1,8 +1,9 @@
 /**
  * Which Azure roles let a principal pull from a container registry, per the registry's role-assignment
- * mode (AZURE.md §a.2). The registry's mode decides which role family ACR honours, so every answer here
+ * mode (docs/domain.md#registry-modes-and-pull-roles). The registry's mode decides which role family ACR honours, so every answer here
  * is asked "in which mode?".
  */
+import { GUID_SOURCE } from '../primitives/guid';
 import type { PermissionFact, Read, RegistryFacts, RoleDefinitionFact } from './evidence';
 
 /** `LegacyRegistryPermissions` (AcrPull & co.) or `AbacRepositoryPermissions` (Repository Reader & co.). */
@@ -25,7 +26,7 @@ export type ModeReading =
   | { known: true; mode: RegistryMode; reported: boolean }
   | { known: false; value: string };
 
-/** Absent on older api-versions: ACR then behaves as legacy (AZURE.md §D [I]). */
+/** Absent on older api-versions: ACR then behaves as legacy (docs/domain.md#registry-modes-and-pull-roles). */
 export function registryMode(registry: RegistryFacts): ModeReading {
   const value = registry.roleAssignmentMode?.trim();
   if (!value) return { known: true, mode: 'legacy', reported: false };
@@ -150,7 +151,7 @@ export function pullRoleFor(mode: RegistryMode): BuiltInRole {
   return mode === 'legacy' ? ACR_PULL : REPOSITORY_READER;
 }
 
-const GUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
+const GUID_AT_END = new RegExp(`(${GUID_SOURCE})/?$`, 'i');
 
 /** Role definition ids come scoped to a subscription, a management group or nothing; only the GUID identifies the role. */
 export function roleGuidOf(roleDefinitionId: string): string {
@@ -179,7 +180,7 @@ export interface CustomRoleAnswer {
 /**
  * A custom role grants pull iff a permission block holds the pull action (legacy) or data action (ABAC) and the same
  * block's notActions/notDataActions do not take it away. Granted only through a wildcard → maybe: ACR documents
- * wildcard actions in custom roles as honoured only in tenants with ARM Private Link (AZURE.md §a.2 [V S7]).
+ * wildcard actions in custom roles as honoured only in tenants with ARM Private Link (docs/domain.md#registry-modes-and-pull-roles).
  */
 export function customRoleGrantsPull(definition: RoleDefinitionFact, mode: RegistryMode): CustomRoleAnswer {
   const target = mode === 'legacy' ? PULL_ACTION : PULL_DATA_ACTION;

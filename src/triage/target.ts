@@ -14,6 +14,7 @@
  * - Digest-only, tag-only and bare image references follow the OCI distribution grammar; a reference
  *   without a registry host means docker.io, exactly as containerd reads it.
  */
+import { GUID } from '../primitives/guid';
 import { isIPv6 } from 'node:net';
 import {
   TargetError,
@@ -41,7 +42,6 @@ const CLUSTER_RULE =
 const RG_RULE =
   'resource group names are 1–90 letters, digits, "-", "_", ".", "(" and ")", not ending in "."';
 const REGISTRY_RULE = 'registry names are 5–50 letters and digits';
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** Without "//" a scheme looks like `nginx:1.27`; these schemes are never a ref, whatever follows. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/bot/background';
+import type { Logger } from '../../src/conversation/background';
 import { executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText } from './fake-connector';
 import { ANA, RITA, execute, mention, post } from './teams';
@@ -78,7 +78,7 @@ describe('malformed activities get a 4xx naming the problem, and no turn runs', 
     expect(res.status).toBe(status);
     expect(res.text.length).toBeLessThan(300);
     expect(res.text).not.toMatch(STACK);
-    await app.bot.background.idle();
+    await app.core.background.idle();
     expect(turnErrors).toEqual([]);
     expect(connector.sent.slice(sentBefore)).toEqual([]);
   });
@@ -100,7 +100,7 @@ describe('odd but well-formed activities get a short answer and write nothing', 
     const res = await postRaw(body());
     expect(res.status).toBe(200);
     expect(res.text).not.toMatch(STACK);
-    await app.bot.background.idle();
+    await app.core.background.idle();
     expect(turnErrors).toEqual([]);
     expect(azureWrites()).toEqual([]);
   });
@@ -134,7 +134,7 @@ describe('only the approval id in the card counts, and only the authenticated pr
     const forged = execute(connector.url, { id: ANA.aadObjectId, name: 'Ana Approver' } as typeof ANA, findingsId, 'grant', { approvalId });
     const res = await post(app.server.url, forged);
     expect(JSON.stringify(res.body)).toContain('Not approved');
-    await app.bot.background.idle();
+    await app.core.background.idle();
     expect(azureWrites()).toEqual([]);
   });
 
@@ -142,7 +142,7 @@ describe('only the approval id in the card counts, and only the authenticated pr
     const forged = { ...execute(connector.url, { id: 'dl_attacker', aadObjectId: ANA.aadObjectId, name: 'Ana Approver' }, findingsId, 'grant', { approvalId }), channelId: 'webchat' };
     const res = await post(app.server.url, forged);
     expect(JSON.stringify(res.body)).toContain('Not approved');
-    await app.bot.background.idle();
+    await app.core.background.idle();
     expect(azureWrites()).toEqual([]);
   });
 
@@ -160,7 +160,7 @@ describe('only the approval id in the card counts, and only the authenticated pr
     };
     const res = await post(app.server.url, execute(connector.url, ANA, findingsId, 'grant', tampered));
     expect(JSON.stringify(res.body)).toContain('Approved by Ana Approver');
-    await app.bot.background.idle();
+    await app.core.background.idle();
     const writes = azureWrites();
     expect(writes).toHaveLength(1);
     const body = JSON.stringify(writes[0]?.body);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/bot/background';
+import type { Logger } from '../../src/conversation/background';
 import { CHECK_ACR, DESCRIBE_POD, GET_EVENTS, KUBELET_EVENT } from '../fixtures/pastes';
 import { cardProblems, executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText, type SentActivity } from './fake-connector';

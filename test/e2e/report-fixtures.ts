@@ -1,6 +1,6 @@
 /**
  * Hand-built reports over the shared healthy evidence fixture, one per shape a card must handle. They stand in
- * for shapes no scenario produces (a huge report, every grant state); the findings' wording follows AZURE.md §(a).
+ * for shapes no scenario produces (a huge report, every grant state); the findings' wording follows docs/domain.md#check-ids-and-statuses.
  */
 import { CHECKS_BY_ID } from '../../src/triage/checks';
 import { CHECK_IDS, verdictOf, type CheckId, type Finding, type Report, type Status } from '../../src/triage/report';

@@ -3,15 +3,15 @@
  * /slack/events, requests signed with the signing secret, the bolt WebClient talking to a fake Slack Web API
  * on loopback, and the real engine on the ARM emulator (scenario aks-missing-role).
  */
-import { WorkScheduler } from '../../src/scheduling/work-scheduler';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAzureClients } from '../../src/azure/clients';
 import { createTriageEngine } from '../../src/azure/engine';
-import { ApprovalService } from '../../src/bot/approvals';
-import { BackgroundWork, type Logger } from '../../src/bot/background';
-import { botSettingsFromEnv } from '../../src/bot/settings';
+import { ApprovalService } from '../../src/conversation/approvals';
+import { BackgroundWork, type Logger } from '../../src/conversation/background';
+import { createConversation } from '../../src/conversation';
+import { botSettingsFromEnv } from '../../src/settings';
 import { startApp } from '../../src/index';
 import { startServer, type RunningServer } from '../../src/server';
 import { createEmulator, type ArmEmulator } from '../../src/simulator/emulator';
@@ -50,18 +50,8 @@ beforeAll(async () => {
   const audit = createAuditLog({ dataDir });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: settings.approvers, allowSelfApproval: false, ttlMs: settings.approvalTtlMs });
   background = new BackgroundWork(quiet);
-  const slack = createSlackApp({
-    settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: slackApi.url },
-    engine,
-    storage,
-    audit,
-    approvals,
-    background,
-    scheduler: new WorkScheduler(),
-    log: quiet,
-    demo: false,
-    auditAudience: 'approvers',
-  });
+  const { conversation } = createConversation({ store: storage, engine, audit, approvals, background, log: quiet, demo: false, auditAudience: 'approvers' });
+  const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: slackApi.url }, conversation, log: quiet });
   server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -246,7 +236,8 @@ test('a bot token Slack rejects at start is reported, not fatal, and the next ev
   const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
   const engine = createTriageEngine({ clients, pods: false });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 60_000 });
-  const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: api.url }, engine, storage, audit, approvals, background: work, scheduler: new WorkScheduler(), log, demo: false, auditAudience: 'approvers' });
+  const { conversation } = createConversation({ store: storage, engine, audit, approvals, background: work, log, demo: false, auditAudience: 'approvers' });
+  const slack = createSlackApp({ settings: { botToken: TOKEN, signingSecret: SECRET, apiUrl: api.url }, conversation, log });
   const own = await startServer({ port: 0, host: '127.0.0.1', messages: async (_req, res) => res.send(404), rawRoutes: [{ path: slack.path, listener: slack.listener }] });
   try {
     await api.waitFor((c) => c.method === 'auth.test');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/bot/background';
+import type { Logger } from '../../src/conversation/background';
 import { createStorage } from '../../src/storage';
 import { cardProblems, executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText } from './fake-connector';
@@ -86,7 +86,7 @@ test('an expired approval is refused and writes nothing (before anyone grants, s
   const putsBefore = roleAssignmentPuts().length;
   const res = await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId }));
   expect(JSON.stringify(res.body)).toContain('Not approved');
-  await app.bot.background.idle();
+  await app.core.background.idle();
   expect(roleAssignmentPuts()).toHaveLength(putsBefore);
 });
 
@@ -142,7 +142,7 @@ test('check → progress card → findings card updated in place → non-approve
   expect(JSON.stringify((await post(app.server.url, press)).body)).toContain('Not approved');
   const tampered = approvalId.slice(0, -1) + (approvalId.endsWith('A') ? 'B' : 'A');
   expect(JSON.stringify((await post(app.server.url, execute(connector.url, ANA, findings.id, 'grant', { approvalId: tampered }))).body)).toContain('Not approved');
-  await app.bot.background.idle();
+  await app.core.background.idle();
   expect(roleAssignmentPuts()).toHaveLength(1);
 });
 

@@ -11,7 +11,8 @@ import type { Storage } from 'botbuilder';
 import { ContainerClient } from '@azure/storage-blob';
 import { createAzureClients } from '../../src/azure/clients';
 import { createTriageEngine } from '../../src/azure/engine';
-import { ApprovalService, type ApprovalRecord, type Person, type PressResult } from '../../src/bot/approvals';
+import { ApprovalService, type ApprovalRecord, type Person, type PressResult } from '../../src/conversation/approvals';
+import { refusalNotice } from '../../src/conversation/wording';
 import { createEmulator, type ArmEmulator } from '../../src/simulator/emulator';
 import { scenario } from '../../src/simulator/scenarios';
 import { BlobAuditLog, FileAuditLog, type AuditLog } from '../../src/storage/audit';
@@ -206,7 +207,7 @@ describe('refused presses never reach Azure', () => {
 
     const second = await services[1].press(id, SECOND_APPROVER);
     expect(second).toMatchObject({ kind: 'refused', reason: 'already-handled', record: { state: 'granted' } });
-    if (second.kind === 'refused') expect(second.message).toMatch(/Already approved by Ana Approver.*granted/);
+    if (second.kind === 'refused') expect(refusalNotice(second.reason, second.record, SECOND_APPROVER).text).toMatch(/Already approved by Ana Approver.*granted/);
     await services[1].execute(second.record as ApprovalRecord);
     await services[0].execute(first.record as ApprovalRecord);
     expect(a.emulator.requests).toEqual([]);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
 import { ContainerClient } from '@azure/storage-blob';
-import { ApprovalService, isApprovalId, parseApprovalTtl, type Person } from '../../src/bot/approvals';
+import { ApprovalService, isApprovalId, type Person } from '../../src/conversation/approvals';
+import { refusalNotice } from '../../src/conversation/wording';
 import { AzureBlobStorage } from '../../src/storage/blob-storage';
 import { FileStorage } from '../../src/storage/file-storage';
 import { BlobAuditLog, FileAuditLog, type AuditLog } from '../../src/storage/audit';
@@ -140,11 +141,21 @@ describe('create', () => {
     expect(entry).toMatchObject({ kind: 'approval-requested', approvalId: a.id, actor: { aadObjectId: REQUESTER.aadObjectId }, plan: PLAN });
   });
 
-  test('attachActivity records the card to update', async () => {
+  test('create records the message to update', async () => {
+    const f = fixture();
+    const { id } = await f.service.create({ plan: PLAN, requester: REQUESTER, summary: 's', location: { channel: 'slack', conversation: 'C1', messageTs: '1.2' } });
+    expect((await f.service.get(id))?.location).toEqual({ channel: 'slack', conversation: 'C1', messageTs: '1.2' });
+  });
+
+  test('a record written before locations existed still names its message', async () => {
     const f = fixture();
     const id = await requested(f);
-    await f.service.attachActivity(id, 'activity-123');
-    expect((await f.service.get(id))?.activityId).toBe('activity-123');
+    const key = `approvals/${id}`;
+    const stored = { ...(await f.storage.read([key]))[key], eTag: '*' };
+    await f.storage.write({ [key]: { ...stored, conversation: { channelId: 'slack', conversation: { id: 'C9' } }, activityId: '9.9' } });
+    expect((await f.service.get(id))?.location).toEqual({ channel: 'slack', conversation: 'C9', messageTs: '9.9' });
+    await f.storage.write({ [key]: { ...stored, conversation: { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: '19:x' } }, activityId: 'a-1' } });
+    expect((await f.service.get(id))?.location).toEqual({ channel: 'teams', reference: { channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: '19:x' } }, messageId: 'a-1' });
   });
 });
 
@@ -167,7 +178,7 @@ describe('press refusals leave the record as it was', () => {
     const before = await f.service.get(id);
     const result = await f.service.press(id, presser);
     expect(result).toMatchObject({ kind: 'refused', reason });
-    if (result.kind === 'refused') expect(result.message.length).toBeGreaterThan(20);
+    if (result.kind === 'refused') expect(refusalNotice(result.reason, result.record, presser).text.length).toBeGreaterThan(20);
     if (before) expect({ ...(await f.service.get(id)), state: before.state }).toEqual(before);
     expect(f.engine.calls).toEqual([]);
     const [last] = (await f.audit.recent(1)).slice(-1);
@@ -217,7 +228,7 @@ describe('press refusals leave the record as it was', () => {
     await refusedCase(f, id, SECOND_APPROVER, 'already-handled');
     const result = await f.service.press(id, APPROVER);
     expect(result).toMatchObject({ kind: 'refused', reason: 'already-handled', record: { approvedBy: APPROVER } });
-    if (result.kind === 'refused') expect(result.message).toContain('Ana Approver');
+    if (result.kind === 'refused') expect(refusalNotice(result.reason, result.record, APPROVER).text).toContain('Ana Approver');
   });
 
   test.each([
@@ -250,11 +261,10 @@ describe('restart', () => {
   test('a pending approval created before a restart can be approved after it, once', async () => {
     const directory = tempDir();
     const before = fixture({ directory });
-    const id = await requested(before);
-    await before.service.attachActivity(id, 'activity-1');
+    const { id } = await before.service.create({ plan: PLAN, requester: REQUESTER, summary: 's', location: { channel: 'slack', conversation: 'C1', messageTs: '1.1' } });
 
     const after = fixture({ directory });
-    expect(await after.service.get(id)).toMatchObject({ state: 'pending', activityId: 'activity-1', plan: PLAN });
+    expect(await after.service.get(id)).toMatchObject({ state: 'pending', location: { messageTs: '1.1' }, plan: PLAN });
     expect(await after.service.press(id, APPROVER)).toMatchObject({ kind: 'accepted', record: { state: 'approved' } });
     expect(await fixture({ directory }).service.press(id, SECOND_APPROVER)).toMatchObject({ kind: 'refused', reason: 'already-handled' });
   });
@@ -262,6 +272,13 @@ describe('restart', () => {
 
 describe('exactly one press wins', () => {
   /** Both services' audit logs write to one shared place; `audits[0]` reads it back. */
+  /** A conditional write of the record that changes no field the press reads. */
+  async function touch(storage: Storage, id: string): Promise<void> {
+    const key = `approvals/${id}`;
+    const item = (await storage.read([key]))[key];
+    await storage.write({ [key]: { ...item, summary: `${String(item.summary)} (touched)` } }).catch(() => undefined);
+  }
+
   async function race(storages: [Storage, Storage], audits: [AuditLog, AuditLog]): Promise<void> {
     const engine = guardEngine();
     const services = storages.map(
@@ -272,8 +289,8 @@ describe('exactly one press wins', () => {
     const results = await Promise.all(
       pressers.map((presser, i) =>
         i === 7
-          // A card update racing the presses must not make every press lose.
-          ? services[1].attachActivity(id, 'activity-late').then(() => services[1].press(id, presser))
+          // Another writer of the record racing the presses must not make every press lose.
+          ? touch(storages[1], id).then(() => services[1].press(id, presser))
           : services[i % 2].press(id, presser),
       ),
     );
@@ -304,23 +321,5 @@ describe('exactly one press wins', () => {
       [new AzureBlobStorage({ container: client() }), new AzureBlobStorage({ container: client() })],
       [new BlobAuditLog({ container: client() }), new BlobAuditLog({ container: client() })],
     );
-  });
-});
-
-describe('parseApprovalTtl', () => {
-  test.each([
-    ['1h', 3_600_000],
-    ['30m', 1_800_000],
-    ['90s', 90_000],
-    ['2d', 172_800_000],
-    ['1.5h', 5_400_000],
-    ['5000', 5000],
-    [' 15M ', 900_000],
-    ['0', undefined],
-    ['-1h', undefined],
-    ['soon', undefined],
-    ['1 hour', undefined],
-  ])('%s', (text, expected) => {
-    expect(parseApprovalTtl(text)).toBe(expected);
   });
 });

@@ -13,7 +13,7 @@ import { scenario } from '../../src/simulator/scenarios/index';
 import { ensureBuilt, runCliProcess, type CliResult } from '../support/cli-process';
 import { nonReads } from '../support/request-audit';
 
-/** AcrPull (AZURE.md §0.4): the role the plan must grant on a legacy-mode registry. */
+/** AcrPull (docs/domain.md#registry-modes-and-pull-roles): the role the plan must grant on a legacy-mode registry. */
 const ACR_PULL = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
 
 let home: string;

@@ -1,10 +1,10 @@
 /**
  * Which evidence each check cannot pass without. A check whose listed evidence was unreadable (a `Read`
  * in state `failed`) must not say `pass`: it did not see what a pass claims. Conditional entries follow
- * AZURE.md §(a): e.g. the egress IPs matter to network.ip-rules only behind a firewall that denies by
+ * the check catalogue (docs/domain.md#check-ids-and-statuses): e.g. the egress IPs matter to network.ip-rules only behind a firewall that denies by
  * default, the private-endpoint reads only when the registry has private endpoint connections, the Graph
- * read only on a service-principal cluster (where it gives the objectId the role checks look up; AZURE.md
- * lets identity.kubelet itself pass on the appId alone).
+ * read only on a service-principal cluster (where it gives the objectId the role checks look up;
+ * identity.kubelet itself passes on the appId alone).
  */
 import type { Evidence, Read } from '../../src/triage/evidence';
 import type { CheckId } from '../../src/triage/report';

@@ -1,6 +1,6 @@
 /**
  * Builders for the ARM side of a scenario, in REST wire form (nested `properties`, exactly as GET returns
- * them — AZURE.md §(c)). Each builder derives its ids, GUIDs and addresses from names (ids.ts), so a
+ * them as ARM does). Each builder derives its ids, GUIDs and addresses from names (ids.ts), so a
  * scenario reads as a short list of decisions and two scenarios naming the same thing agree byte for byte.
  * Kubernetes objects are built in kube.ts and re-exported here, so scenarios import one module.
  */
@@ -822,7 +822,7 @@ export function managedCluster(o: {
 // ---------------------------------------------------------------------------------------------
 // Authorization
 
-/** Built-in roles the scenarios use (AZURE.md §a.2, plus the AKS/RBAC-admin roles the bot holds). */
+/** Built-in roles the scenarios use (docs/domain.md#registry-modes-and-pull-roles, plus the AKS/RBAC-admin roles the bot holds). */
 export const ROLES = {
   AcrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
   AcrPush: '8311e382-0749-4cb8-b61a-304f252e45ec',
@@ -921,7 +921,7 @@ export function denyAssignment(o: {
   };
 }
 
-/** The ABAC condition that limits a repository role to repositories whose name starts with `prefix` (AZURE.md §a.2 grammar). */
+/** The ABAC condition that limits a repository role to repositories whose name starts with `prefix` (docs/domain.md#abac-conditions). */
 export function repositoryPrefixCondition(prefix: string): string {
   return (
     "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'})" +

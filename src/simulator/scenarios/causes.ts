@@ -1,14 +1,14 @@
 /**
- * The cause inventory of AZURE.md §(f) (plus the §(a) checks that have no Learn row: deny assignments,
+ * The cause inventory of Microsoft Learn (docs/domain.md#cause-inventory; plus checks with no Learn row: deny assignments,
  * a missing kubelet identity, a stopped cluster) mapped to the scenarios that reproduce each cause. The
  * library's own test holds every family to at least one scenario in which one of its checks does not pass.
  */
 import type { CheckId } from '../../triage/report';
 
 export interface CauseFamily {
-  /** The §(f) row (doc cause / solution), in short. */
+  /** The Learn article's cause or solution, in short. */
   cause: string;
-  /** The checks §(f) names for it. */
+  /** The checks that explain it. */
   checks: CheckId[];
   scenarios: string[];
 }

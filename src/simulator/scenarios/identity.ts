@@ -1,5 +1,5 @@
 /**
- * Causes in the pulling identity or the cluster itself (AZURE.md §(f) solutions 2 and 4, plus a missing
+ * Causes in the pulling identity or the cluster itself (docs/domain.md#cause-inventory: an expired SP secret, an identity gone from the nodes, plus a missing
  * kubelet identity and a stopped cluster): the registry side is fine, the nodes cannot present a token.
  */
 import type { Scenario } from '../scenario';

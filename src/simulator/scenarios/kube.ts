@@ -1,6 +1,6 @@
 /**
  * Kubernetes objects of a scenario's cluster, in the Kubernetes API's JSON (v1 Node, Pod, Event,
- * ServiceAccount), and the exact kubelet/containerd texts of AZURE.md §(b) that failing pulls leave in
+ * ServiceAccount), and the exact kubelet/containerd texts (docs/domain.md#pull-error-messages) that failing pulls leave in
  * them. Failing pods come with the event trail kubelet writes (Pulling → Failed → Error → BackOff) and
  * sit next to healthy system pods, as on a real cluster.
  */
@@ -55,7 +55,7 @@ export function node(o: {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pull error texts (AZURE.md §(b))
+// Pull error texts (docs/domain.md#pull-error-messages)
 
 /** A runtime (containerd) error as the CRI reports it: `rpc error: code = <code> desc = <desc>`. */
 export interface PullError {

@@ -1,5 +1,5 @@
 /**
- * Network causes (AZURE.md §(f) causes 3, 4 and 7, and the egress/data-endpoint rows): the kubelet holds
+ * Network causes (docs/domain.md#cause-inventory: 403s, timeouts, TLS interception, egress and data endpoints): the kubelet holds
  * AcrPull in every one of these, so authorisation passes and the network is what a triage must name.
  */
 import type { ArmResource, Scenario } from '../scenario';

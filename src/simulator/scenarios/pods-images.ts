@@ -1,5 +1,5 @@
 /**
- * Causes in what the pods ask for (AZURE.md §(f) causes 2, 5, 6, solutions 5/6 and third-party
+ * Causes in what the pods ask for (docs/domain.md#cause-inventory: wrong names, platform, throttling, stale pull secrets and third-party
  * registries): the identity and the network are fine, the image reference, the image itself, kubelet's
  * own throttle or a pull secret is not.
  */

@@ -1,5 +1,5 @@
 /**
- * Authorisation causes (AZURE.md §(f) cause 1 and its solutions 1 and 3, ABAC, deny assignments, cross
+ * Authorisation causes (docs/domain.md#cause-inventory: a missing or misassigned role, ABAC, deny assignments, cross
  * tenant, ARM-audience tokens): the nodes reach the registry, which refuses their token — pods show
  * `401 Unauthorized` on the anonymous-token request.
  */

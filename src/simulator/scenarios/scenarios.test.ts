@@ -1,6 +1,6 @@
 /**
  * The scenario library checked as data: unique names, well-formed ARM ids and role assignments, a demo
- * world without conflicting duplicates, expectations that name real checks, every §(f) cause family
+ * world without conflicting duplicates, expectations that name real checks, every Learn cause family (docs/domain.md#cause-inventory)
  * covered, and every target accepted by the real target parser. Whether the triage actually reaches
  * each `expect` is the integration tests' job.
  */
@@ -286,7 +286,7 @@ describe('expectations', () => {
     }
   });
 
-  it('cover every §(f) cause family with a scenario in which one of its checks does not pass', () => {
+  it('cover every Learn cause family (docs/domain.md#cause-inventory) with a scenario in which one of its checks does not pass', () => {
     for (const family of CAUSE_FAMILIES) {
       const hits = family.scenarios.filter((name) => {
         const statuses: Partial<Record<CheckId, string>> = scenario(name).expect.statuses;
@@ -321,7 +321,7 @@ describe('failing pods', () => {
     }
   });
 
-  it('uses the exact anonymous-token text of AZURE.md §(b) for a missing role', () => {
+  it('uses the exact anonymous-token text containerd leaves for a missing role (docs/domain.md#pull-error-messages)', () => {
     const w = waiting(podsOf(scenario('aks-missing-role')).find((p) => waiting(p)?.reason === 'ImagePullBackOff') ?? {});
     expect(w?.message).toBe(
       'Back-off pulling image "acrdemo.azurecr.io/shop/api:1.4.2": ErrImagePull: rpc error: code = Unknown desc = failed to pull and unpack image "acrdemo.azurecr.io/shop/api:1.4.2": failed to resolve reference "acrdemo.azurecr.io/shop/api:1.4.2": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://acrdemo.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fapi%3Apull&service=acrdemo.azurecr.io: 401 Unauthorized',

@@ -1,6 +1,6 @@
 /**
  * identity.cross-tenant: registry and cluster in different Entra tenants. A managed identity cannot be authorised
- * across tenants, so no role assignment will ever fix it (AZURE.md §C, [S12]).
+ * across tenants, so no role assignment will ever fix it (docs/domain.md#kubelet-identity).
  */
 import type { Check } from '../report';
 import { clusterAuth, compareTenants } from '../principal';

@@ -1,5 +1,5 @@
 /**
- * identity.kubelet: which principal the nodes pull with (AZURE.md §C). Role assignments must name the kubelet
+ * identity.kubelet: which principal the nodes pull with (docs/domain.md#kubelet-identity). Role assignments must name the kubelet
  * identity's objectId — not the control-plane identity, which is the most common mix-up.
  */
 import type { Check } from '../report';

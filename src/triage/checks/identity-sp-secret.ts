@@ -1,5 +1,5 @@
 /**
- * identity.sp-secret: a service-principal cluster whose client secret has expired gets 401 on every pull (AZURE.md §C).
+ * identity.sp-secret: a service-principal cluster whose client secret has expired gets 401 on every pull (docs/domain.md#kubelet-identity).
  * "Now" is when the evidence was collected, so the verdict is reproducible.
  */
 import type { Check } from '../report';

@@ -10,7 +10,7 @@ import type { Check, Outcome } from '../report';
 import { registryFqdns } from './network-data-endpoints';
 import { nameOf } from './network-private-endpoint';
 
-/** Classes that mean the path out was cut or stalled (AZURE.md §(b) 7–11, 17). */
+/** Classes that mean the path out was cut or stalled: timeouts, TLS handshake timeouts, EOF, unreachable hosts (docs/domain.md#pull-error-messages). */
 const PATH_CLASSES: ReadonlySet<PullErrorClass> = new Set(['timeout', 'tls-timeout', 'client-timeout', 'eof', 'host-unreachable']);
 
 export const networkEgressPath: Check = {

@@ -1,6 +1,6 @@
 /**
  * network.public-access: with the public endpoint closed, only a usable private endpoint lets nodes pull;
- * otherwise every pull is refused with 403 (AZURE.md §(a) E, Microsoft Learn cause 3).
+ * otherwise every pull is refused with 403 (docs/domain.md#network-path).
  */
 import { requireRegistry } from '../principal';
 import type { Check, Outcome } from '../report';

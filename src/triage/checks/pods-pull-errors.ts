@@ -1,6 +1,6 @@
 /**
  * pods.pull-errors: which pods are failing to pull from this registry right now, and what kubelet said,
- * classified (AZURE.md §(b)) so the on-call engineer sees the likely cause next to the raw text.
+ * classified (docs/domain.md#pull-error-messages) so the on-call engineer sees the likely cause next to the raw text.
  */
 import { failingPullsOf, listNames, podView, registryHostsOf, shortenPullMessage, type PullFailure } from '../failing-pods';
 import type { Check, CheckId, Outcome } from '../report';

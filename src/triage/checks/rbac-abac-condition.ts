@@ -1,6 +1,6 @@
 /**
  * rbac.abac-condition: on an ABAC-mode registry, a repository-role assignment exists but its condition leaves out the
- * repository being pulled (AZURE.md §D). Without a repository name the conditions are shown verbatim and the check warns.
+ * repository being pulled (docs/domain.md#abac-conditions). Without a repository name the conditions are shown verbatim and the check warns.
  */
 import type { Check } from '../report';
 import { describeCondition, evaluateCondition, repositoryCondition } from '../abac-condition';

@@ -1,5 +1,5 @@
 /**
- * rbac.deny: a deny assignment (managed app, deployment stack, Blueprint) blocks pull despite a grant (AZURE.md §D).
+ * rbac.deny: a deny assignment (managed app, deployment stack, Blueprint) blocks pull despite a grant (docs/domain.md#role-assignments-and-the-grant).
  * Deny assignments win over role assignments, so one that covers the pull action is a failure whatever else is granted.
  */
 import { scopeCovers } from '../evidence';

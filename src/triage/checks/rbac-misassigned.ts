@@ -1,6 +1,6 @@
 /**
  * rbac.misassigned: a pull role exists, but for the wrong principal — the control-plane identity, an old kubelet identity
- * (after --assign-kubelet-identity) or a deleted principal. Explains "but we did attach the registry!" (AZURE.md §D).
+ * (after --assign-kubelet-identity) or a deleted principal. Explains "but we did attach the registry!" (docs/domain.md#kubelet-identity).
  */
 import { scopeCovers } from '../evidence';
 import type { RoleAssignmentFact } from '../evidence';

@@ -1,6 +1,6 @@
 /**
  * rbac.pull-role: the pulling principal has an effective pull grant on the registry, judged in the registry's mode
- * (AZURE.md §D, §a.2). `pullerAssignments` holds the principal's assignments at or above the registry, group-transitive.
+ * (docs/domain.md#registry-modes-and-pull-roles). `pullerAssignments` holds the principal's assignments at or above the registry, group-transitive.
  * The analysis is exported because rbac.abac-condition and the grant planner judge the same assignments.
  */
 import type { Evidence, RegistryFacts, RoleAssignmentFact } from '../evidence';

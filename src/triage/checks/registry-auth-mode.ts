@@ -1,6 +1,6 @@
 /**
  * registry.auth-mode: which role family the registry honours. On an ABAC-mode registry AcrPull (what
- * `az aks update --attach-acr` assigns) is ignored — the single most surprising cause of 401 (AZURE.md §0 fact 3).
+ * `az aks update --attach-acr` assigns) is ignored — the single most surprising cause of 401 (docs/domain.md#registry-modes-and-pull-roles).
  */
 import type { Check } from '../report';
 import { requireRegistry } from '../principal';

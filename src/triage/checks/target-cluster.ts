@@ -1,5 +1,5 @@
 /**
- * target.cluster: the cluster named exists, is readable and is running (AZURE.md §A). A cluster that was searched for
+ * target.cluster: the cluster named exists, is readable and is running (docs/domain.md#check-ids-and-statuses). A cluster that was searched for
  * and not found fails, naming where we looked; one we may not read is unknown.
  */
 import type { ClusterRef } from '../refs';

@@ -1,5 +1,5 @@
 /**
- * target.registry: the registry named can be located (possibly in another subscription) and read (AZURE.md §A).
+ * target.registry: the registry named can be located (possibly in another subscription) and read (docs/domain.md#finding-the-registry).
  * Nothing found means "not visible to this identity", never "does not exist": other tenants are invisible to the bot.
  */
 import type { RegistryRef } from '../refs';

@@ -2,18 +2,19 @@
  * What a findings card was rendered from, kept beside its approval so that any instance can re-render it
  * (after the grant, on refresh) without the original triage. Written once per approval.
  */
-import type { Storage } from 'botbuilder';
+import type { Store } from '../storage/store';
 import type { TriageSnapshot } from '../channels/view-model';
+import type { TargetRefs } from '../triage/refs';
 
 export interface CardState {
   snapshot: TriageSnapshot;
-  refs: { cluster: string; registry: string };
+  refs: TargetRefs;
 }
 
 const key = (approvalId: string) => `triage-cards/${approvalId}`;
 
 export class CardStore {
-  constructor(private readonly storage: Storage) {}
+  constructor(private readonly storage: Store) {}
 
   async save(approvalId: string, state: CardState): Promise<void> {
     await this.storage.write({ [key(approvalId)]: { ...state, eTag: '*' } });

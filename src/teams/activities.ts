@@ -1,7 +1,7 @@
 /** Small bridges between botbuilder activities and our own shapes. */
 import { ActivityTypes, CardFactory, type Activity, type AdaptiveCardInvokeResponse } from 'botbuilder';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type CardJson } from '../channels/adaptive-card';
-import type { Person } from './approvals';
+import type { Person } from '../conversation/approvals';
 
 export function cardActivity(card: CardJson): Partial<Activity> {
   return { type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(card)] };

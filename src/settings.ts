@@ -2,7 +2,11 @@
  * The bot's settings, read once from the environment and validated with an error that names the variable.
  * Azure settings (endpoint, subscription, client id) live in src/config.ts; storage reads its own part.
  */
-import { ConfigError } from '../config';
+import { ConfigError } from './config';
+import { DEFAULT_APPROVAL_TTL_MS } from './conversation/approvals';
+import { parseDuration } from './primitives/duration';
+import { isGuid } from './primitives/guid';
+import { parseSwitch } from './primitives/switch';
 /** A ConfigError (one kind of configuration failure for every entry point), worded "<variable>: <problem>". */
 export class BotSettingsError extends ConfigError {
   constructor(variable: string, message: string) {
@@ -30,36 +34,28 @@ export interface BotSettings {
   auditAudience: 'approvers' | 'everyone';
 }
 
-const DEFAULT_TTL_MS = 60 * 60 * 1000;
-
-export function parseDuration(variable: string, value: string): number {
-  const m = /^(\d+)\s*(ms|s|m|h|d)?$/i.exec(value.trim());
-  if (!m) throw new BotSettingsError(variable, `"${value}" is not a duration; use e.g. 30m, 1h or 90s.`);
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 's').toLowerCase();
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 1000;
-  const ms = n * factor;
+function approvalTtl(variable: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new BotSettingsError(variable, `"${value}" is not a duration; use e.g. 30m, 1h or 90s.`);
   if (ms < 60_000 || ms > 7 * 86_400_000) throw new BotSettingsError(variable, `"${value}" is outside 1 minute … 7 days.`);
   return ms;
 }
 
 function bool(variable: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value.trim() === '') return fallback;
-  if (/^(true|1|yes)$/i.test(value.trim())) return true;
-  if (/^(false|0|no)$/i.test(value.trim())) return false;
-  throw new BotSettingsError(variable, `"${value}" is not true or false.`);
+  const on = parseSwitch(value);
+  if (on === undefined) throw new BotSettingsError(variable, `"${value}" is not true or false.`);
+  return on;
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function approvers(value: string | undefined): string[] {
   const entries = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const e of entries) {
-    if (!GUID.test(e) && !/^slack:[A-Z0-9]+$/i.test(e)) {
+    if (!isGuid(e) && !/^slack:[A-Z0-9]+$/i.test(e)) {
       throw new BotSettingsError('TRIAGE_APPROVERS', `"${e}" is neither an Entra object id (GUID) nor slack:<user id>.`);
     }
   }
-  return entries.map((e) => (GUID.test(e) ? e.toLowerCase() : e));
+  return entries.map((e) => (isGuid(e) ? e.toLowerCase() : e));
 }
 
 export function botSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BotSettings {
@@ -91,7 +87,7 @@ export function botSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BotSet
     host: env.HOST?.trim() || (appId ? '0.0.0.0' : '127.0.0.1'),
     approvers: approvers(env.TRIAGE_APPROVERS),
     allowSelfApproval: bool('TRIAGE_ALLOW_SELF_APPROVAL', env.TRIAGE_ALLOW_SELF_APPROVAL, false),
-    approvalTtlMs: env.TRIAGE_APPROVAL_TTL?.trim() ? parseDuration('TRIAGE_APPROVAL_TTL', env.TRIAGE_APPROVAL_TTL) : DEFAULT_TTL_MS,
+    approvalTtlMs: env.TRIAGE_APPROVAL_TTL?.trim() ? approvalTtl('TRIAGE_APPROVAL_TTL', env.TRIAGE_APPROVAL_TTL) : DEFAULT_APPROVAL_TTL_MS,
     auditAudience: audit,
   };
 }
@@ -108,5 +104,5 @@ export function authConfiguration(settings: BotSettings): Record<string, string 
 
 /** Teams user MRIs of the approvers, for `refresh.userIds` (Entra object id → `8:orgid:<id>`). */
 export function approverMris(settings: Pick<BotSettings, 'approvers'>): string[] {
-  return settings.approvers.filter((a) => GUID.test(a)).map((a) => `8:orgid:${a}`);
+  return settings.approvers.filter((a) => isGuid(a)).map((a) => `8:orgid:${a}`);
 }

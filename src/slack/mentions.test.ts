@@ -1,4 +1,4 @@
-import { withoutMentions } from './conversation';
+import { withoutMentions } from './mentions';
 
 test('only what follows the @mention is the request, wherever the mention stands', () => {
   expect(withoutMentions('<@U0BOT> check aks-prod myacr')).toBe('check aks-prod myacr');

@@ -4,7 +4,7 @@
  */
 import { pasteNote, readPaste, registryRefOf, type PastedError } from '../triage/paste';
 import { parseClusterRef, parseRegistryRef, parseTarget } from '../triage/target';
-import { TargetError, type Target } from '../triage/refs';
+import { TargetError, type Target, type TargetRefs } from '../triage/refs';
 import type { TargetPart } from '../channels/view-model';
 
 /** What is known so far, as the person wrote it (validated), kept in conversation state between turns. */
@@ -20,7 +20,7 @@ export interface TargetDraft {
 }
 
 export type DialogStep =
-  | { kind: 'ready'; target: Target; refs: { cluster: string; registry: string }; pasted?: PastedError[] }
+  | { kind: 'ready'; target: Target; refs: TargetRefs; pasted?: PastedError[] }
   | { kind: 'ask'; part: TargetPart; draft: TargetDraft; known?: string; error?: string; understood?: string };
 
 function check(part: TargetPart, value: string): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * Approvals: the server-side half of the grant button (DESIGN principle 3). The card carries only an
+ * Approvals: the server-side half of the grant button (docs/domain.md#approvals). The card carries only an
  * opaque id; what would be granted lives here, in durable storage, and is carried out once, by an
  * approver who is not the requester, before the approval expires.
  *
@@ -11,12 +11,12 @@
  * cannot reach Azure twice.
  */
 import { randomBytes } from 'node:crypto';
-import type { ConversationReference, Storage } from 'botbuilder';
+import type { Store } from '../storage/store';
 import type { AuditEntry, AuditLog } from '../storage/audit';
 import { isConflict } from '../storage/errors';
 import type { GrantOutcome, TriageEngine, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
-import { timeToken } from '../channels/times';
+import { asLocation, type MessageLocation } from './location';
 
 /** From the authenticated activity only, never from card data. */
 export interface Person {
@@ -33,10 +33,8 @@ export interface ApprovalRecord {
   id: string;
   plan: GrantPlan;
   requester: Person;
-  /** To update the card later. */
-  conversation?: Partial<ConversationReference>;
-  /** The card to update. */
-  activityId?: string;
+  /** The findings message that offers it, to replace after the grant. */
+  location?: MessageLocation;
   /** Evidence snapshot for the audit: verdict + failing check ids + key evidence lines. */
   summary: string;
   createdAt: string;
@@ -56,10 +54,11 @@ export type RefusalReason = 'not-approver' | 'self-approval' | 'expired' | 'alre
 export type PressResult =
   /** This press claimed it: go and execute. */
   | { kind: 'accepted'; record: ApprovalRecord }
-  | { kind: 'refused'; reason: RefusalReason; message: string; record?: ApprovalRecord };
+  /** Why, and the record when there is one; src/conversation/wording.ts says it to the presser. */
+  | { kind: 'refused'; reason: RefusalReason; record?: ApprovalRecord };
 
 export interface ApprovalServiceOptions {
-  storage: Storage;
+  storage: Store;
   audit: AuditLog;
   engine: TriageEngine;
   /** TRIAGE_APPROVERS: Entra object ids (Teams) and `slack:<user id>` entries. */
@@ -83,23 +82,13 @@ const ID_FORM = /^[A-Za-z0-9_-]{32}$/;
 const KEY_PREFIX = 'approvals/';
 const MAX_CLAIM_ATTEMPTS = 10;
 
-/** Parses TRIAGE_APPROVAL_TTL (`90s`, `30m`, `1h`, `2d`, or plain milliseconds); undefined if it is not one of those. */
-export function parseApprovalTtl(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-  if (!match) return undefined;
-  const unit = (match[2] ?? 'ms').toLowerCase();
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 1;
-  const ms = Math.round(Number(match[1]) * factor);
-  return ms > 0 ? ms : undefined;
-}
-
 /** True only for ids this service could have issued; anything else never reaches a storage key. */
 export function isApprovalId(id: unknown): id is string {
   return typeof id === 'string' && ID_FORM.test(id);
 }
 
 export class ApprovalService {
-  private readonly storage: Storage;
+  private readonly storage: Store;
   private readonly audit: AuditLog;
   private readonly engine: TriageEngine;
   private readonly approvers: readonly string[];
@@ -128,16 +117,14 @@ export class ApprovalService {
     plan: GrantPlan;
     requester: Person;
     summary: string;
-    conversation?: Partial<ConversationReference>;
-    activityId?: string;
+    location?: MessageLocation;
   }): Promise<ApprovalRecord> {
     const created = this.now();
     const record: ApprovalRecord = {
       id: randomBytes(ID_BYTES).toString('base64url'),
       plan: input.plan,
       requester: input.requester,
-      conversation: input.conversation,
-      activityId: input.activityId,
+      ...(input.location ? { location: input.location } : {}),
       summary: input.summary,
       createdAt: created.toISOString(),
       expiresAt: new Date(created.getTime() + this.ttlMs).toISOString(),
@@ -154,11 +141,6 @@ export class ApprovalService {
       summary: record.summary,
     });
     return record;
-  }
-
-  async attachActivity(id: string, activityId: string): Promise<void> {
-    if (!isApprovalId(id)) return;
-    await this.update(id, (record) => ({ ...record, activityId }));
   }
 
   /** The record as stored; a pending record past its expiry reads as `expired`. */
@@ -179,44 +161,28 @@ export class ApprovalService {
     });
   }
 
-  async press(id: string, presser: Person): Promise<PressResult> {
+  /** `id` is whatever the button carried: anything but an id this service issues is refused and audited. */
+  async press(id: unknown, presser: Person): Promise<PressResult> {
     if (!isApprovalId(id)) {
-      return this.refuse('unknown-id', presser, undefined, UNKNOWN_MESSAGE, `malformed approval id (${describeTampered(id)})`);
+      return this.refuse('unknown-id', presser, undefined, `malformed approval id (${describeTampered(id)})`);
     }
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const stored = await this.load(id);
-      if (!stored) return this.refuse('unknown-id', presser, undefined, UNKNOWN_MESSAGE, 'no approval with this id', id);
+      if (!stored) return this.refuse('unknown-id', presser, undefined, 'no approval with this id', id);
       const { record, eTag } = stored;
 
       if (!this.isApprover(presser)) {
-        return this.refuse(
-          'not-approver',
-          presser,
-          record,
-          `${nameOf(presser)} is not an approver, so AcrPull was not granted to ${record.plan.principalName} on ${record.plan.registryName}. ` +
-            'Approvers are listed in TRIAGE_APPROVERS; ask one of them to press Approve.',
-        );
+        return this.refuse('not-approver', presser, record);
       }
       if (!this.allowSelfApproval && samePerson(presser, record.requester)) {
-        return this.refuse(
-          'self-approval',
-          presser,
-          record,
-          `You asked for this grant, so you cannot approve it yourself (TRIAGE_ALLOW_SELF_APPROVAL is off). ` +
-            `Ask another approver to approve AcrPull for ${record.plan.principalName} on ${record.plan.registryName}.`,
-        );
+        return this.refuse('self-approval', presser, record);
       }
       if (record.state === 'expired' || (record.state === 'pending' && this.isExpired(record))) {
         if (record.state === 'pending') await this.markExpired(record, eTag);
-        return this.refuse(
-          'expired',
-          presser,
-          { ...record, state: 'expired' },
-          `This approval expired at ${timeToken(record.expiresAt)} and was not carried out. Run the check again for a fresh approval.`,
-        );
+        return this.refuse('expired', presser, { ...record, state: 'expired' });
       }
       if (record.state !== 'pending') {
-        return this.refuse('already-handled', presser, record, handledMessage(record));
+        return this.refuse('already-handled', presser, record);
       }
 
       const approved: ApprovalRecord = { ...record, state: 'approved', approvedBy: presser, approvedAt: this.now().toISOString() };
@@ -239,7 +205,7 @@ export class ApprovalService {
       return { kind: 'accepted', record: approved };
     }
     const latest = (await this.load(id))?.record;
-    return this.refuse('already-handled', presser, latest, latest ? handledMessage(latest) : UNKNOWN_MESSAGE, 'lost every claim race');
+    return this.refuse('already-handled', presser, latest, 'lost every claim race');
   }
 
   async execute(record: ApprovalRecord, options: { signal?: AbortSignal } = {}): Promise<ApprovalRecord> {
@@ -354,9 +320,10 @@ export class ApprovalService {
   private async load(id: string): Promise<{ record: ApprovalRecord; eTag: string } | undefined> {
     if (!isApprovalId(id)) return undefined;
     const key = keyOf(id);
-    const item = (await this.storage.read([key]))[key] as (ApprovalRecord & { eTag?: string }) | undefined;
+    const item = (await this.storage.read([key]))[key] as unknown as (ApprovalRecord & { eTag?: string }) | undefined;
     if (!item || item.id !== id) return undefined;
-    const { eTag, ...record } = item;
+    const { eTag, ...stored } = item;
+    const record = withLocation(stored);
     // Without an eTag the claim would be an unconditional write and two presses could both win.
     if (typeof eTag !== 'string' || eTag === '' || eTag === '*') {
       throw new Error(`The configured storage returned approval ${id} without an eTag; approvals need a storage with eTag concurrency.`);
@@ -381,7 +348,6 @@ export class ApprovalService {
     reason: RefusalReason,
     presser: Person,
     record: ApprovalRecord | undefined,
-    message: string,
     detail?: string,
     approvalId?: string,
   ): Promise<PressResult> {
@@ -392,7 +358,7 @@ export class ApprovalService {
       target: record ? targetOf(record.plan) : undefined,
       reason: detail ? `${reason}: ${detail}` : reason,
     });
-    return { kind: 'refused', reason, message, record };
+    return { kind: 'refused', reason, ...(record ? { record } : {}) };
   }
 
   private async record(entry: Omit<AuditEntry, 'at'>): Promise<void> {
@@ -404,8 +370,22 @@ export class ApprovalService {
   }
 }
 
-const UNKNOWN_MESSAGE =
-  'This approval is not known to the bot (it may be from another deployment, or its card was altered). Nothing was granted. Run the check again for a fresh approval.';
+/**
+ * Records written before locations existed kept a Bot Framework conversation reference and an activity id
+ * (Slack's dressed up as one, channelId "slack"); pending ones still deserve their card updated.
+ */
+function withLocation(stored: ApprovalRecord & { conversation?: unknown; activityId?: unknown }): ApprovalRecord {
+  const { conversation, activityId, ...record } = stored;
+  if (record.location) return { ...record, location: asLocation(record.location) };
+  if (typeof conversation !== 'object' || conversation === null) return record;
+  const messageId = typeof activityId === 'string' ? activityId : undefined;
+  const legacy = conversation as { channelId?: unknown; conversation?: { id?: unknown } };
+  if (legacy.channelId === 'slack') {
+    const channel = legacy.conversation?.id;
+    return typeof channel === 'string' ? { ...record, location: { channel: 'slack', conversation: channel, ...(messageId ? { messageTs: messageId } : {}) } } : record;
+  }
+  return { ...record, location: { channel: 'teams', reference: conversation as Record<string, unknown>, ...(messageId ? { messageId } : {}) } };
+}
 
 function keyOf(id: string): string {
   return `${KEY_PREFIX}${id}`;
@@ -413,10 +393,6 @@ function keyOf(id: string): string {
 
 function targetOf(plan: GrantPlan): AuditEntry['target'] {
   return { cluster: plan.clusterId, registry: plan.scope };
-}
-
-function nameOf(person: Person): string {
-  return person.name?.trim() || person.id;
 }
 
 function describePerson(person: Person): string {
@@ -427,23 +403,6 @@ function describePerson(person: Person): string {
 function samePerson(a: Person, b: Person): boolean {
   if (a.aadObjectId && b.aadObjectId) return a.aadObjectId.toLowerCase() === b.aadObjectId.toLowerCase();
   return a.channel === b.channel && a.id === b.id;
-}
-
-function handledMessage(record: ApprovalRecord): string {
-  const by = record.approvedBy ? ` by ${nameOf(record.approvedBy)}${record.approvedAt ? ` at ${timeToken(record.approvedAt)}` : ''}` : '';
-  const what = `AcrPull for ${record.plan.principalName} on ${record.plan.registryName}`;
-  switch (record.state) {
-    case 'approved':
-      return `Already approved${by}; the grant of ${what} is in progress.`;
-    case 'granted':
-      return `Already approved${by}: ${what} was granted.`;
-    case 'failed':
-      return `Already approved${by}, but the grant of ${what} failed: ${record.outcome && 'reason' in record.outcome ? record.outcome.reason : 'see the card'}. Run the check again before retrying.`;
-    case 'expired':
-      return `This approval expired at ${timeToken(record.expiresAt)}. Run the check again for a fresh approval.`;
-    default:
-      return `This approval is ${record.state}.`;
-  }
 }
 
 /** What went into the audit for a tampered id: bounded and printable, never used as a key. */

@@ -14,8 +14,8 @@ import {
 } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { activityProblem } from './activity-shape';
-import type { Logger } from './background';
-import { authConfiguration, type BotSettings } from './settings';
+import type { Logger } from '../conversation/background';
+import { authConfiguration, type BotSettings } from '../settings';
 
 export function createAdapter(settings: BotSettings, log: Logger): CloudAdapter {
   const config = authConfiguration(settings) as ConfigurationBotFrameworkAuthenticationOptions;

@@ -1,0 +1,36 @@
+/**
+ * The Teams channel: botbuilder's CloudAdapter and activity handler around the conversation core. All of
+ * botbuilder stays in this folder; the rest of the app sees `TeamsApp` and an HTTP handler.
+ */
+import type { CloudAdapter, Request, Response } from 'botbuilder';
+import type { Conversation } from '../conversation/conversation';
+import type { Logger } from '../conversation/background';
+import type { ChannelPort } from '../conversation/port';
+import { approverMris, type BotSettings } from '../settings';
+import { createAdapter, messagesHandler } from './adapter';
+import { TeamsPort } from './port';
+import { TriageBot } from './triage-bot';
+import type { WorkScheduler } from '../scheduling/work-scheduler';
+
+export interface TeamsApp {
+  adapter: CloudAdapter;
+  bot: TriageBot;
+  messages: (req: Request, res: Response) => Promise<void>;
+  /** A port outside any turn (work that starts on its own): it reaches stored Teams conversations. */
+  port: () => ChannelPort;
+}
+
+export function createTeamsApp(o: { settings: BotSettings; conversation: Conversation; log: Logger; scheduler: WorkScheduler }): TeamsApp {
+  const adapter = createAdapter(o.settings, o.log);
+  const portOptions = { adapter, botAppId: o.settings.appId ?? '', log: o.log, refreshUserIds: approverMris(o.settings) };
+  const bot = new TriageBot(o.conversation, portOptions);
+  const handle = messagesHandler(adapter, bot);
+  // A press of a card button starts before messages still waiting to start, and both before background work.
+  const messages = async (req: Request, res: Response): Promise<void> => {
+    const body: unknown = req.body;
+    const invoke = typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'invoke';
+    await o.scheduler.wait(invoke ? 'invoke' : 'turn');
+    await handle(req, res);
+  };
+  return { adapter, bot, messages, port: () => new TeamsPort(portOptions) };
+}

@@ -1,0 +1,99 @@
+/**
+ * The Teams side of the channel port. Within a turn a new message is sent on the turn itself; outside one
+ * (a port made without a turn, for work that starts on its own) and for every replacement, the port goes
+ * through `continueConversationAsync` with the stored conversation reference, which works after the turn
+ * too (triage and grant finish after it). In a card-button turn (an invoke) the answer to the presser is
+ * the invoke response: a card seen by the presser alone, shown at once.
+ */
+import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuilder';
+import type { MessageLocation, TeamsLocation } from '../conversation/location';
+import type { Logger } from '../conversation/background';
+import type { ChannelPort, ConversationView, Turn } from '../conversation/port';
+import { personOf, cardActivity } from './activities';
+import { renderCard, type CardJson } from './render';
+
+/** The part of CloudAdapter the port uses. */
+export interface ConversationAdapter {
+  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
+export interface TeamsPortOptions {
+  adapter: ConversationAdapter;
+  botAppId: string;
+  log: Logger;
+  /** Teams user MRIs that get the live approver view of a findings card (refresh.userIds). */
+  refreshUserIds: readonly string[];
+}
+
+/** The Turn the core sees for an activity: identity from the authenticated activity only. */
+export function turnOf(context: TurnContext): Turn {
+  const activity = context.activity;
+  return {
+    channel: 'teams',
+    person: personOf(activity),
+    where: { channel: 'teams', reference: TurnContext.getConversationReference(activity) },
+    conversationKey: `teams/${activity.channelId}/${activity.conversation.id}`,
+    ...(activity.id ? { eventId: activity.id } : {}),
+  };
+}
+
+export class TeamsPort implements ChannelPort {
+  /** What an invoke turn answers with, when the core answered the presser. */
+  invokeResponse?: CardJson;
+  /** Read now: the context is revoked when the turn ends, and replace() runs after it too. */
+  private readonly invoke: boolean;
+  private readonly pressedMessageId?: string;
+
+  /** `context` is the turn this port answers; without one the port only reaches stored conversations. */
+  constructor(
+    private readonly o: TeamsPortOptions,
+    private readonly context?: TurnContext,
+  ) {
+    this.invoke = context?.activity.type === ActivityTypes.Invoke;
+    this.pressedMessageId = context?.activity.replyToId;
+  }
+
+  render(view: ConversationView): CardJson {
+    return renderCard(view, this.o.refreshUserIds);
+  }
+
+  async post(where: MessageLocation, view: ConversationView): Promise<MessageLocation> {
+    const card = cardActivity(this.render(view));
+    let reference = teams(where).reference;
+    let sentId: string | undefined;
+    if (this.context) {
+      const context = this.context;
+      // No typing indicator before a progress card: the card follows at once and replaces it, so under a
+      // burst it would only cost every check turn one more send.
+      sentId = (await context.sendActivity(card))?.id;
+      reference = TurnContext.getConversationReference(context.activity);
+    } else {
+      await this.o.adapter.continueConversationAsync(this.o.botAppId, reference as Partial<ConversationReference>, async (context) => {
+        sentId = (await context.sendActivity(card))?.id;
+      });
+    }
+    if (!sentId) this.o.log.warn('the channel returned no activity id; later updates will be sent as new messages');
+    return { channel: 'teams', reference, ...(sentId ? { messageId: sentId } : {}) };
+  }
+
+  async replace(at: MessageLocation, view: ConversationView): Promise<void> {
+    const location = teams(at);
+    const card = this.render(view);
+    if (this.invoke && location.messageId && location.messageId === this.pressedMessageId) this.invokeResponse = card;
+    await this.o.adapter.continueConversationAsync(this.o.botAppId, location.reference as Partial<ConversationReference>, async (context) => {
+      if (location.messageId) await context.updateActivity({ ...cardActivity(card), id: location.messageId });
+      else await context.sendActivity(cardActivity(card));
+    });
+  }
+
+  async answerPrivately(_turn: Turn, view: ConversationView): Promise<void> {
+    // Teams shows a card to one person only as the answer to their own button press.
+    if (this.invoke) this.invokeResponse = this.render(view);
+    else await this.post(_turn.where, view);
+  }
+}
+
+function teams(location: MessageLocation): TeamsLocation {
+  if (location.channel !== 'teams') throw new TypeError(`The Teams adapter cannot reach a ${location.channel} message.`);
+  return location;
+}

@@ -1,0 +1,74 @@
+/**
+ * The Teams activity handler: turns activities into Turns for the conversation core and answers invokes.
+ * What to do is decided in src/conversation; this file only translates (mention removal, card verbs,
+ * invoke responses). Identity comes from the authenticated activity (personOf), never from card data.
+ */
+import { ActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import type { Conversation } from '../conversation/conversation';
+import { cardResponse, messageResponse } from './activities';
+import { TeamsPort, turnOf, type TeamsPortOptions } from './port';
+
+export class TriageBot extends ActivityHandler {
+  constructor(
+    private readonly conversation: Conversation,
+    private readonly portOptions: TeamsPortOptions,
+  ) {
+    super();
+
+    this.onMessage(async (context, next) => {
+      // In channels the text starts with "<at>bot</at>"; only what follows the mention is the request.
+      const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+      const submitted = context.activity.value as Record<string, unknown> | undefined;
+      if (!text.trim() && submitted && typeof submitted === 'object') {
+        // Clients without universal actions send Action.Execute as a message with `value` (Bot Framework Emulator).
+        await context.sendActivity({ text: 'This client cannot run card buttons. Type "check again" or "check <cluster> <registry>" instead.' });
+      } else {
+        await this.conversation.message(this.portFor(context), turnOf(context), text);
+      }
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      // Welcome once, when the bot itself is added (install), not for every person joining a channel.
+      const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
+      if (botAdded) await this.conversation.welcome(this.portFor(context), turnOf(context));
+      await next();
+    });
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const data = (invoke.action?.data ?? {}) as Record<string, unknown>;
+    const port = this.portFor(context);
+    const turn = turnOf(context);
+    const card = context.activity.replyToId ? { ...turn.where, messageId: context.activity.replyToId } : undefined;
+    switch (invoke.action?.verb) {
+      case 'grant': {
+        await this.conversation.press(port, turn, data.approvalId, card);
+        return port.invokeResponse ? cardResponse(port.invokeResponse) : messageResponse('Approved — granting.');
+      }
+      case 'refresh': {
+        const view = typeof data.approvalId === 'string' ? await this.conversation.current(data.approvalId) : undefined;
+        return view ? cardResponse(port.render(view)) : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: {} };
+      }
+      case 'check-again': {
+        // A new card, so the old findings (and what was approved on them) stay readable above it.
+        const decision = await this.conversation.checkAgain(port, turn);
+        return messageResponse(decision === 'triage' ? 'Checking again — the new findings follow below.' : 'There is no earlier check in this conversation to repeat. Type "check <cluster> <registry>".');
+      }
+      case 'provide-target': {
+        const part = typeof data.cluster === 'string' ? 'cluster' : typeof data.registry === 'string' ? 'registry' : undefined;
+        const value = part ? String(data[part]) : '';
+        // The answer replaces the form (for the person answering) with the next step.
+        await this.conversation.answer(port, turn, part, value, card);
+        if (port.invokeResponse) return cardResponse(port.invokeResponse);
+        return messageResponse(card ? 'Checking — this card turns into the findings.' : 'Checking — the findings follow below.');
+      }
+      default:
+        return messageResponse('This button is not known to this bot (it may come from an older version). Type "help".');
+    }
+  }
+
+  private portFor(context: TurnContext): TeamsPort {
+    return new TeamsPort(this.portOptions, context);
+  }
+}
