@@ -2,11 +2,14 @@
  * Composition root: settings → Azure clients (or the embedded emulator in demo mode) → engine → storage →
  * approvals → bot → server, and a graceful shutdown on SIGTERM/SIGINT.
  */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenCredential } from '@azure/core-auth';
+import type { DestinationStream } from 'pino';
 import type { Request, Response } from 'restify';
 import { wireEngine, type AzureStandIn } from './azure/wiring';
 import { ApprovalService } from './conversation/approvals';
-import { consoleLogger, type Logger } from './conversation/background';
+import type { Logger } from './conversation/background';
 import { createConversation, type ConversationCore } from './conversation';
 import { createTeamsApp, type TeamsApp } from './teams';
 import { loadSettings, parseBoolean } from './config';
@@ -20,6 +23,11 @@ import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
 import { createSlackApp, type SlackApp } from './slack/app';
 import { slackSettingsFromEnv } from './slack/settings';
+import { WorkContext, safeId } from './observability/context';
+import { createLogger, logLevelFromEnv } from './observability/log';
+import { startTelemetry, telemetrySettingsFromEnv, type Telemetry, type TelemetryOptions } from './observability/telemetry';
+import { countedAudit, tracedEngine } from './observability/traced-engine';
+import { tracedHttpClient } from './observability/traced-http';
 import { pacedHttpClient } from './scheduling/paced-http-client';
 import { WorkScheduler } from './scheduling/work-scheduler';
 
@@ -36,6 +44,9 @@ export interface App {
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
+  /** Structured logs (JSON lines with request, turn and triage ids). */
+  log: Logger;
+  telemetry: Telemetry;
   /** Set in demo mode unless `demoAzure` was given: the simulated Azure the engine talks to. */
   emulator?: ArmEmulator;
   /** Stops accepting, lets in-flight turns and background work finish for up to `graceMs`, then closes. */
@@ -60,9 +71,22 @@ export function isDemo(env: NodeJS.ProcessEnv): boolean {
   return !env.AZURE_SUBSCRIPTION_ID?.trim() && !env.AZURE_RESOURCE_MANAGER_ENDPOINT?.trim();
 }
 
-export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger; print?: (text: string) => void; /** Demo mode's Azure when not the embedded emulator (the benchmark's emulator process). */ demoAzure?: AzureStandIn } = {}): Promise<App> {
+export async function startApp(
+  options: {
+    env?: NodeJS.ProcessEnv;
+    log?: Logger;
+    /** Where the default logger writes its JSON lines (stdout unless a test reads them). */
+    logDestination?: DestinationStream;
+    print?: (text: string) => void;
+    telemetry?: Omit<TelemetryOptions, 'connectionString'>;
+    /** Demo mode's Azure when not the embedded emulator (the benchmark's emulator process). */
+    demoAzure?: AzureStandIn;
+  } = {},
+): Promise<App> {
   const env = options.env ?? process.env;
-  const log = options.log ?? consoleLogger;
+  const work = new WorkContext();
+  const log = options.log ?? createLogger({ level: logLevelFromEnv(env), context: work, destination: options.logDestination });
+  const telemetry = startTelemetry({ ...telemetrySettingsFromEnv(env), ...options.telemetry });
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
@@ -72,13 +96,20 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const scheduler = new WorkScheduler();
   const emulator: ArmEmulator | undefined = demo && !options.demoAzure ? createEmulator({ world: demoWorld() }) : undefined;
   const standIn = demo ? (options.demoAzure ?? emulator) : undefined;
-  const { engine, credential, scope } = wireEngine(azureSettings, { ...(standIn ? { standIn } : {}), transport: (inner) => pacedHttpClient(inner, scheduler) });
+  const wired = wireEngine(azureSettings, {
+    ...(standIn ? { standIn } : {}),
+    // Every Azure answer is paced by the scheduler; every Azure request a span, child of the triage or grant
+    // it serves (only when telemetry is on).
+    transport: (inner) => pacedHttpClient(telemetry.enabled ? tracedHttpClient(inner, telemetry.tracer) : inner, scheduler),
+  });
+  const { credential, scope } = wired;
+  const engine = tracedEngine(wired.engine, { telemetry, context: work, log });
   // The emulator is always ready; a real credential is probed before traffic is sent here.
   const readiness: (() => Promise<Readiness>) | undefined = standIn ? undefined : () => credentialReadiness(credential, scope);
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);
-  const audit = createAuditLog(storageSettings);
+  const audit = countedAudit(createAuditLog(storageSettings), telemetry);
   const approvals = new ApprovalService({
     storage,
     audit,
@@ -92,13 +123,21 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
   const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples, scheduler });
   const bot = createTeamsApp({ settings, conversation: core.conversation, log, scheduler });
   const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
+  // Slack's turn id (event id, or the trigger id of a button press) is known once Bolt has read the body.
+  slack?.app.use(async ({ body, next }) => {
+    const ids = body as { event_id?: unknown; trigger_id?: unknown };
+    const turnId = safeId(ids.event_id) ?? safeId(ids.trigger_id);
+    if (turnId) work.assign({ turnId });
+    await next();
+  });
   const server = await startServer({
     port: settings.port,
     host: settings.host,
-    messages: slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages,
+    messages: withWorkIds(work, slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages),
     readiness,
-    rawRoutes: slack ? [{ path: slack.path, listener: slack.listener }] : [],
+    rawRoutes: slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener) }] : [],
   });
+  log.info('listening', { url: server.url, demo, teams: Boolean(settings.appId), slack: Boolean(slack), telemetry: telemetry.enabled });
   if (readiness) {
     // Say it at start, not at the first incident: without a credential every triage would read nothing.
     void readiness().then((r) => {
@@ -121,12 +160,15 @@ export async function startApp(options: { env?: NodeJS.ProcessEnv; log?: Logger;
     scheduler,
     slack,
     settings,
+    log,
+    telemetry,
     emulator,
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
       await core.background.drain(Math.max(0, graceMs - (Date.now() - started)));
       await emulator?.close();
+      await telemetry.shutdown();
     },
   };
 }
@@ -167,17 +209,38 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    consoleLogger.info(`${signal}: finishing in-flight work, then exiting`);
+    app.log.info(`${signal}: finishing in-flight work, then exiting`);
     Promise.all([playground?.stop(), app.close(10_000)]).then(
       () => process.exit(0),
       (error: unknown) => {
-        consoleLogger.error('shutdown failed', { error: String(error) });
+        app.log.error('shutdown failed', { error: String(error) });
         process.exit(1);
       },
     );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Every request runs under its own request id (App Service's X-ARR-LOG-ID when present) and, for Bot
+ * Framework, the activity id as turn id, so each log line of the work it starts can be found together.
+ */
+function withWorkIds(work: WorkContext, handler: (req: Request, res: Response) => Promise<void>): (req: Request, res: Response) => Promise<void> {
+  return (req, res) => {
+    const body: unknown = req.body;
+    const turnId = typeof body === 'object' && body !== null ? safeId((body as { id?: unknown }).id) : undefined;
+    return work.run({ requestId: requestIdOf(req.headers), ...(turnId ? { turnId } : {}) }, () => handler(req, res));
+  };
+}
+
+/** Slack's listener reads its own body; its request id is all that is known here. */
+function withRawWorkIds(work: WorkContext, listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => work.run({ requestId: requestIdOf(req.headers) }, () => listener(req, res));
+}
+
+function requestIdOf(headers: IncomingHttpHeaders): string {
+  return safeId(headers['x-arr-log-id']) ?? safeId(headers['x-request-id']) ?? randomUUID();
 }
 
 /**
@@ -201,7 +264,7 @@ async function openPlayground(app: App): Promise<RunningPlayground | undefined> 
     console.log(`\n  Open ${playground.url} in a browser to chat with the bot (Agents Playground, signed in as ${DEMO_APPROVER.name}).\n`);
     return playground;
   } catch (error) {
-    consoleLogger.warn('Agents Playground did not start; the bot is still listening', { error: error instanceof Error ? error.message : String(error) });
+    app.log.warn('Agents Playground did not start; the bot is still listening', { error: error instanceof Error ? error.message : String(error) });
     return undefined;
   }
 }
@@ -209,7 +272,8 @@ async function openPlayground(app: App): Promise<RunningPlayground | undefined> 
 if (require.main === module) {
   main().catch((error: unknown) => {
     const e = error as { code?: string; message?: string };
-    console.error(`aks-registry-triage bot could not start: ${e.message ?? String(error)}`);
+    // A JSON line like every other, so the reason shows up in the same log query as the rest.
+    createLogger().error(`aks-registry-triage bot could not start: ${e.message ?? String(error)}`, { code: e.code });
     process.exit(2);
   });
 }

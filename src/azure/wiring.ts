@@ -32,21 +32,17 @@ export function wireEngine(
   options: {
     standIn?: AzureStandIn;
     podPollIntervalMs?: number;
-    /** Wraps the transport (the bot hands every Azure answer to its work scheduler, src/scheduling). */
+    /** Wraps the transport every client sends through (tracing, the bot's work scheduler); the SDKs' default transport otherwise. */
     transport?: (inner: HttpClient) => HttpClient;
   } = {},
 ): EngineWiring {
   const { standIn, transport } = options;
   const credential = standIn?.credential ?? cachingCredential(new DefaultAzureCredential(settings.azure.clientId ? { managedIdentityClientId: settings.azure.clientId } : {}));
   const endpoint = standIn?.endpoint ?? settings.azure.resourceManagerEndpoint;
-  const inner = standIn?.httpClient ?? (transport ? createDefaultHttpClient() : undefined);
-  const httpClient = inner && transport ? transport(inner) : inner;
-  const clients = createAzureClients({
-    credential,
-    endpoint,
-    ...(httpClient ? { httpClient } : {}),
-    ...(standIn ? {} : { subscriptionId: settings.azure.subscriptionId }),
-  });
+  const httpClient = transport ? transport(standIn?.httpClient ?? createDefaultHttpClient()) : standIn?.httpClient;
+  const clients = createAzureClients(
+    standIn ? { credential, endpoint, ...(httpClient ? { httpClient } : {}) } : { credential, endpoint, subscriptionId: settings.azure.subscriptionId, ...(httpClient ? { httpClient } : {}) },
+  );
   const engine = createTriageEngine({
     clients,
     pods: settings.triage.pods,

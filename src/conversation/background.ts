@@ -9,11 +9,6 @@ export interface Logger {
   error(message: string, detail?: Record<string, unknown>): void;
 }
 
-export const consoleLogger: Logger = {
-  info: (m, d) => console.log(JSON.stringify({ level: 'info', msg: m, ...d })),
-  warn: (m, d) => console.warn(JSON.stringify({ level: 'warn', msg: m, ...d })),
-  error: (m, d) => console.error(JSON.stringify({ level: 'error', msg: m, ...d })),
-};
 
 export class BackgroundWork {
   private readonly running = new Set<Promise<void>>();

@@ -15,7 +15,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { GrantOutcome, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
 import { readAll, statusOf } from './blob-storage';
-import { containerClient, containerCreator, dataDirectory } from './location';
+import { auditContainerClient, containerCreator, dataDirectory } from './location';
 import type { StorageSettings } from './settings';
 
 export type AuditKind = 'triage' | 'approval-requested' | 'approval-refused' | 'approved' | 'grant' | 'verification';
@@ -56,7 +56,7 @@ export interface AuditLog {
 const INSTANCE = `${hostname()}#${process.pid}`;
 
 export function createAuditLog(settings: StorageSettings): AuditLog {
-  if (settings.blob) return new BlobAuditLog({ container: containerClient(settings.blob) });
+  if (settings.blob) return new BlobAuditLog({ container: auditContainerClient(settings.blob) });
   return new FileAuditLog({ file: path.join(dataDirectory(settings), 'audit.jsonl') });
 }
 

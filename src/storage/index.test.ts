@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startAzurite, type Azurite } from '../../test/support/azurite';
+import { ContainerClient } from '@azure/storage-blob';
+import { auditContainerClient } from './location';
 import { AzureBlobStorage, FileStorage, containerClient, createAuditLog, createStorage, storageSettingsFromEnv } from './index';
 
 let azurite: Azurite;
@@ -61,5 +63,29 @@ describe('createStorage', () => {
     await storage.write({ 'approvals/y': { state: 'pending' } });
     expect((await createStorage(settings).read(['approvals/y']))['approvals/y'].state).toBe('pending');
     expect(existsSync(dataDir)).toBe(false);
+  });
+
+  test('TRIAGE_AUDIT_CONTAINER puts the audit log in its own container, apart from the working state', async () => {
+    const container = azurite.uniqueContainer('state');
+    const auditContainer = azurite.uniqueContainer('audit');
+    const settings = storageSettingsFromEnv({ TRIAGE_BLOB_CONNECTION_STRING: azurite.connectionString, TRIAGE_BLOB_CONTAINER: container, TRIAGE_AUDIT_CONTAINER: auditContainer });
+    await createStorage(settings).write({ 'approvals/z': { state: 'pending' } });
+    await createAuditLog(settings).append({ at: new Date().toISOString(), kind: 'triage', summary: 'problems' });
+    const names = async (name: string) => {
+      const found: string[] = [];
+      for await (const blob of new ContainerClient(azurite.connectionString, name).listBlobsFlat()) found.push(blob.name);
+      return found;
+    };
+    expect((await names(auditContainer)).every((n) => n.startsWith('audit/'))).toBe(true);
+    expect(await names(auditContainer)).toHaveLength(1);
+    expect((await names(container)).some((n) => n.startsWith('audit/'))).toBe(false);
+    expect((await createAuditLog(settings).recent(5)).map((e) => e.summary)).toEqual(['problems']);
+  });
+});
+
+describe('auditContainerClient', () => {
+  test('a container URL keeps its account and swaps the container; unset means the state container', () => {
+    expect(auditContainerClient({ url: 'https://acct.blob.core.windows.net/triage-state', auditContainer: 'triage-audit' }).url).toBe('https://acct.blob.core.windows.net/triage-audit');
+    expect(auditContainerClient({ url: 'https://acct.blob.core.windows.net/triage-state' }).containerName).toBe('triage-state');
   });
 });

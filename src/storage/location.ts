@@ -28,6 +28,16 @@ export function containerClient(blob: BlobSettings): ContainerClient {
   return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential());
 }
 
+/** The audit log's container: TRIAGE_AUDIT_CONTAINER in the same account, else the state container. */
+export function auditContainerClient(blob: BlobSettings): ContainerClient {
+  const state = containerClient(blob);
+  if (!blob.auditContainer) return state;
+  if (blob.connectionString) return new ContainerClient(blob.connectionString, blob.auditContainer);
+  const url = new URL(state.url);
+  url.pathname = `/${blob.auditContainer}`;
+  return new ContainerClient(url.toString(), blob.credential ?? new DefaultAzureCredential());
+}
+
 /**
  * `createIfNotExists` once per client, shared by every caller; a failure is not remembered, so the next
  * call tries again (the account may have been unreachable for a moment).

@@ -15,6 +15,11 @@ export interface BlobSettings {
   url?: string;
   /** TRIAGE_BLOB_CONTAINER, for a connection string or an account URL without a container path. */
   container?: string;
+  /**
+   * TRIAGE_AUDIT_CONTAINER: the audit log's own container in the same account (the template's is
+   * immutable: append-only under a time-based retention policy). Unset: the state container.
+   */
+  auditContainer?: string;
   /** For `url`; default DefaultAzureCredential (managed identity on App Service, AZURE_CLIENT_ID picks a user-assigned one). */
   credential?: TokenCredential;
 }
@@ -30,9 +35,10 @@ export function storageSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): St
   const connectionString = nonEmpty(env.TRIAGE_BLOB_CONNECTION_STRING);
   const url = nonEmpty(env.TRIAGE_BLOB_URL);
   const container = nonEmpty(env.TRIAGE_BLOB_CONTAINER);
+  const auditContainer = nonEmpty(env.TRIAGE_AUDIT_CONTAINER);
   return {
     dataDir: nonEmpty(env.TRIAGE_DATA_DIR) ?? DEFAULT_DATA_DIR,
-    blob: connectionString || url ? { connectionString, url, container } : undefined,
+    blob: connectionString || url ? { connectionString, url, container, ...(auditContainer ? { auditContainer } : {}) } : undefined,
   };
 }
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Builds the App Service package: compiled JavaScript plus production node_modules, ready to run as it
+// is. App Service runs no build on it (the template sets SCM_DO_BUILD_DURING_DEPLOYMENT=false): its build
+// engine would otherwise run `npm run build`, which needs the TypeScript sources and devDependencies that
+// a runtime package must not carry.
+//
+//   npm run package:app [-- <out.zip>]      (default: app.zip in the current directory)
+//
+// Steps: compile (tsc) into a fresh staging directory, add package.json and package-lock.json, install
+// exactly the locked production dependencies there (npm ci --omit=dev), zip the directory.
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { filesUnder, writeZip } from './zip.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outFile = path.resolve(process.argv[2] ?? 'app.zip');
+
+function run(command, args, cwd) {
+  // npm is npm.cmd on Windows, which only a shell runs.
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) {
+    console.error(`package:app: "${command} ${args.join(' ')}" failed in ${cwd}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const stage = await fs.mkdtemp(path.join(os.tmpdir(), 'aks-registry-triage-package-'));
+try {
+  // Compiled straight into the package, so a stale file in the working tree's dist/ can never ship (and
+  // nothing running from dist/ meanwhile sees it rewritten).
+  run('npm', ['run', 'build', '--', '--outDir', path.join(stage, 'dist')], root);
+  for (const file of ['package.json', 'package-lock.json']) await fs.copyFile(path.join(root, file), path.join(stage, file));
+  // Exactly the locked production tree; no install scripts (none is needed at run time, and a native
+  // rebuild on the packaging machine would not match App Service's Linux anyway).
+  run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], stage);
+  const files = await filesUnder(stage);
+  await writeZip(
+    outFile,
+    files.map((name) => [name, path.join(stage, name)]),
+  );
+  console.log(`package:app: ${outFile} (${files.length} files)`);
+} finally {
+  await fs.rm(stage, { recursive: true, force: true });
+}
