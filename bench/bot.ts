@@ -163,7 +163,14 @@ async function round(app: App, emulator: EmulatorThread, driver: Driver, text: s
   const requestsBefore = await emulator.requestCount();
   const stop = await startLoadMeter(app, emulator);
   const started = performance.now();
-  const result = await driver.round(app.server.url, { conversations: CONVERSATIONS, first: 0, label: 'load', text, deadlineMs: ROUND_DEADLINE_MS, presses });
+  const result = await driver.round(app.server.url, {
+    conversations: CONVERSATIONS,
+    first: 0,
+    label: 'load',
+    text,
+    deadlineMs: ROUND_DEADLINE_MS,
+    presses,
+  });
   const wallMs = performance.now() - started;
   // Work still running after its card (audit lines, grants of the presses) belongs to this round.
   await Promise.race([app.core.background.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
@@ -179,7 +186,12 @@ function pressPlans(offers: Offer[]): PressPlan[] {
 async function measureLoad(driver: Driver, dataDir: string): Promise<RoundFigures[]> {
   // Azure's side in its own process, so that what this process spends (CPU, memory) is the bot's alone.
   const emulator = await startEmulatorThread({ timeoutMs: 30_000, isolation: 'process' });
-  const app = await startApp({ env: { PORT: '0', TRIAGE_DATA_DIR: path.join(dataDir, 'load') }, log: quiet, print: () => undefined, demoAzure: emulator });
+  const app = await startApp({
+    env: { PORT: '0', TRIAGE_DATA_DIR: path.join(dataDir, 'load') },
+    log: quiet,
+    print: () => undefined,
+    demoAzure: emulator,
+  });
   try {
     // Before the rounds: one conversation of the load (module loading and JIT warm-up are not billed to
     // the round), and the offers pressed during the rounds. Those are for another cluster: a grant on
@@ -188,7 +200,10 @@ async function measureLoad(driver: Driver, dataDir: string): Promise<RoundFigure
     const pressCount = 2 * PRESS_AT_MS.length;
     await driver.round(app.server.url, { conversations: pressCount, first: 0, label: 'press', text: PRESS_TEXT, deadlineMs: ROUND_DEADLINE_MS });
     await app.core.background.idle();
-    const offers = await driver.offers(Array.from({ length: pressCount }, (_, i) => conversationId(i, 'press')), 10_000);
+    const offers = await driver.offers(
+      Array.from({ length: pressCount }, (_, i) => conversationId(i, 'press')),
+      10_000,
+    );
     if (offers.length !== pressCount) throw new Error(`expected ${pressCount} grant offers for the presses, saw ${offers.length}`);
     const first = await round(app, emulator, driver, LOAD_TEXT, pressPlans(offers.slice(0, PRESS_AT_MS.length)));
     const again = await round(app, emulator, driver, 'check again', pressPlans(offers.slice(PRESS_AT_MS.length)));
@@ -205,7 +220,9 @@ const cell = (text: string, width: number) => text.padStart(width);
 function printOverhead(f: OverheadFigures): { ratio: number } {
   const ratio = median(f.ours) / median(f.echo);
   const p95Ratio = percentile(f.ours, 95) / percentile(f.echo, 95);
-  console.log(`\n1. Turn overhead — one "help" turn, POST → HTTP response, sequential, ${RUNS} interleaved runs × ${TURNS_PER_RUN} turns per bot (after ${WARMUP_TURNS} warm-up turns each)`);
+  console.log(
+    `\n1. Turn overhead — one "help" turn, POST → HTTP response, sequential, ${RUNS} interleaved runs × ${TURNS_PER_RUN} turns per bot (after ${WARMUP_TURNS} warm-up turns each)`,
+  );
   console.log('bot                         | median ms | p95 ms');
   console.log(`bare botbuilder echo bot    | ${cell(ms(median(f.echo)), 9)} | ${cell(ms(percentile(f.echo, 95)), 6)}`);
   console.log(`aks-registry-triage (help)  | ${cell(ms(median(f.ours)), 9)} | ${cell(ms(percentile(f.ours, 95)), 6)}`);
@@ -216,7 +233,9 @@ function printOverhead(f: OverheadFigures): { ratio: number } {
 }
 
 function printLoad(rounds: RoundFigures[]): void {
-  console.log(`\n2. ${CONVERSATIONS} conversations at once (demo world on the ARM emulator in its own process, no injected ARM latency, pod evidence on with the bot's 1 s run-command poll), and ${PRESS_AT_MS.length} grant presses during each round`);
+  console.log(
+    `\n2. ${CONVERSATIONS} conversations at once (demo world on the ARM emulator in its own process, no injected ARM latency, pod evidence on with the bot's 1 s run-command poll), and ${PRESS_AT_MS.length} grant presses during each round`,
+  );
   console.log('round / measured to                      | p50 ms | p95 ms | max ms |  ok | ARM requests (per check) | round wall ms');
   for (const r of rounds) {
     const ok = r.outcomes.filter((o) => o.finalMs !== undefined).length;
@@ -228,8 +247,13 @@ function printLoad(rounds: RoundFigures[]): void {
     ];
     console.log(`${r.name}`);
     rows.forEach(([label, values], i) => {
-      const tail = i === 0 ? ` | ${cell(String(ok), 3)} | ${cell(`${r.armRequests} (${(r.armRequests / CONVERSATIONS).toFixed(1)})`, 24)} | ${cell(ms(r.wallMs), 13)}` : ` | ${cell(String(values.length), 3)} |`;
-      console.log(`  ${label.padEnd(39)}| ${cell(ms(median(values)), 6)} | ${cell(ms(percentile(values, 95)), 6)} | ${cell(ms(max(values)), 6)}${tail}`);
+      const tail =
+        i === 0
+          ? ` | ${cell(String(ok), 3)} | ${cell(`${r.armRequests} (${(r.armRequests / CONVERSATIONS).toFixed(1)})`, 24)} | ${cell(ms(r.wallMs), 13)}`
+          : ` | ${cell(String(values.length), 3)} |`;
+      console.log(
+        `  ${label.padEnd(39)}| ${cell(ms(median(values)), 6)} | ${cell(ms(percentile(values, 95)), 6)} | ${cell(ms(max(values)), 6)}${tail}`,
+      );
     });
     const lastArm = max(r.outcomes.flatMap((o) => (o.firstFindingsMs === undefined ? [] : [o.firstFindingsMs])));
     const firstPods = Math.min(...r.outcomes.flatMap((o) => (o.finalMs === undefined ? [] : [o.finalMs])));
@@ -250,7 +274,9 @@ function printLoad(rounds: RoundFigures[]): void {
       `  CPU per check: main thread ${ms(m.mainCpuMsPerCheck)} ms (budget ${CPU_BUDGET_MS} ms: ${m.mainCpuMsPerCheck <= CPU_BUDGET_MS ? 'within' : 'OVER'}; busy ${ms(m.mainBusyMsPerCheck)} ms of wall time); emulator process ${ms(m.emulatorCpuMsPerCheck)} ms (not ours); bot process (all its threads) ${ms(m.processCpuMsPerCheck)} ms`,
     );
   }
-  console.log(`peak RSS of the bot process (the emulator and the driver run in processes of their own): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log(
+    `peak RSS of the bot process (the emulator and the driver run in processes of their own): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
 }
 
 /** The issue-10 targets (2 cores, 200 conversations at once, pod evidence on), each as [label, measured, limit]. */
@@ -279,10 +305,14 @@ function reading(overhead: OverheadFigures | undefined, rounds: RoundFigures[] |
     parts.push(
       `${CONVERSATIONS} × "${r.name}": ${targets(r)
         .map(([label, value, limit]) => `${label} ${ms(value)} (≤ ${limit})`)
-        .join(', ')}; main thread busy ${(r.meter.utilizationWhileQueued * 100).toFixed(0)} % while work was queued (≥ 80); ${misses.length === 0 ? 'every target met' : `missed: ${misses.map(([label]) => label).join(', ')}`}.`,
+        .join(
+          ', ',
+        )}; main thread busy ${(r.meter.utilizationWhileQueued * 100).toFixed(0)} % while work was queued (≥ 80); ${misses.length === 0 ? 'every target met' : `missed: ${misses.map(([label]) => label).join(', ')}`}.`,
     );
   }
-  parts.push('The emulator and the driver with its fake connector run in processes of their own, so this process does only what the bot does; on a shared machine the wall-clock figures also carry other processes\' load (see the load average).');
+  parts.push(
+    "The emulator and the driver with its fake connector run in processes of their own, so this process does only what the bot does; on a shared machine the wall-clock figures also carry other processes' load (see the load average).",
+  );
   return parts.join(' ');
 }
 
@@ -304,7 +334,11 @@ async function main(): Promise<void> {
     const rounds = which === 'overhead' ? undefined : await measureLoad(driver, dataDir);
     if (rounds) printLoad(rounds);
     console.log(`\nReading: ${reading(overhead, rounds)}`);
-    console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`);
+    console.log(
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end`,
+    );
     // The CPU budget is the figure that survives a noisy machine, so it is the one that fails the run.
     if (rounds?.some((r) => r.meter.mainCpuMsPerCheck > CPU_BUDGET_MS)) process.exitCode = 1;
   } finally {

@@ -32,7 +32,12 @@ import { pacedHttpClient } from './scheduling/paced-http-client';
 import { WorkScheduler } from './scheduling/work-scheduler';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
-const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
+const DEMO_EXAMPLES = [
+  'check aks-missing-role acrdemo',
+  'check aks-firewall acrfirewalled.azurecr.io',
+  'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3',
+  'check aks-healthy acrdemo',
+];
 
 export interface App {
   server: RunningServer;
@@ -59,7 +64,11 @@ export interface App {
  * authenticated with an app id — so without one, that endpoint stays closed on a public interface.
  */
 async function botFrameworkOff(_req: Request, res: Response): Promise<void> {
-  res.send(403, { error: 'Forbidden', message: 'The Bot Framework endpoint is off: this instance serves Slack on a public interface and has no MicrosoftAppId to authenticate Teams requests.' });
+  res.send(403, {
+    error: 'Forbidden',
+    message:
+      'The Bot Framework endpoint is off: this instance serves Slack on a public interface and has no MicrosoftAppId to authenticate Teams requests.',
+  });
 }
 
 function isLoopback(host: string): boolean {
@@ -120,7 +129,17 @@ export async function startApp(
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples, scheduler });
+  const core = createConversation({
+    store: storage,
+    engine,
+    audit,
+    approvals,
+    log,
+    demo,
+    auditAudience: settings.auditAudience,
+    examples,
+    scheduler,
+  });
   const bot = createTeamsApp({ settings, conversation: core.conversation, log, scheduler });
   const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
   // Slack's turn id (event id, or the trigger id of a button press) is known once Bolt has read the body.
@@ -148,7 +167,9 @@ export async function startApp(
   if (!settings.appId && slack && !isLoopback(settings.host)) {
     log.warn(`No MicrosoftAppId: /api/messages is off on ${server.url}; only Slack (signed requests, ${slack.path}) is served.`);
   } else if (!settings.appId) {
-    log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
+    log.warn(
+      `No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`,
+    );
   }
   if (slack) log.info(`Slack app enabled: events and interactivity at ${server.url}${slack.path}`);
   if (demo) (options.print ?? console.log)(demoBanner(server.url));
@@ -235,7 +256,10 @@ function withWorkIds(work: WorkContext, handler: (req: Request, res: Response) =
 }
 
 /** Slack's listener reads its own body; its request id is all that is known here. */
-function withRawWorkIds(work: WorkContext, listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+function withRawWorkIds(
+  work: WorkContext,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => work.run({ requestId: requestIdOf(req.headers) }, () => listener(req, res));
 }
 
@@ -253,7 +277,10 @@ export async function credentialReadiness(credential: TokenCredential, scope: st
     return token ? { ready: true } : { ready: false, detail: 'the Azure credential returned no token' };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ready: false, detail: `no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ${message.slice(0, 300)}` };
+    return {
+      ready: false,
+      detail: `no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ${message.slice(0, 300)}`,
+    };
   }
 }
 

@@ -3,7 +3,17 @@ export type Expected = 'help-card' | 'echo';
 
 export type DriverRequest =
   | { kind: 'turns'; id: number; url: string; conversation: string; n: number; expect: Expected }
-  | { kind: 'round'; id: number; url: string; conversations: number; first: number; label: string; text: string; deadlineMs: number; presses?: PressPlan[] }
+  | {
+      kind: 'round';
+      id: number;
+      url: string;
+      conversations: number;
+      first: number;
+      label: string;
+      text: string;
+      deadlineMs: number;
+      presses?: PressPlan[];
+    }
   | { kind: 'offers'; id: number; conversations: string[] };
 
 /** A grant press the driver sends `afterMs` into a round, on an offer it saw earlier. */

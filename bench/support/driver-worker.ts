@@ -30,7 +30,8 @@ async function turns(url: string, conversation: string, n: number, expect: Expec
   }
   const replies = connector.arrivals(conversation).slice(from);
   const good = replies.filter(expect === 'help-card' ? isHelpCard : isEcho).length;
-  if (replies.length !== n || good !== n) throw new Error(`${conversation}: ${n} turns delivered ${replies.length} activities, ${good} of them the expected reply`);
+  if (replies.length !== n || good !== n)
+    throw new Error(`${conversation}: ${n} turns delivered ${replies.length} activities, ${good} of them the expected reply`);
   return times;
 }
 
@@ -41,7 +42,10 @@ async function converse(url: string, conversation: string, n: number, text: stri
   const outcome: TurnOutcome = { status: res.status, turnMs: res.ms };
   if (res.status !== 200) return { ...outcome, failure: `HTTP ${res.status}` };
   const last = await connector.waitFor(conversation, (a) => hasGrantButton(a) || couldNotFinish(a), { from, signal }).catch(() => undefined);
-  const first = connector.arrivals(conversation).slice(from).find((a) => a.method === 'PUT');
+  const first = connector
+    .arrivals(conversation)
+    .slice(from)
+    .find((a) => a.method === 'PUT');
   if (first) outcome.firstFindingsMs = first.at - res.started;
   if (!last) return { ...outcome, failure: 'no findings card before the deadline' };
   if (!hasGrantButton(last)) return { ...outcome, failure: 'the check could not finish' };
@@ -69,14 +73,17 @@ async function press(url: string, plan: PressPlan, signal: AbortSignal): Promise
 async function round(request: Extract<DriverRequest, { kind: 'round' }>): Promise<{ outcomes: TurnOutcome[]; presses: PressOutcome[] }> {
   const signal = AbortSignal.timeout(request.deadlineMs);
   const ids = Array.from({ length: request.conversations }, (_, i) => request.first + i);
-  const presses = (request.presses ?? []).map((plan) => new Promise<PressOutcome>((resolve) => setTimeout(() => resolve(press(request.url, plan, signal)), plan.afterMs)));
+  const presses = (request.presses ?? []).map(
+    (plan) => new Promise<PressOutcome>((resolve) => setTimeout(() => resolve(press(request.url, plan, signal)), plan.afterMs)),
+  );
   const outcomes = await Promise.all(ids.map((n) => converse(request.url, conversationId(n, request.label), n, request.text, signal)));
   return { outcomes, presses: await Promise.all(presses) };
 }
 
 async function handle(request: DriverRequest): Promise<DriverReply> {
   try {
-    if (request.kind === 'turns') return { kind: 'turns', id: request.id, times: await turns(request.url, request.conversation, request.n, request.expect) };
+    if (request.kind === 'turns')
+      return { kind: 'turns', id: request.id, times: await turns(request.url, request.conversation, request.n, request.expect) };
     if (request.kind === 'offers') return { kind: 'offers', id: request.id, offers: offers(request.conversations) };
     return { kind: 'round', id: request.id, ...(await round(request)) };
   } catch (error) {

@@ -31,7 +31,13 @@ export function mention(serviceUrl: string, conversation: string, n: number, tex
 }
 
 /** A press of the grant button (Action.Execute, verb grant) by `presser` on the card `replyToId`. */
-export function grantPress(serviceUrl: string, conversation: string, presser: { id: string; aadObjectId: string; name: string }, replyToId: string, approvalId: string) {
+export function grantPress(
+  serviceUrl: string,
+  conversation: string,
+  presser: { id: string; aadObjectId: string; name: string },
+  replyToId: string,
+  approvalId: string,
+) {
   return {
     id: randomUUID(),
     channelId: 'msteams',

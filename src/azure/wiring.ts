@@ -37,11 +37,15 @@ export function wireEngine(
   } = {},
 ): EngineWiring {
   const { standIn, transport } = options;
-  const credential = standIn?.credential ?? cachingCredential(new DefaultAzureCredential(settings.azure.clientId ? { managedIdentityClientId: settings.azure.clientId } : {}));
+  const credential =
+    standIn?.credential ??
+    cachingCredential(new DefaultAzureCredential(settings.azure.clientId ? { managedIdentityClientId: settings.azure.clientId } : {}));
   const endpoint = standIn?.endpoint ?? settings.azure.resourceManagerEndpoint;
   const httpClient = transport ? transport(standIn?.httpClient ?? createDefaultHttpClient()) : standIn?.httpClient;
   const clients = createAzureClients(
-    standIn ? { credential, endpoint, ...(httpClient ? { httpClient } : {}) } : { credential, endpoint, subscriptionId: settings.azure.subscriptionId, ...(httpClient ? { httpClient } : {}) },
+    standIn
+      ? { credential, endpoint, ...(httpClient ? { httpClient } : {}) }
+      : { credential, endpoint, subscriptionId: settings.azure.subscriptionId, ...(httpClient ? { httpClient } : {}) },
   );
   const engine = createTriageEngine({
     clients,

@@ -22,7 +22,10 @@ describe('BackgroundWork', () => {
   it('drain() aborts what is still running after the grace period', async () => {
     const work = new BackgroundWork(quiet);
     let aborted = false;
-    work.run('slow', (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => ((aborted = true), resolve()), { once: true })));
+    work.run(
+      'slow',
+      (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => ((aborted = true), resolve()), { once: true })),
+    );
     expect(await work.drain(20)).toBe(false);
     expect(aborted).toBe(true);
   });

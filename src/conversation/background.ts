@@ -9,7 +9,6 @@ export interface Logger {
   error(message: string, detail?: Record<string, unknown>): void;
 }
 
-
 export class BackgroundWork {
   private readonly running = new Set<Promise<void>>();
   private readonly controller = new AbortController();

@@ -92,7 +92,10 @@ export class TriageStarter {
         result = await deps.engine.triage(input.target, {
           signal,
           onPartialReport: (report) => {
-            void show('findings', { kind: 'findings', snapshot: { report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) } });
+            void show('findings', {
+              kind: 'findings',
+              snapshot: { report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) },
+            });
             phase.findingsOut();
           },
         });
@@ -111,7 +114,11 @@ export class TriageStarter {
         await audited;
         return;
       }
-      const approval = await scheduler.storage('finish', () => deps.approvals.create({ plan, requester: input.requester, summary, location: at }), signal);
+      const approval = await scheduler.storage(
+        'finish',
+        () => deps.approvals.create({ plan, requester: input.requester, summary, location: at }),
+        signal,
+      );
       await scheduler.storage('finish', () => deps.cards.save(approval.id, { snapshot, refs: input.refs }), signal);
       await show('finish', { kind: 'findings', snapshot, offer: { plan, approval } });
       await audited;

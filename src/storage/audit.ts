@@ -61,10 +61,7 @@ export function createAuditLog(settings: StorageSettings): AuditLog {
 }
 
 /** For `aks-registry-triage audit`: the newest entries (all of them with `limit: Infinity`), oldest first. */
-export async function readAudit(
-  settings: StorageSettings,
-  options: { limit?: number; signal?: AbortSignal } = {},
-): Promise<AuditEntry[]> {
+export async function readAudit(settings: StorageSettings, options: { limit?: number; signal?: AbortSignal } = {}): Promise<AuditEntry[]> {
   return createAuditLog(settings).recent(options.limit ?? 100, { signal: options.signal });
 }
 
@@ -262,5 +259,4 @@ export class BlobAuditLog implements AuditLog {
     }
     return entries.slice(-n);
   }
-
 }

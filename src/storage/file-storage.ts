@@ -137,10 +137,7 @@ export class FileStorage implements Store {
     throw new StorageBusyError(key);
   }
 
-  private async publish(
-    key: string,
-    change: { value?: Record<string, unknown>; expected?: string; deleted?: true },
-  ): Promise<void> {
+  private async publish(key: string, change: { value?: Record<string, unknown>; expected?: string; deleted?: true }): Promise<void> {
     const directory = this.keyDirectory(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // An unconditional write needs only the newest version number; a conditional write or a delete
@@ -155,9 +152,7 @@ export class FileStorage implements Store {
       if (change.deleted && (!current || current.deleted)) return;
 
       const version = (current?.version ?? 0) + 1;
-      const stored: StoredVersion = change.deleted
-        ? { key, version, deleted: true }
-        : { key, version, value: change.value };
+      const stored: StoredVersion = change.deleted ? { key, version, deleted: true } : { key, version, value: change.value };
       const createDirectory = change.expected === undefined && !this.knownDirectories.has(directory);
       const linked = await linkVersion(directory, version, JSON.stringify(stored), createDirectory);
       if (linked === 'gone' || linked === 'taken') {
@@ -174,7 +169,11 @@ export class FileStorage implements Store {
         if (change.expected !== undefined) throw new StorageConflictError(key);
         continue;
       }
-      await collect(directory, versions.filter((v) => v < version), temps);
+      await collect(
+        directory,
+        versions.filter((v) => v < version),
+        temps,
+      );
       return;
     }
     throw new StorageBusyError(key);
@@ -235,12 +234,7 @@ async function collect(directory: string, old: number[], temps: string[]): Promi
  * Writes `content` as version `version` in one exclusive step (see the file comment). `createDirectory`
  * is false for conditional writes: their key must still exist.
  */
-async function linkVersion(
-  directory: string,
-  version: number,
-  content: string,
-  createDirectory: boolean,
-): Promise<'linked' | 'taken' | 'gone'> {
+async function linkVersion(directory: string, version: number, content: string, createDirectory: boolean): Promise<'linked' | 'taken' | 'gone'> {
   if (createDirectory) await fs.mkdir(directory, { recursive: true });
   const temp = path.join(directory, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
   try {

@@ -14,7 +14,11 @@ import { renderCard, type CardJson } from './render';
 
 /** The part of CloudAdapter the port uses. */
 export interface ConversationAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  continueConversationAsync(
+    botAppId: string,
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 export interface TeamsPortOptions {
