@@ -91,6 +91,10 @@ const RULES = [
     ],
   },
   {
+    files: ['src/alerts/**'],
+    patterns: [BOTBUILDER, BOLT, RESTIFY, AZURE_SDK, { regex: room('azure|simulator|teams|slack|cli|server|index|playground'), message: 'src/alerts is channel-neutral like the core: it posts through the channel ports the composition root hands it.' }],
+  },
+  {
     files: ['src/teams/**'],
     patterns: [
       BOLT,

@@ -7,9 +7,10 @@
  *     the HTTP response (the turn), to the ARM findings card and to the pod-evidence card (grant button)
  *     reaching the connector, with grant presses sent during the peak; the main thread's utilisation,
  *     event-loop delay and CPU per check are measured with the emulator in a process of its own.
+ *  3. storm: 500 alerts for 5 clusters within 10 s against 5 single alerts (alerts-storm.ts).
  * Everything listens on 127.0.0.1, every loop has a count, every wait a deadline; the process stops itself.
  *
- *   npm run bench:bot        (or: node dist/bench/bot.js [overhead|load])
+ *   npm run bench:bot        (or: node dist/bench/bot.js [overhead|load|storm])
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ import { startEchoBot } from './support/echo-bot';
 import { threadCpuMs } from './support/thread-cpu';
 import { max, median, percentile } from './support/stats';
 import { conversationId } from './support/teams-activity';
+import { measureSingles, measureStorm, printStorm } from './alerts-storm';
 
 const WARMUP_TURNS = 200;
 const RUNS = 40;
@@ -318,7 +320,7 @@ function reading(overhead: OverheadFigures | undefined, rounds: RoundFigures[] |
 
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
-  if (!['all', 'overhead', 'load'].includes(which)) throw new Error(`unknown part "${which}": use overhead, load or nothing for both`);
+  if (!['all', 'overhead', 'load', 'storm'].includes(which)) throw new Error(`unknown part "${which}": use overhead, load, storm or nothing for all`);
   const hardStop = setTimeout(() => {
     console.error(`bench:bot did not finish within ${BENCH_DEADLINE_MS / 1000} s; exiting`);
     process.exit(1);
@@ -329,10 +331,11 @@ async function main(): Promise<void> {
   const driver = await Driver.start({ timeoutMs: 10_000 });
   try {
     console.log(`Bot over HTTP on 127.0.0.1 (Node ${process.version}); driver and fake Bot Connector (${driver.connectorUrl}) in a child process`);
-    const overhead = which === 'load' ? undefined : await measureOverhead(driver, dataDir);
+    const overhead = which === 'all' || which === 'overhead' ? await measureOverhead(driver, dataDir) : undefined;
     if (overhead) printOverhead(overhead);
-    const rounds = which === 'overhead' ? undefined : await measureLoad(driver, dataDir);
+    const rounds = which === 'all' || which === 'load' ? await measureLoad(driver, dataDir) : undefined;
     if (rounds) printLoad(rounds);
+    if (which === 'all' || which === 'storm') printStorm(await measureStorm(dataDir), await measureSingles(dataDir));
     console.log(`\nReading: ${reading(overhead, rounds)}`);
     console.log(
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()

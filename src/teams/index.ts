@@ -11,6 +11,8 @@ import { createAdapter, messagesHandler } from './adapter';
 import { TeamsPort } from './port';
 import { TriageBot } from './triage-bot';
 import type { WorkScheduler } from '../scheduling/work-scheduler';
+import { ConversationReferences, type ReferenceStore } from './conversation-references';
+import type { MessageLocation } from '../conversation/location';
 
 export interface TeamsApp {
   adapter: CloudAdapter;
@@ -18,12 +20,25 @@ export interface TeamsApp {
   messages: (req: Request, res: Response) => Promise<void>;
   /** A port outside any turn (work that starts on its own): it reaches stored Teams conversations. */
   port: () => ChannelPort;
+  /** Where a Teams conversation the bot was installed in (or spoken to in) is; undefined when it never was. */
+  locate: (conversationId: string) => Promise<MessageLocation | undefined>;
 }
 
-export function createTeamsApp(o: { settings: BotSettings; conversation: Conversation; log: Logger; scheduler: WorkScheduler }): TeamsApp {
+export function createTeamsApp(o: {
+  settings: BotSettings;
+  conversation: Conversation;
+  log: Logger;
+  store: ReferenceStore;
+  demo: boolean;
+  scheduler: WorkScheduler;
+}): TeamsApp {
   const adapter = createAdapter(o.settings, o.log);
   const portOptions = { adapter, botAppId: o.settings.appId ?? '', log: o.log, refreshUserIds: approverMris(o.settings) };
-  const bot = new TriageBot(o.conversation, portOptions);
+  const references = new ConversationReferences(o.store, {
+    trackLatest: o.demo,
+    onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),
+  });
+  const bot = new TriageBot(o.conversation, portOptions, references);
   const handle = messagesHandler(adapter, bot);
   // A press of a card button starts before messages still waiting to start, and both before background work.
   const messages = async (req: Request, res: Response): Promise<void> => {
@@ -32,5 +47,14 @@ export function createTeamsApp(o: { settings: BotSettings; conversation: Convers
     await o.scheduler.wait(invoke ? 'invoke' : 'turn');
     await handle(req, res);
   };
-  return { adapter, bot, messages, port: () => new TeamsPort(portOptions) };
+  return {
+    adapter,
+    bot,
+    messages,
+    port: () => new TeamsPort(portOptions),
+    locate: async (conversationId) => {
+      const reference = await references.get(conversationId);
+      return reference ? { channel: 'teams', reference: reference as Record<string, unknown> } : undefined;
+    },
+  };
 }

@@ -64,11 +64,15 @@ describe('gatherEvidence against the emulator', () => {
 
     const withPods = await gathered.withPods;
     const kube = ok(withPods.kube);
-    expect(kube.pods.map((p) => `${p.namespace}/${p.name}`)).toEqual(['shop/api-7d9c-abcde']);
-    expect(kube.nodes).toEqual([{ name: 'aks-nodepool1-12345678-vmss000000', os: 'linux', arch: 'amd64', agentPool: 'nodepool1' }]);
+    // The one pod runs: only pods waiting on a pull are listed, but every pod is counted.
+    expect(kube.podCount).toBe(1);
+    // A public API server: read straight from the Kubernetes API, not through run command.
+    expect(kube.via).toBe('kubernetes-api');
+    expect(kube.pods).toEqual([]);
+    expect(ok(kube.nodes)).toEqual([{ name: 'aks-nodepool1-12345678-vmss000000', os: 'linux', arch: 'amd64', agentPool: 'nodepool1' }]);
   });
 
-  it('makes at most 8 ARM requests and never writes, with only Resource Graph, permissions and the read-only run command as POSTs', async () => {
+  it('makes at most 8 ARM requests and never writes, with only Resource Graph, permissions, the cluster-user credential and the read-only run command as POSTs', async () => {
     const env = setup();
     emulator = env.emulator;
     const gathered = gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }), env.clients, { pods: false });
@@ -87,6 +91,7 @@ describe('gatherEvidence against the emulator', () => {
         /\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(post.path) ||
         /\/providers\/Microsoft\.Authorization\/permissions$/i.test(post.path) ||
         /\/oauth2\/(exchange|token)$/.test(post.path) ||
+        /\/managedClusters\/[^/]+\/listClusterUserCredential$/i.test(post.path) ||
         (/\/managedClusters\/[^/]+\/runCommand$/i.test(post.path) && READ_ONLY_KUBE_COMMANDS.includes((post.body as { command?: string }).command ?? ''));
       expect({ path: post.path, allowed }).toEqual({ path: post.path, allowed: true });
     }
