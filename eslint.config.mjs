@@ -91,6 +91,19 @@ const RULES = [
     ],
   },
   {
+    files: ['src/alerts/**'],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      AZURE_SDK,
+      {
+        regex: room('azure|simulator|teams|slack|cli|server|index|playground'),
+        message: 'src/alerts is channel-neutral like the core: it posts through the channel ports the composition root hands it.',
+      },
+    ],
+  },
+  {
     files: ['src/teams/**'],
     patterns: [
       BOLT,
@@ -107,6 +120,18 @@ const RULES = [
       BOTBUILDER,
       AZURE_SDK,
       { regex: room('teams|azure|simulator|cli|storage'), message: 'src/slack adapts bolt to the conversation core; it reaches nothing else.' },
+    ],
+  },
+  {
+    files: ['src/scheduling/**'],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      {
+        regex: room('azure|storage|simulator|channels|conversation|teams|slack|cli|triage|config|settings|server|index|playground'),
+        message: 'src/scheduling paces work on the event loop; it knows nothing of what the work is.',
+      },
     ],
   },
   {

@@ -9,7 +9,12 @@
 import { createAzureClients } from '../src/azure/clients';
 import { createTriageEngine } from '../src/azure/engine';
 import { createEmulator } from '../src/simulator/emulator';
+import { renderKubeEvidence } from '../src/simulator/kube-render';
+import type { Scenario } from '../src/simulator/scenario';
 import { scenario } from '../src/simulator/scenarios';
+import { RUN_COMMAND_OUTPUT_CAP } from '../src/azure/kube-command';
+import { readKubeEvidence } from '../src/azure/kube-evidence';
+import { BIG, bigCluster } from './support/big-cluster';
 import { parseTarget } from '../src/triage/target';
 
 const LATENCIES_MS = [0, 50, 100, 200];
@@ -21,8 +26,8 @@ interface Sample {
   requests: number;
 }
 
-async function coldTriage(name: string, latencyMs: number, pods: boolean): Promise<Sample> {
-  const chosen = scenario(name);
+async function coldTriage(name: string | Scenario, latencyMs: number, pods: boolean): Promise<Sample> {
+  const chosen = typeof name === 'string' ? scenario(name) : name;
   const emulator = createEmulator({ world: chosen.world, latencyMs });
   try {
     const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
@@ -66,11 +71,62 @@ async function measure(name: string, pods: boolean): Promise<void> {
   }
 }
 
+/** Pod evidence alone (after the lookup): the cluster-user credential and the lists, or run command. */
+async function coldPods(chosen: Scenario, latencyMs: number, privateCluster: boolean): Promise<Sample & { podsFound: number; via: string }> {
+  const emulator = createEmulator({ world: chosen.world, latencyMs });
+  try {
+    const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
+    const clusterId = Object.keys(chosen.world.kube ?? {})[0]!;
+    const [, , subscriptionId, , resourceGroup, , , , name] = clusterId.split('/');
+    const target = { subscriptionId: subscriptionId!, resourceGroup: resourceGroup!, name: name!, aadManaged: true, runCommandDisabled: false, privateCluster };
+    const started = performance.now();
+    const read = await readKubeEvidence(clients, target, { pollIntervalMs: 10 });
+    const wallMs = performance.now() - started;
+    return { wallMs, requests: emulator.requests.length, podsFound: read.state === 'ok' ? read.value.pods.length : -1, via: read.state === 'ok' ? read.value.via : read.state };
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function podPaths(label: string, chosen: Scenario): Promise<void> {
+  console.log(`\n${label}: pod evidence alone (median of ${RUNS} cold reads; add 1 round trip for the lookup that precedes it)`);
+  console.log('path | failing pods found | requests | wall ms at 0 / 100 ms | round trips');
+  for (const privateCluster of [false, true]) {
+    for (let i = 0; i < 2; i += 1) await coldPods(chosen, 0, privateCluster);
+    const at0: number[] = [];
+    const at100: number[] = [];
+    let last: Awaited<ReturnType<typeof coldPods>> | undefined;
+    for (let run = 0; run < RUNS; run += 1) {
+      at0.push((await coldPods(chosen, 0, privateCluster)).wallMs);
+      last = await coldPods(chosen, 100, privateCluster);
+      at100.push(last.wallMs);
+    }
+    const trips = ((median(at100) - median(at0)) / 100).toFixed(2);
+    console.log(`${last!.via} | ${last!.podsFound} | ${last!.requests} | ${median(at0).toFixed(0)} / ${median(at100).toFixed(0)} | ${trips}`);
+  }
+}
+
+/** Pod evidence of a 1,000-pod / 5,000-event cluster: what run command returns, and that both paths find the failing pods. */
+async function bigClusterPods(): Promise<void> {
+  const big = bigCluster(scenario('aks-missing-role'), 'acrdemo.azurecr.io');
+  const state = Object.values(big.world.kube ?? {})[0]!;
+  const logs = renderKubeEvidence(state, big.world.caller.principalId);
+  // What the former single `kubectl get pods,events,nodes,serviceaccounts -A -o json` printed for the same cluster.
+  const items = [...state.pods, ...state.events, ...state.nodes, ...(state.serviceAccounts ?? [])];
+  const former = JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }, null, 4);
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(`\nPod evidence of a ${BIG.pods}-pod / ${BIG.events}-event cluster (${BIG.failing} pods failing to pull)`);
+  console.log(`run-command output: ${kib(Buffer.byteLength(logs))} of the ${kib(RUN_COMMAND_OUTPUT_CAP)} cap (the former -o json: ${kib(Buffer.byteLength(former))})`);
+  await podPaths(`${BIG.pods}-pod cluster`, big);
+}
+
 async function main(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DEFAULT_SCENARIOS;
   console.log('Cold triage against the in-process ARM emulator. Targets ≤ 2.5 round trips and ≤ 8 ARM requests without pod evidence.');
   for (const name of names) await measure(name, false);
   await measure(names[0], true);
+  await podPaths(names[0], scenario(names[0]));
+  await bigClusterPods();
 }
 
 main().catch((error: unknown) => {

@@ -35,7 +35,9 @@ try {
   for (const file of ['package.json', 'package-lock.json']) await fs.copyFile(path.join(root, file), path.join(stage, file));
   // Exactly the locked production tree; no install scripts (none is needed at run time, and a native
   // rebuild on the packaging machine would not match App Service's Linux anyway).
-  run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], stage);
+  // --prefer-offline: the lockfile pins every tarball by integrity, so the local npm cache (filled by the
+  // developer's own `npm ci`) is as good as the registry and saves minutes of downloading.
+  run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], stage);
   const files = await filesUnder(stage);
   await writeZip(
     outFile,

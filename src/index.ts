@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { TokenCredential } from '@azure/core-auth';
 import type { DestinationStream } from 'pino';
 import type { Request, Response } from 'restify';
-import { wireEngine } from './azure/wiring';
+import { wireEngine, type AzureStandIn } from './azure/wiring';
 import { ApprovalService } from './conversation/approvals';
 import type { Logger } from './conversation/background';
 import { recoverGrants } from './conversation/grant-recovery';
@@ -28,11 +28,24 @@ import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
 import { createSlackApp, type SlackApp } from './slack/app';
 import { slackSettingsFromEnv } from './slack/settings';
+import { AlertAuthenticator } from './alerts/auth';
+import { IncidentStore } from './alerts/incidents';
+import { ALERTS_PATH, ReceivedRecords, alertListener } from './alerts/intake';
+import { AlertDeliveryError } from './alerts/port';
+import { AlertResponder } from './alerts/responder';
+import { AlertRouter, type Destination } from './alerts/routing';
+import { alertSettingsFromEnv, DEMO_ALERT_TOKEN, type AlertSettings } from './alerts/settings';
+import { CardStore } from './conversation/card-store';
+import type { MessageLocation } from './conversation/location';
+import { coalescingEngine } from './triage/coalescing-engine';
+import { LATEST_CONVERSATION } from './teams/conversation-references';
 import { WorkContext, safeId } from './observability/context';
 import { createLogger, logLevelFromEnv } from './observability/log';
 import { startTelemetry, telemetrySettingsFromEnv, type Telemetry, type TelemetryOptions } from './observability/telemetry';
 import { countedAudit, tracedEngine } from './observability/traced-engine';
 import { tracedHttpClient } from './observability/traced-http';
+import { pacedHttpClient } from './scheduling/paced-http-client';
+import { WorkScheduler } from './scheduling/work-scheduler';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
 const DEMO_EXAMPLES = [
@@ -47,14 +60,18 @@ export interface App {
   /** The conversation core every channel shares (its background work is drained on close). */
   core: ConversationCore;
   bot: TeamsApp;
+  /** Paces Azure answers, card rendering and background writes (its state is what a benchmark watches). */
+  scheduler: WorkScheduler;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
   /** Structured logs (JSON lines with request, turn and triage ids). */
   log: Logger;
   telemetry: Telemetry;
-  /** Set in demo mode: the simulated Azure the engine talks to. */
+  /** Set in demo mode unless `demoAzure` was given: the simulated Azure the engine talks to. */
   emulator?: ArmEmulator;
+  /** Alerts in: POST /api/alerts. */
+  alerts: { responder: AlertResponder; incidents: IncidentStore; settings: AlertSettings };
   /** Stops accepting, lets in-flight turns and background work finish for up to `graceMs`, then closes. */
   close(graceMs?: number): Promise<void>;
 }
@@ -92,6 +109,8 @@ export async function startApp(
     print?: (text: string) => void;
     telemetry?: Omit<TelemetryOptions, 'connectionString'>;
     timeouts?: OutboundTimeouts;
+    /** Demo mode's Azure when not the embedded emulator (the benchmark's emulator process). */
+    demoAzure?: AzureStandIn;
   } = {},
 ): Promise<App> {
   const env = options.env ?? process.env;
@@ -101,6 +120,7 @@ export async function startApp(
   const demo = demoMode(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
+  const alertSettings = demo ? withDemoAlerts(alertSettingsFromEnv(env), env) : alertSettingsFromEnv(env);
   const azureSettings = loadSettings(env);
   const authority = authoritySettings(env, settings);
   if (!settings.appId && !isLoopback(settings.host) && !slackSettings) {
@@ -117,17 +137,24 @@ export async function startApp(
     extraServiceUrls: authority.extraServiceUrls,
   };
 
-  const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
+  // One scheduler for the process: Azure answers, card rendering, background writes and turns are paced by it;
+  // its queue cap (TRIAGE_QUEUE_LIMIT) is the one admission of new checks, beside each person's rate.
+  const admission = admissionSettings(env);
+  const scheduler = new WorkScheduler({ maxWaiting: admission.queueLimit });
+  const emulator: ArmEmulator | undefined = demo && !options.demoAzure ? createEmulator({ world: demoWorld() }) : undefined;
+  const standIn = demo ? (options.demoAzure ?? emulator) : undefined;
   const wired = wireEngine(azureSettings, {
-    ...(emulator ? { standIn: emulator } : {}),
+    ...(standIn ? { standIn } : {}),
     allowedSubscriptions: authority.allowedSubscriptions,
-    // Every Azure request a span, child of the triage or grant it serves (only when telemetry is on).
-    ...(telemetry.enabled ? { transport: (inner) => tracedHttpClient(inner, telemetry.tracer) } : {}),
+    // Every Azure answer is paced by the scheduler; every Azure request a span, child of the triage or grant
+    // it serves (only when telemetry is on).
+    transport: (inner) => pacedHttpClient(telemetry.enabled ? tracedHttpClient(inner, telemetry.tracer) : inner, scheduler),
   });
   const { credential, scope } = wired;
-  const engine = tracedEngine(wired.engine, { telemetry, context: work, log });
+  // Identical triages in flight (people typing the same check, an alert storm) share one evidence read.
+  const engine = coalescingEngine(tracedEngine(wired.engine, { telemetry, context: work, log }));
   // The emulator is always ready; a real credential is probed before traffic is sent here.
-  const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
+  const readiness: (() => Promise<Readiness>) | undefined = standIn ? undefined : () => credentialReadiness(credential, scope);
 
   const fromEnv = storageSettingsFromEnv(env);
   const storageSettings = fromEnv.blob ? { ...fromEnv, blob: { ...fromEnv.blob, callTimeoutMs: options.timeouts?.blobMs } } : fromEnv;
@@ -154,9 +181,19 @@ export async function startApp(
     demo,
     auditAudience: settings.auditAudience,
     examples,
-    admission: admissionSettings(env),
+    scheduler,
+    perPersonPerMinute: admission.perPersonPerMinute,
   });
-  const bot = createTeamsApp({ settings, conversation: core.conversation, log, trust, connectorTimeoutMs: options.timeouts?.connectorMs });
+  const bot = createTeamsApp({
+    settings,
+    conversation: core.conversation,
+    log,
+    store: storage,
+    demo,
+    scheduler,
+    trust,
+    connectorTimeoutMs: options.timeouts?.connectorMs,
+  });
   const slack = slackSettings
     ? createSlackApp({
         settings: slackSettings,
@@ -173,12 +210,42 @@ export async function startApp(
     if (turnId) work.assign({ turnId });
     await next();
   });
+  const incidents = new IncidentStore(storage);
+  const router = new AlertRouter(alertSettings.routes, alertSettings.defaultDestination);
+  const responder = new AlertResponder({
+    engine,
+    approvals,
+    audit,
+    cards: new CardStore(storage),
+    incidents,
+    router,
+    delivery: {
+      ports: { teams: bot.port(), ...(slack ? { slack: slack.port() } : {}) },
+      locate: (destination) => locate(destination, bot),
+    },
+    background: core.background,
+    log,
+    windowMs: alertSettings.windowMs,
+    podDeadlineMs: azureSettings.triage.podDeadlineMs,
+  });
+  const alerts = alertListener({
+    auth: new AlertAuthenticator(alertSettings.auth),
+    router,
+    responder,
+    storage,
+    records: new ReceivedRecords(storage),
+    log,
+  });
   const server = await startServer({
     port: settings.port,
     host: settings.host,
     messages: withWorkIds(work, slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages),
     readiness,
-    rawRoutes: slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener), beforeBody: slack.beforeBody }] : [],
+    rawRoutes: [
+      ...(slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener), beforeBody: slack.beforeBody }] : []),
+      { path: ALERTS_PATH, listener: withRawWorkIds(work, alerts) },
+      { path: `${ALERTS_PATH}/:route`, listener: withRawWorkIds(work, alerts) },
+    ],
   });
   // Grants a crash left half done are finished now, not when someone happens to press their card again.
   core.background.run('recover interrupted grants', async (signal) => {
@@ -219,11 +286,13 @@ export async function startApp(
     server,
     core,
     bot,
+    scheduler,
     slack,
     settings,
     log,
     telemetry,
     emulator,
+    alerts: { responder, incidents, settings: alertSettings },
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
@@ -247,6 +316,30 @@ function withDemoPeople(settings: BotSettings, env: NodeJS.ProcessEnv): BotSetti
   };
 }
 
+/** Where an alert destination is: a Teams conversation the bot was installed in, or a Slack channel id. */
+async function locate(destination: Destination, teams: TeamsApp): Promise<MessageLocation> {
+  if (destination.channel === 'slack') return { channel: 'slack', conversation: destination.channelId };
+  const where = await teams.locate(destination.conversationId);
+  if (!where) {
+    throw new AlertDeliveryError(
+      `the bot has no conversation reference for Teams conversation ${destination.conversationId}: add the bot to that team or channel (or say something to it there) so it may post`,
+    );
+  }
+  return where;
+}
+
+/**
+ * Demo mode's alerts: without TRIAGE_ALERT_TOKEN the demo token is accepted (the demo bot listens on loopback
+ * only), and without TRIAGE_ALERT_CHANNEL cards go to the Teams conversation that last spoke to the bot.
+ */
+function withDemoAlerts(settings: AlertSettings, env: NodeJS.ProcessEnv): AlertSettings {
+  return {
+    ...settings,
+    auth: env.TRIAGE_ALERT_TOKEN?.trim() ? settings.auth : { ...settings.auth, token: DEMO_ALERT_TOKEN },
+    defaultDestination: settings.defaultDestination ?? { channel: 'teams', conversationId: LATEST_CONVERSATION },
+  };
+}
+
 function demoBanner(url: string): string {
   const rule = '='.repeat(78);
   const lines = [
@@ -257,6 +350,7 @@ function demoBanner(url: string): string {
     `  Bot endpoint: ${url}/api/messages`,
     `  ${SCENARIOS.length} simulated scenarios, each broken in its own way. Try for example:`,
     ...DEMO_EXAMPLES.map((e) => `    ${e}`),
+    `  Alerts: \`npm run demo:alert -- aks-missing-role\` posts one to ${url}${ALERTS_PATH}; the card appears in your chat.`,
     `  You are ${DEMO_APPROVER.name}, a demo approver: aks-missing-role offers the AcrPull grant button.`,
     rule,
   ];

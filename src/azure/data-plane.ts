@@ -182,7 +182,7 @@ async function singlePlatform(
 ): Promise<ImageFact['platforms']> {
   const digest = str(obj(manifest.config).digest);
   if (!digest || !DIGEST.test(digest)) return undefined;
-  const config = await send(clients, 'GET', `${base}/v2/${repository}/blobs/${digest}`, abortSignal, { headers: bearer });
+  const config = await getFollowingRedirects(clients, `${base}/v2/${repository}/blobs/${digest}`, abortSignal, bearer);
   if (config.status !== 200) return undefined;
   const platform = platformOf(json(config));
   return platform ? [platform] : undefined;
@@ -268,6 +268,28 @@ async function send(
     ...(body.form ? { body: new URLSearchParams(body.form).toString() } : {}),
   });
   return clients.send(request);
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
+
+/**
+ * A GET that follows the registry's redirects (ACR serves blobs through a 307 to a signed storage URL). The
+ * registry's token never leaves the registry's origin: the storage URL carries its own signature, and a
+ * storage host refuses (or could keep) a bearer token it was never meant to see.
+ */
+async function getFollowingRedirects(clients: AzureClients, url: string, abortSignal: AbortSignal | undefined, headers: Record<string, string>): Promise<PipelineResponse> {
+  const origin = new URL(url).origin;
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = new URL(target).origin === origin;
+    const response = await send(clients, 'GET', target, abortSignal, { headers: sameOrigin ? headers : {} });
+    const location = response.headers.get('location');
+    if (!REDIRECTS.has(response.status) || !location || hop >= MAX_REDIRECTS) return response;
+    const next = new URL(location, target);
+    if (next.protocol !== 'https:') return response;
+    target = next.toString();
+  }
 }
 
 function expect(response: PipelineResponse, statuses: number[], step: string): void {

@@ -126,6 +126,14 @@ export function failureOf(error: unknown, spec: Pick<ReadSpec, 'what' | 'needs'>
   if (error instanceof MalformedAnswerError || e.name === 'SyntaxError' || code === 'PARSE_ERROR') {
     return base('malformed', `Could not read ${spec.what}: the answer did not have the expected shape (${detail}).`);
   }
+  if (status === 401 && code === 'InvalidAuthenticationTokenTenant') {
+    // No role in the bot's own tenant helps: the resource is in another tenant, which refuses the token itself.
+    const tenant = /must match the tenant 'https:\/\/sts\.windows\.net\/([0-9a-f-]{36})\/'/i.exec(detail)?.[1];
+    const where = tenant ? `Entra tenant ${tenant}` : 'another Entra tenant';
+    return base('forbidden', `Could not read ${spec.what}: it lives in ${where}, not in the bot's tenant, and that tenant refuses the bot's token (401 InvalidAuthenticationTokenTenant).`, {
+      needs: `an identity for the bot in ${where} (a multi-tenant app registration with a service principal there) with Reader — a role in the bot's own tenant cannot help`,
+    });
+  }
   if (status === 401 || status === 403) {
     return base('forbidden', `Could not read ${spec.what}: the bot's identity is not allowed (${status}${code ? ` ${code}` : ''}).`, {
       needs: spec.needs,

@@ -7,7 +7,6 @@
  * subscriptions without a role are invisible.
  */
 import type { ManagedCluster } from '@azure/arm-containerservice';
-import type { AbortSignalLike } from '@azure/ms-rest-js';
 import type { Registry } from '@azure/arm-containerregistry';
 import { failed, ok, skipped, type ClusterFacts, type Lookup, type PrincipalFact, type Read, type RegistryFacts, type ResourceLocator } from '../triage/evidence';
 import { hostsOfRegistry, servedBy } from '../triage/failing-pods';
@@ -16,6 +15,7 @@ import type { AzureClients } from './clients';
 import { clusterFactsFromRow, clusterFactsFromSdk, obj, registryFactsFromRow, registryFactsFromSdk, str } from './facts';
 import { isResourceGroupName, isResourceName, parseArmId, quoteLiteral } from './arm-id';
 import { collect, readArm, type ReadSpec } from './read';
+import { queryAllPages } from './resource-graph';
 
 export const CLUSTER_READ = 'Microsoft.ContainerService/managedClusters/read (e.g. Reader) on the cluster';
 export const REGISTRY_READ = 'Microsoft.ContainerRegistry/registries/read (e.g. Reader) on the registry';
@@ -213,16 +213,9 @@ async function searchResourceGraph(target: Target, clients: AzureClients, option
     return { state: 'failed', failure: { kind: 'error', message: 'The cluster or registry name is not a valid Azure resource name.' } };
   }
   const spec: ReadSpec = { what: 'Resource Graph (to find the cluster and registry)', needs: GRAPH_READ, ...options };
-  const read = await readArm(spec, (abortSignal) =>
-    clients
-      .resourceGraph()
-      .resources({ query, options: { resultFormat: 'objectArray', top: 100 } }, { abortSignal: abortSignal as unknown as AbortSignalLike }),
-  );
+  const read = await readArm(spec, (abortSignal) => queryAllPages(clients, query, { top: 100, maxPages: 5, abortSignal }));
   if (read.state !== 'ok') return read.state === 'failed' ? read : { state: 'failed', failure: { kind: 'error', message: read.reason } };
   const data = read.value.data;
-  if (!Array.isArray(data)) {
-    return { state: 'failed', failure: { kind: 'malformed', message: 'Resource Graph answered without a data array.' } };
-  }
   const result: SearchResult = {
     state: 'ok',
     clusters: [],
@@ -230,7 +223,7 @@ async function searchResourceGraph(target: Target, clients: AzureClients, option
     identities: [],
     tenants: new Map(),
     searched: 'every subscription visible to the bot (Resource Graph)',
-    truncated: String(read.value.resultTruncated).toLowerCase() === 'true',
+    truncated: read.value.truncated,
   };
   for (const raw of data) {
     const row = obj(raw);
@@ -404,8 +397,10 @@ function pickRegistry(
     };
   }
   if (search.state === 'failed') return { registryLookup: failed(search.failure) };
+  // Resource Graph's `contains` is a substring match (myacr.… also finds xmyacr.…): keep whole names only.
+  const exact = search.registries.filter((r) => answersFor(ref, r.facts));
   const matches = preferSubscription(
-    search.registries.map((r) => ({ ...r, subscriptionId: r.facts.subscriptionId })),
+    exact.map((r) => ({ ...r, subscriptionId: r.facts.subscriptionId })),
     preferred,
   );
   const candidates = matches.map(
@@ -419,9 +414,16 @@ function pickRegistry(
       ...((r.tenantId ?? tenants.get(r.facts.subscriptionId)) ? { tenantId: r.tenantId ?? tenants.get(r.facts.subscriptionId) } : {}),
     }),
   );
-  const searched = matches.length < search.registries.length ? `${search.searched}; preferred subscription ${preferred}` : search.searched;
+  const searched = matches.length < exact.length ? `${search.searched}; preferred subscription ${preferred}` : search.searched;
   return {
     registryLookup: ok({ candidates, searched, truncated: search.truncated }),
     ...(matches.length === 1 ? { registry: { locator: candidates[0]!, hint: matches[0]!.facts } } : {}),
   };
+}
+
+/** The registry answers on the host (login server or one of its data endpoints) or has the name, compared whole. */
+function answersFor(ref: Extract<RegistryRef, { kind: 'acr-name' | 'acr-host' }>, registry: RegistryFacts): boolean {
+  if (ref.kind === 'acr-name') return registry.name.toLowerCase() === ref.name.toLowerCase();
+  const host = ref.host.toLowerCase();
+  return registry.loginServer.toLowerCase() === ref.loginServer.toLowerCase() || registry.dataEndpointHostNames.some((h) => h.toLowerCase() === host);
 }

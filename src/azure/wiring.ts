@@ -32,7 +32,7 @@ export function wireEngine(
   options: {
     standIn?: AzureStandIn;
     podPollIntervalMs?: number;
-    /** Wraps the transport every client sends through (tracing); the SDKs' default transport otherwise. */
+    /** Wraps the transport every client sends through (tracing, the bot's work scheduler); the SDKs' default transport otherwise. */
     transport?: (inner: HttpClient) => HttpClient;
     /** TRIAGE_ALLOWED_SUBSCRIPTIONS: requests under any other subscription are refused before they leave. */
     allowedSubscriptions?: readonly string[];

@@ -14,9 +14,9 @@ import { ConversationState, type ConversationData } from './conversation-state';
 import { IntentRouter, intentOf } from './intents';
 import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView, FindingsView, Turn } from './port';
-import { fromAnswer, fromText, type DialogStep } from './target-dialog';
+import { fromAnswer, fromText, repeat, type DialogStep } from './target-dialog';
 import { AUDIT_FOR_APPROVERS, AUDIT_IN_PRIVATE, grantingNotice, NO_EARLIER_CHECK, refusalNotice } from './wording';
-import { TriageStarter, type TriageFlowDeps } from './triage-flow';
+import { TriageStarter, type NotAdmitted, type TriageFlowDeps } from './triage-flow';
 
 export interface ConversationOptions extends TriageFlowDeps {
   state: ConversationState;
@@ -39,8 +39,8 @@ export type Decision =
   | 'ask-cluster'
   | 'ask-registry'
   | 'triage'
-  /** A triage the admission refused: too many queued, or this person started too many this minute. */
-  | `triage-refused:${'busy' | 'rate-limited'}`
+  /** A triage that was not started: too many checks wait, or this person started too many this minute. */
+  | `triage-refused:${NotAdmitted}`
   | 'audit'
   | 'audit-refused'
   /** The log was asked for in a shared conversation: the asker is told to ask in a private chat. */
@@ -59,7 +59,7 @@ interface Context {
 type Step = { kind: 'repeat-missing' } | { kind: 'step'; step: DialogStep };
 
 function again(data: ConversationData): Step {
-  return data.last ? { kind: 'step', step: fromAnswer('registry', data.last.registry, { cluster: data.last.cluster }) } : { kind: 'repeat-missing' };
+  return data.last ? { kind: 'step', step: repeat(data.last) } : { kind: 'repeat-missing' };
 }
 
 export class Conversation {
@@ -209,20 +209,36 @@ export class Conversation {
       else await c.port.post(c.turn.where, view);
       return step.step.part === 'cluster' ? 'ask-cluster' : 'ask-registry';
     }
-    const refused = await this.triage.start(c.port, {
-      target: step.step.target,
-      refs: step.step.refs,
-      requester: c.turn.person,
-      where: c.turn.where,
-      replace: form,
-      pasted: step.step.pasted,
-    });
+    const refused =
+      step.step.kind === 'cluster'
+        ? await this.triage.startCluster(c.port, {
+            cluster: step.step.cluster,
+            label: step.step.refs.cluster,
+            requester: c.turn.person,
+            where: c.turn.where,
+            replace: form,
+          })
+        : await this.triage.start(c.port, {
+            target: step.step.target,
+            refs: step.step.refs,
+            requester: c.turn.person,
+            where: c.turn.where,
+            replace: form,
+            pasted: step.step.pasted,
+          });
     return refused ? `triage-refused:${refused}` : 'triage';
   }
 
   private async findingsFor(record: ApprovalRecord): Promise<FindingsView | undefined> {
     const state = await this.o.cards.load(record.id);
-    return state ? { kind: 'findings', snapshot: state.snapshot, offer: { plan: record.plan, approval: record } } : undefined;
+    return state
+      ? {
+          kind: 'findings',
+          snapshot: state.snapshot,
+          offer: { plan: record.plan, approval: record },
+          ...(state.banner ? { banner: state.banner } : {}),
+        }
+      : undefined;
   }
 
   private async replaceQuietly(port: ChannelPort, at: MessageLocation, view: ConversationView, approvalId?: string): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * The conversation core, assembled: one per process, shared by every channel (one triage concurrency
- * limit, one drain at shutdown, one state store). The composition root supplies engine, store, audit and
+ * The conversation core, assembled: one per process, shared by every channel (one work scheduler, one
+ * drain at shutdown, one state store). The composition root supplies engine, store, audit and
  * approvals; channel adapters get the Conversation and the BackgroundWork.
  */
 import type { AuditLog } from '../storage/audit';
@@ -11,13 +11,8 @@ import { BackgroundWork, type Logger } from './background';
 import { CardStore } from './card-store';
 import { Conversation } from './conversation';
 import { ConversationState } from './conversation-state';
-import { DEFAULT_QUEUE_LIMIT, DEFAULT_RATE_PER_MINUTE, TriageAdmission, type AdmissionSettings } from '../limits/admission';
-
-/**
- * Triages that run at once; more wait their turn. Against real ARM a triage mostly waits on the network,
- * but its evidence, checks and cards cost CPU, and hundreds at once starve turns on a 2-core instance.
- */
-const TRIAGE_CONCURRENCY = 16;
+import { WorkScheduler } from '../scheduling/work-scheduler';
+import { DEFAULT_RATE_PER_MINUTE, TriageAdmission } from '../limits/admission';
 
 export interface ConversationCore {
   conversation: Conversation;
@@ -34,14 +29,12 @@ export function createConversation(o: {
   auditAudience: 'approvers' | 'everyone';
   examples?: string[];
   background?: BackgroundWork;
-  /** TRIAGE_RATE_LIMIT and TRIAGE_QUEUE_LIMIT (the defaults otherwise). */
-  admission?: AdmissionSettings;
+  /** Paces the core's rendering and background writes; the composition root shares it with the Azure transport and Teams. */
+  scheduler?: WorkScheduler;
+  /** TRIAGE_RATE_LIMIT: checks one person may start per minute (the queue's cap is the scheduler's). */
+  perPersonPerMinute?: number;
 }): ConversationCore {
-  const background = o.background ?? new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
-  // One admission for every channel: the queue and a person's rate are the same whichever way they ask.
-  const admission = new TriageAdmission(o.admission ?? { perPersonPerMinute: DEFAULT_RATE_PER_MINUTE, queueLimit: DEFAULT_QUEUE_LIMIT }, () =>
-    background.waiting('triage'),
-  );
+  const background = o.background ?? new BackgroundWork(o.log);
   const conversation = new Conversation({
     state: new ConversationState(o.store),
     engine: o.engine,
@@ -49,8 +42,10 @@ export function createConversation(o: {
     audit: o.audit,
     cards: new CardStore(o.store),
     background,
+    scheduler: o.scheduler ?? new WorkScheduler(),
+    // One rate for every channel: a person's share is the same whichever way they ask.
+    admission: new TriageAdmission({ perPersonPerMinute: o.perPersonPerMinute ?? DEFAULT_RATE_PER_MINUTE }),
     log: o.log,
-    admission,
     demo: o.demo,
     auditAudience: o.auditAudience,
     examples: o.examples,

@@ -84,6 +84,15 @@ export function grantingNotice(presser: Person, record: ApprovalRecord): NoticeV
   };
 }
 
+/** Too many checks already wait to start: nothing was started, nothing is lost. */
+export function busyNotice(): NoticeView {
+  return {
+    title: 'Too many checks are waiting to start',
+    text: 'This one was not started and nothing was changed in Azure. Try again in a minute (say "check again").',
+    tone: 'warning',
+  };
+}
+
 /** A triage that could not finish: said in the message that showed its progress. */
 export function unfinishedNotice(target: string, shuttingDown: boolean): NoticeView {
   return {

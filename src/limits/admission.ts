@@ -1,6 +1,6 @@
 /**
- * Whether a new triage may start: the queue has room, and the person asking has not started too many in the
- * last minute. A refusal is an answer the person reads ("busy, try again"), never a silent drop. Each
+ * Whether a person may start another triage: not too many in the last minute. (The queue's cap is the work
+ * scheduler's, src/scheduling: one admission mechanism for the queue, this one for a person's share.) A refusal is an answer the person reads ("busy, try again"), never a silent drop. Each
  * triage costs Azure requests (and, with pod evidence, a run-command pod in a cluster), so one person or a
  * script in a loop must not be able to queue hundreds of them.
  */
@@ -10,12 +10,13 @@ import { LruMap } from './lru';
 export interface AdmissionSettings {
   /** Triages one person may start per minute (TRIAGE_RATE_LIMIT). */
   perPersonPerMinute: number;
-  /** Triages waiting for a slot beyond which new ones are refused (TRIAGE_QUEUE_LIMIT). */
+  /** Triages waiting to start beyond which new ones are refused (TRIAGE_QUEUE_LIMIT; the scheduler's maxWaiting). */
   queueLimit: number;
 }
 
 export const DEFAULT_RATE_PER_MINUTE = 6;
-export const DEFAULT_QUEUE_LIMIT = 100;
+/** The work scheduler's own default: the queue is bounded by what the scheduler drains, not by a number here. */
+export const DEFAULT_QUEUE_LIMIT = 1000;
 const WINDOW_MS = 60_000;
 /** People remembered at once; beyond it the least recently seen are forgotten (their window is short anyway). */
 const MAX_PEOPLE = 10_000;
@@ -27,23 +28,18 @@ export function admissionSettings(env: Env): AdmissionSettings {
   };
 }
 
-export type AdmissionRefusal = { reason: 'busy' | 'rate-limited'; message: string };
+export type AdmissionRefusal = { reason: 'rate-limited'; message: string };
 
 export class TriageAdmission {
   private readonly recent = new LruMap<string, number[]>(MAX_PEOPLE);
 
   constructor(
-    private readonly settings: AdmissionSettings,
-    /** Triages currently waiting for a slot. */
-    private readonly queued: () => number,
+    private readonly settings: Pick<AdmissionSettings, 'perPersonPerMinute'>,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Undefined when the triage may start (and counts it); otherwise why not, in words for the person. */
   admit(personKey: string): AdmissionRefusal | undefined {
-    if (this.queued() >= this.settings.queueLimit) {
-      return { reason: 'busy', message: 'I am busy with other checks right now, so this one was not started. Try again in a minute.' };
-    }
     const now = this.now();
     const times = (this.recent.get(personKey) ?? []).filter((t) => now - t < WINDOW_MS);
     if (times.length >= this.settings.perPersonPerMinute) {

@@ -35,7 +35,23 @@ export function denyRead(world: World, scope: string, action: string): EmuRespon
     if (!world.subscriptions.some((s) => s.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())) {
       return armError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
     }
-    if (!isReadableSubscription(world, subscriptionId)) return authorizationFailed(world, action, scope);
+    if (!isReadableSubscription(world, subscriptionId)) return otherTenant(world, subscriptionId) ?? authorizationFailed(world, action, scope);
   }
   return isForbidden(world, scope) ? authorizationFailed(world, action, scope) : undefined;
+}
+
+/**
+ * A subscription of another Entra tenant, read with a token of the caller's own tenant: ARM refuses the token
+ * itself (401 InvalidAuthenticationTokenTenant), before any role is looked at.
+ */
+function otherTenant(world: World, subscriptionId: string): EmuResponse | undefined {
+  const tenant = world.subscriptions.find((s) => s.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())?.tenantId;
+  const own = world.caller.tenantId;
+  if (!tenant || tenant.toLowerCase() === own.toLowerCase()) return undefined;
+  return armError(
+    401,
+    'InvalidAuthenticationTokenTenant',
+    `The access token is from the wrong issuer 'https://sts.windows.net/${own}/'. It must match the tenant 'https://sts.windows.net/${tenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${tenant}' to get the token.`,
+    { 'www-authenticate': `Bearer authorization_uri="https://login.windows.net/${tenant}", error="invalid_token", error_description="The access token is from the wrong issuer."` },
+  );
 }

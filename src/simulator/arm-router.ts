@@ -12,11 +12,13 @@ import { findResource, listByType, listChildren, resourceGroupExists } from './r
 import { parseArmPath, type ArmPath } from './resource-ids';
 import { pageOf } from './paging';
 import type { RunCommands } from './run-command';
+import type { KubeApiServers } from './kube-servers';
 
 export interface ArmContext {
   world: World;
   pageSize: number;
   runCommands: RunCommands;
+  kubeServers: KubeApiServers;
 }
 
 function subscriptionBody(s: World['subscriptions'][number]): Record<string, unknown> {
@@ -48,7 +50,7 @@ function withoutGraphFields(resource: ArmResource): ArmResource {
 
 const CLUSTER_ACTIONS = new Set(['runcommand', 'commandresults', 'listclusterusercredential']);
 
-export function routeArm(ctx: ArmContext, request: EmuRequest): EmuResponse {
+export function routeArm(ctx: ArmContext, request: EmuRequest): EmuResponse | Promise<EmuResponse> {
   const { world } = ctx;
   if (!request.query['api-version']) {
     return armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
@@ -109,7 +111,7 @@ export function routeArm(ctx: ArmContext, request: EmuRequest): EmuResponse {
   return jsonResponse(200, pageOf(request, visible, ctx.pageSize));
 }
 
-function routeClusterAction(ctx: ArmContext, request: EmuRequest, path: ArmPath): EmuResponse {
+function routeClusterAction(ctx: ArmContext, request: EmuRequest, path: ArmPath): EmuResponse | Promise<EmuResponse> {
   const segments = path.typeSegments;
   const clusterId = request.path.split('/').slice(0, request.path.split('/').length - (segments.length - 2)).join('/');
   const cluster = findResource(ctx.world, clusterId);
@@ -117,7 +119,7 @@ function routeClusterAction(ctx: ArmContext, request: EmuRequest, path: ArmPath)
   const action = (segments[2] ?? '').toLowerCase();
   if (action === 'commandresults' && segments.length === 4 && request.method === 'GET') return ctx.runCommands.result(cluster, segments[3] ?? '');
   if (action === 'runcommand' && segments.length === 3 && request.method === 'POST') return ctx.runCommands.start(request, cluster);
-  if (action === 'listclusterusercredential' && segments.length === 3 && request.method === 'POST') return ctx.runCommands.userCredential(cluster);
+  if (action === 'listclusterusercredential' && segments.length === 3 && request.method === 'POST') return ctx.kubeServers.userCredential(cluster);
   return methodNotAllowed(request);
 }
 

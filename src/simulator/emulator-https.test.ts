@@ -28,7 +28,13 @@ function world(): World {
       { id: CLUSTER, name: 'aks-prod', type: 'Microsoft.ContainerService/ManagedClusters', location: 'westeurope', properties: { provisioningState: 'Succeeded' } },
     ],
     roleAssignments: [],
-    kube: { [CLUSTER.toLowerCase()]: { pods: [{ metadata: { name: 'web-0', namespace: 'web' } }], events: [], nodes: [] } },
+    kube: {
+      [CLUSTER.toLowerCase()]: {
+        pods: [{ metadata: { name: 'web-0', namespace: 'web' }, status: { containerStatuses: [{ name: 'web', image: 'myacr.azurecr.io/web:1', state: { waiting: { reason: 'ErrImagePull' } } }] } }],
+        events: [],
+        nodes: [],
+      },
+    },
   };
 }
 
@@ -68,7 +74,7 @@ describe('emulator over HTTPS', () => {
     });
     const result = JSON.parse(output) as { name: string; exitCode: number; logs: string };
     expect(result).toMatchObject({ name: 'aks-prod', exitCode: 0 });
-    expect(result.logs).toContain('"web-0"');
+    expect(result.logs).toContain('\tweb-0\t');
     const identityCalls = emulator.requests.filter((r) => r.path === '/msi/token');
     expect(identityCalls.length).toBeGreaterThanOrEqual(1);
     expect(identityCalls[0]).toMatchObject({ method: 'GET', host: '127.0.0.1', status: 200, query: { 'api-version': '2019-08-01', resource: emulator.endpoint } });

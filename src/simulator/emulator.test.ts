@@ -11,7 +11,7 @@ import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { createHttpHeaders, createPipelineRequest, RestError, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
-import { KUBE_EVIDENCE_COMMAND, PULL_SECRETS_MARKER } from '../azure/kube-command';
+import { KUBE_EVIDENCE_COMMAND } from '../azure/kube-command';
 import { createEmulator, type ArmEmulator } from './emulator';
 import type { ArmResource, World } from './scenario';
 
@@ -196,9 +196,25 @@ function buildWorld(): World {
     groups: { [GROUP]: [CALLER], [OUTER_GROUP]: [GROUP] },
     kube: {
       [CLUSTER.toLowerCase()]: {
-        pods: [{ metadata: { name: 'api-7d9', namespace: 'shop' }, status: { containerStatuses: [{ name: 'api', state: { waiting: { reason: 'ImagePullBackOff' } } }] } }],
-        events: [{ metadata: { name: 'api-7d9.1', namespace: 'shop' }, reason: 'Failed', message: 'Failed to pull image "myacr.azurecr.io/shop/api:1.4.2": 401 Unauthorized' }],
-        nodes: [{ metadata: { name: 'aks-nodepool1-0', labels: { 'kubernetes.io/arch': 'amd64' } } }],
+        pods: [
+          {
+            metadata: { name: 'api-7d9', namespace: 'shop' },
+            spec: { nodeName: 'aks-nodepool1-0', containers: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2' }] },
+            status: { containerStatuses: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "myacr.azurecr.io/shop/api:1.4.2"' } } }] },
+          },
+          { metadata: { name: 'web-1', namespace: 'shop' }, status: { containerStatuses: [{ name: 'web', image: 'nginx', state: { running: {} } }] } },
+        ],
+        events: [
+          {
+            metadata: { name: 'api-7d9.1', namespace: 'shop' },
+            involvedObject: { kind: 'Pod', name: 'api-7d9' },
+            type: 'Warning',
+            reason: 'Failed',
+            message: 'Failed to pull image "myacr.azurecr.io/shop/api:1.4.2": 401 Unauthorized',
+          },
+          { metadata: { name: 'web-1.1', namespace: 'shop' }, involvedObject: { kind: 'Pod', name: 'web-1' }, type: 'Normal', reason: 'Pulled', message: 'Successfully pulled image "nginx"' },
+        ],
+        nodes: [{ metadata: { name: 'aks-nodepool1-0', labels: { 'kubernetes.azure.com/agentpool': 'nodepool1' } }, status: { nodeInfo: { operatingSystem: 'linux', architecture: 'amd64' } } }],
         pullSecrets: [{ namespace: 'shop', name: 'acr-cred' }],
       },
       [EGRESS.toLowerCase()]: { pods: [], events: [], nodes: [], runCommandFailure: 'ImagePullBackoff' },
@@ -275,10 +291,16 @@ describe('managed clusters', () => {
     expect((await collect(client.managedClusters.listByResourceGroup('rg-prod'))).length).toBe(3);
   });
 
-  it('answers 404 ResourceNotFound, 404 ResourceGroupNotFound and 403 AuthorizationFailed like ARM', async () => {
+  it('answers 404 ResourceNotFound, 404 ResourceGroupNotFound, 403 AuthorizationFailed and 401 for another tenant like ARM', async () => {
     expect(await rejection(aks().managedClusters.get('rg-prod', 'nope'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     expect(await rejection(aks().managedClusters.get('rg-nope', 'aks-prod'))).toMatchObject({ statusCode: 404, code: 'ResourceGroupNotFound' });
-    const forbidden = await rejection(aks(S3).managedClusters.get('rg-x', 'aks-hidden'));
+    // S3 belongs to another tenant: ARM refuses the caller's token itself, before any role.
+    const otherTenant = await rejection(aks(S3).managedClusters.get('rg-x', 'aks-hidden'));
+    expect(otherTenant).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationTokenTenant' });
+    expect(otherTenant.message).toContain(`must match the tenant 'https://sts.windows.net/${OTHER_TENANT}/'`);
+    emulator.world.forbiddenScopes = [`/subscriptions/${S1}/resourceGroups/rg-prod`];
+    const forbidden = await rejection(aks().managedClusters.get('rg-prod', 'aks-prod'));
+    emulator.world.forbiddenScopes = undefined;
     expect(forbidden).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
     expect(forbidden.message).toContain('Microsoft.ContainerService/managedClusters/read');
     const last = emulator.requests[emulator.requests.length - 1];
@@ -286,14 +308,30 @@ describe('managed clusters', () => {
     expect(last?.query['api-version']).toBeDefined();
   });
 
-  it('runs the evidence command as a long-running operation and renders world.kube in the documented format', async () => {
+  it('runs the evidence command as a long-running operation and prints each query as kubectl would', async () => {
     const result = await aks().managedClusters.beginRunCommandAndWait('rg-prod', 'aks-prod', { command: KUBE_EVIDENCE_COMMAND, context: '' }, { updateIntervalInMs: 1 });
     expect(result).toMatchObject({ provisioningState: 'Succeeded', exitCode: 0 });
-    const [listText, secrets] = (result.logs ?? '').split(`\n${PULL_SECRETS_MARKER}\n`);
-    const list = JSON.parse(listText ?? '') as { kind: string; items: { kind: string; metadata: { name: string } }[] };
-    expect(list.kind).toBe('List');
-    expect(list.items.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual(['Pod/api-7d9', 'Event/api-7d9.1', 'Node/aks-nodepool1-0']);
-    expect(secrets).toBe('shop acr-cred\n');
+    expect(result.logs).toBe(
+      [
+        '@@begin pods',
+        'T\t2',
+        'C\tcontainer\tshop\tapi-7d9\tapi\t"myacr.azurecr.io/shop/api:1.4.2"\tImagePullBackOff\t"Back-off pulling image \\"myacr.azurecr.io/shop/api:1.4.2\\""',
+        'P\tshop\tapi-7d9\taks-nodepool1-0\t<nil>\t\t',
+        '@@end pods 0',
+        '@@begin nodes',
+        'N\taks-nodepool1-0\tlinux\tamd64\tnodepool1',
+        '@@end nodes 0',
+        '@@begin serviceaccounts',
+        '@@end serviceaccounts 0',
+        '@@begin secrets',
+        'shop   acr-cred',
+        '@@end secrets 0',
+        '@@begin events',
+        'E\tshop\tPod\tapi-7d9\tFailed\t<nil>\t<nil>\t"Failed to pull image \\"myacr.azurecr.io/shop/api:1.4.2\\": 401 Unauthorized"',
+        '@@end events 0',
+        '',
+      ].join('\n'),
+    );
     const trail = emulator.requests.map((r) => `${r.method} ${r.path.split('/').slice(-2).join('/')} ${r.status}`);
     expect(trail[0]).toBe('POST aks-prod/runCommand 202');
     expect(trail.filter((t) => t.includes('commandResults/'))).toEqual([expect.stringMatching(/ 202$/), expect.stringMatching(/ 200$/)]);
@@ -313,10 +351,13 @@ describe('managed clusters', () => {
     expect(error.message).toContain('disableRunCommand');
   });
 
-  it('lists the cluster user credential as a base64 kubeconfig', async () => {
+  it('lists the cluster user credential as a base64 kubeconfig naming the cluster’s own API server and its CA', async () => {
     const credentials = await aks().managedClusters.listClusterUserCredentials('rg-prod', 'aks-prod');
     const kubeconfig = Buffer.from(credentials.kubeconfigs?.[0]?.value ?? new Uint8Array()).toString('utf8');
-    expect(kubeconfig).toContain('server: https://aks-prod-dns.hcp.westeurope.azmk8s.io:443');
+    expect(kubeconfig).toMatch(/server: https:\/\/127\.0\.0\.1:\d+\n/);
+    expect(kubeconfig).toContain('certificate-authority-data: ');
+    const again = Buffer.from((await aks().managedClusters.listClusterUserCredentials('rg-prod', 'aks-prod')).kubeconfigs?.[0]?.value ?? new Uint8Array()).toString('utf8');
+    expect(again).toBe(kubeconfig);
   });
 });
 
@@ -495,7 +536,7 @@ describe('subscriptions and authentication', () => {
     const client = new SubscriptionClient(emulator.credential, common());
     expect((await collect(client.subscriptions.list())).map((s) => s.subscriptionId).sort()).toEqual([S1, S2]);
     expect((await client.subscriptions.get(S2)).tenantId).toBe(TENANT);
-    expect(await rejection(client.subscriptions.get(S3))).toMatchObject({ statusCode: 403 });
+    expect(await rejection(client.subscriptions.get(S3))).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationTokenTenant' });
   });
 
   it('answers 401 AuthenticationFailed without a bearer token, and to a token for another audience', async () => {
@@ -589,7 +630,16 @@ describe('registry data plane', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('docker-content-digest')).toMatch(/^sha256:[0-9a-f]{64}$/);
     const single = json(await raw('GET', 'https://myacr.azurecr.io/v2/shop/api/manifests/1.4.2', { headers }));
-    const config = json(await raw('GET', `https://myacr.azurecr.io/v2/shop/api/blobs/${(single['config'] as { digest: string }).digest}`, { headers }));
+    // Blobs come through a 307 to a signed storage URL, which refuses the registry's bearer token.
+    const blob = await raw('GET', `https://myacr.azurecr.io/v2/shop/api/blobs/${(single['config'] as { digest: string }).digest}`, { headers });
+    expect(blob.status).toBe(307);
+    const location = blob.headers.get('location') ?? '';
+    expect(new URL(location).hostname).toMatch(/\.blob\.core\.windows\.net$/);
+    expect(new URL(location).searchParams.get('sig')).toBeTruthy();
+    const withToken = await raw('GET', location, { headers });
+    expect(withToken.status).toBe(403);
+    expect(withToken.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
+    const config = json(await raw('GET', location));
     expect(config).toMatchObject({ os: 'linux', architecture: 'amd64' });
     const index = await raw('GET', 'https://myacr.azurecr.io/v2/shop/api/manifests/multi', { headers });
     expect(index.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');

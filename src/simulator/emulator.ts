@@ -8,12 +8,15 @@ import { randomUUID } from 'node:crypto';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { HttpClient as LegacyHttpClient } from '@azure/ms-rest-js';
-import type { Fault, World } from './scenario';
+import type { ArmResource, Fault, World } from './scenario';
 import { armError, isRecord, parseForm, withRequestIds, type EmuRequest, type EmuResponse } from './wire';
 import { FaultRules } from './faults';
 import { audienceOf, bearerOf, TokenStore } from './tokens';
 import { routeArm } from './arm-router';
 import { RunCommands } from './run-command';
+import { apiServerUnreachable, handleKubeApi } from './kube-api';
+import { KubeApiServers } from './kube-servers';
+import { BlobRedirects, isStorageHost } from './blob-redirects';
 import { handleIdentityEndpoint, IDENTITY_PATH } from './identity-endpoint';
 import { handleGraph } from './graph';
 import { handleRegistry, isRegistryHost } from './registry-data-plane';
@@ -40,6 +43,8 @@ export interface ArmEmulator {
   readonly identityEndpoint: string;
   readonly requests: RecordedRequest[];
   readonly world: World;
+  /** What every transport (in-process client, HTTPS listener, emulator thread) hands a request to. */
+  dispatch(request: EmuRequest, signal: AbortSignal | undefined): Promise<Outcome>;
   setFaults(faults: Fault[]): void;
   setLatency(ms: number): void;
   clearRequests(): void;
@@ -95,17 +100,23 @@ class Emulator implements ArmEmulator, Dispatcher {
   private readonly tokens = new TokenStore();
   private readonly faults = new FaultRules();
   private readonly runCommands: RunCommands;
+  private readonly kubeServers: KubeApiServers;
+  private readonly blobs = new BlobRedirects();
   private readonly identitySecret = randomUUID();
   private readonly pageSize: number;
   private latencyMs: number;
   private listener?: Listener;
   private markClosed: () => void = () => undefined;
 
-  constructor(readonly world: World, options: EmulatorOptions) {
+  constructor(
+    readonly world: World,
+    options: EmulatorOptions,
+  ) {
     this.faults.set(options.faults ?? []);
     this.latencyMs = options.latencyMs ?? 0;
     this.pageSize = options.pageSize ?? 50;
     this.runCommands = new RunCommands(world);
+    this.kubeServers = new KubeApiServers((cluster, request, signal) => this.dispatchKube(cluster, request, signal));
     this.closed = new Promise<void>((resolve) => (this.markClosed = resolve));
     this.httpClient = createInProcessClient(this);
     this.credential = {
@@ -151,7 +162,15 @@ class Emulator implements ArmEmulator, Dispatcher {
     return audiences;
   }
 
-  async dispatch(request: EmuRequest, signal: AbortSignal | undefined): Promise<Outcome> {
+  dispatch(request: EmuRequest, signal: AbortSignal | undefined): Promise<Outcome> {
+    return this.handle(request, signal, () => this.route(request));
+  }
+
+  private async handle(
+    request: EmuRequest,
+    signal: AbortSignal | undefined,
+    route: () => EmuResponse | undefined | Promise<EmuResponse | undefined>,
+  ): Promise<Outcome> {
     const record: RecordedRequest = {
       method: request.method,
       host: request.host,
@@ -171,9 +190,13 @@ class Emulator implements ArmEmulator, Dispatcher {
       response = fault.response;
     } else {
       try {
-        response = this.route(request);
+        response = await route();
       } catch (error) {
-        response = armError(500, 'InternalServerError', `The ARM emulator failed on ${request.method} ${request.path}: ${error instanceof Error ? error.message : String(error)}`);
+        response = armError(
+          500,
+          'InternalServerError',
+          `The ARM emulator failed on ${request.method} ${request.path}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     if (!response) return { kind: 'unreachable' };
@@ -182,10 +205,16 @@ class Emulator implements ArmEmulator, Dispatcher {
     return { kind: 'response', response: final };
   }
 
-  private route(request: EmuRequest): EmuResponse | undefined {
+  /** A request to a cluster's Kubernetes API server: recorded, delayed and fault-injected like ARM's. */
+  private dispatchKube(cluster: ArmResource, request: EmuRequest, signal: AbortSignal | undefined): Promise<Outcome> {
+    return this.handle(request, signal, () => (apiServerUnreachable(cluster) ? undefined : handleKubeApi({ world: this.world, tokens: this.tokens, cluster }, request)));
+  }
+
+  private route(request: EmuRequest): EmuResponse | undefined | Promise<EmuResponse | undefined> {
     if (isRegistryHost(request.host)) {
-      return handleRegistry({ world: this.world, tokens: this.tokens, armAudiences: this.armAudiences() }, request);
+      return handleRegistry({ world: this.world, tokens: this.tokens, armAudiences: this.armAudiences(), blobs: this.blobs }, request);
     }
+    if (isStorageHost(request.host)) return this.blobs.serve(request);
     if (request.host === GRAPH_HOST) {
       const failure = this.authenticate(request, new Set([GRAPH_AUDIENCE]), 'InvalidAuthenticationToken');
       return failure ?? handleGraph(this.world, request);
@@ -193,11 +222,13 @@ class Emulator implements ArmEmulator, Dispatcher {
     if (!this.armHosts().has(request.host)) return undefined;
     if (request.path === IDENTITY_PATH) return handleIdentityEndpoint(this.world, this.tokens, this.identitySecret, request);
     const failure = this.authenticate(request, this.armAudiences(), 'AuthenticationFailed');
-    return failure ?? routeArm({ world: this.world, pageSize: this.pageSize, runCommands: this.runCommands }, request);
+    return failure ?? routeArm({ world: this.world, pageSize: this.pageSize, runCommands: this.runCommands, kubeServers: this.kubeServers }, request);
   }
 
   private authenticate(request: EmuRequest, audiences: Set<string>, code: string): EmuResponse | undefined {
-    const challenge = { 'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${this.world.caller.tenantId}", error="invalid_token"` };
+    const challenge = {
+      'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${this.world.caller.tenantId}", error="invalid_token"`,
+    };
     const bearer = bearerOf(request.headers);
     if (!bearer) return armError(401, code, "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.", challenge);
     const claims = this.tokens.lookup(bearer, 'entra');
@@ -237,12 +268,18 @@ class Emulator implements ArmEmulator, Dispatcher {
 
   async close(): Promise<void> {
     this.markClosed();
-    await this.listener?.close();
+    await Promise.all([this.listener?.close(), this.kubeServers.close()]);
   }
 }
 
 function validateWorld(world: unknown): World {
-  if (!isRecord(world) || !isRecord(world['caller']) || !Array.isArray(world['subscriptions']) || !Array.isArray(world['resources']) || !Array.isArray(world['roleAssignments'])) {
+  if (
+    !isRecord(world) ||
+    !isRecord(world['caller']) ||
+    !Array.isArray(world['subscriptions']) ||
+    !Array.isArray(world['resources']) ||
+    !Array.isArray(world['roleAssignments'])
+  ) {
     throw new TypeError('createEmulator: world must have caller, subscriptions, resources and roleAssignments');
   }
   return world as unknown as World;

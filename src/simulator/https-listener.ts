@@ -29,7 +29,12 @@ function headerRecord(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-export async function listen(dispatcher: Dispatcher): Promise<Listener> {
+export interface ListenOptions {
+  /** Drop the connection (as an unreachable server does) instead of answering 421 for what is not served. */
+  dropUnserved?: boolean;
+}
+
+export async function listen(dispatcher: Dispatcher, options: ListenOptions = {}): Promise<Listener> {
   const tls = loadEmulatorTls();
   let origin = '';
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req: IncomingMessage, res: ServerResponse) => {
@@ -43,6 +48,10 @@ export async function listen(dispatcher: Dispatcher): Promise<Listener> {
       const request = toEmuRequest(url, req.method ?? 'GET', headerRecord(req), await readBody(req));
       const outcome = await dispatcher.dispatch(request, abort.signal);
       if (outcome.kind === 'hang') return;
+      if (outcome.kind === 'unreachable' && options.dropUnserved) {
+        res.socket?.destroy();
+        return;
+      }
       if (outcome.kind === 'unreachable') {
         res.writeHead(421, { 'content-type': 'text/plain' }).end(`The ARM emulator does not serve host '${request.host}'.`);
         return;

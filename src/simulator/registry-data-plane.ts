@@ -1,6 +1,7 @@
 /**
  * The ACR data plane on `<loginServer>` hosts, from `world.registryContent`: token exchange (`/oauth2/exchange`,
- * `/oauth2/token`), manifests (OCI index with platforms for multi-platform tags), config blobs and tag lists.
+ * `/oauth2/token`), manifests (OCI index with platforms for multi-platform tags), config blobs (a 307 to a
+ * signed storage URL, blob-redirects.ts) and tag lists.
  * Authorisation is ARM's: the token's principal must hold a pull role on the registry in its
  * `roleAssignmentMode` (ABAC conditions per repository), and ARM-audience Entra tokens are accepted only while
  * `azureADAuthenticationAsArmPolicy` is enabled. The caller is outside the registry's network, so a registry
@@ -11,6 +12,7 @@ import type { ArmResource, World } from './scenario';
 import { isRecord, jsonResponse, parseForm, type EmuRequest, type EmuResponse } from './wire';
 import { canPull } from './rbac';
 import { bearerOf, type TokenStore } from './tokens';
+import type { BlobRedirects } from './blob-redirects';
 
 export const ACR_AUDIENCE = 'https://containerregistry.azure.net';
 /** Where the emulated bot calls from (never inside a registry's allowed networks). */
@@ -29,6 +31,8 @@ export interface DataPlaneContext {
   tokens: TokenStore;
   /** Normalised audiences that count as ARM tokens. */
   armAudiences: Set<string>;
+  /** Blob content is served through a 307 to a signed storage URL, as ACR does. */
+  blobs: BlobRedirects;
 }
 
 function acrError(status: number, code: string, message: string, headers: Record<string, string> = {}): EmuResponse {
@@ -214,5 +218,6 @@ function v2(ctx: DataPlaneContext, registry: ArmResource, request: EmuRequest, p
     'docker-content-digest': artifact.digest,
     'content-length': String(Buffer.byteLength(artifact.content)),
   };
+  if (isBlob && request.method === 'GET') return ctx.blobs.redirect(request.host, artifact.digest, { body: artifact.content, headers });
   return { status: 200, headers, ...(request.method === 'HEAD' ? {} : { body: artifact.content }) };
 }

@@ -1,12 +1,13 @@
 /**
  * AKS run command as ARM serves it: `POST …/runCommand` answers 202 + Location, the command result answers 202 once
  * and then 200. Only KUBE_EVIDENCE_COMMAND (src/azure/kube-command.ts) is answered, rendered from
- * `world.kube[clusterId]` in the documented output format; anything else exits 1, as a refused write would.
- * Also `listClusterUserCredential`.
+ * `world.kube[clusterId]` as kubectl prints it (kube-render.ts: per-query Forbidden, logs cut at 512 KiB);
+ * anything else exits 1, as a refused write would.
  */
 import { randomUUID } from 'node:crypto';
-import type { ArmResource, KubeState, World } from './scenario';
-import { KUBE_EVIDENCE_COMMAND, PULL_SECRETS_MARKER } from '../azure/kube-command';
+import type { ArmResource, World } from './scenario';
+import { KUBE_EVIDENCE_COMMAND } from '../azure/kube-command';
+import { renderKubeEvidence } from './kube-render';
 import { armError, isRecord, jsonResponse, parseJsonBody, type EmuRequest, type EmuResponse } from './wire';
 
 interface CommandResult {
@@ -20,24 +21,6 @@ interface CommandResult {
     logs: string;
     reason: string | null;
   };
-}
-
-const KINDS: [keyof KubeState, string][] = [
-  ['pods', 'Pod'],
-  ['events', 'Event'],
-  ['nodes', 'Node'],
-  ['serviceAccounts', 'ServiceAccount'],
-];
-
-/** The evidence command's stdout: a kubectl List, the marker line, then `<namespace> <name>` per pull secret. */
-export function renderKubeEvidence(state: KubeState | undefined): string {
-  const items = KINDS.flatMap(([key, kind]) => {
-    const list = state?.[key];
-    return Array.isArray(list) ? list.map((item) => ({ apiVersion: 'v1', kind, ...(item as Record<string, unknown>) })) : [];
-  });
-  const list = { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
-  const secrets = (state?.pullSecrets ?? []).map((s) => `${s.namespace} ${s.name}\n`).join('');
-  return `${JSON.stringify(list, null, 4)}\n${PULL_SECRETS_MARKER}\n${secrets}`;
 }
 
 export class RunCommands {
@@ -65,7 +48,7 @@ export class RunCommands {
     const properties: CommandResult['properties'] = state?.runCommandFailure
       ? { provisioningState: 'Failed', exitCode: null, startedAt, finishedAt, logs: '', reason: state.runCommandFailure }
       : body['command'].trim() === KUBE_EVIDENCE_COMMAND
-        ? { provisioningState: 'Succeeded', exitCode: 0, startedAt, finishedAt, logs: renderKubeEvidence(state), reason: null }
+        ? { provisioningState: 'Succeeded', exitCode: 0, startedAt, finishedAt, logs: renderKubeEvidence(state, this.world.caller.principalId), reason: null }
         : {
             provisioningState: 'Succeeded',
             exitCode: 1,
@@ -87,29 +70,5 @@ export class RunCommands {
       return jsonResponse(202, { id: result.id, properties: { provisioningState: 'Running', startedAt: result.properties.startedAt } });
     }
     return jsonResponse(200, { id: result.id, properties: result.properties });
-  }
-
-  userCredential(cluster: ArmResource): EmuResponse {
-    const fqdn = String(cluster.properties?.['privateFQDN'] ?? cluster.properties?.['fqdn'] ?? `${cluster.name}.hcp.emulator.local`);
-    const kubeconfig = [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      `- name: ${cluster.name}`,
-      '  cluster:',
-      `    server: https://${fqdn}:443`,
-      'contexts:',
-      `- name: ${cluster.name}`,
-      '  context:',
-      `    cluster: ${cluster.name}`,
-      `    user: clusterUser_${cluster.name}`,
-      `current-context: ${cluster.name}`,
-      'users:',
-      `- name: clusterUser_${cluster.name}`,
-      '  user:',
-      '    token: emulator-cluster-user-token',
-      '',
-    ].join('\n');
-    return jsonResponse(200, { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(kubeconfig).toString('base64') }] });
   }
 }

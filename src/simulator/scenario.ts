@@ -3,6 +3,7 @@
  * what is inside its clusters and registries, plus what a triage of it should conclude. The ARM emulator
  * serves a world; the demo mode and every integration test use scenarios.
  */
+import type { KubeSection } from '../azure/kube-command';
 import type { CheckId, Status, Verdict } from '../triage/report';
 
 /** An ARM resource exactly as GET returns it (REST form: `properties` nested, not flattened). */
@@ -70,6 +71,8 @@ export interface KubeState {
   serviceAccounts?: Record<string, unknown>[];
   /** Names of kubernetes.io/dockerconfigjson secrets. */
   pullSecrets?: { namespace: string; name: string }[];
+  /** Kubernetes resources the bot's identity may not list (AKS RBAC Reader: `secrets`, `nodes`): kubectl answers Forbidden. */
+  forbidden?: KubeSection[];
   /** Run command cannot start its pod (e.g. egress-locked cluster): the result says provisioningState Failed with this reason. */
   runCommandFailure?: string;
 }

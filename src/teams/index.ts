@@ -11,6 +11,9 @@ import { approverMris, type BotSettings } from '../settings';
 import { createAdapter, messagesHandler } from './adapter';
 import { TeamsPort } from './port';
 import { TriageBot } from './triage-bot';
+import type { WorkScheduler } from '../scheduling/work-scheduler';
+import { ConversationReferences, type ReferenceStore } from './conversation-references';
+import type { MessageLocation } from '../conversation/location';
 
 export interface TeamsApp {
   adapter: CloudAdapter;
@@ -18,12 +21,17 @@ export interface TeamsApp {
   messages: (req: Request, res: Response) => Promise<void>;
   /** A port outside any turn (work that starts on its own): it reaches stored Teams conversations. */
   port: () => ChannelPort;
+  /** Where a Teams conversation the bot was installed in (or spoken to in) is; undefined when it never was. */
+  locate: (conversationId: string) => Promise<MessageLocation | undefined>;
 }
 
 export function createTeamsApp(o: {
   settings: BotSettings;
   conversation: Conversation;
   log: Logger;
+  store: ReferenceStore;
+  demo: boolean;
+  scheduler: WorkScheduler;
   /** Who may reach the bot and whose object id counts (src/authority/teams-trust.ts). */
   trust: TeamsTrustPolicy;
   /** Longest one card update through the Bot Connector may take (default CONNECTOR_CALL_TIMEOUT_MS). */
@@ -37,6 +45,27 @@ export function createTeamsApp(o: {
     refreshUserIds: approverMris(o.settings),
     connectorTimeoutMs: o.connectorTimeoutMs,
   };
-  const bot = new TriageBot(o.conversation, portOptions, o.trust);
-  return { adapter, bot, messages: messagesHandler(adapter, bot, o.trust), port: () => new TeamsPort(portOptions) };
+  const references = new ConversationReferences(o.store, {
+    trackLatest: o.demo,
+    onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),
+  });
+  const bot = new TriageBot(o.conversation, portOptions, o.trust, references);
+  const handle = messagesHandler(adapter, bot, o.trust);
+  // A press of a card button starts before messages still waiting to start, and both before background work.
+  const messages = async (req: Request, res: Response): Promise<void> => {
+    const body: unknown = req.body;
+    const invoke = typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'invoke';
+    await o.scheduler.wait(invoke ? 'invoke' : 'turn');
+    await handle(req, res);
+  };
+  return {
+    adapter,
+    bot,
+    messages,
+    port: () => new TeamsPort(portOptions),
+    locate: async (conversationId) => {
+      const reference = await references.get(conversationId);
+      return reference ? { channel: 'teams', reference: reference as Record<string, unknown> } : undefined;
+    },
+  };
 }

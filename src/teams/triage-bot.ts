@@ -8,6 +8,7 @@ import { objectIdVouched, type TeamsTrustPolicy } from '../authority/teams-trust
 import type { Conversation } from '../conversation/conversation';
 import { cardResponse, messageResponse } from './activities';
 import { TeamsPort, turnOf, type TeamsPortOptions } from './port';
+import type { ConversationReferences } from './conversation-references';
 
 /** The issuer of the token botbuilder authenticated this turn with (none without an app id). */
 function issuerOf(context: TurnContext): string | undefined {
@@ -21,6 +22,8 @@ export class TriageBot extends ActivityHandler {
     private readonly portOptions: TeamsPortOptions,
     /** Whose `aadObjectId` counts (src/authority/teams-trust.ts). */
     private readonly trust: TeamsTrustPolicy,
+    /** Kept from every activity, so that alerts can be posted where the bot is installed. */
+    private readonly references?: ConversationReferences,
   ) {
     super();
 
@@ -50,6 +53,7 @@ export class TriageBot extends ActivityHandler {
     if (context.activity.from?.aadObjectId && !objectIdVouched(context.activity, { issuer: issuerOf(context) }, this.trust)) {
       delete context.activity.from.aadObjectId;
     }
+    this.references?.remember(context.activity);
     await super.run(context);
   }
 

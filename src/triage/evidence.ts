@@ -290,7 +290,7 @@ export interface NetworkEvidence {
   clusterVnets: Read<VnetFact[]>;
   /** The cluster's node subnets (route table / NSG / NAT gateway). */
   clusterSubnets: Read<SubnetFact[]>;
-  /** Every `privatelink.azurecr.io` (or sovereign equivalent) zone visible, with links and A records. */
+  /** Every `privatelink.azurecr.io` and `<region>.data.privatelink.azurecr.io` zone visible (or sovereign equivalents), with links and A records. */
   privateDnsZones: Read<PrivateDnsZoneFact[]>;
 }
 
@@ -333,15 +333,42 @@ export interface NodeFact {
   agentPool?: string;
 }
 
+export interface ServiceAccountFact {
+  namespace: string;
+  name: string;
+  imagePullSecrets: string[];
+}
+
+export interface PullSecretFact {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * What the bot saw inside the cluster. Pods are the root (without them there is no pod evidence at all);
+ * every other piece is read on its own, so a role without `secrets` or `nodes` (AKS RBAC Reader) still
+ * yields pull errors, and each missing piece says which Kubernetes permission would show it.
+ */
 export interface KubeFacts {
-  /** How it was read: `run-command` (private clusters included). */
-  via: string;
+  /** How it was read: `run-command` (private clusters included) or `kubernetes-api` (straight to the API server). */
+  via: 'run-command' | 'kubernetes-api';
+  /** Why run command was used instead of the Kubernetes API (private API server, no answer, no credential). */
+  viaReason?: string;
+  /** How many pods the cluster holds; `pods` lists only those with a container waiting on an image pull. */
+  podCount?: number;
   pods: PodFact[];
-  events: EventFact[];
-  nodes: NodeFact[];
-  serviceAccounts: { namespace: string; name: string; imagePullSecrets: string[] }[];
+  /** Events with reason `Failed` (kubelet's pull failures among them). */
+  events: Read<EventFact[]>;
+  nodes: Read<NodeFact[]>;
+  /** Service accounts that carry imagePullSecrets. */
+  serviceAccounts: Read<ServiceAccountFact[]>;
   /** Names of kubernetes.io/dockerconfigjson secrets (never their contents). */
-  pullSecrets: { namespace: string; name: string }[];
+  pullSecrets: Read<PullSecretFact[]>;
+}
+
+/** The list a piece of pod evidence holds, or none when it could not be read. */
+export function readList<T>(read: Read<T[]>): T[] {
+  return read.state === 'ok' ? read.value : [];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { healthyEvidence, healthyRegistry } from '../../test/fixtures/evidence';
+import { okList, healthyEvidence, healthyRegistry } from '../../test/fixtures/evidence';
 import { repositoriesToCheck } from './abac-condition';
 import { registryAltAuth } from './checks/registry-alt-auth';
 import { targetImageRef } from './checks/target-image-ref';
@@ -168,7 +168,7 @@ describe('failingPullsOf / pullMessagesOf', () => {
   function withPods(pods: PodFact[], events: EventFact[]): Evidence {
     const e = healthyEvidence();
     kubeOf(e).pods.push(...pods);
-    kubeOf(e).events.push(...events);
+    okList(kubeOf(e).events).push(...events);
     return e;
   }
 

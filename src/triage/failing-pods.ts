@@ -3,7 +3,7 @@
  * could pods be seen at all, which pods are failing to pull from this registry, what did kubelet say — so the
  * answers live here once. A cluster pulls from many registries; a docker.io failure must not be blamed on ACR.
  */
-import type { Evidence, KubeFacts, RegistryFacts } from './evidence';
+import { readList, type Evidence, type KubeFacts, type RegistryFacts } from './evidence';
 import type { Outcome } from './report';
 import { classifyPullError, type PullErrorClassification } from './pull-errors';
 
@@ -219,7 +219,7 @@ export function pullMessagesOf(kube: KubeFacts, registry: RegistryHosts): PullMe
       }
     }
   }
-  for (const e of kube.events) {
+  for (const e of readList(kube.events)) {
     if (e.involvedKind !== 'Pod' || !e.message) continue;
     const image = imageInText(e.message);
     const pod = pods.get(podKey(e.namespace, e.involvedName));

@@ -33,7 +33,8 @@ describe('triage engine', () => {
     expect(result.evidence.kube.state).toBe('ok');
     expect(result.report.findings.find((f) => f.check === 'pods.pull-errors')?.status).toBe('pass');
     expect(result.report.verdict).toBe('healthy');
-    expect(result.requestCount).toBe(emulator.requests.length);
+    // requestCount counts Azure requests; the Kubernetes API server's lists are the cluster's, not Azure's.
+    expect(result.requestCount).toBe(emulator.requests.filter((r) => !r.path.startsWith('/api/v1/')).length);
   });
 
   it('finds the missing pull role', async () => {
@@ -43,10 +44,11 @@ describe('triage engine', () => {
     expect(result.report.verdict).toBe('problems');
   });
 
-  it('turns a disabled run command into a failed pod read with what to run instead, without a run-command request', async () => {
+  it('turns a disabled run command on a private cluster into a failed pod read with what to run instead, without a run-command request', async () => {
     const world = smallWorld();
     const cluster = world.resources.find((r) => r.id === CLUSTER_ID)!;
     (cluster.properties!.apiServerAccessProfile as Record<string, unknown>).disableRunCommand = true;
+    (cluster.properties!.apiServerAccessProfile as Record<string, unknown>).enablePrivateCluster = true;
     const engine = engineFor(world);
     const result = await engine.triage(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }));
     expect(result.evidence.kube).toMatchObject({ state: 'failed', failure: { code: 'RunCommandDisabled', needs: expect.stringContaining('kubectl get events') } });
@@ -54,20 +56,34 @@ describe('triage engine', () => {
     expect(emulator.requests.some((r) => /runCommand/i.test(r.path))).toBe(false);
   });
 
-  it('reports a run-command pod that cannot start, a 403 and a hang as failed pod reads', async () => {
+  it('reads a public cluster whose run command is disabled straight from its Kubernetes API', async () => {
     const world = smallWorld();
+    const cluster = world.resources.find((r) => r.id === CLUSTER_ID)!;
+    (cluster.properties!.apiServerAccessProfile as Record<string, unknown>).disableRunCommand = true;
+    const result = await engineFor(world).triage(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }));
+    expect(result.evidence.kube).toMatchObject({ state: 'ok', value: { via: 'kubernetes-api' } });
+    expect(emulator.requests.some((r) => /runCommand/i.test(r.path))).toBe(false);
+  });
+
+  it('reports a run-command pod that cannot start, a 403 and a hang as failed pod reads (private cluster: run command is the only path)', async () => {
+    const privateWorld = (): World => {
+      const w = smallWorld();
+      (w.resources.find((r) => r.id === CLUSTER_ID)!.properties!.apiServerAccessProfile as Record<string, unknown>).enablePrivateCluster = true;
+      return w;
+    };
+    const world = privateWorld();
     world.kube![CLUSTER_ID.toLowerCase()]!.runCommandFailure = 'ImagePullBackoff';
     let engine = engineFor(world);
     let result = await engine.triage(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }));
     expect(result.evidence.kube).toMatchObject({ state: 'failed', failure: { message: expect.stringContaining('ImagePullBackoff') } });
     await emulator.close();
 
-    engine = engineFor(smallWorld(), [{ path: '/runCommand', status: 403, code: 'AuthorizationFailed', message: 'no runcommand/action' }]);
+    engine = engineFor(privateWorld(), [{ path: '/runCommand', status: 403, code: 'AuthorizationFailed', message: 'no runcommand/action' }]);
     result = await engine.triage(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }));
     expect(result.evidence.kube).toMatchObject({ state: 'failed', failure: { kind: 'forbidden', needs: expect.stringContaining('runcommand/action') } });
     await emulator.close();
 
-    engine = engineFor(smallWorld(), [{ path: '/runCommand', hang: true }], 300);
+    engine = engineFor(privateWorld(), [{ path: '/runCommand', hang: true }], 300);
     const partials: Report[] = [];
     const started = Date.now();
     result = await engine.triage(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }), { onPartialReport: (r) => partials.push(r) });

@@ -161,7 +161,11 @@ export function smallWorld(options: WorldOptions = {}): World {
           {
             apiVersion: 'v1',
             kind: 'Node',
-            metadata: { name: 'aks-nodepool1-12345678-vmss000000', labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', agentpool: 'nodepool1' } },
+            metadata: {
+              name: 'aks-nodepool1-12345678-vmss000000',
+              labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', agentpool: 'nodepool1', 'kubernetes.azure.com/agentpool': 'nodepool1' },
+            },
+            status: { nodeInfo: { operatingSystem: 'linux', architecture: 'amd64' } },
           },
         ],
         serviceAccounts: [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { namespace: 'shop', name: 'default' } }],

@@ -6,7 +6,8 @@
  * read only on a service-principal cluster (where it gives the objectId the role checks look up;
  * identity.kubelet itself passes on the appId alone).
  */
-import type { Evidence, Read } from '../../src/triage/evidence';
+import type { Evidence, KubeFacts, Read } from '../../src/triage/evidence';
+import { registryPullFailures } from '../../src/triage/failing-pods';
 import type { CheckId } from '../../src/triage/report';
 
 export type EvidenceField =
@@ -26,10 +27,16 @@ export type EvidenceField =
   | 'network.clusterSubnets'
   | 'network.privateDnsZones'
   | 'kube'
+  | 'kube.events'
+  | 'kube.nodes'
+  | 'kube.serviceAccounts'
+  | 'kube.pullSecrets'
   | 'servicePrincipal'
   | 'image';
 
 export function readsOf(e: Evidence): Record<EvidenceField, Read<unknown>> {
+  // Pieces of pod evidence are read on their own; without pods they were not read at all.
+  const piece = (read: (k: KubeFacts) => Read<unknown>): Read<unknown> => (e.kube.state === 'ok' ? read(e.kube.value) : { state: 'skipped', reason: 'no pod evidence' });
   return {
     clusterLookup: e.clusterLookup,
     cluster: e.cluster,
@@ -47,6 +54,10 @@ export function readsOf(e: Evidence): Record<EvidenceField, Read<unknown>> {
     'network.clusterSubnets': e.network.clusterSubnets,
     'network.privateDnsZones': e.network.privateDnsZones,
     kube: e.kube,
+    'kube.events': piece((k) => k.events),
+    'kube.nodes': piece((k) => k.nodes),
+    'kube.serviceAccounts': piece((k) => k.serviceAccounts),
+    'kube.pullSecrets': piece((k) => k.pullSecrets),
     servicePrincipal: e.servicePrincipal,
     image: e.image,
   };
@@ -65,6 +76,18 @@ const hasPrivateEndpoints = (e: Evidence): boolean => e.registry.state === 'ok' 
 const when = (condition: boolean, ...fields: EvidenceField[]): EvidenceField[] => (condition ? fields : []);
 /** The principal the role checks look up: the kubelet identity's objectId, or on SP clusters the SP's objectId from Graph. */
 const principal = (e: Evidence): EvidenceField[] => ['cluster', ...when(spCluster(e), 'servicePrincipal')];
+
+/** True when a pod failing on this registry names a pull secret (its own, or its service account's). */
+function failingPodsReferenceSecrets(e: Evidence): boolean {
+  if (e.kube.state !== 'ok') return false;
+  const kube = e.kube.value;
+  const accounts = kube.serviceAccounts.state === 'ok' ? kube.serviceAccounts.value : [];
+  return registryPullFailures(e).some((f) => {
+    const pod = kube.pods.find((p) => p.namespace === f.namespace && p.name === f.pod);
+    const sa = accounts.find((a) => a.namespace === f.namespace && a.name === (pod?.serviceAccountName ?? 'default'));
+    return (pod?.imagePullSecrets.length ?? 0) > 0 || (sa?.imagePullSecrets.length ?? 0) > 0;
+  });
+}
 
 export const CHECK_DEPENDENCIES: Record<CheckId, (e: Evidence) => EvidenceField[]> = {
   'target.cluster': () => ['clusterLookup', 'cluster'],
@@ -108,10 +131,12 @@ export const CHECK_DEPENDENCIES: Record<CheckId, (e: Evidence) => EvidenceField[
   'network.data-endpoints': () => ['registry', 'cluster'],
   'network.egress-path': () => ['cluster', 'network.clusterSubnets'],
   'pods.pull-errors': () => ['kube'],
-  'pods.pull-secrets': () => ['kube'],
+  // Service accounts may add pull secrets to any failing pod; the secrets matter once a failing pod references one.
+  'pods.pull-secrets': (e) => ['kube', ...when(registryPullFailures(e).length > 0, 'kube.serviceAccounts'), ...when(failingPodsReferenceSecrets(e), 'kube.pullSecrets')],
   'image.exists': () => ['image'],
   'image.platform': () => ['image', 'cluster'],
-  'pull.throttling': () => ['kube'],
+  // kubelet's QPS refusals are events (per node, whatever the image).
+  'pull.throttling': () => ['kube', 'kube.events'],
 };
 
 /** `check: pass although <field> failed (<message>)` for every check that passed on evidence it could not read. */

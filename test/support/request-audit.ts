@@ -19,10 +19,12 @@ export function isWriteMethod(request: RecordedRequest): boolean {
  * Why a POST is a read, or undefined when it is not known to be one. Permission reads
  * (`…/providers/Microsoft.Authorization/permissions`) are GETs in ARM, so they never appear here.
  */
-export function readOnlyPostKind(request: RecordedRequest): 'resource-graph' | 'run-command' | 'acr-token-exchange' | undefined {
+export function readOnlyPostKind(request: RecordedRequest): 'resource-graph' | 'run-command' | 'acr-token-exchange' | 'cluster-user-credential' | undefined {
   if (request.method.toUpperCase() !== 'POST') return undefined;
   if (REGISTRY_HOST.test(request.host)) return ACR_TOKEN_EXCHANGE.test(request.path) ? 'acr-token-exchange' : undefined;
   if (RESOURCE_GRAPH.test(request.path)) return 'resource-graph';
+  // Reads the cluster-user kubeconfig (server, CA, a user credential) for the Kubernetes API path; changes nothing.
+  if (/\/managedClusters\/[^/]+\/listClusterUserCredential$/i.test(request.path)) return 'cluster-user-credential';
   if (RUN_COMMAND.test(request.path)) {
     const command = (request.body as { command?: unknown } | undefined)?.command;
     return typeof command === 'string' && READ_ONLY_KUBE_COMMANDS.includes(command) ? 'run-command' : undefined;

@@ -9,6 +9,7 @@ import {
   type VnetBundle,
   armId,
   managedCluster,
+  PRIVATELINK_ACR_ZONE,
   privateDnsZone,
   privateDnsZoneId,
   privateEndpoint,
@@ -84,6 +85,8 @@ function privateRegistry(o: {
   ips: string[];
   zoneRg: string;
   zoneLinks: { name: string; vnetId: string }[];
+  /** Put the data endpoint's record in its own <region>.data.privatelink.azurecr.io zone, as Microsoft Learn now documents. */
+  dataZone?: boolean;
 }): { reg: RegistryBundle; network: ReturnType<typeof privateEndpoint> } {
   const peId = privateEndpointId(o.peName, o.peRg);
   const reg = registry({
@@ -99,12 +102,41 @@ function privateRegistry(o: {
   const zone = privateDnsZone({
     rg: o.zoneRg,
     links: o.zoneLinks,
-    records: [
-      { name: o.registryName, ip: o.ips[0] },
-      { name: `${o.registryName}.${LOCATION}.data`, ip: o.ips[1] },
-    ],
+    records: [{ name: o.registryName, ip: o.ips[0] }, ...(o.dataZone ? [] : [{ name: `${o.registryName}.${LOCATION}.data`, ip: o.ips[1] }])],
   });
-  return { reg, network: [...pe, ...zone] };
+  const dataZone = o.dataZone
+    ? privateDnsZone({ rg: o.zoneRg, name: `${LOCATION}.data.${PRIVATELINK_ACR_ZONE}`, links: o.zoneLinks, records: [{ name: o.registryName, ip: o.ips[1] }] })
+    : [];
+  return { reg, network: [...pe, ...zone, ...dataZone] };
+}
+
+function dnsDataZone(): Scenario {
+  const name = 'aks-dns-data-zone';
+  const net = spoke(name, 33);
+  const { reg, network } = privateRegistry({
+    registryName: 'acrdatazone',
+    peName: 'pe-acrdatazone',
+    peRg: `rg-${name}`,
+    peSubnetId: net.subnetId('private-endpoints'),
+    status: 'Approved',
+    ips: ['10.33.16.4', '10.33.16.5'],
+    zoneRg: `rg-${name}`,
+    zoneLinks: [{ name: `link-vnet-${name}`, vnetId: net.id }],
+    dataZone: true,
+  });
+  const cluster = managedCluster({ name, vnetSubnetId: net.subnetId('aks-nodes') });
+  return pullScenario({
+    name,
+    description:
+      "Healthy private registry whose data endpoint record lives in its own zone westeurope.data.privatelink.azurecr.io (both zones linked): not a missing record in privatelink.azurecr.io.",
+    target: { cluster: name, registry: 'acrdatazone' },
+    cluster,
+    registries: [reg],
+    grants: [kubeletGrant(cluster, reg)],
+    workloads: [{ ns: 'shop', app: 'api', image: 'acrdatazone.azurecr.io/shop/api:1.4.2' }],
+    world: { resources: [...net.resources, ...network] },
+    expect: { verdict: 'healthy', statuses: { 'network.private-endpoint': 'pass', 'network.private-dns': 'pass', 'network.data-endpoints': 'pass' } },
+  });
 }
 
 function peUnapproved(): Scenario {
@@ -298,6 +330,7 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
   publicDisabled(),
   peUnapproved(),
   dnsUnlinked(),
+  dnsDataZone(),
   peeringBroken(),
   udrEgress(),
   dataEndpointBlocked(),

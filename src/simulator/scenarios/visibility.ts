@@ -4,7 +4,7 @@
  * Retry-After, no Resource Graph) still ends in a full answer.
  */
 import type { Scenario } from '../scenario';
-import { managedCluster, registry } from './builders';
+import { kubeState, managedCluster, pullErrors, registry } from './builders';
 import { ACRDEMO, kubeletGrant, pullScenario, shopContent } from './compose';
 import { BOT, SUBS } from './estate';
 
@@ -77,6 +77,26 @@ function privateNoRunCommand(): Scenario {
   });
 }
 
+function kubeReaderOnly(): Scenario {
+  const name = 'aks-kube-reader-only';
+  const cluster = managedCluster({ name });
+  const image = 'acrdemo.azurecr.io/shop/api:1.4.2';
+  return pullScenario({
+    name,
+    description:
+      "The bot holds only AKS RBAC Reader in the cluster (no secrets, no nodes): pull errors are still read from pods and events; the pods' pull secret is unknown, naming `list secrets`. The kubelet has no role on acrdemo.",
+    target: { cluster: name, registry: 'acrdemo' },
+    cluster,
+    registries: [ACRDEMO],
+    workloads: [{ ns: 'shop', app: 'api', image, error: pullErrors.unauthorized(image), pullSecrets: ['acr-cred'] }],
+    kube: (pods) => ({ ...kubeState(cluster, { workloads: pods, pullSecrets: [{ namespace: 'shop', name: 'acr-cred' }] }), forbidden: ['secrets', 'nodes'] }),
+    expect: {
+      verdict: 'problems',
+      statuses: { 'rbac.pull-role': 'fail', 'pods.pull-errors': 'fail', 'pods.pull-secrets': 'unknown', 'image.platform': 'pass' },
+    },
+  });
+}
+
 function noResourceGraph(): Scenario {
   const name = 'aks-no-resource-graph';
   const cluster = managedCluster({ name });
@@ -144,6 +164,7 @@ export const VISIBILITY_SCENARIOS: readonly Scenario[] = [
   registryHidden(),
   rbacForbidden(),
   privateNoRunCommand(),
+  kubeReaderOnly(),
   noResourceGraph(),
   throttled(),
   vmssHang(),

@@ -1,4 +1,4 @@
-import { healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence } from '../evidence';
 import { imageExists } from './image-exists';
 
@@ -16,7 +16,7 @@ const failing = (message: string) => (e: Evidence): void => {
   if (e.kube.state !== 'ok') return;
   const c = e.kube.value.pods[0]?.containers[0];
   if (c) c.waitingReason = 'ErrImagePull';
-  e.kube.value.events.push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
+  okList(e.kube.value.events).push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
 };
 
 const NOT_FOUND = `Failed to pull image "${IMG}": rpc error: code = NotFound desc = failed to pull and unpack image "${IMG}": failed to resolve reference "${IMG}": ${IMG}: not found`;

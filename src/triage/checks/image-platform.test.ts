@@ -1,4 +1,4 @@
-import { healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence } from '../evidence';
 import { imagePlatform, isArm64VmSize } from './image-platform';
 
@@ -24,7 +24,7 @@ const armPool = (e: Evidence): void => {
 
 const podOnArm = (e: Evidence): void => {
   if (e.kube.state !== 'ok') return;
-  e.kube.value.nodes.push({ name: 'aks-armpool-1-vmss000000', os: 'linux', arch: 'arm64', agentPool: 'armpool' });
+  okList(e.kube.value.nodes).push({ name: 'aks-armpool-1-vmss000000', os: 'linux', arch: 'arm64', agentPool: 'armpool' });
   const pod = e.kube.value.pods[0];
   if (pod) pod.nodeName = 'aks-armpool-1-vmss000000';
 };
@@ -34,7 +34,7 @@ describe('image.platform', () => {
     ['amd64 image, amd64 pool', 'pass', change(image(amd64Only)), ['linux/amd64', 'nodepool1: linux/amd64']],
     ['amd64 image, an extra arm64 pool', 'warn', change((e) => { image(amd64Only)(e); armPool(e); }), ['linux/amd64 only', 'armpool (linux/arm64)']],
     ['amd64 image, pod scheduled on the arm64 pool', 'fail', change((e) => { image(amd64Only)(e); armPool(e); podOnArm(e); }), ['Image myacr.azurecr.io/shop/api:1.4.2 is linux/amd64 only', 'pod api-7d9c-abcde', 'pool armpool']],
-    ['amd64 image, only arm64 pools', 'fail', change((e) => { image(amd64Only)(e); if (e.cluster.state === 'ok') e.cluster.value.agentPools = [{ name: 'armpool', vmSize: 'Standard_E8pds_v5', osType: 'Linux' }]; if (e.kube.state === 'ok') e.kube.value.nodes = []; }), ['no node pool matches', 'armpool: linux/arm64']],
+    ['amd64 image, only arm64 pools', 'fail', change((e) => { image(amd64Only)(e); if (e.cluster.state === 'ok') e.cluster.value.agentPools = [{ name: 'armpool', vmSize: 'Standard_E8pds_v5', osType: 'Linux' }]; if (e.kube.state === 'ok') e.kube.value.nodes = { state: 'ok', value: [] }; }), ['no node pool matches', 'armpool: linux/arm64']],
     ['linux image, Windows pool', 'warn', change((e) => { image(amd64Only)(e); if (e.cluster.state === 'ok') e.cluster.value.agentPools.push({ name: 'win', vmSize: 'Standard_D4s_v5', osType: 'Windows' }); }), ['win (windows/amd64)']],
     [
       'no match for platform in manifest event',
@@ -44,7 +44,7 @@ describe('image.platform', () => {
         if (e.kube.state !== 'ok') return;
         const c = e.kube.value.pods[0]?.containers[0];
         if (c) c.waitingReason = 'ErrImagePull';
-        e.kube.value.events.push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message: `Failed to pull image "${IMG}": rpc error: code = NotFound desc = failed to pull and unpack image "${IMG}": no match for platform in manifest: not found` });
+        okList(e.kube.value.events).push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message: `Failed to pull image "${IMG}": rpc error: code = NotFound desc = failed to pull and unpack image "${IMG}": no match for platform in manifest: not found` });
       }),
       ['api-7d9c-abcde', 'aks-armpool-1-vmss000000', 'pool armpool', 'arm64', 'no match for platform in manifest'],
     ],

@@ -4,7 +4,7 @@
  * `kubernetes.io/arch` label when pods were read, else from the VM size (Arm64 sizes have a `p` after the
  * vCPU count: Standard_D4ps_v5, Standard_E8pds_v5).
  */
-import type { Evidence } from '../evidence';
+import { readList, type Evidence } from '../evidence';
 import { hostBelongsTo, imageHostOf, podView, pullMessagesOf, registryHostsOf, shortenPullMessage } from '../failing-pods';
 import type { Check, Outcome } from '../report';
 
@@ -22,7 +22,7 @@ interface PoolPlatform {
 
 function poolPlatforms(evidence: Evidence): PoolPlatform[] {
   if (evidence.cluster.state !== 'ok') return [];
-  const nodes = evidence.kube.state === 'ok' ? evidence.kube.value.nodes : [];
+  const nodes = evidence.kube.state === 'ok' ? readList(evidence.kube.value.nodes) : [];
   return evidence.cluster.value.agentPools.map((p) => {
     const node = nodes.find((n) => n.agentPool === p.name && n.arch);
     return {
@@ -43,7 +43,8 @@ export const imagePlatform: Check = {
     const registry = registryHostsOf(evidence);
     const pools = poolPlatforms(evidence);
     const view = podView(evidence);
-    const nodes = view.seen ? view.kube.nodes : [];
+    // Nodes map pods to pools; without `list nodes` the pools' own platforms (from ARM) still decide.
+    const nodes = view.seen ? readList(view.kube.nodes) : [];
     const nodeWords = (nodeName: string | undefined): string => {
       const node = nodes.find((n) => n.name === nodeName);
       return node ? ` on node ${node.name}${node.agentPool ? ` (pool ${node.agentPool}` : ' ('}${node.arch ? `, ${node.os ?? 'linux'}/${node.arch}` : ''})` : '';

@@ -1,4 +1,4 @@
-import { healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence } from '../evidence';
 import { networkDataEndpoints } from './network-data-endpoints';
 
@@ -22,7 +22,7 @@ const blobEof = (e: Evidence): void => {
   if (e.kube.state !== 'ok') return;
   const c = e.kube.value.pods[0]?.containers[0];
   if (c) c.waitingReason = 'ErrImagePull';
-  e.kube.value.events.push({
+  okList(e.kube.value.events).push({
     namespace: 'shop',
     involvedKind: 'Pod',
     involvedName: 'api-7d9c-abcde',

@@ -1,4 +1,4 @@
-import { SUB, SUBNET_ID, healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, SUB, SUBNET_ID, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence } from '../evidence';
 import { networkEgressPath } from './network-egress-path';
 
@@ -22,7 +22,7 @@ const failedWith = (message: string) => (e: Evidence): void => {
   if (e.kube.state !== 'ok') return;
   const c = e.kube.value.pods[0]?.containers[0];
   if (c) c.waitingReason = 'ErrImagePull';
-  e.kube.value.events.push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
+  okList(e.kube.value.events).push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
 };
 
 const TLS = 'Failed to pull image "myacr.azurecr.io/shop/api:1.4.2": rpc error: code = Unknown desc = failed to pull and unpack image "myacr.azurecr.io/shop/api:1.4.2": failed to resolve reference "myacr.azurecr.io/shop/api:1.4.2": failed to do request: Head "https://myacr.azurecr.io/v2/shop/api/manifests/1.4.2": net/http: TLS handshake timeout';

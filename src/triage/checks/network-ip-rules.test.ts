@@ -1,4 +1,4 @@
-import { EGRESS_IP_ID, SUB, VNET_ID, healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, EGRESS_IP_ID, SUB, VNET_ID, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence } from '../evidence';
 import { networkIpRules } from './network-ip-rules';
 
@@ -22,7 +22,7 @@ const deniedEvent = (ip: string) => (e: Evidence) => {
   if (pod?.containers[0]) {
     pod.containers[0].waitingReason = 'ErrImagePull';
   }
-  e.kube.value.events.push({
+  okList(e.kube.value.events).push({
     namespace: 'shop',
     involvedKind: 'Pod',
     involvedName: 'api-7d9c-abcde',

@@ -34,6 +34,34 @@ function privateRegistry(zones: PrivateDnsZoneFact[] = [zone()]): Evidence {
   return e;
 }
 
+const DATA_ZONE = 'westeurope.data.privatelink.azurecr.io';
+const dataZone = (records: PrivateDnsZoneFact['aRecords'], links = [{ name: 'prod-link', vnetId: VNET_ID, state: 'Completed' }]): PrivateDnsZoneFact => ({
+  id: ZONE_ID.replace('privatelink.azurecr.io', DATA_ZONE),
+  name: DATA_ZONE,
+  vnetLinks: links,
+  aRecords: records,
+});
+const loginOnly = zone({ aRecords: [{ name: 'myacr', ipv4Addresses: ['10.20.0.5'] }] });
+
+describe('network.private-dns with the data endpoints’ own zone (<region>.data.privatelink.azurecr.io)', () => {
+  it('finds the data endpoint record in the linked data zone: no false "missing record"', () => {
+    const out = networkPrivateDns.run(privateRegistry([loginOnly, dataZone([{ name: 'myacr', ipv4Addresses: ['10.20.0.6'] }])]));
+    expect(out.status).toBe('pass');
+    expect(out.evidence).toContain(`myacr (in ${DATA_ZONE})`);
+  });
+
+  it('a linked data zone shadows the privatelink.azurecr.io record: the fix goes into the data zone', () => {
+    const out = networkPrivateDns.run(privateRegistry([zone(), dataZone([])]));
+    expect(out.status).toBe('fail');
+    expect(out.evidence).toContain(`lacks A records for myacr (in ${DATA_ZONE})`);
+    expect(out.command).toContain(`-z ${DATA_ZONE} -n myacr`);
+  });
+
+  it('an unlinked data zone does not shadow anything: the privatelink.azurecr.io record answers', () => {
+    expect(networkPrivateDns.run(privateRegistry([zone(), dataZone([], [])])).status).toBe('pass');
+  });
+});
+
 describe('network.private-dns', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['no private endpoint', 'skip', () => healthyEvidence(), ['no private endpoint']],

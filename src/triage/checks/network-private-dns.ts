@@ -2,6 +2,11 @@
  * network.private-dns: with a private endpoint, the nodes must resolve the login server *and* every data
  * endpoint to the endpoint's private IPs. That takes the privatelink zone, linked to the cluster VNet, with
  * one A record per name — or custom DNS that forwards the zone to Azure DNS (168.63.129.16).
+ *
+ * Data endpoints have a zone of their own, `<region>.data.privatelink.azurecr.io` (record `<registry>`).
+ * When that zone is linked to the cluster VNet it answers for every name under it, so a record
+ * `<registry>.<region>.data` in `privatelink.azurecr.io` is shadowed: the record must be looked for, and
+ * added, where resolution really ends up.
  */
 import { privateLinkZoneFor } from '../acr-hosts';
 import { sameArmId, type PrivateDnsZoneFact } from '../evidence';
@@ -37,7 +42,6 @@ export const networkPrivateDns: Check = {
         ? registry.dataEndpointHostNames
         : // private link turns dedicated data endpoints on; older reads may not list them yet
           [`${label}.${registry.location}.data.${zoneName.replace(/^privatelink\./, '')}`];
-    const recordNames = [label, ...dataHosts.map((h) => h.toLowerCase().replace(/\.azurecr\.(io|cn|us|de)$/, ''))];
 
     const zonesRead = evidence.network.privateDnsZones;
     if (zonesRead.state !== 'ok') {
@@ -65,13 +69,28 @@ export const networkPrivateDns: Check = {
       };
     }
     const customDns = vnetsRead.value.filter((v) => v.dnsServers.length > 0);
-    const zones = zonesRead.value.filter((z) => z.name.toLowerCase() === zoneName);
-    const linked = (vnetId: string): PrivateDnsZoneFact | undefined =>
-      zones.find((z) => z.vnetLinks.some((l) => sameArmId(l.vnetId, vnetId) && (l.state ?? 'Completed').toLowerCase() !== 'inprogress'));
+    const named = (name: string): PrivateDnsZoneFact[] => zonesRead.value.filter((z) => z.name.toLowerCase() === name);
+    const linkedTo = (name: string, vnetId: string): PrivateDnsZoneFact | undefined =>
+      named(name).find((z) => z.vnetLinks.some((l) => sameArmId(l.vnetId, vnetId) && (l.state ?? 'Completed').toLowerCase() !== 'inprogress'));
+    const linkedZone = (name: string): PrivateDnsZoneFact | undefined => clusterVnetIds.map((id) => linkedTo(name, id)).find((z) => z !== undefined);
+    const zones = named(zoneName);
+    const linked = (vnetId: string): PrivateDnsZoneFact | undefined => linkedTo(zoneName, vnetId);
     const unlinked = clusterVnetIds.filter((id) => !linked(id) && !customDns.some((v) => sameArmId(v.id, id)));
-    const zoneForRecords = clusterVnetIds.map(linked).find((z) => z !== undefined) ?? zones[0];
+    const zoneForRecords = linkedZone(zoneName) ?? zones[0];
+    // Where each name resolves from the nodes: its data zone when one is linked, else the privatelink zone.
+    const required = [
+      { zone: zoneName, record: label },
+      ...dataHosts.map((h) => {
+        const dataZone = `${h.toLowerCase().split('.')[1] ?? registry.location}.data.${zoneName}`;
+        return linkedZone(dataZone) ? { zone: dataZone, record: label } : { zone: zoneName, record: h.toLowerCase().replace(/\.azurecr\.(io|cn|us|de)$/, '') };
+      }),
+    ];
+    const recordNames = required.map((r) => (r.zone === zoneName ? r.record : `${r.record} (in ${r.zone})`));
+    const hasRecord = (r: { zone: string; record: string }): boolean =>
+      (linkedZone(r.zone) ?? named(r.zone)[0])?.aRecords.some((a) => a.name.toLowerCase() === r.record && a.ipv4Addresses.length > 0) ?? false;
+    const missingRecords = required.filter((r) => !hasRecord(r));
+    const missing = missingRecords.map((r) => (r.zone === zoneName ? r.record : `${r.record} (in ${r.zone})`));
     const present = new Set(zoneForRecords?.aRecords.filter((r) => r.ipv4Addresses.length > 0).map((r) => r.name.toLowerCase()) ?? []);
-    const missing = recordNames.filter((n) => !present.has(n));
     const zoneText = zoneForRecords ? `Zone ${zoneName} (${resourceGroupOf(zoneForRecords.id)})` : `No ${zoneName} zone is visible`;
     const recordsText = zoneForRecords ? (present.size > 0 ? ` has records ${[...present].join(', ')}` : ' has no A records') : '';
 
@@ -92,22 +111,25 @@ export const networkPrivateDns: Check = {
         command: `az network private-dns link vnet create -g ${zoneForRecords ? resourceGroupOf(zoneForRecords.id) : '<zone-rg>'} -z ${zoneName} -n ${nameOf(vnetId)}-link -v ${vnetId} -e false`,
       };
     }
-    if (zoneForRecords && missing.length > 0) {
+    const firstMissing = missingRecords[0];
+    if (zoneForRecords && firstMissing) {
       // the endpoint's own DNS configuration says which private IP serves which name
       const endpoints = evidence.network.privateEndpoints.state === 'ok' ? evidence.network.privateEndpoints.value : [];
-      const ip = endpoints.flatMap((pe) => pe.dnsConfigs).find((d) => d.fqdn.toLowerCase().startsWith(`${missing[0]}.`))?.ipAddresses[0];
+      const fqdnStart = firstMissing.zone === zoneName ? `${firstMissing.record}.` : `${firstMissing.record}.${firstMissing.zone.split('.')[0]}.data.`;
+      const ip = endpoints.flatMap((pe) => pe.dnsConfigs).find((d) => d.fqdn.toLowerCase().startsWith(fqdnStart))?.ipAddresses[0];
+      const recordZone = linkedZone(firstMissing.zone) ?? named(firstMissing.zone)[0] ?? zoneForRecords;
       return {
         status: 'fail',
         evidence: `${zoneText} lacks A records for ${missing.join(', ')}${present.size > 0 ? ` (it has ${[...present].join(', ')})` : ''}: those names do not resolve to the private endpoint.`,
         remediation: `Add an A record per missing name pointing at the private endpoint's IP for it (see the endpoint's DNS configuration), or recreate the endpoint's DNS zone group.`,
-        command: `az network private-dns record-set a add-record -g ${resourceGroupOf(zoneForRecords.id)} -z ${zoneName} -n ${missing[0]} -a ${ip ?? '<private-ip>'}`,
+        command: `az network private-dns record-set a add-record -g ${resourceGroupOf(recordZone.id)} -z ${firstMissing.zone} -n ${firstMissing.record} -a ${ip ?? '<private-ip>'}`,
       };
     }
     if (customDns.length > 0) {
       const servers = [...new Set(customDns.flatMap((v) => v.dnsServers))].join(', ');
       return {
         status: 'warn',
-        evidence: `${customDns.map((v) => nameOf(v.id)).join(', ')} uses custom DNS servers ${servers}; they must resolve ${recordNames.map((n) => `${n}.${zoneName.replace(/^privatelink\./, '')}`).join(', ')} to the private endpoint.`,
+        evidence: `${customDns.map((v) => nameOf(v.id)).join(', ')} uses custom DNS servers ${servers}; they must resolve ${[registry.loginServer, ...dataHosts].join(', ')} to the private endpoint.`,
         remediation: `Make the DNS servers forward ${zoneName} to ${AZURE_DNS} (from a VNet linked to the zone), or host the records themselves.`,
         command: `nslookup ${registry.loginServer} ${customDns[0]?.dnsServers[0] ?? ''}`.trim(),
       };

@@ -1,4 +1,4 @@
-import { healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence, PodFact } from '../evidence';
 import { podsPullErrors } from './pods-pull-errors';
 
@@ -14,7 +14,7 @@ function withFailing(pods: PodFact[], failedMessage?: string): Evidence {
   if (e.kube.state !== 'ok') throw new Error('fixture');
   e.kube.value.pods.push(...pods);
   if (failedMessage) {
-    for (const p of pods) e.kube.value.events.push({ namespace: p.namespace, involvedKind: 'Pod', involvedName: p.name, reason: 'Failed', message: failedMessage });
+    for (const p of pods) okList(e.kube.value.events).push({ namespace: p.namespace, involvedKind: 'Pod', involvedName: p.name, reason: 'Failed', message: failedMessage });
   }
   return e;
 }

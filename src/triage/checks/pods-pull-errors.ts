@@ -28,7 +28,7 @@ export const podsPullErrors: Check = {
     const registry = registryHostsOf(evidence);
     const failures = failingPullsOf(view.kube, registry);
     if (failures.length === 0) {
-      return { status: 'pass', evidence: `No pod is failing to pull from ${registry.display} now (${view.kube.pods.length} pods read through ${view.kube.via}).` };
+      return { status: 'pass', evidence: `No pod is failing to pull from ${registry.display} now (${view.kube.podCount ?? view.kube.pods.length} pods read through ${view.kube.via === 'kubernetes-api' ? 'the Kubernetes API' : 'run command'}${view.kube.viaReason ? ` — ${view.kube.viaReason}` : ''}).` };
     }
     // ErrImagePull and ImagePullBackOff are two moments of the same failure: one group per namespace and cause.
     const groups = [...groupBy(failures, (f) => `${f.namespace}\u0000${f.classification.class}`).values()];

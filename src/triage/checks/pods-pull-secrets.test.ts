@@ -1,4 +1,4 @@
-import { healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence, KubeFacts } from '../evidence';
 import { podsPullSecrets } from './pods-pull-secrets';
 
@@ -24,7 +24,7 @@ describe('pods.pull-secrets', () => {
       'fail',
       withKube((k) => {
         webPod(k, []);
-        k.serviceAccounts.push({ namespace: 'web', name: 'default', imagePullSecrets: ['sa-cred'] });
+        okList(k.serviceAccounts).push({ namespace: 'web', name: 'default', imagePullSecrets: ['sa-cred'] });
       }),
       ['"sa-cred"'],
     ],
@@ -33,7 +33,7 @@ describe('pods.pull-secrets', () => {
       'fail',
       withKube((k) => {
         webPod(k, []);
-        k.events.push({ namespace: 'web', involvedKind: 'Pod', involvedName: 'web-0', reason: 'FailedToRetrieveImagePullSecret', message: 'Unable to retrieve some image pull secrets (old-cred); attempting to pull the image may not succeed.' });
+        okList(k.events).push({ namespace: 'web', involvedKind: 'Pod', involvedName: 'web-0', reason: 'FailedToRetrieveImagePullSecret', message: 'Unable to retrieve some image pull secrets (old-cred); attempting to pull the image may not succeed.' });
       }),
       ['web-0', 'old-cred'],
     ],
@@ -42,7 +42,7 @@ describe('pods.pull-secrets', () => {
       'warn',
       withKube((k) => {
         webPod(k, ['acr-cred']);
-        k.pullSecrets.push({ namespace: 'web', name: 'acr-cred' });
+        okList(k.pullSecrets).push({ namespace: 'web', name: 'acr-cred' });
       }),
       ['web/acr-cred', 'admin user is disabled on myacr'],
     ],
@@ -93,7 +93,7 @@ describe('pods.pull-secrets', () => {
         'pass',
         external((k) => {
           webPod(k, ['gh-cred'], 'ghcr.io/org/site:3');
-          k.pullSecrets.push({ namespace: 'web', name: 'gh-cred' });
+          okList(k.pullSecrets).push({ namespace: 'web', name: 'gh-cred' });
         }),
         'gh-cred',
       ],
@@ -103,6 +103,35 @@ describe('pods.pull-secrets', () => {
       expect(out.status).toBe(status);
       expect(out.evidence).toContain(text);
       if (status === 'fail') expect(out.command).toMatch(/--docker-server=(?:ghcr|docker)\.io/);
+    });
+  });
+
+  describe('with Kubernetes `list secrets` forbidden (AKS RBAC Reader)', () => {
+    const forbidden = { state: 'failed' as const, failure: { kind: 'forbidden' as const, code: 'Forbidden', message: 'kubectl could not list secrets: Forbidden', needs: 'Kubernetes `list secrets` in all namespaces' } };
+    it('a failing pod that references a secret is unknown, naming the permission — never "missing"', () => {
+      const out = podsPullSecrets.run(
+        withKube((k) => {
+          webPod(k, ['acr-cred'], undefined, 'ErrImagePull');
+          k.pullSecrets = forbidden;
+        })(),
+      );
+      expect(out).toMatchObject({ status: 'unknown', needs: expect.stringContaining('`list secrets`') });
+    });
+    it('without any pull secret in play, the secrets are not needed', () => {
+      const out = podsPullSecrets.run(
+        withKube((k) => {
+          k.pullSecrets = forbidden;
+        })(),
+      );
+      expect(out.status).toBe('pass');
+    });
+    it('an unreadable service-account list is unknown too (it may add pull secrets to every pod)', () => {
+      const out = podsPullSecrets.run(
+        withKube((k) => {
+          k.serviceAccounts = { ...forbidden, failure: { ...forbidden.failure, needs: 'Kubernetes `list serviceaccounts`' } };
+        })(),
+      );
+      expect(out).toMatchObject({ status: 'unknown', needs: expect.stringContaining('serviceaccounts') });
     });
   });
 

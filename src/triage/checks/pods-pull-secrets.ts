@@ -3,7 +3,7 @@
  * (they are tried alongside the kubelet identity, and stale admin or service-principal credentials in them
  * give 401). Secret contents are never read, so a stale secret is a warning, not a proof.
  */
-import type { PodFact } from '../evidence';
+import { readList, type KubeFacts, type PodFact, type Read } from '../evidence';
 import { failingPullsOf, hostBelongsTo, imageHostOf, listNames, podView, registryHostsOf } from '../failing-pods';
 import type { PullErrorClass } from '../pull-errors';
 import type { Check, Outcome } from '../report';
@@ -27,15 +27,18 @@ export const podsPullSecrets: Check = {
     const registry = registryHostsOf(evidence);
     const pulls = (pod: PodFact): boolean => pod.containers.some((c) => hostBelongsTo(imageHostOf(c.image), registry));
     const pods = kube.pods.filter(pulls);
+    const accounts = readList(kube.serviceAccounts);
     const secretsOf = (pod: PodFact): string[] => {
-      const sa = kube.serviceAccounts.find((s) => s.namespace === pod.namespace && s.name === (pod.serviceAccountName ?? 'default'));
+      const sa = accounts.find((s) => s.namespace === pod.namespace && s.name === (pod.serviceAccountName ?? 'default'));
       return [...new Set([...pod.imagePullSecrets, ...(sa?.imagePullSecrets ?? [])])];
     };
-    const exists = (namespace: string, name: string): boolean => kube.pullSecrets.some((s) => s.namespace === namespace && s.name === name);
+    const secrets = kube.pullSecrets;
+    // Without `list secrets` a referenced secret is neither present nor missing: nothing is called missing.
+    const exists = (namespace: string, name: string): boolean => secrets.state !== 'ok' || secrets.value.some((s) => s.namespace === namespace && s.name === name);
 
     const missing = pods.flatMap((pod) => secretsOf(pod).filter((s) => !exists(pod.namespace, s)).map((secret) => ({ pod, secret })));
     const podNames = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
-    const eventMisses = kube.events
+    const eventMisses = readList(kube.events)
       .filter((e) => e.reason === 'FailedToRetrieveImagePullSecret' || SECRET_NAMES_IN_EVENT.test(e.message))
       .filter((e) => podNames.has(`${e.namespace}/${e.involvedName}`));
     const first = missing[0];
@@ -62,6 +65,8 @@ export const podsPullSecrets: Check = {
     }
 
     const withSecrets = pods.filter((p) => secretsOf(p).length > 0);
+    const unseen = unseenPieces(kube, pods.length > 0, withSecrets.length > 0);
+    if (unseen) return unseen;
     if (registry.acr) {
       if (withSecrets.length === 0) {
         return { status: 'pass', evidence: `No pod pulling from ${registry.display} uses an imagePullSecret; pulls use the kubelet identity.` };
@@ -99,3 +104,21 @@ export const podsPullSecrets: Check = {
     };
   },
 };
+
+/**
+ * The pieces this check could not see, as an `unknown`: service accounts (they may add pull secrets to any
+ * pod) and, when a failing pod references pull secrets, the secrets themselves. Each names its permission.
+ */
+function unseenPieces(kube: KubeFacts, anyPod: boolean, anySecret: boolean): Outcome | undefined {
+  if (!anyPod) return undefined;
+  const pieces: [string, Read<unknown>][] = [['service accounts', kube.serviceAccounts]];
+  if (anySecret) pieces.push(['pull secrets', kube.pullSecrets]);
+  const missing = pieces.flatMap(([what, read]) => (read.state === 'failed' ? [{ what, failure: read.failure }] : []));
+  if (missing.length === 0) return undefined;
+  return {
+    status: 'unknown',
+    evidence: `The failing pods' pull secrets could not be checked: ${missing.map((m) => `${m.what} — ${m.failure.message}`).join('; ')}.`,
+    remediation: 'Give the bot the Kubernetes permissions named below and check again, or look yourself: `kubectl get pod <pod> -o jsonpath={.spec.imagePullSecrets}` and `kubectl get secret -n <ns>`.',
+    needs: missing.map((m) => m.failure.needs ?? m.what).join('; '),
+  };
+}

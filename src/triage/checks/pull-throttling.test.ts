@@ -1,4 +1,4 @@
-import { healthyEvidence } from '../../../test/fixtures/evidence';
+import { okList, healthyEvidence } from '../../../test/fixtures/evidence';
 import type { Evidence } from '../evidence';
 import { pullThrottling } from './pull-throttling';
 
@@ -9,7 +9,7 @@ function withEvent(message: string, image = IMG): Evidence {
   if (e.kube.state !== 'ok') throw new Error('fixture');
   const c = e.kube.value.pods[0]?.containers[0];
   if (c) c.image = image;
-  e.kube.value.events.push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
+  okList(e.kube.value.events).push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
   return e;
 }
 
@@ -43,5 +43,12 @@ describe('pull.throttling', () => {
     const e = healthyEvidence();
     e.kube = kube;
     expect(pullThrottling.run(e).status).toBe(status);
+  });
+
+  it('events unreadable (Kubernetes `list events` refused) is unknown, naming the permission — not a pass', () => {
+    const e = healthyEvidence();
+    if (e.kube.state !== 'ok') throw new Error('fixture');
+    e.kube.value.events = { state: 'failed', failure: { kind: 'forbidden', code: 'Forbidden', message: 'kubectl could not list events: Forbidden', needs: 'Kubernetes `list events`' } };
+    expect(pullThrottling.run(e)).toMatchObject({ status: 'unknown', needs: 'Kubernetes `list events`' });
   });
 });

@@ -29,11 +29,16 @@ describe('target.image-ref', () => {
     ['uppercase repository', 'fail', failingPod('myacr.azurecr.io/Shop/API:1.4', 'InvalidImageName'), ['repository "Shop/API" has uppercase letters']],
     ['no tag', 'warn', failingPod('myacr.azurecr.io/shop/api'), ['no tag', ':latest']],
     ['same name, other cloud', 'warn', failingPod('myacr.azurecr.cn/shop/api:1'), ['myacr.azurecr.cn is not myacr.azurecr.io']],
+    ['geo-replica (regional endpoint) host', 'warn', failingPod('myacr.westeurope.geo.azurecr.io/shop/api:1.4.2'), ['more than one label before .azurecr.io', 'likely sends no credential', '401']],
     ['failing pod of another registry is not this check', 'pass', failingPod('docker.io/library/nginx:1.27'), ['no reference to check']],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = targetImageRef.run(make());
     expect(out.status).toBe(status);
     for (const t of texts) expect(out.evidence).toContain(t);
+  });
+
+  it('points a geo-replica host back at the login server', () => {
+    expect(targetImageRef.run(failingPod('myacr.westeurope.geo.azurecr.io/shop/api:1.4.2')()).remediation).toContain('"myacr.azurecr.io/shop/api:1.4.2"');
   });
 
   it('suggests the corrected reference', () => {

@@ -1,6 +1,8 @@
 /**
  * target.image-ref: the image reference itself is wrong — a mistyped ACR suffix (`azureacr.io`), the
- * privatelink name, uppercase in the repository, no tag, or a host that is not this registry's. Those pulls
+ * privatelink name, uppercase in the repository, no tag, a host that is not this registry's, or a geo /
+ * regional endpoint host (`<registry>.<region>.geo.azurecr.io`) that kubelet's credential provider does not
+ * match (likely, not certain: a node with its own credential configuration could still match it). Those pulls
  * can never succeed whatever the identity or network, and the 401/`no such host` they produce misleads.
  */
 import { acrSuffixOf, isAcrHost } from '../acr-hosts';
@@ -37,7 +39,14 @@ function problemsOf(ref: Reference, registry: RegistryHosts, loginServer: string
     out.push({ status: 'fail', text: `"${host}" is the private link name; TLS certificates are for *.${suffix}, so pulls fail with x509`, fix: corrected });
   } else if (!isAcrHost(host) && (LOOKS_LIKE_ACR.test(host.split('.').slice(1).join('.')) || hostBelongsTo(host, registry))) {
     out.push({ status: 'fail', text: `"${host.split('.').slice(1).join('.')}" is not an ACR domain (expected *.${suffix})`, fix: corrected });
-  } else if (loginServer && isAcrHost(host) && !servedBy(host, registry) && !/\.geo\.azurecr\./.test(host)) {
+  } else if (isAcrHost(host) && host.slice(0, -(acrSuffixOf(host)!.length + 1)).includes('.')) {
+    // AKS's kubelet credential provider matches *.azurecr.io, and `*` stands for one DNS label only.
+    out.push({
+      status: 'warn',
+      text: `${host} has more than one label before .${acrSuffixOf(host)}; the kubelet credential provider's *.${acrSuffixOf(host)} pattern matches one label, so the node likely sends no credential there and the pull is anonymous (401)`,
+      fix: corrected,
+    });
+  } else if (loginServer && isAcrHost(host) && !servedBy(host, registry)) {
     out.push({ status: 'warn', text: `its host ${host} is not ${loginServer}, the registry being checked`, fix: corrected });
   }
   if (repository !== repository.toLowerCase()) {

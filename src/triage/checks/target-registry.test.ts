@@ -81,4 +81,24 @@ describe('target.registry', () => {
     expect(o.status).toBe('skip');
     expect(o.evidence).toContain('ghcr.io is not an Azure Container Registry');
   });
+
+  it('a registry in another tenant (401 InvalidAuthenticationTokenTenant) is not "give Reader": it says where and what it means for pulls', () => {
+    const e = healthyEvidence();
+    e.registry = {
+      state: 'failed',
+      failure: {
+        kind: 'forbidden',
+        status: 401,
+        code: 'InvalidAuthenticationTokenTenant',
+        message: "Could not read registry myacr: it lives in Entra tenant 3b8a0000-0000-4000-8000-000000000002, not in the bot's tenant, and that tenant refuses the bot's token (401 InvalidAuthenticationTokenTenant).",
+        needs: 'an identity for the bot in Entra tenant 3b8a0000-0000-4000-8000-000000000002 (a multi-tenant app registration with a service principal there) with Reader — a role in the bot’s own tenant cannot help',
+      },
+    };
+    const out = targetRegistry.run(e);
+    expect(out.status).toBe('unknown');
+    expect(out.evidence).toContain('Entra tenant 3b8a0000-0000-4000-8000-000000000002');
+    expect(out.evidence).toContain('imagePullSecret');
+    expect(out.remediation).not.toMatch(/^Give the bot/);
+    expect(out.needs).toContain('multi-tenant');
+  });
 });

@@ -59,6 +59,15 @@ export const targetRegistry: Check = {
     const fromLookup = lookupOutcome(e, name);
     if (fromLookup) return fromLookup;
     const r = e.registry;
+    if (r.state === 'failed' && r.failure.code === 'InvalidAuthenticationTokenTenant') {
+      // Reader in the bot's tenant would change nothing: say where the registry is and what that means for pulls.
+      return {
+        status: 'unknown',
+        evidence: `${r.failure.message} The cluster's kubelet identity belongs to the cluster's tenant too, so it cannot be given AcrPull on ${name}: pulls from it work only with an imagePullSecret or a multi-tenant app registration that holds AcrPull there.`,
+        remediation: `Check the registry from its own tenant, or register the bot as a multi-tenant app with Reader there. For pulls, use an imagePullSecret, or a multi-tenant service principal with AcrPull on ${name} (AKS: pull from a registry in another Entra tenant).`,
+        needs: r.failure.needs ?? READ,
+      };
+    }
     if (r.state === 'failed') {
       const hidden = r.failure.kind === 'not-found' || r.failure.kind === 'forbidden';
       return {
