@@ -50,6 +50,8 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'triage-alerts-'));
   app = await startApp({
     env: {
+      // Slack is configured but Azure is the simulator: demo mode must be asked for by name.
+      TRIAGE_DEMO: 'true',
       PORT: '0',
       TRIAGE_DATA_DIR: dataDir,
       TRIAGE_APPROVERS: ANA.aadObjectId,

@@ -2,7 +2,8 @@
  * Unbounded growth and flooding. The earlier bot kept an SDK client per subscription id forever (2,000
  * triages naming random subscriptions retained ~100 MB), queued every triage anyone asked for, and let one
  * person (or a script) start as many as they liked. Now clients are kept in an LRU, the queue has a cap with a
- * "busy, try again" answer (src/limits/admission.test.ts), and each person has a rate.
+ * "try again" answer (the work scheduler's maxWaiting, TRIAGE_QUEUE_LIMIT: src/scheduling/work-scheduler.test.ts), and
+ * each person has a rate (TRIAGE_RATE_LIMIT).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
