@@ -26,7 +26,14 @@ beforeAll(async () => {
   await slackApi.start();
   dataDir = mkdtempSync(path.join(tmpdir(), 'triage-ports-'));
   app = await startApp({
-    env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-ports', SLACK_SIGNING_SECRET: 'ports-secret', SLACK_API_URL: slackApi.url },
+    env: {
+      PORT: '0',
+      TRIAGE_DEMO: 'true',
+      TRIAGE_DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: 'xoxb-ports',
+      SLACK_SIGNING_SECRET: 'ports-secret',
+      SLACK_API_URL: slackApi.url,
+    },
     log: quiet,
     print: () => undefined,
   });
@@ -39,7 +46,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const notice = (title: string) => ({ kind: 'notice' as const, view: { title, text: 'Raised by a check that nobody asked for.', tone: 'attention' as const } });
+const notice = (title: string) => ({
+  kind: 'notice' as const,
+  view: { title, text: 'Raised by a check that nobody asked for.', tone: 'attention' as const },
+});
 
 test('Teams: a port without a turn posts into a stored conversation and replaces that message', async () => {
   const port = app.bot.port();
