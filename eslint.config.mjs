@@ -56,6 +56,10 @@ const RULES = [
     patterns: [BOTBUILDER, BOLT, RESTIFY, AZURE_SDK, { regex: room('azure|simulator|teams|slack|cli|server|index|playground'), message: 'The conversation core is channel-neutral: channels import it, never the other way round.' }],
   },
   {
+    files: ['src/alerts/**'],
+    patterns: [BOTBUILDER, BOLT, RESTIFY, AZURE_SDK, { regex: room('azure|simulator|teams|slack|cli|server|index|playground'), message: 'src/alerts is channel-neutral like the core: it posts through the channel ports the composition root hands it.' }],
+  },
+  {
     files: ['src/teams/**'],
     patterns: [BOLT, AZURE_SDK, { regex: room('slack|azure|simulator|cli|storage'), message: 'src/teams adapts Bot Framework to the conversation core; it reaches nothing else.' }],
   },

@@ -4,10 +4,11 @@
  *  1. turn overhead: a `help` turn of our bot (the real composition root, demo mode) against a bare
  *     botbuilder echo bot on the same adapter configuration and server, interleaved run by run;
  *  2. load: 200 conversations at once asking `check aks-missing-role acrdemo`, then `check again`,
- *     timed to the HTTP response (the turn) and to the findings cards reaching the connector.
+ *     timed to the HTTP response (the turn) and to the findings cards reaching the connector;
+ *  3. storm: 500 alerts for 5 clusters within 10 s against 5 single alerts (alerts-storm.ts).
  * Everything listens on 127.0.0.1, every loop has a count, every wait a deadline; the process stops itself.
  *
- *   npm run bench:bot        (or: node dist/bench/bot.js [overhead|load])
+ *   npm run bench:bot        (or: node dist/bench/bot.js [overhead|load|storm])
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import type { TurnOutcome } from './support/driver-protocol';
 import { startEchoBot } from './support/echo-bot';
 import { max, median, percentile } from './support/stats';
 import { conversationId } from './support/teams-activity';
+import { measureSingles, measureStorm, printStorm } from './alerts-storm';
 
 const WARMUP_TURNS = 200;
 const RUNS = 40;
@@ -155,7 +157,7 @@ function reading(overhead: OverheadFigures | undefined, rounds: RoundFigures[] |
 
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
-  if (!['all', 'overhead', 'load'].includes(which)) throw new Error(`unknown part "${which}": use overhead, load or nothing for both`);
+  if (!['all', 'overhead', 'load', 'storm'].includes(which)) throw new Error(`unknown part "${which}": use overhead, load, storm or nothing for all`);
   const hardStop = setTimeout(() => {
     console.error(`bench:bot did not finish within ${BENCH_DEADLINE_MS / 1000} s; exiting`);
     process.exit(1);
@@ -166,10 +168,11 @@ async function main(): Promise<void> {
   const driver = await Driver.start({ timeoutMs: 10_000 });
   try {
     console.log(`Bot over HTTP on 127.0.0.1 (Node ${process.version}); driver and fake Bot Connector (${driver.connectorUrl}) on a worker thread`);
-    const overhead = which === 'load' ? undefined : await measureOverhead(driver, dataDir);
+    const overhead = which === 'all' || which === 'overhead' ? await measureOverhead(driver, dataDir) : undefined;
     if (overhead) printOverhead(overhead);
-    const rounds = which === 'overhead' ? undefined : await measureLoad(driver, dataDir);
+    const rounds = which === 'all' || which === 'load' ? await measureLoad(driver, dataDir) : undefined;
     if (rounds) printLoad(rounds);
+    if (which === 'all' || which === 'storm') printStorm(await measureStorm(dataDir), await measureSingles(dataDir));
     console.log(`\nReading: ${reading(overhead, rounds)}`);
   } finally {
     await driver.close();

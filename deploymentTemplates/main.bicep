@@ -63,6 +63,30 @@ param slackBotToken string = ''
 @secure()
 param slackSigningSecret string = ''
 
+// ---- alerts into the on-call channel (POST /api/alerts; see docs/alerts.md) ----
+
+@description('Accept alerts at /api/alerts with the bearer secret kept in Key Vault (pass alertToken once, or set it with az keyvault secret set).')
+param alerts bool = false
+
+@description('TRIAGE_ALERT_TOKEN: the bearer secret Alertmanager or a plain webhook sends (at least 32 characters, e.g. openssl rand -hex 32). Written to Key Vault when given; leave empty later to keep the stored one.')
+@secure()
+param alertToken string = ''
+
+@description('TRIAGE_ALERT_ENTRA_AUDIENCE: for action groups with a secure webhook, the app id URI(s) or client id(s) of the app registration they get tokens for (comma-separated). Empty: secure webhooks are not accepted.')
+param alertEntraAudience string = ''
+
+@description('TRIAGE_ALERT_ENTRA_TENANT: tenant of that app registration.')
+param alertEntraTenant string = tenant().tenantId
+
+@description('TRIAGE_ALERT_CHANNEL: where alerts go by default, teams:<conversation id> or slack:<channel id>. Empty: only routed alerts are posted.')
+param alertChannel string = ''
+
+@description('TRIAGE_ALERT_ROUTES: JSON list of per-route destinations (by route name in the URL, cluster, resource group or subscription); see docs/alerts.md.')
+param alertRoutes string = ''
+
+@description('TRIAGE_ALERT_WINDOW: how long repeats of an alert update the same card (1m … 7d).')
+param alertWindow string = '1h'
+
 // ---- operations ----
 
 @description('LOG_LEVEL of the JSON logs.')
@@ -96,6 +120,7 @@ var stateContainerName = 'triage-state'
 var auditContainerName = 'triage-audit'
 var slackBotTokenSecretName = 'slack-bot-token'
 var slackSigningSecretName = 'slack-signing-secret'
+var alertTokenSecretName = 'alert-token'
 
 // Built-in role definition ids (the same in every tenant).
 var roles = {
@@ -212,6 +237,12 @@ resource slackSigningSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01'
   properties: { value: slackSigningSecret }
 }
 
+resource alertTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(alertToken)) {
+  parent: vault
+  name: alertTokenSecretName
+  properties: { value: alertToken }
+}
+
 // ---- monitoring ----
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
@@ -250,6 +281,16 @@ var slackSettings = slack
       { name: 'SLACK_SIGNING_SECRET', value: '@Microsoft.KeyVault(${keyVaultReference};SecretName=${slackSigningSecretName})' }
     ]
   : []
+var alertSettings = concat(
+  alerts ? [{ name: 'TRIAGE_ALERT_TOKEN', value: '@Microsoft.KeyVault(${keyVaultReference};SecretName=${alertTokenSecretName})' }] : [],
+  [
+    { name: 'TRIAGE_ALERT_ENTRA_AUDIENCE', value: alertEntraAudience }
+    { name: 'TRIAGE_ALERT_ENTRA_TENANT', value: alertEntraTenant }
+    { name: 'TRIAGE_ALERT_CHANNEL', value: alertChannel }
+    { name: 'TRIAGE_ALERT_ROUTES', value: alertRoutes }
+    { name: 'TRIAGE_ALERT_WINDOW', value: alertWindow }
+  ]
+)
 
 resource app 'Microsoft.Web/sites@2023-12-01' = {
   name: botName
@@ -303,7 +344,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
           { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
           { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
         ],
-        slackSettings
+        slackSettings,
+        alertSettings
       )
     }
   }

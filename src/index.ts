@@ -23,6 +23,17 @@ import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
 import { createSlackApp, type SlackApp } from './slack/app';
 import { slackSettingsFromEnv } from './slack/settings';
+import { AlertAuthenticator } from './alerts/auth';
+import { IncidentStore } from './alerts/incidents';
+import { ALERTS_PATH, ReceivedRecords, alertListener } from './alerts/intake';
+import { AlertDeliveryError } from './alerts/port';
+import { AlertResponder } from './alerts/responder';
+import { AlertRouter, type Destination } from './alerts/routing';
+import { alertSettingsFromEnv, DEMO_ALERT_TOKEN, type AlertSettings } from './alerts/settings';
+import { CardStore } from './conversation/card-store';
+import type { MessageLocation } from './conversation/location';
+import { coalescingEngine } from './triage/coalescing-engine';
+import { LATEST_CONVERSATION } from './teams/conversation-references';
 import { WorkContext, safeId } from './observability/context';
 import { createLogger, logLevelFromEnv } from './observability/log';
 import { startTelemetry, telemetrySettingsFromEnv, type Telemetry, type TelemetryOptions } from './observability/telemetry';
@@ -45,6 +56,8 @@ export interface App {
   telemetry: Telemetry;
   /** Set in demo mode: the simulated Azure the engine talks to. */
   emulator?: ArmEmulator;
+  /** Alerts in: POST /api/alerts. */
+  alerts: { responder: AlertResponder; incidents: IncidentStore; settings: AlertSettings };
   /** Stops accepting, lets in-flight turns and background work finish for up to `graceMs`, then closes. */
   close(graceMs?: number): Promise<void>;
 }
@@ -84,6 +97,7 @@ export async function startApp(
   const demo = isDemo(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
+  const alertSettings = demo ? withDemoAlerts(alertSettingsFromEnv(env), env) : alertSettingsFromEnv(env);
   const azureSettings = loadSettings(env);
 
   const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
@@ -93,7 +107,8 @@ export async function startApp(
     ...(telemetry.enabled ? { transport: (inner) => tracedHttpClient(inner, telemetry.tracer) } : {}),
   });
   const { credential, scope } = wired;
-  const engine = tracedEngine(wired.engine, { telemetry, context: work, log });
+  // Identical triages in flight (people typing the same check, an alert storm) share one evidence read.
+  const engine = coalescingEngine(tracedEngine(wired.engine, { telemetry, context: work, log }));
   // The emulator is always ready; a real credential is probed before traffic is sent here.
   const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
 
@@ -111,7 +126,7 @@ export async function startApp(
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
   const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples });
-  const bot = createTeamsApp({ settings, conversation: core.conversation, log });
+  const bot = createTeamsApp({ settings, conversation: core.conversation, log, store: storage, demo });
   const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
   // Slack's turn id (event id, or the trigger id of a button press) is known once Bolt has read the body.
   slack?.app.use(async ({ body, next }) => {
@@ -120,12 +135,35 @@ export async function startApp(
     if (turnId) work.assign({ turnId });
     await next();
   });
+  const incidents = new IncidentStore(storage);
+  const router = new AlertRouter(alertSettings.routes, alertSettings.defaultDestination);
+  const responder = new AlertResponder({
+    engine,
+    approvals,
+    audit,
+    cards: new CardStore(storage),
+    incidents,
+    router,
+    delivery: {
+      ports: { teams: bot.port(), ...(slack ? { slack: slack.port() } : {}) },
+      locate: (destination) => locate(destination, bot),
+    },
+    background: core.background,
+    log,
+    windowMs: alertSettings.windowMs,
+    podDeadlineMs: azureSettings.triage.podDeadlineMs,
+  });
+  const alerts = alertListener({ auth: new AlertAuthenticator(alertSettings.auth), router, responder, storage, records: new ReceivedRecords(storage), log });
   const server = await startServer({
     port: settings.port,
     host: settings.host,
     messages: withWorkIds(work, slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages),
     readiness,
-    rawRoutes: slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener) }] : [],
+    rawRoutes: [
+      ...(slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener) }] : []),
+      { path: ALERTS_PATH, listener: withRawWorkIds(work, alerts) },
+      { path: `${ALERTS_PATH}/:route`, listener: withRawWorkIds(work, alerts) },
+    ],
   });
   log.info('listening', { url: server.url, demo, teams: Boolean(settings.appId), slack: Boolean(slack), telemetry: telemetry.enabled });
   if (readiness) {
@@ -152,6 +190,7 @@ export async function startApp(
     log,
     telemetry,
     emulator,
+    alerts: { responder, incidents, settings: alertSettings },
     async close(graceMs = 10_000) {
       const started = Date.now();
       await server.close(graceMs);
@@ -175,6 +214,30 @@ function withDemoPeople(settings: BotSettings, env: NodeJS.ProcessEnv): BotSetti
   };
 }
 
+/** Where an alert destination is: a Teams conversation the bot was installed in, or a Slack channel id. */
+async function locate(destination: Destination, teams: TeamsApp): Promise<MessageLocation> {
+  if (destination.channel === 'slack') return { channel: 'slack', conversation: destination.channelId };
+  const where = await teams.locate(destination.conversationId);
+  if (!where) {
+    throw new AlertDeliveryError(
+      `the bot has no conversation reference for Teams conversation ${destination.conversationId}: add the bot to that team or channel (or say something to it there) so it may post`,
+    );
+  }
+  return where;
+}
+
+/**
+ * Demo mode's alerts: without TRIAGE_ALERT_TOKEN the demo token is accepted (the demo bot listens on loopback
+ * only), and without TRIAGE_ALERT_CHANNEL cards go to the Teams conversation that last spoke to the bot.
+ */
+function withDemoAlerts(settings: AlertSettings, env: NodeJS.ProcessEnv): AlertSettings {
+  return {
+    ...settings,
+    auth: env.TRIAGE_ALERT_TOKEN?.trim() ? settings.auth : { ...settings.auth, token: DEMO_ALERT_TOKEN },
+    defaultDestination: settings.defaultDestination ?? { channel: 'teams', conversationId: LATEST_CONVERSATION },
+  };
+}
+
 function demoBanner(url: string): string {
   const rule = '='.repeat(78);
   const lines = [
@@ -185,6 +248,7 @@ function demoBanner(url: string): string {
     `  Bot endpoint: ${url}/api/messages`,
     `  ${SCENARIOS.length} simulated scenarios, each broken in its own way. Try for example:`,
     ...DEMO_EXAMPLES.map((e) => `    ${e}`),
+    `  Alerts: \`npm run demo:alert -- aks-missing-role\` posts one to ${url}${ALERTS_PATH}; the card appears in your chat.`,
     `  You are ${DEMO_APPROVER.name}, a demo approver: aks-missing-role offers the AcrPull grant button.`,
     rule,
   ];

@@ -2,11 +2,12 @@
  * The TriageEngine the CLI and the bot use: gather (ARM first, pods beside it) -> judge -> report, plus
  * the grant executor and its verification. One engine serves many triages; each counts its own requests.
  */
-import type { GrantOptions, GrantOutcome, TriageEngine, TriageOptions, TriageResult, VerifyOutcome } from '../triage/engine';
-import type { Target } from '../triage/refs';
+import type { ClusterPods, ClusterPodsOptions, GrantOptions, GrantOutcome, TriageEngine, TriageOptions, TriageResult, VerifyOutcome } from '../triage/engine';
+import type { ClusterRef, Target } from '../triage/refs';
 import type { GrantPlan } from '../triage/remediation';
 import { judge } from '../triage/judge';
 import type { AzureClients } from './clients';
+import { readClusterPods } from './cluster-pods';
 import { gatherEvidence } from './gather';
 import { executeGrant, verifyGrant } from './grant';
 
@@ -36,6 +37,7 @@ export function createTriageEngine(options: TriageEngineOptions): TriageEngine {
           podDeadlineMs: triageOptions.podDeadlineMs ?? options.podDeadlineMs,
           podPollIntervalMs: options.podPollIntervalMs,
           onProgress: triageOptions.onProgress,
+          kube: triageOptions.kube,
           now: options.now,
         });
         const armOnly = await gathered.evidence;
@@ -50,6 +52,19 @@ export function createTriageEngine(options: TriageEngineOptions): TriageEngine {
         if (!partial.complete) triageOptions.onProgress?.('reading pods and events through run command…');
         const evidence = await gathered.withPods;
         return { report: judge(evidence, { complete: true }), evidence, requestCount: counter.count };
+      });
+    },
+
+    async readClusterPods(cluster: ClusterRef, podsOptions: ClusterPodsOptions = {}): Promise<ClusterPods> {
+      const counter = { count: 0 };
+      return clients.meter.run(counter, async () => {
+        const read = await readClusterPods(clients, cluster, {
+          ...podsOptions,
+          podDeadlineMs: podsOptions.podDeadlineMs ?? options.podDeadlineMs,
+          readDeadlineMs: options.readDeadlineMs,
+          podPollIntervalMs: options.podPollIntervalMs,
+        });
+        return { ...read, requestCount: counter.count };
       });
     },
 

@@ -32,6 +32,8 @@ export interface GatherOptions {
   podDeadlineMs?: number;
   podPollIntervalMs?: number;
   onProgress?: (message: string) => void;
+  /** Pod evidence read before (by readClusterPods): not read again. */
+  kube?: Read<KubeFacts>;
   /** Clock for `collectedAt` (tests). */
   now?: () => Date;
 }
@@ -59,7 +61,9 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
     return resolveTarget(target, clients, spec);
   })();
 
-  const kube: Promise<Read<KubeFacts>> = resolution.then((r) => gatherPods({ ...options, clients, cluster: r.cluster }));
+  // Pod evidence already read (a triage from the cluster alone reads the pods once for every registry).
+  const given = options.kube;
+  const kube: Promise<Read<KubeFacts>> = given ? Promise.resolve(given) : resolution.then((r) => gatherPods({ ...options, clients, cluster: r.cluster }));
 
   // With pod evidence coming, a failing pod's image will be read: have the registry's refresh token ready.
   const warmRegistryToken = options.pods !== false && !target.image;

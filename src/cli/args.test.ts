@@ -5,6 +5,8 @@ describe('parseCommandLine', () => {
     [['check', '--cluster', 'aks-prod', '--registry', 'myacr'], { name: 'check', format: 'text', pods: true }],
     [['check', '--cluster', 'a', '--registry', 'b', '--format', 'json', '--no-pods'], { name: 'check', format: 'json', pods: false }],
     [['check', '--demo', 'aks-missing-role'], { name: 'check', target: { demo: 'aks-missing-role' } }],
+    [['check', '--cluster', 'aks-prod'], { name: 'check', target: { cluster: 'aks-prod' } }],
+    [['check', '--cluster', 'aks-prod', '--namespace', 'shop', '--pod', 'api-7d9f'], { name: 'check', target: { cluster: 'aks-prod', namespace: 'shop', pod: 'api-7d9f' } }],
     [['grant', '--cluster', 'a', '--registry', 'b', '--yes'], { name: 'grant', yes: true }],
     [['grant', '--cluster', 'a', '--registry', 'b'], { name: 'grant', yes: false }],
     [['audit', '--limit', '5'], { name: 'audit', limit: 5 }],
@@ -18,7 +20,9 @@ describe('parseCommandLine', () => {
 
   it.each([
     [['check', '--registry', 'myacr'], '--cluster is required'],
-    [['check', '--cluster', 'aks-prod'], '--registry is required'],
+    [['grant', '--cluster', 'aks-prod'], '--registry is required'],
+    [['check', '--cluster', 'aks-prod', '--registry', 'myacr', '--pod', 'api'], 'leave out --registry'],
+    [['check', '--cluster', 'aks-prod', '--namespace', 'Shop;rm'], '--namespace must be a Kubernetes name'],
     [['check', '--cluster', 'a', '--registry', 'b', '--format', 'yaml'], '--format must be'],
     [['check', '--clustr', 'a'], "Unknown option '--clustr'"],
     [['check', 'aks-prod', 'myacr'], 'Unexpected argument'],

@@ -12,6 +12,9 @@ export interface TargetArgs {
   subscription?: string;
   /** Run on the embedded ARM emulator with this scenario instead of Azure. */
   demo?: string;
+  /** `check` without a registry: only the pods of this namespace / this pod. */
+  namespace?: string;
+  pod?: string;
 }
 
 export type Command =
@@ -35,6 +38,7 @@ export const USAGE = `aks-registry-triage — why can't this AKS cluster pull fr
 
 Usage
   aks-registry-triage check --cluster <ref> --registry <ref> [--subscription <id>] [--format text|json] [--no-pods]
+  aks-registry-triage check --cluster <ref> [--namespace <ns>] [--pod <name>]   (every registry its pods fail to pull from)
   aks-registry-triage check --from-text <paste|-> [--cluster <ref>] [--registry <ref>] …   (refs read from a pasted error)
   aks-registry-triage explain [--text <paste>] [--format text|json]   (stdin without --text)
   aks-registry-triage grant --cluster <ref> --registry <ref> [--subscription <id>] [--yes]
@@ -61,17 +65,42 @@ const TARGET_OPTIONS = {
   format: { type: 'string' },
 } as const;
 
+const POD_OPTIONS = {
+  namespace: { type: 'string' },
+  pod: { type: 'string' },
+} as const;
+
+/** Kubernetes names (RFC 1123 labels and subdomains): anything else cannot name a pod or a namespace. */
+const KUBE_NAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
+
 function format(value: string | undefined): OutputFormat {
   if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
   throw new UsageError(`--format must be "text" or "json", not "${value.slice(0, 40)}"`);
 }
 
-function targetOf(values: { cluster?: string; registry?: string; subscription?: string; demo?: string }, fromText = false): TargetArgs {
-  if (values.demo === undefined && !fromText) {
+function targetOf(
+  values: { cluster?: string; registry?: string; subscription?: string; demo?: string; namespace?: string; pod?: string },
+  o: { registryRequired: boolean; fromText?: boolean },
+): TargetArgs {
+  const registryRequired = o.registryRequired;
+  if (values.demo === undefined && !o.fromText) {
     if (values.cluster === undefined) throw new UsageError('--cluster is required (or --demo <scenario>)');
-    if (values.registry === undefined) throw new UsageError('--registry is required (or --demo <scenario>)');
+    if (values.registry === undefined && registryRequired) throw new UsageError('--registry is required (or --demo <scenario>)');
   }
-  return { cluster: values.cluster, registry: values.registry, subscription: values.subscription, demo: values.demo };
+  for (const option of ['namespace', 'pod'] as const) {
+    const value = values[option];
+    if (value === undefined) continue;
+    if (values.registry !== undefined) throw new UsageError(`--${option} narrows a check by cluster alone; leave out --registry to use it`);
+    if (!KUBE_NAME.test(value)) throw new UsageError(`--${option} must be a Kubernetes name (lowercase letters, digits, "-" and ".")`);
+  }
+  return {
+    cluster: values.cluster,
+    registry: values.registry,
+    subscription: values.subscription,
+    demo: values.demo,
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+    ...(values.pod ? { pod: values.pod } : {}),
+  };
 }
 
 /** Node's own messages already name the offending option ("Unknown option '--clustr'"). */
@@ -97,12 +126,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return { name: 'version' };
     case 'check': {
       const { values } = guarded(() =>
-        parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, 'no-pods': { type: 'boolean' }, 'from-text': { type: 'string' } } }),
+        parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, ...POD_OPTIONS, 'no-pods': { type: 'boolean' }, 'from-text': { type: 'string' } } }),
       );
       const fromText = values['from-text'];
       return {
         name: 'check',
-        target: targetOf(values, fromText !== undefined),
+        target: targetOf(values, { registryRequired: false, fromText: fromText !== undefined }),
         format: format(values.format),
         pods: !values['no-pods'],
         ...(fromText !== undefined && { fromText }),
@@ -114,7 +143,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     }
     case 'grant': {
       const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, yes: { type: 'boolean' } } }));
-      return { name: 'grant', target: targetOf(values), format: format(values.format), yes: values.yes === true };
+      return { name: 'grant', target: targetOf(values, { registryRequired: true }), format: format(values.format), yes: values.yes === true };
     }
     case 'audit': {
       const { values } = guarded(() => parseArgs({ args: rest, strict: true, options: { limit: { type: 'string' } } }));

@@ -8,13 +8,16 @@ import { loadSettings, type Env } from '../config';
 import { createEmulator } from '../simulator/emulator';
 import { scenario } from '../simulator/scenarios';
 import type { TriageEngine } from '../triage/engine';
-import type { Target } from '../triage/refs';
-import { parseTarget } from '../triage/target';
+import type { ClusterRef, Target } from '../triage/refs';
+import { parseClusterRef, parseSubscriptionId, parseTarget } from '../triage/target';
 import { UsageError, type TargetArgs } from './args';
 
 export interface EngineSetup {
   engine: TriageEngine;
-  target: Target;
+  /** Cluster and registry; absent when only a cluster was named (`check --cluster` alone). */
+  target?: Target;
+  cluster: ClusterRef;
+  subscriptionId?: string;
   /** Said on stderr before the work starts (e.g. that Azure is simulated). */
   banner?: string;
   pods: boolean;
@@ -29,26 +32,33 @@ export async function engineFor(args: TargetArgs, env: Env, signal: AbortSignal)
   if (args.demo !== undefined) {
     const chosen = scenario(args.demo);
     const emulator = createEmulator({ world: chosen.world, faults: chosen.faults });
-    const target = parseTarget({
-      cluster: args.cluster ?? chosen.target.cluster,
-      registry: args.registry ?? chosen.target.registry,
-      subscription: args.subscription,
-    });
+    // `--demo <scenario> --cluster <name>` without --registry: the scenario's world, by cluster alone.
+    const byCluster = args.cluster !== undefined && args.registry === undefined;
+    const target = byCluster
+      ? undefined
+      : parseTarget({ cluster: args.cluster ?? chosen.target.cluster, registry: args.registry ?? chosen.target.registry, subscription: args.subscription });
     return {
       engine: wireEngine(settings, { standIn: emulator, podPollIntervalMs: 50 }).engine,
       target,
+      cluster: target?.cluster ?? parseClusterRef(args.cluster ?? ''),
+      ...(args.subscription ? { subscriptionId: parseSubscriptionId(args.subscription) } : {}),
       banner: `SIMULATED AZURE — scenario "${chosen.name}": ${chosen.description}`,
       pods: settings.triage.pods,
       podDeadlineMs: settings.triage.podDeadlineMs,
     };
   }
   // Validate the refs before any credential is asked for: bad input never costs a token or a request.
-  const target = parseTarget({ cluster: args.cluster ?? '', registry: args.registry ?? '', subscription: args.subscription ?? settings.azure.subscriptionId });
+  const subscription = args.subscription ?? settings.azure.subscriptionId;
+  const target = args.registry === undefined ? undefined : parseTarget({ cluster: args.cluster ?? '', registry: args.registry, subscription });
+  const cluster = target?.cluster ?? parseClusterRef(args.cluster ?? '');
+  const subscriptionId = subscription === undefined ? undefined : parseSubscriptionId(subscription);
   const { engine, credential, scope } = wireEngine(settings);
   await ensureCredential(credential, scope, signal);
   return {
     engine,
     target,
+    cluster,
+    ...(subscriptionId ? { subscriptionId } : {}),
     pods: settings.triage.pods,
     podDeadlineMs: settings.triage.podDeadlineMs,
   };

@@ -15,9 +15,11 @@ import { TargetError } from '../triage/refs';
 import type { Verdict } from '../triage/report';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args';
 import { engineFor, NoCredentialError } from './engine-for';
+import { clusterJson, clusterText } from './cluster-output';
 import { explainJson, explainText } from './explain';
 import { reportJson, reportText } from './output';
 import { readStdin, type StdinLike } from './paste-input';
+import { triageCluster, type ClusterVerdict } from '../triage/cluster-triage';
 
 export interface CliIo {
   env: Env;
@@ -31,6 +33,7 @@ export interface CliIo {
 export const EXIT = { healthy: 0, problems: 1, usage: 2, incomplete: 3 } as const;
 
 const VERDICT_EXIT: Record<Verdict, number> = { healthy: EXIT.healthy, problems: EXIT.problems, incomplete: EXIT.incomplete };
+const CLUSTER_EXIT: Record<ClusterVerdict, number> = { ...VERDICT_EXIT, 'no-failing-pods': EXIT.healthy };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -130,6 +133,17 @@ async function check(command: Extract<Command, { name: 'check' }>, io: CliIo): P
   if (pasted && pasted.errors[0]) io.stderr.write(`the pasted error: ${pasted.errors[0].class} — ${pasted.errors[0].meaning}\n`);
   const setup = await engineFor(target, io.env, io.signal);
   if (setup.banner) io.stderr.write(`${setup.banner}\n`);
+  if (!setup.target) {
+    const t = await triageCluster(setup.engine, setup.cluster, {
+      filter: { namespace: command.target.namespace, pod: command.target.pod },
+      signal: io.signal,
+      podDeadlineMs: setup.podDeadlineMs,
+      subscriptionId: setup.subscriptionId,
+      onProgress: progress(io),
+    });
+    io.stdout.write(command.format === 'json' ? `${clusterJson(t)}\n` : `${clusterText(t, io.stdout.isTTY === true)}\n`);
+    return CLUSTER_EXIT[t.verdict];
+  }
   const result = await setup.engine.triage(setup.target, {
     signal: io.signal,
     pods: command.pods && setup.pods,
@@ -144,6 +158,7 @@ async function check(command: Extract<Command, { name: 'check' }>, io: CliIo): P
 async function grant(command: Extract<Command, { name: 'grant' }>, io: CliIo): Promise<number> {
   const setup = await engineFor(command.target, io.env, io.signal);
   if (setup.banner) io.stderr.write(`${setup.banner}\n`);
+  if (!setup.target) throw new UsageError('grant needs --registry: it grants on one registry');
   const say = progress(io);
   const result = await setup.engine.triage(setup.target, { signal: io.signal, pods: false, onProgress: say });
   const plan = planGrant(result.evidence, result.report.findings);

@@ -13,27 +13,28 @@ const COLOURS: Record<Status, string> = { fail: '31', warn: '33', unknown: '35',
 const LABEL = /^(\S+ )?(FAIL|WARN|UNKNOWN|PASS|SKIP)\b/;
 
 export function reportJson(report: Report, pasted?: readonly PastedError[]): string {
-  return JSON.stringify(
-    {
-      target: report.target,
-      verdict: report.verdict,
-      conclusion: conclude(report.findings, { pasted }).sentence,
-      ...(pasted && { errors: pasted.map((e) => ({ class: e.class, meaning: e.meaning, checks: e.checks })) }),
-      complete: report.complete,
-      collectedAt: report.collectedAt,
-      findings: report.findings.map((f) => ({
-        check: f.check,
-        status: f.status,
-        title: f.title,
-        evidence: f.evidence,
-        ...(f.remediation ? { remediation: f.remediation } : {}),
-        ...(f.command ? { command: f.command } : {}),
-        ...(f.needs ? { needs: f.needs } : {}),
-      })),
-    },
-    null,
-    2,
-  );
+  return JSON.stringify(reportObject(report, pasted), null, 2);
+}
+
+/** The JSON contract's object for one report (a check by cluster alone holds one per registry). */
+export function reportObject(report: Report, pasted?: readonly PastedError[]): Record<string, unknown> {
+  return {
+    target: report.target,
+    verdict: report.verdict,
+    conclusion: conclude(report.findings, { pasted }).sentence,
+    ...(pasted && { errors: pasted.map((e) => ({ class: e.class, meaning: e.meaning, checks: e.checks })) }),
+    complete: report.complete,
+    collectedAt: report.collectedAt,
+    findings: report.findings.map((f) => ({
+      check: f.check,
+      status: f.status,
+      title: f.title,
+      evidence: f.evidence,
+      ...(f.remediation ? { remediation: f.remediation } : {}),
+      ...(f.command ? { command: f.command } : {}),
+      ...(f.needs ? { needs: f.needs } : {}),
+    })),
+  };
 }
 
 export function reportText(result: Pick<TriageResult, 'report' | 'evidence'>, colour: boolean, pasted?: PastedError[]): string {

@@ -2,6 +2,7 @@
  * What a findings card was rendered from, kept beside its approval so that any instance can re-render it
  * (after the grant, on refresh) without the original triage. Written once per approval.
  */
+import type { AlertBannerView } from '../channels/alert-banner';
 import type { Store } from '../storage/store';
 import type { TriageSnapshot } from '../channels/view-model';
 import type { TargetRefs } from '../triage/refs';
@@ -9,6 +10,8 @@ import type { TargetRefs } from '../triage/refs';
 export interface CardState {
   snapshot: TriageSnapshot;
   refs: TargetRefs;
+  /** Set on cards an alert posted: kept on top when the card is re-rendered after a press. */
+  banner?: AlertBannerView;
 }
 
 const key = (approvalId: string) => `triage-cards/${approvalId}`;

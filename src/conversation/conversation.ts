@@ -14,7 +14,7 @@ import { ConversationState, type ConversationData } from './conversation-state';
 import { IntentRouter, intentOf } from './intents';
 import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView, FindingsView, Turn } from './port';
-import { fromAnswer, fromText, type DialogStep } from './target-dialog';
+import { fromAnswer, fromText, repeat, type DialogStep } from './target-dialog';
 import { AUDIT_FOR_APPROVERS, grantingNotice, NO_EARLIER_CHECK, refusalNotice } from './wording';
 import { TriageStarter, type TriageFlowDeps } from './triage-flow';
 
@@ -55,7 +55,7 @@ interface Context {
 type Step = { kind: 'repeat-missing' } | { kind: 'step'; step: DialogStep };
 
 function again(data: ConversationData): Step {
-  return data.last ? { kind: 'step', step: fromAnswer('registry', data.last.registry, { cluster: data.last.cluster }) } : { kind: 'repeat-missing' };
+  return data.last ? { kind: 'step', step: repeat(data.last) } : { kind: 'repeat-missing' };
 }
 
 export class Conversation {
@@ -180,13 +180,17 @@ export class Conversation {
       else await c.port.post(c.turn.where, view);
       return step.step.part === 'cluster' ? 'ask-cluster' : 'ask-registry';
     }
+    if (step.step.kind === 'cluster') {
+      await this.triage.startCluster(c.port, { cluster: step.step.cluster, label: step.step.refs.cluster, requester: c.turn.person, where: c.turn.where, replace: form });
+      return 'triage';
+    }
     await this.triage.start(c.port, { target: step.step.target, refs: step.step.refs, requester: c.turn.person, where: c.turn.where, replace: form, pasted: step.step.pasted });
     return 'triage';
   }
 
   private async findingsFor(record: ApprovalRecord): Promise<FindingsView | undefined> {
     const state = await this.o.cards.load(record.id);
-    return state ? { kind: 'findings', snapshot: state.snapshot, offer: { plan: record.plan, approval: record } } : undefined;
+    return state ? { kind: 'findings', snapshot: state.snapshot, offer: { plan: record.plan, approval: record }, ...(state.banner ? { banner: state.banner } : {}) } : undefined;
   }
 
   private async replaceQuietly(port: ChannelPort, at: MessageLocation, view: ConversationView, approvalId?: string): Promise<void> {

@@ -4,6 +4,7 @@
  * Block Kit) and moves the bytes. Who is speaking or pressing comes from the channel's authenticated data,
  * handed to the core in the Turn — never from anything a message or a button carries.
  */
+import type { AlertBannerView } from '../channels/alert-banner';
 import type { AskView, AuditView, HelpView, NoticeView, ProgressView, TriageSnapshot } from '../channels/view-model';
 import type { GrantPlan } from '../triage/remediation';
 import type { ApprovalRecord, Person } from './approvals';
@@ -14,15 +15,17 @@ export interface FindingsView {
   kind: 'findings';
   snapshot: TriageSnapshot;
   offer?: { plan: GrantPlan; approval: ApprovalRecord };
+  /** An alert's name, severity, first-fired time and count, shown on top (alert cards). */
+  banner?: AlertBannerView;
 }
 
 /** What the core asks a channel to show; each channel renders every kind. */
 export type ConversationView =
   | { kind: 'help'; view: HelpView }
   | { kind: 'ask'; view: AskView }
-  | { kind: 'progress'; view: ProgressView }
+  | { kind: 'progress'; view: ProgressView; banner?: AlertBannerView }
   | FindingsView
-  | { kind: 'notice'; view: NoticeView }
+  | { kind: 'notice'; view: NoticeView; banner?: AlertBannerView }
   | { kind: 'audit'; view: AuditView }
   /** A press that was refused, for the presser: the notice, over the findings it was pressed on when known. */
   | { kind: 'refusal'; view: NoticeView; findings?: FindingsView };

@@ -1,4 +1,4 @@
-import { fromAnswer, fromText } from './target-dialog';
+import { fromAnswer, fromText, repeat } from './target-dialog';
 import { intentOf } from './intents';
 import { CHECK_ACR, DESCRIBE_POD, GET_EVENTS, KUBELET_EVENT } from '../../test/fixtures/pastes';
 
@@ -30,8 +30,15 @@ describe('target dialog', () => {
     });
   });
 
-  test('a missing registry is asked for, naming the cluster', () => {
-    const step = fromText('check aks-prod');
+  test('check <cluster> alone triages the cluster; "check again" repeats it', () => {
+    expect(fromText('check aks-prod')).toEqual({ kind: 'cluster', cluster: { kind: 'name', name: 'aks-prod' }, refs: { cluster: 'aks-prod', registry: '' } });
+    expect(repeat({ cluster: 'aks-prod', registry: '' })).toMatchObject({ kind: 'cluster' });
+    expect(repeat({ cluster: 'aks-prod', registry: 'myacr' })).toMatchObject({ kind: 'ready' });
+    expect(fromText('check ../etc')).toMatchObject({ kind: 'ask', part: 'cluster' });
+  });
+
+  test('free text naming only a cluster asks for the registry, naming the cluster', () => {
+    const step = fromText('pods on aks-prod cannot pull');
     expect(step).toMatchObject({ kind: 'ask', part: 'registry', known: 'aks-prod', draft: { cluster: 'aks-prod', asking: 'registry' } });
   });
 
@@ -40,7 +47,7 @@ describe('target dialog', () => {
   });
 
   test('a one-word reply answers the question that was asked', () => {
-    const first = fromText('check aks-prod');
+    const first = fromText('pods on aks-prod cannot pull');
     if (first.kind !== 'ask') throw new Error('expected a question');
     expect(fromText('myacr', first.draft)).toMatchObject({ kind: 'ready', refs: { cluster: 'aks-prod', registry: 'myacr' } });
   });

@@ -4,7 +4,7 @@
  */
 import { pasteNote, readPaste, registryRefOf, type PastedError } from '../triage/paste';
 import { parseClusterRef, parseRegistryRef, parseTarget } from '../triage/target';
-import { TargetError, type Target, type TargetRefs } from '../triage/refs';
+import { TargetError, type ClusterRef, type Target, type TargetRefs } from '../triage/refs';
 import type { TargetPart } from '../channels/view-model';
 
 /** What is known so far, as the person wrote it (validated), kept in conversation state between turns. */
@@ -21,6 +21,8 @@ export interface TargetDraft {
 
 export type DialogStep =
   | { kind: 'ready'; target: Target; refs: TargetRefs; pasted?: PastedError[] }
+  /** `check <cluster>` alone: triage every registry the cluster's pods fail to pull from. */
+  | { kind: 'cluster'; cluster: ClusterRef; refs: { cluster: string; registry: '' } }
   | { kind: 'ask'; part: TargetPart; draft: TargetDraft; known?: string; error?: string; understood?: string };
 
 function check(part: TargetPart, value: string): string | undefined {
@@ -47,6 +49,8 @@ export function fromText(text: string, draft: TargetDraft = {}): DialogStep {
     pasted: fresh ? reading.errors : draft.pasted,
     understood: fresh ? pasteNote(reading) : draft.understood,
   };
+  const explicit = words[0]?.toLowerCase() === 'check';
+  if (explicit && args.length === 1 && !found.registry && !draft.asking && !fresh) return clusterStep(found.cluster ?? args[0] ?? '');
   // A one-word answer to the question just asked is that part, whatever it looks like; the parser judges it.
   if (draft.asking && args.length === 1 && !found[otherPart(draft.asking)]) next[draft.asking] = args[0];
   else {
@@ -55,6 +59,18 @@ export function fromText(text: string, draft: TargetDraft = {}): DialogStep {
     if (!found.cluster && !found.registry && args.length === 1 && words[0]?.toLowerCase() === 'check') next.cluster = args[0];
   }
   return step(next);
+}
+
+/** The cluster alone; a ref the parser refuses is asked for again with its message. */
+export function clusterStep(cluster: string): DialogStep {
+  const error = check('cluster', cluster);
+  if (error) return { kind: 'ask', part: 'cluster', draft: { asking: 'cluster' }, error };
+  return { kind: 'cluster', cluster: parseClusterRef(cluster), refs: { cluster, registry: '' } };
+}
+
+/** What "check again" repeats: the last target, or the last cluster alone. */
+export function repeat(last: { cluster: string; registry: string }): DialogStep {
+  return last.registry === '' ? clusterStep(last.cluster) : fromAnswer('registry', last.registry, { cluster: last.cluster });
 }
 
 /** From the ask-for-target form: the answer to the one question asked. */

@@ -6,7 +6,7 @@
  */
 import { auditTarget, snapshotOf, targetLabel, toProgressView } from '../channels/view-model';
 import type { AuditLog } from '../storage/audit';
-import type { TriageEngine } from '../triage/engine';
+import type { TriageEngine, TriageResult } from '../triage/engine';
 import type { PastedError } from '../triage/paste';
 import type { Target, TargetRefs } from '../triage/refs';
 import { planGrant } from '../triage/remediation';
@@ -15,7 +15,11 @@ import type { ApprovalService, Person } from './approvals';
 import type { BackgroundWork, Logger } from './background';
 import type { CardStore } from './card-store';
 import type { MessageLocation } from './location';
-import type { ChannelPort, ConversationView } from './port';
+import type { ChannelPort, ConversationView, FindingsView } from './port';
+import type { AlertBannerView } from '../channels/alert-banner';
+import { triageCluster } from '../triage/cluster-triage';
+import type { ClusterRef } from '../triage/refs';
+import { showClusterTriage } from './cluster-flow';
 import { unfinishedNotice } from './wording';
 
 export interface TriageFlowDeps {
@@ -55,6 +59,31 @@ export class TriageStarter {
     this.deps.background.run(`triage ${targetLabel(input.target)}`, (signal) => this.finish(port, at, input, signal), { lane: 'triage' });
   }
 
+  /** `check <cluster>` alone: progress now; after the turn one findings message per registry the pods fail on. */
+  async startCluster(port: ChannelPort, input: { cluster: ClusterRef; label: string; requester: Person; where: MessageLocation; replace?: MessageLocation }): Promise<void> {
+    const progress: ConversationView = { kind: 'progress', view: { heading: `Checking ${input.label}`, detail: "Reading the cluster's failing pods, then each registry they pull from…" } };
+    let first: MessageLocation;
+    if (input.replace) {
+      await port.replace(input.replace, progress);
+      first = input.replace;
+    } else {
+      first = await port.post(input.where, progress);
+    }
+    this.deps.background.run(
+      `triage ${input.label}`,
+      async (signal) => {
+        try {
+          const t = await triageCluster(this.deps.engine, input.cluster, { signal });
+          await showClusterTriage(this.deps, t, { requester: input.requester, clusterLabel: input.label }, port, first);
+        } catch (error) {
+          this.deps.log.error('triage failed', { target: input.label, error: error instanceof Error ? error.message : String(error) });
+          await port.replace(first, { kind: 'notice', view: unfinishedNotice(input.label, signal.aborted) }).catch(() => undefined);
+        }
+      },
+      { lane: 'triage' },
+    );
+  }
+
   private async finish(port: ChannelPort, at: MessageLocation, input: TriageStart, signal: AbortSignal): Promise<void> {
     // Updates are chained so that a late partial report can never overwrite the final findings.
     let chain = Promise.resolve();
@@ -67,24 +96,37 @@ export class TriageStarter {
     const deps = this.deps;
     try {
       const result = await deps.engine.triage(input.target, { signal, onPartialReport: (report) => void show({ kind: 'findings', snapshot: { report, resources: {}, backoffPods: [], ...(input.pasted && { pasted: input.pasted }) } }) });
-      const snapshot = snapshotOf(result, input.pasted);
-      const plan = planGrant(result.evidence, result.report.findings);
-      const summary = summaryOf(result.report);
-      await deps.audit
-        .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
-        .catch((error: unknown) => deps.log.error('audit append failed', { error: String(error) }));
-      if (!plan) {
-        await show({ kind: 'findings', snapshot });
-        return;
-      }
-      const approval = await deps.approvals.create({ plan, requester: input.requester, summary, location: at });
-      await deps.cards.save(approval.id, { snapshot, refs: input.refs });
-      await show({ kind: 'findings', snapshot, offer: { plan, approval } });
+      await show(await offerAfterTriage(deps, result, { refs: input.refs, requester: input.requester, location: at, pasted: input.pasted }));
     } catch (error) {
       deps.log.error('triage failed', { target: targetLabel(input.target), error: error instanceof Error ? error.message : String(error) });
       await show({ kind: 'notice', view: unfinishedNotice(targetLabel(input.target), signal.aborted) });
     }
   }
+}
+
+export interface OfferInput {
+  refs: TargetRefs;
+  requester: Person;
+  /** Where the findings message is, so that the approval can replace it later. */
+  location: MessageLocation;
+  pasted?: PastedError[];
+  /** An alert's banner, kept with the card so that a re-render (after a press) shows it again. */
+  banner?: AlertBannerView;
+}
+
+/** After a triage, whoever ran it: audit it, and when a grant can be planned create the approval and keep the card's data. */
+export async function offerAfterTriage(deps: Omit<TriageFlowDeps, 'engine' | 'background'>, result: TriageResult, input: OfferInput): Promise<FindingsView> {
+  const snapshot = snapshotOf(result, input.pasted);
+  const plan = planGrant(result.evidence, result.report.findings);
+  const summary = summaryOf(result.report);
+  const banner = input.banner ? { banner: input.banner } : {};
+  await deps.audit
+    .append({ at: new Date().toISOString(), kind: 'triage', actor: input.requester, target: auditTarget(snapshot, input.refs), summary })
+    .catch((error: unknown) => deps.log.error('audit append failed', { error: String(error) }));
+  if (!plan) return { kind: 'findings', snapshot, ...banner };
+  const approval = await deps.approvals.create({ plan, requester: input.requester, summary, location: input.location });
+  await deps.cards.save(approval.id, { snapshot, refs: input.refs, ...banner });
+  return { kind: 'findings', snapshot, offer: { plan, approval }, ...banner };
 }
 
 /** Evidence snapshot for the audit: verdict, failing check ids and their first evidence lines. */

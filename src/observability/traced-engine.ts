@@ -51,6 +51,13 @@ export function tracedEngine(engine: TriageEngine, o: { telemetry: Telemetry; co
         }),
       );
     },
+    readClusterPods(cluster, options) {
+      return observe('cluster-pods', { 'cluster.name': cluster.name }, async (span) => {
+        const pods = await engine.readClusterPods(cluster, options);
+        span.setAttributes({ 'cluster.found': pods.cluster.state === 'ok', 'pods.read': pods.kube.state === 'ok', 'triage.azure_requests': pods.requestCount });
+        return pods;
+      });
+    },
     grant(plan, options) {
       return observe('grant', { 'grant.scope': plan.scope, 'grant.role': plan.roleName, 'grant.principal': plan.principalId }, async (span) => {
         const outcome = await engine.grant(plan, options);

@@ -6,6 +6,7 @@
 import { askBlocks, auditBlocks, findingsBlocks, helpBlocks, noticeBlocks, progressBlocks, type SlackMessage } from '../channels/block-kit';
 import type { MessageLocation, SlackLocation } from '../conversation/location';
 import type { ChannelPort, ConversationView, Turn } from '../conversation/port';
+import { blocksWithBanner } from '../channels/alert-banner';
 import type { SlackPoster } from './poster';
 
 export class SlackPort implements ChannelPort {
@@ -33,6 +34,11 @@ export class SlackPort implements ChannelPort {
 }
 
 export function renderBlocks(view: ConversationView): SlackMessage {
+  const message = render(view);
+  return (view.kind === 'findings' || view.kind === 'progress' || view.kind === 'notice') && view.banner ? blocksWithBanner(message, view.banner) : message;
+}
+
+function render(view: ConversationView): SlackMessage {
   switch (view.kind) {
     case 'help':
       return helpBlocks(view.view);

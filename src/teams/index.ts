@@ -12,6 +12,8 @@ import { ApproverRoster } from './approver-roster';
 import { createAdapter, messagesHandler } from './adapter';
 import { TeamsPort } from './port';
 import { TriageBot } from './triage-bot';
+import { ConversationReferences, type ReferenceStore } from './conversation-references';
+import type { MessageLocation } from '../conversation/location';
 
 export interface TeamsApp {
   adapter: CloudAdapter;
@@ -19,13 +21,28 @@ export interface TeamsApp {
   messages: (req: Request, res: Response) => Promise<void>;
   /** A port outside any turn (work that starts on its own): it reaches stored Teams conversations. */
   port: () => ChannelPort;
+  /** Where a Teams conversation the bot was installed in (or spoken to in) is; undefined when it never was. */
+  locate: (conversationId: string) => Promise<MessageLocation | undefined>;
 }
 
-export function createTeamsApp(o: { settings: BotSettings; conversation: Conversation; log: Logger}): TeamsApp {
+export function createTeamsApp(o: { settings: BotSettings; conversation: Conversation; log: Logger; store: ReferenceStore; demo: boolean }): TeamsApp {
   const adapter = createAdapter(o.settings, o.log);
   // Teams knows approvers by Entra object id; Slack approvers (`slack:…`) have no place in a Teams roster.
   const roster = new ApproverRoster({ approvers: o.settings.approvers.filter((a) => isGuid(a)), log: o.log });
   const portOptions = { adapter, botAppId: o.settings.appId ?? '', log: o.log, roster };
-  const bot = new TriageBot(o.conversation, portOptions);
-  return { adapter, bot, messages: messagesHandler(adapter, bot), port: () => new TeamsPort(portOptions) };
+  const references = new ConversationReferences(o.store, {
+    trackLatest: o.demo,
+    onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),
+  });
+  const bot = new TriageBot(o.conversation, portOptions, references);
+  return {
+    adapter,
+    bot,
+    messages: messagesHandler(adapter, bot),
+    port: () => new TeamsPort(portOptions),
+    locate: async (conversationId) => {
+      const reference = await references.get(conversationId);
+      return reference ? { channel: 'teams', reference: reference as Record<string, unknown> } : undefined;
+    },
+  };
 }

@@ -1,10 +1,17 @@
 /** Every view of the conversation as an Adaptive Card (the templates live in src/channels/adaptive-card.ts). */
 import { askCard, auditCard, findingsCard, helpCard, noticeCard, progressCard, type CardJson } from '../channels/adaptive-card';
+import { cardWithBanner } from '../channels/alert-banner';
 import type { ConversationView, FindingsView } from '../conversation/port';
 
 export type { CardJson };
 
 export function renderCard(view: ConversationView, refreshUserIds: readonly string[]): CardJson {
+  const card = render(view, refreshUserIds);
+  // Findings carry their banner themselves (a refusal shows them too); progress and notices get it here.
+  return (view.kind === 'progress' || view.kind === 'notice') && view.banner ? cardWithBanner(card, view.banner) : card;
+}
+
+function render(view: ConversationView, refreshUserIds: readonly string[]): CardJson {
   switch (view.kind) {
     case 'help':
       return helpCard(view.view);
@@ -31,5 +38,6 @@ export function renderCard(view: ConversationView, refreshUserIds: readonly stri
 }
 
 function findings(view: FindingsView, refreshUserIds: readonly string[]): CardJson {
-  return findingsCard(view.snapshot, view.offer ? { ...view.offer, refreshUserIds } : {});
+  const card = findingsCard(view.snapshot, view.offer ? { ...view.offer, refreshUserIds } : {});
+  return view.banner ? cardWithBanner(card, view.banner) : card;
 }

@@ -7,11 +7,14 @@ import { ActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type Ada
 import type { Conversation } from '../conversation/conversation';
 import { cardResponse, messageResponse } from './activities';
 import { TeamsPort, turnOf, type TeamsPortOptions } from './port';
+import type { ConversationReferences } from './conversation-references';
 
 export class TriageBot extends ActivityHandler {
   constructor(
     private readonly conversation: Conversation,
     private readonly portOptions: TeamsPortOptions,
+    /** Kept from every activity, so that alerts can be posted where the bot is installed. */
+    private readonly references?: ConversationReferences,
   ) {
     super();
 
@@ -34,6 +37,11 @@ export class TriageBot extends ActivityHandler {
       if (botAdded) await this.conversation.welcome(this.portFor(context), turnOf(context));
       await next();
     });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    this.references?.remember(context.activity);
+    await super.run(context);
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

@@ -2,9 +2,9 @@
  * The engine as its callers (CLI, bot) see it. The implementation lives in src/azure/ (it talks to ARM);
  * this file holds only the contract so that src/conversation and src/cli depend on no Azure SDK.
  */
-import type { Evidence } from './evidence';
+import type { ClusterFacts, Evidence, KubeFacts, Read } from './evidence';
 import type { Report } from './report';
-import type { Target } from './refs';
+import type { ClusterRef, Target } from './refs';
 import type { GrantPlan } from './remediation';
 
 export interface TriageOptions {
@@ -17,6 +17,27 @@ export interface TriageOptions {
   onPartialReport?: (report: Report) => void;
   /** Called with short progress lines ("resolving myacr…"), for stderr or a typing indicator. */
   onProgress?: (message: string) => void;
+  /**
+   * Pod evidence already read for this cluster (a triage from the cluster alone reads the pods once, then
+   * triages each registry they fail to pull from): used instead of reading pods again.
+   */
+  kube?: Read<KubeFacts>;
+}
+
+export interface ClusterPodsOptions {
+  signal?: AbortSignal;
+  podDeadlineMs?: number;
+  subscriptionId?: string;
+  onProgress?: (message: string) => void;
+}
+
+/** A cluster's pods and events, read without a registry in mind (`check <cluster>`, alerts). */
+export interface ClusterPods {
+  /** The cluster as found, or why it was not (not visible, ambiguous, unreadable). */
+  cluster: Read<ClusterFacts>;
+  kube: Read<KubeFacts>;
+  /** ARM requests made by this read. */
+  requestCount: number;
 }
 
 export interface TriageResult {
@@ -58,6 +79,8 @@ export interface GrantOptions {
 
 export interface TriageEngine {
   triage(target: Target, options?: TriageOptions): Promise<TriageResult>;
+  /** Finds the cluster and reads its pods and events (the first half of a triage from the cluster alone). */
+  readClusterPods(cluster: ClusterRef, options?: ClusterPodsOptions): Promise<ClusterPods>;
   /** Re-reads what the plan depends on, checks the writer's permission, and creates the assignment once. */
   grant(plan: GrantPlan, options: GrantOptions): Promise<GrantOutcome>;
   /** Re-runs the pull-role check for the plan's principal, retrying while the assignment propagates. */

@@ -13,6 +13,9 @@ import { startApp, type App } from '../../src/index';
 import { startPlayground, type RunningPlayground } from '../../src/playground';
 import { DEMO_APPROVER, DEMO_NON_APPROVER } from '../../src/simulator/demo-people';
 import { APPROVER_CONFIG, NON_APPROVER_CONFIG, PlaygroundChat, launchChromium } from './playground/harness';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ensureBuilt } from '../support/cli-process';
 
 // Generous for a 2-core CI machine running Chromium, two Playgrounds and the bot at once, but bounded.
 const START_MS = 60_000;
@@ -95,3 +98,16 @@ test('the demo approver triages aks-missing-role, grants AcrPull and sees it gra
   expect(after).toMatch(/rbac\.pull-role now pass/);
   expect(await done.getByRole('button', { name: GRANT_BUTTON }).count()).toBe(0);
 }, START_MS + REPLY_MS * 2 + GRANT_MS);
+
+test('npm run demo:alert posts an alert for a simulated cluster and its findings card appears in the chat, alert on top', async () => {
+  ensureBuilt();
+  const alex = await chatAs(APPROVER_CONFIG, DEMO_APPROVER.name);
+  await alex.card(/Demo mode/, REPLY_MS);
+  const script = path.join(__dirname, '../../dist/src/demo-alert.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [script, 'aks-firewall', '--url', app.server.url], { env: { ...process.env, TRIAGE_ALERT_TOKEN: '' }, timeout: 30_000 });
+  expect(stdout).toMatch(/→ 202$/m);
+  // The progress card carries the alert too: wait for the findings that replace it.
+  const card = await alex.card(/Alert: KubeContainerWaitingImagePull[\s\S]*Problems found/, REPLY_MS);
+  await alex.screenshot('6-alert-card', card);
+  expect(await card.innerText()).toMatch(/first fired \d\d:\d\d UTC/);
+}, START_MS + REPLY_MS * 2);

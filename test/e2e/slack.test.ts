@@ -101,16 +101,20 @@ test('Slack\'s url_verification is answered with the challenge', async () => {
   expect(JSON.parse(res.text)).toEqual({ challenge: 'ch4llenge' });
 });
 
-test('a DM saying help gets the help message; a DM with only a cluster asks for the registry', async () => {
+test('a DM saying help gets the help message; free text with only a cluster asks for the registry; check <cluster> alone triages the registry its pods fail on', async () => {
   const from = slackApi.calls.length;
   const dm = (text: string) => signed(SECRET, eventBody({ type: 'message', channel_type: 'im', channel: 'D0RITA', user: RITA.id, text }), 'application/json');
   expect((await send(events, dm('help'))).status).toBe(200);
   const help = await slackApi.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0RITA', { from });
   expect(blocksText({ blocks: help.args.blocks ?? [] })).toContain('`check &lt;cluster&gt; &lt;registry&gt;`');
   const next = slackApi.calls.length;
-  await send(events, dm('check aks-missing-role'));
+  await send(events, dm('pods on aks-missing-role cannot pull'));
   const ask = await slackApi.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0RITA', { from: next });
   expect(blocksText({ blocks: ask.args.blocks ?? [] })).toContain('Which registry (or image) can aks-missing-role not pull from?');
+  const byCluster = slackApi.calls.length;
+  await send(events, dm('check aks-missing-role'));
+  const findings = await slackApi.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0RITA' && buttonsOf({ blocks: c.args.blocks ?? [] }).length > 0, { from: byCluster, timeoutMs: 20_000 });
+  expect(blocksText({ blocks: findings.args.blocks ?? [] })).toContain('acrdemo.azurecr.io');
 });
 
 test('(before anyone grants) a pasted kubelet event asks only for the cluster; the answer\'s findings lead with what the error means, times as <!date>', async () => {

@@ -62,9 +62,19 @@ test('install greets the channel with the welcome card', async () => {
   expect(cardText(sent.activity)).toContain('Demo mode');
 });
 
-test('@mention with only a cluster asks for the registry; a bad answer gets the parser message and the question again', async () => {
+test('check <cluster> alone reads the pods and answers with the findings of the registry they fail on, grant offer included', async () => {
   const from = connector.sent.length;
   await post(app.server.url, mention(connector.url, RITA, 'check aks-missing-role'));
+  const progress = await connector.waitFor((s) => s.method === 'POST' && cardText(s.activity).includes('Checking aks-missing-role'), { from });
+  const findings = await findingsWithButton(from);
+  expect(findings.id).toBe(progress.id);
+  expect(cardText(findings.activity)).toContain('acrdemo.azurecr.io');
+  expect(cardText(findings.activity)).toContain('rbac.pull-role');
+});
+
+test('free text naming only a cluster asks for the registry; a bad answer gets the parser message and the question again', async () => {
+  const from = connector.sent.length;
+  await post(app.server.url, mention(connector.url, RITA, 'pods on aks-missing-role cannot pull'));
   const form = await connector.waitFor((s) => s.method === 'POST' && cardText(s.activity).includes('Which registry'), { from });
   expect(cardText(form.activity)).toContain('aks-missing-role');
   const bad = await post(app.server.url, execute(connector.url, RITA, form.id, 'provide-target', { action: 'provide-target', registry: 'my_acr!' }));

@@ -49,6 +49,10 @@ function guardEngine(): TriageEngine & { calls: string[] } {
       calls.push('triage');
       return Promise.reject(new Error('press must not triage'));
     },
+    readClusterPods: () => {
+      calls.push('readClusterPods');
+      return Promise.reject(new Error('press must not read pods'));
+    },
     grant: () => {
       calls.push('grant');
       return Promise.reject(new Error('press must not grant'));

@@ -97,15 +97,18 @@ describe('gatherEvidence against the emulator', () => {
     }
   });
 
-  it('keeps the critical path to two round trips (100 ms per request)', async () => {
-    const env = setup(smallWorld(), 100);
+  // A second of emulated latency per request: the CPU a triage needs (tens of ms, more on a loaded CI
+  // machine) stays well inside the half round trip of slack, so this counts round trips, not speed.
+  it('keeps the critical path to two round trips (1 s per request)', async () => {
+    const latencyMs = 1000;
+    const env = setup(smallWorld(), latencyMs);
     emulator = env.emulator;
     const started = Date.now();
     const evidence = await gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }), env.clients, { pods: false }).evidence;
     const elapsed = Date.now() - started;
     expect(evidence.cluster.state).toBe('ok');
-    expect(elapsed).toBeLessThan(250 + 150);
-    expect(elapsed).toBeGreaterThanOrEqual(200);
+    expect(elapsed).toBeLessThan(2.5 * latencyMs);
+    expect(elapsed).toBeGreaterThanOrEqual(2 * latencyMs);
   });
   it('reads ARM ids directly in the first round, without Resource Graph', async () => {
     const env = setup();

@@ -30,7 +30,8 @@ interface NamedCase extends BatchCase {
 
 const BAD_USAGE: NamedCase[] = [
   { name: 'misspelt flag', argv: ['check', '--clustr', 'aks-healthy', '--registry', 'acrdemo'], says: "'--clustr'" },
-  { name: 'missing --registry', argv: ['check', '--cluster', 'aks-healthy'], says: '--registry is required' },
+  { name: 'grant without --registry', argv: ['grant', '--cluster', 'aks-healthy'], says: '--registry is required' },
+  { name: '--pod beside --registry', argv: ['check', ...VALID, '--pod', 'api'], says: 'leave out --registry' },
   { name: 'missing --cluster', argv: ['check', '--registry', 'acrdemo'], says: '--cluster is required' },
   { name: 'unknown --format', argv: ['check', ...VALID, '--format', 'xml'], says: '--format must be "text" or "json"' },
   { name: 'unknown command', argv: ['chekc', ...VALID], says: 'unknown command "chekc"' },

@@ -83,6 +83,26 @@ describe('check in its own process', () => {
     expect(nonReads(e.requests)).toEqual([]);
   }, 40_000);
 
+  it('by cluster alone: exit 1, the failing registry found from the pods and triaged, nothing written', async () => {
+    const s = scenario('aks-missing-role');
+    const e = await serve(s);
+    const result = await runCliProcess(['check', '--cluster', 'aks-missing-role', '--format', 'json'], envFor(e));
+    const out = JSON.parse(result.stdout) as { verdict: string; summary: string; registries: { registry: string; report: { verdict: string } }[] };
+    expect({ code: result.code, verdict: out.verdict, registries: out.registries.map((r) => [r.registry, r.report.verdict]) }).toEqual({
+      code: 1,
+      verdict: 'problems',
+      registries: [['acrdemo.azurecr.io', 'problems']],
+    });
+    expect(out.summary).toMatch(/^Failing to pull from acrdemo.azurecr.io \(3 containers, problems\)/);
+    expect(nonReads(e.requests)).toEqual([]);
+  }, 40_000);
+
+  it('by cluster alone on a healthy cluster: exit 0, no pod is failing to pull', async () => {
+    const e = await serve(scenario('aks-healthy'));
+    const result = await runCliProcess(['check', '--cluster', 'aks-healthy'], envFor(e));
+    expect({ code: result.code, first: result.stdout.split('\n')[0] }).toEqual({ code: 0, first: expect.stringMatching(/^No pod is failing to pull: 6 pods and 0 events read on aks-healthy/) });
+  }, 40_000);
+
   it('a cluster whose role assignments cannot be read: exit 3, rbac.pull-role unknown', async () => {
     const s = scenario('aks-rbac-forbidden');
     const e = await serve(s);
