@@ -30,6 +30,11 @@ export function migratingFromServicePrincipal(cluster: ClusterFacts): boolean {
   return clusterAuth(cluster) === 'msi' && !!clientId && clientId !== 'msi';
 }
 
+/** Who the nodes pull with, by kind: as clusterAuth, except that a cluster moving off its SP still pulls with it. */
+export function pullAuth(cluster: ClusterFacts): ClusterAuth {
+  return migratingFromServicePrincipal(cluster) ? 'service-principal' : clusterAuth(cluster);
+}
+
 /** `…/userAssignedIdentities/aks-prod-agentpool` → `aks-prod-agentpool`. */
 export function identityName(resourceId: string | undefined): string | undefined {
   const m = /\/userAssignedIdentities\/([^/]+)\/?$/i.exec(resourceId ?? '');
@@ -67,7 +72,7 @@ export function pullPrincipal(evidence: Evidence): PrincipalLookup {
     return { state: 'unknown', reason: `the cluster was not read (${c.reason}), so the identity its nodes pull with is not known`, needs: CLUSTER_READ };
   const cluster = c.value;
   const migrating = migratingFromServicePrincipal(cluster);
-  const auth = migrating ? 'service-principal' : clusterAuth(cluster);
+  const auth = pullAuth(cluster);
   if (auth === 'msi') {
     const kid = cluster.kubeletIdentity;
     if (!kid) return { state: 'unknown', reason: `cluster ${cluster.name} has no kubelet identity (identityProfile.kubeletidentity is missing)` };

@@ -51,7 +51,7 @@ function spMigrating(): Scenario {
     world: { servicePrincipals: [{ appId: sp.appId, id: sp.objectId, displayName: sp.displayName, passwordCredentials: [{ endDateTime: '2027-10-31T23:59:59Z' }] }] },
     expect: {
       verdict: 'problems',
-      statuses: { 'identity.kubelet': 'warn', 'rbac.pull-role': 'fail', 'pods.pull-errors': 'fail' },
+      statuses: { 'identity.kubelet': 'warn', 'identity.kubelet-on-nodes': 'skip', 'identity.sp-secret': 'pass', 'rbac.pull-role': 'fail', 'pods.pull-errors': 'fail' },
     },
   });
 }
