@@ -15,7 +15,10 @@ const ANY_PACKAGE = '^(?!node:|\\.)';
 const BOTBUILDER = { regex: '^botbuilder', message: 'botbuilder (archived) stays in src/teams, so replacing it is a change to that folder only.' };
 const BOLT = { regex: '^@slack/', message: 'The Slack SDK stays in src/slack.' };
 const RESTIFY = { regex: '^restify', message: 'The HTTP server is src/server.ts; rooms below it know nothing of HTTP frameworks.' };
-const AZURE_SDK = { regex: '^@azure/', message: 'Azure SDKs stay in src/azure (and src/storage for Blob); the core and the channels talk to the TriageEngine contract.' };
+const AZURE_SDK = {
+  regex: '^@azure/',
+  message: 'Azure SDKs stay in src/azure (and src/storage for Blob); the core and the channels talk to the TriageEngine contract.',
+};
 
 const RULES = [
   {
@@ -32,28 +35,60 @@ const RULES = [
   {
     files: ['src/triage/**'],
     patterns: [
-      { regex: room('azure|storage|simulator|channels|conversation|teams|slack|cli|config|settings|server|index|playground'), message: 'src/triage is the pure domain: it imports only itself and src/primitives.' },
+      {
+        regex: room('azure|storage|simulator|channels|conversation|teams|slack|cli|config|settings|server|index|playground'),
+        message: 'src/triage is the pure domain: it imports only itself and src/primitives.',
+      },
       { regex: ANY_PACKAGE, message: 'src/triage uses no packages: SDKs and I/O live in the rooms around it.' },
     ],
   },
   {
     files: ['src/triage/checks/**'],
     patterns: [
-      { regex: '^\\.\\./\\.\\./(?!primitives(/|$))', message: 'A check is a pure function of Evidence: it imports src/triage (and src/primitives), nothing else.' },
+      {
+        regex: '^\\.\\./\\.\\./(?!primitives(/|$))',
+        message: 'A check is a pure function of Evidence: it imports src/triage (and src/primitives), nothing else.',
+      },
       { regex: ANY_PACKAGE, message: 'A check uses no packages.' },
     ],
   },
   {
     files: ['src/azure/**'],
-    patterns: [BOTBUILDER, BOLT, RESTIFY, { regex: room('conversation|teams|slack|channels|storage|simulator|cli|settings|server|index|playground'), message: 'src/azure reads Azure for the engine; it knows no channel, no storage and no emulator.' }],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      {
+        regex: room('conversation|teams|slack|channels|storage|simulator|cli|settings|server|index|playground'),
+        message: 'src/azure reads Azure for the engine; it knows no channel, no storage and no emulator.',
+      },
+    ],
   },
   {
     files: ['src/channels/**'],
-    patterns: [BOTBUILDER, BOLT, RESTIFY, AZURE_SDK, { regex: room('azure|storage|simulator|conversation|teams|slack|cli|settings|server|index|playground'), message: 'src/channels turns findings into view models and renders them; it reads nothing and sends nothing.' }],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      AZURE_SDK,
+      {
+        regex: room('azure|storage|simulator|conversation|teams|slack|cli|settings|server|index|playground'),
+        message: 'src/channels turns findings into view models and renders them; it reads nothing and sends nothing.',
+      },
+    ],
   },
   {
     files: ['src/conversation/**'],
-    patterns: [BOTBUILDER, BOLT, RESTIFY, AZURE_SDK, { regex: room('azure|simulator|teams|slack|cli|server|index|playground'), message: 'The conversation core is channel-neutral: channels import it, never the other way round.' }],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      AZURE_SDK,
+      {
+        regex: room('azure|simulator|teams|slack|cli|server|index|playground'),
+        message: 'The conversation core is channel-neutral: channels import it, never the other way round.',
+      },
+    ],
   },
   {
     files: ['src/alerts/**'],
@@ -61,23 +96,64 @@ const RULES = [
   },
   {
     files: ['src/teams/**'],
-    patterns: [BOLT, AZURE_SDK, { regex: room('slack|azure|simulator|cli|storage'), message: 'src/teams adapts Bot Framework to the conversation core; it reaches nothing else.' }],
+    patterns: [
+      BOLT,
+      AZURE_SDK,
+      {
+        regex: room('slack|azure|simulator|cli|storage'),
+        message: 'src/teams adapts Bot Framework to the conversation core; it reaches nothing else.',
+      },
+    ],
   },
   {
     files: ['src/slack/**'],
-    patterns: [BOTBUILDER, AZURE_SDK, { regex: room('teams|azure|simulator|cli|storage'), message: 'src/slack adapts bolt to the conversation core; it reaches nothing else.' }],
+    patterns: [
+      BOTBUILDER,
+      AZURE_SDK,
+      { regex: room('teams|azure|simulator|cli|storage'), message: 'src/slack adapts bolt to the conversation core; it reaches nothing else.' },
+    ],
+  },
+  {
+    files: ['src/scheduling/**'],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      {
+        regex: room('azure|storage|simulator|channels|conversation|teams|slack|cli|triage|config|settings|server|index|playground'),
+        message: 'src/scheduling paces work on the event loop; it knows nothing of what the work is.',
+      },
+    ],
   },
   {
     files: ['src/storage/**'],
-    patterns: [BOTBUILDER, BOLT, RESTIFY, { regex: room('conversation|teams|slack|channels|azure|simulator|cli|server'), message: 'src/storage keeps bytes; it knows no conversation, channel or engine.' }],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      {
+        regex: room('conversation|teams|slack|channels|azure|simulator|cli|server'),
+        message: 'src/storage keeps bytes; it knows no conversation, channel or engine.',
+      },
+    ],
   },
   {
     files: ['src/simulator/**'],
-    patterns: [BOTBUILDER, BOLT, RESTIFY, { regex: room('conversation|teams|slack|channels|storage|cli|server'), message: 'src/simulator plays Azure; it knows no channel.' }],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      { regex: room('conversation|teams|slack|channels|storage|cli|server'), message: 'src/simulator plays Azure; it knows no channel.' },
+    ],
   },
   {
     files: ['src/cli/**'],
-    patterns: [BOTBUILDER, BOLT, RESTIFY, { regex: room('conversation|teams|slack|server'), message: 'The CLI runs the engine directly; the chat rooms are not its business.' }],
+    patterns: [
+      BOTBUILDER,
+      BOLT,
+      RESTIFY,
+      { regex: room('conversation|teams|slack|server'), message: 'The CLI runs the engine directly; the chat rooms are not its business.' },
+    ],
   },
   {
     files: ['bench/**'],

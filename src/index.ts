@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { TokenCredential } from '@azure/core-auth';
 import type { DestinationStream } from 'pino';
 import type { Request, Response } from 'restify';
-import { wireEngine } from './azure/wiring';
+import { wireEngine, type AzureStandIn } from './azure/wiring';
 import { ApprovalService } from './conversation/approvals';
 import type { Logger } from './conversation/background';
 import { createConversation, type ConversationCore } from './conversation';
@@ -39,22 +39,31 @@ import { createLogger, logLevelFromEnv } from './observability/log';
 import { startTelemetry, telemetrySettingsFromEnv, type Telemetry, type TelemetryOptions } from './observability/telemetry';
 import { countedAudit, tracedEngine } from './observability/traced-engine';
 import { tracedHttpClient } from './observability/traced-http';
+import { pacedHttpClient } from './scheduling/paced-http-client';
+import { WorkScheduler } from './scheduling/work-scheduler';
 
 /** Demo scenarios worth trying first: a grant, a network cause, a healthy cluster. */
-const DEMO_EXAMPLES = ['check aks-missing-role acrdemo', 'check aks-firewall acrfirewalled.azurecr.io', 'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3', 'check aks-healthy acrdemo'];
+const DEMO_EXAMPLES = [
+  'check aks-missing-role acrdemo',
+  'check aks-firewall acrfirewalled.azurecr.io',
+  'check aks-tag-missing acrdemo.azurecr.io/shop/api:1.4.3',
+  'check aks-healthy acrdemo',
+];
 
 export interface App {
   server: RunningServer;
   /** The conversation core every channel shares (its background work is drained on close). */
   core: ConversationCore;
   bot: TeamsApp;
+  /** Paces Azure answers, card rendering and background writes (its state is what a benchmark watches). */
+  scheduler: WorkScheduler;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: the Slack app on the same server. */
   slack?: SlackApp;
   settings: BotSettings;
   /** Structured logs (JSON lines with request, turn and triage ids). */
   log: Logger;
   telemetry: Telemetry;
-  /** Set in demo mode: the simulated Azure the engine talks to. */
+  /** Set in demo mode unless `demoAzure` was given: the simulated Azure the engine talks to. */
   emulator?: ArmEmulator;
   /** Alerts in: POST /api/alerts. */
   alerts: { responder: AlertResponder; incidents: IncidentStore; settings: AlertSettings };
@@ -68,7 +77,11 @@ export interface App {
  * authenticated with an app id — so without one, that endpoint stays closed on a public interface.
  */
 async function botFrameworkOff(_req: Request, res: Response): Promise<void> {
-  res.send(403, { error: 'Forbidden', message: 'The Bot Framework endpoint is off: this instance serves Slack on a public interface and has no MicrosoftAppId to authenticate Teams requests.' });
+  res.send(403, {
+    error: 'Forbidden',
+    message:
+      'The Bot Framework endpoint is off: this instance serves Slack on a public interface and has no MicrosoftAppId to authenticate Teams requests.',
+  });
 }
 
 function isLoopback(host: string): boolean {
@@ -88,6 +101,8 @@ export async function startApp(
     logDestination?: DestinationStream;
     print?: (text: string) => void;
     telemetry?: Omit<TelemetryOptions, 'connectionString'>;
+    /** Demo mode's Azure when not the embedded emulator (the benchmark's emulator process). */
+    demoAzure?: AzureStandIn;
   } = {},
 ): Promise<App> {
   const env = options.env ?? process.env;
@@ -100,17 +115,21 @@ export async function startApp(
   const alertSettings = demo ? withDemoAlerts(alertSettingsFromEnv(env), env) : alertSettingsFromEnv(env);
   const azureSettings = loadSettings(env);
 
-  const emulator: ArmEmulator | undefined = demo ? createEmulator({ world: demoWorld() }) : undefined;
+  // One scheduler for the process: Azure answers, card rendering, background writes and turns are paced by it.
+  const scheduler = new WorkScheduler();
+  const emulator: ArmEmulator | undefined = demo && !options.demoAzure ? createEmulator({ world: demoWorld() }) : undefined;
+  const standIn = demo ? (options.demoAzure ?? emulator) : undefined;
   const wired = wireEngine(azureSettings, {
-    ...(emulator ? { standIn: emulator } : {}),
-    // Every Azure request a span, child of the triage or grant it serves (only when telemetry is on).
-    ...(telemetry.enabled ? { transport: (inner) => tracedHttpClient(inner, telemetry.tracer) } : {}),
+    ...(standIn ? { standIn } : {}),
+    // Every Azure answer is paced by the scheduler; every Azure request a span, child of the triage or grant
+    // it serves (only when telemetry is on).
+    transport: (inner) => pacedHttpClient(telemetry.enabled ? tracedHttpClient(inner, telemetry.tracer) : inner, scheduler),
   });
   const { credential, scope } = wired;
   // Identical triages in flight (people typing the same check, an alert storm) share one evidence read.
   const engine = coalescingEngine(tracedEngine(wired.engine, { telemetry, context: work, log }));
   // The emulator is always ready; a real credential is probed before traffic is sent here.
-  const readiness: (() => Promise<Readiness>) | undefined = emulator ? undefined : () => credentialReadiness(credential, scope);
+  const readiness: (() => Promise<Readiness>) | undefined = standIn ? undefined : () => credentialReadiness(credential, scope);
 
   const storageSettings = storageSettingsFromEnv(env);
   const storage = createStorage(storageSettings);
@@ -125,8 +144,18 @@ export async function startApp(
     log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : String(error ?? '') }),
   });
   const examples = demo ? DEMO_EXAMPLES : undefined;
-  const core = createConversation({ store: storage, engine, audit, approvals, log, demo, auditAudience: settings.auditAudience, examples });
-  const bot = createTeamsApp({ settings, conversation: core.conversation, log, store: storage, demo });
+  const core = createConversation({
+    store: storage,
+    engine,
+    audit,
+    approvals,
+    log,
+    demo,
+    auditAudience: settings.auditAudience,
+    examples,
+    scheduler,
+  });
+  const bot = createTeamsApp({ settings, conversation: core.conversation, log, store: storage, demo, scheduler });
   const slack = slackSettings ? createSlackApp({ settings: slackSettings, conversation: core.conversation, log }) : undefined;
   // Slack's turn id (event id, or the trigger id of a button press) is known once Bolt has read the body.
   slack?.app.use(async ({ body, next }) => {
@@ -153,7 +182,14 @@ export async function startApp(
     windowMs: alertSettings.windowMs,
     podDeadlineMs: azureSettings.triage.podDeadlineMs,
   });
-  const alerts = alertListener({ auth: new AlertAuthenticator(alertSettings.auth), router, responder, storage, records: new ReceivedRecords(storage), log });
+  const alerts = alertListener({
+    auth: new AlertAuthenticator(alertSettings.auth),
+    router,
+    responder,
+    storage,
+    records: new ReceivedRecords(storage),
+    log,
+  });
   const server = await startServer({
     port: settings.port,
     host: settings.host,
@@ -176,7 +212,9 @@ export async function startApp(
   if (!settings.appId && slack && !isLoopback(settings.host)) {
     log.warn(`No MicrosoftAppId: /api/messages is off on ${server.url}; only Slack (signed requests, ${slack.path}) is served.`);
   } else if (!settings.appId) {
-    log.warn(`No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`);
+    log.warn(
+      `No MicrosoftAppId: requests are NOT authenticated; listening on ${server.url} for local clients (Agents Playground, Bot Framework Emulator) only.`,
+    );
   }
   if (slack) log.info(`Slack app enabled: events and interactivity at ${server.url}${slack.path}`);
   if (demo) (options.print ?? console.log)(demoBanner(server.url));
@@ -185,6 +223,7 @@ export async function startApp(
     server,
     core,
     bot,
+    scheduler,
     slack,
     settings,
     log,
@@ -288,7 +327,10 @@ function withWorkIds(work: WorkContext, handler: (req: Request, res: Response) =
 }
 
 /** Slack's listener reads its own body; its request id is all that is known here. */
-function withRawWorkIds(work: WorkContext, listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+function withRawWorkIds(
+  work: WorkContext,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => work.run({ requestId: requestIdOf(req.headers) }, () => listener(req, res));
 }
 
@@ -306,7 +348,10 @@ export async function credentialReadiness(credential: TokenCredential, scope: st
     return token ? { ready: true } : { ready: false, detail: 'the Azure credential returned no token' };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ready: false, detail: `no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ${message.slice(0, 300)}` };
+    return {
+      ready: false,
+      detail: `no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ${message.slice(0, 300)}`,
+    };
   }
 }
 

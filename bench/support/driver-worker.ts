@@ -1,13 +1,13 @@
 /**
- * The benchmark's driver, on its own thread: the Teams side (POSTs to /api/messages) and the fake Bot
+ * The benchmark's driver, in its own process (or thread): the Teams side (POSTs to /api/messages) and the fake Bot
  * Connector. Kept off the bots' event loop so that, under load, a turn's latency is the bot's and not the
  * time a starved in-process client took to notice the response — as with Teams, which does not share the
  * bot's CPU. Both clocks (request start, card arrival) are this thread's performance.now().
  */
-import { parentPort } from 'node:worker_threads';
 import { BenchConnector, cardOf, type Arrival } from './connector';
-import type { DriverReply, DriverRequest, Expected, TurnOutcome } from './driver-protocol';
-import { conversationId, mention, post } from './teams-activity';
+import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome } from './driver-protocol';
+import { conversationId, grantPress, mention, post } from './teams-activity';
+import { parentLink } from '../../src/simulator/message-channel';
 
 const TURN_TIMEOUT_MS = 15_000;
 
@@ -30,7 +30,8 @@ async function turns(url: string, conversation: string, n: number, expect: Expec
   }
   const replies = connector.arrivals(conversation).slice(from);
   const good = replies.filter(expect === 'help-card' ? isHelpCard : isEcho).length;
-  if (replies.length !== n || good !== n) throw new Error(`${conversation}: ${n} turns delivered ${replies.length} activities, ${good} of them the expected reply`);
+  if (replies.length !== n || good !== n)
+    throw new Error(`${conversation}: ${n} turns delivered ${replies.length} activities, ${good} of them the expected reply`);
   return times;
 }
 
@@ -41,34 +42,60 @@ async function converse(url: string, conversation: string, n: number, text: stri
   const outcome: TurnOutcome = { status: res.status, turnMs: res.ms };
   if (res.status !== 200) return { ...outcome, failure: `HTTP ${res.status}` };
   const last = await connector.waitFor(conversation, (a) => hasGrantButton(a) || couldNotFinish(a), { from, signal }).catch(() => undefined);
-  const first = connector.arrivals(conversation).slice(from).find((a) => a.method === 'PUT');
+  const first = connector
+    .arrivals(conversation)
+    .slice(from)
+    .find((a) => a.method === 'PUT');
   if (first) outcome.firstFindingsMs = first.at - res.started;
   if (!last) return { ...outcome, failure: 'no findings card before the deadline' };
   if (!hasGrantButton(last)) return { ...outcome, failure: 'the check could not finish' };
   return { ...outcome, finalMs: last.at - res.started };
 }
 
-/** `conversations` distinct conversations sending `text` at the same moment. */
-async function round(request: Extract<DriverRequest, { kind: 'round' }>): Promise<TurnOutcome[]> {
+/** The newest grant offer in each conversation (the card's activity id and the approval it names). */
+function offers(conversations: string[]): Offer[] {
+  return conversations.flatMap((conversation) => {
+    const last = [...connector.arrivals(conversation)].reverse().find(hasGrantButton);
+    const approvalId = last && /"approvalId":"([^"]+)"/.exec(cardJson(last))?.[1];
+    return last && approvalId ? [{ conversation, activityId: last.id, approvalId }] : [];
+  });
+}
+
+/** One grant press, timed to the HTTP response that carries the invoke's answer. */
+async function press(url: string, plan: PressPlan, signal: AbortSignal): Promise<PressOutcome> {
+  const activity = grantPress(connector.url, plan.offer.conversation, plan.presser, plan.offer.activityId, plan.offer.approvalId);
+  const res = await post(url, activity, signal).catch(() => undefined);
+  if (!res) return { afterMs: plan.afterMs, status: 0, ms: Number.NaN, accepted: false };
+  return { afterMs: plan.afterMs, status: res.status, ms: res.ms, accepted: res.status === 200 && !res.body.includes('Not approved') };
+}
+
+/** `conversations` distinct conversations sending `text` at the same moment, and grant presses during it. */
+async function round(request: Extract<DriverRequest, { kind: 'round' }>): Promise<{ outcomes: TurnOutcome[]; presses: PressOutcome[] }> {
   const signal = AbortSignal.timeout(request.deadlineMs);
   const ids = Array.from({ length: request.conversations }, (_, i) => request.first + i);
-  return Promise.all(ids.map((n) => converse(request.url, conversationId(n, request.label), n, request.text, signal)));
+  const presses = (request.presses ?? []).map(
+    (plan) => new Promise<PressOutcome>((resolve) => setTimeout(() => resolve(press(request.url, plan, signal)), plan.afterMs)),
+  );
+  const outcomes = await Promise.all(ids.map((n) => converse(request.url, conversationId(n, request.label), n, request.text, signal)));
+  return { outcomes, presses: await Promise.all(presses) };
 }
 
 async function handle(request: DriverRequest): Promise<DriverReply> {
   try {
-    if (request.kind === 'turns') return { kind: 'turns', id: request.id, times: await turns(request.url, request.conversation, request.n, request.expect) };
-    return { kind: 'round', id: request.id, outcomes: await round(request) };
+    if (request.kind === 'turns')
+      return { kind: 'turns', id: request.id, times: await turns(request.url, request.conversation, request.n, request.expect) };
+    if (request.kind === 'offers') return { kind: 'offers', id: request.id, offers: offers(request.conversations) };
+    return { kind: 'round', id: request.id, ...(await round(request)) };
   } catch (error) {
     return { kind: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) };
   }
 }
 
 async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) throw new Error('driver-worker runs as a worker thread of bench/bot');
+  const port = parentLink();
+  if (!port) throw new Error('driver-worker runs as a child process or worker thread of bench/bot');
   await connector.start();
-  port.on('message', (request: DriverRequest) => {
+  port.onMessage((request: DriverRequest) => {
     void handle(request).then((reply) => port.postMessage(reply));
   });
   const ready: DriverReply = { kind: 'ready', connectorUrl: connector.url };

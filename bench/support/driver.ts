@@ -1,7 +1,8 @@
-/** The main thread's handle on the driver thread (driver-worker.ts): one request at a time, each with a deadline. */
+/** The bench's handle on its driver (driver-worker.ts) in a child process: requests by id, each with a deadline. */
+import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { DriverReply, DriverRequest, Expected, TurnOutcome } from './driver-protocol';
+import { childLink, type Port } from '../../src/simulator/message-channel';
+import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome } from './driver-protocol';
 
 type Pending = { resolve: (reply: DriverReply) => void; timer: NodeJS.Timeout };
 
@@ -13,11 +14,14 @@ export class Driver {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
+  private readonly port: Port;
+
   private constructor(
-    private readonly worker: Worker,
+    private readonly child: ChildProcess,
     readonly connectorUrl: string,
   ) {
-    worker.on('message', (reply: DriverReply) => {
+    this.port = childLink(child);
+    this.port.onMessage((reply: DriverReply) => {
       if (reply.kind === 'ready') return;
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
@@ -28,18 +32,19 @@ export class Driver {
   }
 
   static async start(options: { timeoutMs: number }): Promise<Driver> {
-    // Compiled output sits beside this file (dist/bench/support), so the worker is loaded as JavaScript.
-    const worker = new Worker(path.join(__dirname, 'driver-worker.js'));
+    // Compiled output sits beside this file (dist/bench/support), so the driver is loaded as JavaScript. A
+    // process of its own: its CPU and memory (every card it received) are not the bot's.
+    const child = fork(path.join(__dirname, 'driver-worker.js'), [], { serialization: 'advanced', stdio: 'inherit' });
     const connectorUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new DriverError('the driver thread did not start')), options.timeoutMs);
-      worker.once('error', reject);
-      worker.on('message', (m: DriverReply) => {
+      const timer = setTimeout(() => reject(new DriverError('the driver process did not start')), options.timeoutMs);
+      child.once('error', reject);
+      child.on('message', (m: DriverReply) => {
         if (m.kind !== 'ready') return;
         clearTimeout(timer);
         resolve(m.connectorUrl);
       });
     });
-    return new Driver(worker, connectorUrl);
+    return new Driver(child, connectorUrl);
   }
 
   async turns(url: string, conversation: string, n: number, expect: Expected, timeoutMs: number): Promise<number[]> {
@@ -48,14 +53,27 @@ export class Driver {
     return reply.times;
   }
 
-  async round(url: string, o: { conversations: number; first: number; label: string; text: string; deadlineMs: number }): Promise<TurnOutcome[]> {
+  async round(
+    url: string,
+    o: { conversations: number; first: number; label: string; text: string; deadlineMs: number; presses?: PressPlan[] },
+  ): Promise<{ outcomes: TurnOutcome[]; presses: PressOutcome[] }> {
     const reply = await this.ask({ kind: 'round', id: this.nextId++, url, ...o }, o.deadlineMs + 5_000);
     if (reply.kind !== 'round') throw new DriverError(reply.kind === 'error' ? reply.message : `unexpected ${reply.kind} reply`);
-    return reply.outcomes;
+    return { outcomes: reply.outcomes, presses: reply.presses };
+  }
+
+  /** The grant offers the connector has seen in these conversations. */
+  async offers(conversations: string[], timeoutMs: number): Promise<Offer[]> {
+    const reply = await this.ask({ kind: 'offers', id: this.nextId++, conversations }, timeoutMs);
+    if (reply.kind !== 'offers') throw new DriverError(reply.kind === 'error' ? reply.message : `unexpected ${reply.kind} reply`);
+    return reply.offers;
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill();
+    await exited;
   }
 
   private ask(request: DriverRequest, timeoutMs: number): Promise<DriverReply> {
@@ -65,7 +83,7 @@ export class Driver {
         resolve({ kind: 'error', id: request.id, message: `the driver did not answer ${request.kind} within ${timeoutMs} ms` });
       }, timeoutMs);
       this.pending.set(request.id, { resolve, timer });
-      this.worker.postMessage(request);
+      this.port.postMessage(request);
     });
   }
 }

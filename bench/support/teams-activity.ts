@@ -30,18 +30,43 @@ export function mention(serviceUrl: string, conversation: string, n: number, tex
   };
 }
 
+/** A press of the grant button (Action.Execute, verb grant) by `presser` on the card `replyToId`. */
+export function grantPress(
+  serviceUrl: string,
+  conversation: string,
+  presser: { id: string; aadObjectId: string; name: string },
+  replyToId: string,
+  approvalId: string,
+) {
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: presser,
+    recipient: BOT,
+    conversation: { id: conversation, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+    channelData: { tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2' }, channel: { id: conversation.split(';')[0] } },
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    replyToId,
+    value: { action: { type: 'Action.Execute', id: randomUUID(), verb: 'grant', data: { approvalId } }, trigger: 'manual' },
+  };
+}
+
 export interface Posted {
   status: number;
   /** From just before the request to the end of the response body. */
   ms: number;
   /** performance.now() just before the request: the zero for end-to-end timings. */
   started: number;
+  body: string;
 }
 
 export async function post(botUrl: string, activity: unknown, signal: AbortSignal): Promise<Posted> {
   const body = JSON.stringify(activity);
   const started = performance.now();
   const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
-  await res.arrayBuffer();
-  return { status: res.status, ms: performance.now() - started, started };
+  const text = await res.text();
+  return { status: res.status, ms: performance.now() - started, started, body: text };
 }

@@ -148,9 +148,7 @@ export class AlertResponder {
       this.scheduleRefresh(key);
       return { status: 'counted', destination: destinationLabel(destination), incident: key, count: after.count };
     }
-    this.o.background.run(`alert ${alert.name} on ${cluster.name}`, (signal) => this.triage(alert, key, cluster, destination, channel, signal), {
-      lane: 'triage',
-    });
+    this.o.background.run(`alert ${alert.name} on ${cluster.name}`, (signal) => this.triage(alert, key, cluster, destination, channel, signal));
     return { status: 'triaging', destination: destinationLabel(destination), incident: key };
   }
 

@@ -32,16 +32,20 @@ export function wireEngine(
   options: {
     standIn?: AzureStandIn;
     podPollIntervalMs?: number;
-    /** Wraps the transport every client sends through (tracing); the SDKs' default transport otherwise. */
+    /** Wraps the transport every client sends through (tracing, the bot's work scheduler); the SDKs' default transport otherwise. */
     transport?: (inner: HttpClient) => HttpClient;
   } = {},
 ): EngineWiring {
   const { standIn, transport } = options;
-  const credential = standIn?.credential ?? cachingCredential(new DefaultAzureCredential(settings.azure.clientId ? { managedIdentityClientId: settings.azure.clientId } : {}));
+  const credential =
+    standIn?.credential ??
+    cachingCredential(new DefaultAzureCredential(settings.azure.clientId ? { managedIdentityClientId: settings.azure.clientId } : {}));
   const endpoint = standIn?.endpoint ?? settings.azure.resourceManagerEndpoint;
   const httpClient = transport ? transport(standIn?.httpClient ?? createDefaultHttpClient()) : standIn?.httpClient;
   const clients = createAzureClients(
-    standIn ? { credential, endpoint, ...(httpClient ? { httpClient } : {}) } : { credential, endpoint, subscriptionId: settings.azure.subscriptionId, ...(httpClient ? { httpClient } : {}) },
+    standIn
+      ? { credential, endpoint, ...(httpClient ? { httpClient } : {}) }
+      : { credential, endpoint, subscriptionId: settings.azure.subscriptionId, ...(httpClient ? { httpClient } : {}) },
   );
   const engine = createTriageEngine({
     clients,

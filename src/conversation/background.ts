@@ -9,24 +9,12 @@ export interface Logger {
   error(message: string, detail?: Record<string, unknown>): void;
 }
 
-export interface BackgroundOptions {
-  /**
-   * At most this many jobs of one `lane` run at once; the rest wait their turn. Triage is CPU-heavy
-   * (evidence, checks, cards): unbounded, 200 simultaneous checks starve the event loop and every turn —
-   * including approvals — waits seconds behind them. Jobs without a lane (grants) never wait.
-   */
-  laneLimits?: Record<string, number>;
-}
-
 export class BackgroundWork {
   private readonly running = new Set<Promise<void>>();
   private readonly controller = new AbortController();
-  private readonly lanes = new Map<string, { active: number; waiting: (() => void)[] }>();
 
-  constructor(
-    private readonly log: Logger,
-    private readonly options: BackgroundOptions = {},
-  ) {
+  /** Nothing here limits how much runs at once: CPU work is paced by the WorkScheduler, not by counting jobs. */
+  constructor(private readonly log: Logger) {
     // Every job and every read inside it listens to this one signal by design; Node's default warning at
     // eleven listeners would only be noise under load.
     setMaxListeners(0, this.controller.signal);
@@ -36,38 +24,18 @@ export class BackgroundWork {
     return this.running.size;
   }
 
-  /** Starts `fn` now (or when its lane has room), never rejects: failures are logged under `name`. */
-  run(name: string, fn: (signal: AbortSignal) => Promise<void>, options: { lane?: string } = {}): void {
+  /** Starts `fn` now, never rejects: failures are logged under `name`. */
+  run(name: string, fn: (signal: AbortSignal) => Promise<void>): void {
     const job = (async () => {
-      const release = await this.enter(options.lane);
       try {
         if (this.controller.signal.aborted) return;
         await fn(this.controller.signal);
       } catch (error) {
         this.log.error(`${name} failed`, { error: error instanceof Error ? error.message : String(error) });
-      } finally {
-        release();
       }
     })();
     this.running.add(job);
     void job.finally(() => this.running.delete(job));
-  }
-
-  private async enter(lane: string | undefined): Promise<() => void> {
-    const limit = lane === undefined ? undefined : this.options.laneLimits?.[lane];
-    if (lane === undefined || limit === undefined) return () => undefined;
-    let state = this.lanes.get(lane);
-    if (!state) {
-      state = { active: 0, waiting: [] };
-      this.lanes.set(lane, state);
-    }
-    const s = state;
-    if (s.active >= limit) await new Promise<void>((resolve) => s.waiting.push(resolve));
-    s.active += 1;
-    return () => {
-      s.active -= 1;
-      s.waiting.shift()?.();
-    };
   }
 
   /** Resolves when nothing is running (work started meanwhile is waited for too). */

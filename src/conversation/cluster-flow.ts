@@ -10,6 +10,7 @@ import type { Person } from './approvals';
 import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView } from './port';
 import { offerAfterTriage, type TriageFlowDeps } from './triage-flow';
+import type { WorkScheduler } from '../scheduling/work-scheduler';
 
 export interface ShownCard {
   /** Login server or host; "" for the cluster-wide notice. */
@@ -19,7 +20,7 @@ export interface ShownCard {
 }
 
 export async function showClusterTriage(
-  deps: Omit<TriageFlowDeps, 'engine' | 'background'>,
+  deps: Omit<TriageFlowDeps, 'engine' | 'background' | 'scheduler'> & { scheduler?: WorkScheduler },
   t: ClusterTriage,
   input: { requester: Person; clusterLabel: string; banner?: AlertBannerView },
   port: ChannelPort,

@@ -1,6 +1,6 @@
 /**
- * The conversation core, assembled: one per process, shared by every channel (one triage concurrency
- * limit, one drain at shutdown, one state store). The composition root supplies engine, store, audit and
+ * The conversation core, assembled: one per process, shared by every channel (one work scheduler, one
+ * drain at shutdown, one state store). The composition root supplies engine, store, audit and
  * approvals; channel adapters get the Conversation and the BackgroundWork.
  */
 import type { AuditLog } from '../storage/audit';
@@ -11,12 +11,7 @@ import { BackgroundWork, type Logger } from './background';
 import { CardStore } from './card-store';
 import { Conversation } from './conversation';
 import { ConversationState } from './conversation-state';
-
-/**
- * Triages that run at once; more wait their turn. Against real ARM a triage mostly waits on the network,
- * but its evidence, checks and cards cost CPU, and hundreds at once starve turns on a 2-core instance.
- */
-const TRIAGE_CONCURRENCY = 16;
+import { WorkScheduler } from '../scheduling/work-scheduler';
 
 export interface ConversationCore {
   conversation: Conversation;
@@ -33,8 +28,10 @@ export function createConversation(o: {
   auditAudience: 'approvers' | 'everyone';
   examples?: string[];
   background?: BackgroundWork;
+  /** Paces the core's rendering and background writes; the composition root shares it with the Azure transport and Teams. */
+  scheduler?: WorkScheduler;
 }): ConversationCore {
-  const background = o.background ?? new BackgroundWork(o.log, { laneLimits: { triage: TRIAGE_CONCURRENCY } });
+  const background = o.background ?? new BackgroundWork(o.log);
   const conversation = new Conversation({
     state: new ConversationState(o.store),
     engine: o.engine,
@@ -42,6 +39,7 @@ export function createConversation(o: {
     audit: o.audit,
     cards: new CardStore(o.store),
     background,
+    scheduler: o.scheduler ?? new WorkScheduler(),
     log: o.log,
     demo: o.demo,
     auditAudience: o.auditAudience,

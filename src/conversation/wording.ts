@@ -65,7 +65,20 @@ function handledText(record: ApprovalRecord): string {
 
 /** Said instead of the findings when the press was accepted but the findings message cannot be replaced. */
 export function grantingNotice(presser: Person, record: ApprovalRecord): NoticeView {
-  return { title: `Approved by ${nameOf(presser)} — granting`, text: `Granting ${record.plan.roleName} to ${record.plan.principalName} on ${record.plan.registryName}.`, tone: 'good' };
+  return {
+    title: `Approved by ${nameOf(presser)} — granting`,
+    text: `Granting ${record.plan.roleName} to ${record.plan.principalName} on ${record.plan.registryName}.`,
+    tone: 'good',
+  };
+}
+
+/** Too many checks already wait to start: nothing was started, nothing is lost. */
+export function busyNotice(): NoticeView {
+  return {
+    title: 'Too many checks are waiting to start',
+    text: 'This one was not started and nothing was changed in Azure. Try again in a minute (say "check again").',
+    tone: 'warning',
+  };
 }
 
 /** A triage that could not finish: said in the message that showed its progress. */

@@ -43,6 +43,8 @@ export interface ArmEmulator {
   readonly identityEndpoint: string;
   readonly requests: RecordedRequest[];
   readonly world: World;
+  /** What every transport (in-process client, HTTPS listener, emulator thread) hands a request to. */
+  dispatch(request: EmuRequest, signal: AbortSignal | undefined): Promise<Outcome>;
   setFaults(faults: Fault[]): void;
   setLatency(ms: number): void;
   clearRequests(): void;
@@ -106,7 +108,10 @@ class Emulator implements ArmEmulator, Dispatcher {
   private listener?: Listener;
   private markClosed: () => void = () => undefined;
 
-  constructor(readonly world: World, options: EmulatorOptions) {
+  constructor(
+    readonly world: World,
+    options: EmulatorOptions,
+  ) {
     this.faults.set(options.faults ?? []);
     this.latencyMs = options.latencyMs ?? 0;
     this.pageSize = options.pageSize ?? 50;
@@ -187,7 +192,11 @@ class Emulator implements ArmEmulator, Dispatcher {
       try {
         response = await route();
       } catch (error) {
-        response = armError(500, 'InternalServerError', `The ARM emulator failed on ${request.method} ${request.path}: ${error instanceof Error ? error.message : String(error)}`);
+        response = armError(
+          500,
+          'InternalServerError',
+          `The ARM emulator failed on ${request.method} ${request.path}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     if (!response) return { kind: 'unreachable' };
@@ -217,7 +226,9 @@ class Emulator implements ArmEmulator, Dispatcher {
   }
 
   private authenticate(request: EmuRequest, audiences: Set<string>, code: string): EmuResponse | undefined {
-    const challenge = { 'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${this.world.caller.tenantId}", error="invalid_token"` };
+    const challenge = {
+      'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${this.world.caller.tenantId}", error="invalid_token"`,
+    };
     const bearer = bearerOf(request.headers);
     if (!bearer) return armError(401, code, "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.", challenge);
     const claims = this.tokens.lookup(bearer, 'entra');
@@ -262,7 +273,13 @@ class Emulator implements ArmEmulator, Dispatcher {
 }
 
 function validateWorld(world: unknown): World {
-  if (!isRecord(world) || !isRecord(world['caller']) || !Array.isArray(world['subscriptions']) || !Array.isArray(world['resources']) || !Array.isArray(world['roleAssignments'])) {
+  if (
+    !isRecord(world) ||
+    !isRecord(world['caller']) ||
+    !Array.isArray(world['subscriptions']) ||
+    !Array.isArray(world['resources']) ||
+    !Array.isArray(world['roleAssignments'])
+  ) {
     throw new TypeError('createEmulator: world must have caller, subscriptions, resources and roleAssignments');
   }
   return world as unknown as World;

@@ -61,10 +61,7 @@ export function createAuditLog(settings: StorageSettings): AuditLog {
 }
 
 /** For `aks-registry-triage audit`: the newest entries (all of them with `limit: Infinity`), oldest first. */
-export async function readAudit(
-  settings: StorageSettings,
-  options: { limit?: number; signal?: AbortSignal } = {},
-): Promise<AuditEntry[]> {
+export async function readAudit(settings: StorageSettings, options: { limit?: number; signal?: AbortSignal } = {}): Promise<AuditEntry[]> {
   return createAuditLog(settings).recent(options.limit ?? 100, { signal: options.signal });
 }
 
@@ -93,10 +90,17 @@ function checkCount(n: number): void {
   if (!(n >= 0)) throw new RangeError(`recent(n) needs a count of zero or more, got ${n}.`);
 }
 
+/**
+ * One JSON line per entry, appended to a local file. Appends made while a write is in flight are written
+ * together by the next one (group commit): each append still resolves only after the fdatasync that
+ * covers it, but a burst of triages costs a few syncs instead of one each.
+ */
 export class FileAuditLog implements AuditLog {
   private readonly file: string;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: { text: string; done: (error?: unknown) => void }[] = [];
+  private writing = false;
   private tailChecked = false;
+  private directoryReady = false;
 
   constructor(options: { file: string }) {
     this.file = path.resolve(options.file);
@@ -106,14 +110,44 @@ export class FileAuditLog implements AuditLog {
     options.signal?.throwIfAborted();
     const text = line(entry);
     // One process appends in order; across processes O_APPEND keeps whole lines.
-    const done = this.queue.then(() => this.write(text));
-    this.queue = done.catch(() => undefined);
-    return done;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ text, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await this.write(batch.map((b) => b.text).join(''));
+          batch.forEach((b) => b.done());
+        } catch (error) {
+          batch.forEach((b) => b.done(error ?? new Error('audit append failed')));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 
   private async write(text: string): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const handle = await fs.open(this.file, 'a+');
+    if (!this.directoryReady) {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      this.directoryReady = true;
+    }
+    let handle;
+    try {
+      handle = await fs.open(this.file, 'a+');
+    } catch (error) {
+      // The directory was removed under us: make it again next time.
+      this.directoryReady = false;
+      throw error;
+    }
     try {
       // A process that died mid-append leaves a line without its newline; start on a fresh line so the
       // torn line does not swallow this entry. Only the first append of this instance can meet one.
@@ -225,5 +259,4 @@ export class BlobAuditLog implements AuditLog {
     }
     return entries.slice(-n);
   }
-
 }

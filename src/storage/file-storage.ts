@@ -22,6 +22,11 @@
  * and a delete is a tombstone version rather than removing the directory (which would let the counter
  * restart below a writer still holding an old eTag).
  *
+ * Every step is a round trip through libuv's small thread pool, which a busy bot shares with its turns, so
+ * a write takes only the steps correctness needs: an unconditional write lists the versions but does not
+ * read the newest; the directory is created once per instance; one listing after `link` both detects a
+ * newer version and names the old ones to remove.
+ *
  * The per-instance lock serialises this instance's writes to one key, so its own unconditional writes do
  * not race each other; correctness between processes (or instances) rests on `link` alone.
  */
@@ -36,6 +41,7 @@ import { storageName } from './keys';
 const VERSION_FILE = /^(\d{12})\.json$/;
 const MAX_ATTEMPTS = 50;
 const STALE_TEMP_MS = 10 * 60 * 1000;
+const TEMP_PREFIX = '.tmp-';
 
 interface StoredVersion {
   key: string;
@@ -58,6 +64,8 @@ export interface FileStorageOptions {
 export class FileStorage implements Store {
   private readonly directory: string;
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Key directories this instance has seen: they are never removed (a delete is a tombstone), so no mkdir. */
+  private readonly knownDirectories = new Set<string>();
 
   constructor(options: FileStorageOptions) {
     this.directory = path.resolve(options.directory);
@@ -129,13 +137,12 @@ export class FileStorage implements Store {
     throw new StorageBusyError(key);
   }
 
-  private async publish(
-    key: string,
-    change: { value?: Record<string, unknown>; expected?: string; deleted?: true },
-  ): Promise<void> {
+  private async publish(key: string, change: { value?: Record<string, unknown>; expected?: string; deleted?: true }): Promise<void> {
     const directory = this.keyDirectory(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.current(key);
+      // An unconditional write needs only the newest version number; a conditional write or a delete
+      // also needs to know whether that version is a tombstone, so it reads the file.
+      const current = change.expected === undefined && !change.deleted ? await this.newest(directory) : await this.current(key);
       if (change.expected !== undefined) {
         if (!current || current.deleted || eTagOf(current.version) !== change.expected) {
           throw new StorageConflictError(key);
@@ -145,24 +152,37 @@ export class FileStorage implements Store {
       if (change.deleted && (!current || current.deleted)) return;
 
       const version = (current?.version ?? 0) + 1;
-      const stored: StoredVersion = change.deleted
-        ? { key, version, deleted: true }
-        : { key, version, value: change.value };
-      const linked = await linkVersion(directory, version, JSON.stringify(stored), change.expected === undefined);
+      const stored: StoredVersion = change.deleted ? { key, version, deleted: true } : { key, version, value: change.value };
+      const createDirectory = change.expected === undefined && !this.knownDirectories.has(directory);
+      const linked = await linkVersion(directory, version, JSON.stringify(stored), createDirectory);
       if (linked === 'gone' || linked === 'taken') {
+        if (linked === 'gone') this.knownDirectories.delete(directory);
         if (change.expected !== undefined) throw new StorageConflictError(key);
         continue;
       }
-      const newest = await newestVersion(directory);
-      if (newest !== undefined && newest > version) {
+      this.knownDirectories.add(directory);
+      // One listing answers both "did a newer version appear meanwhile?" and "which old ones can go?".
+      const { versions, temps } = await listing(directory);
+      const newest = versions.reduce((m, v) => Math.max(m, v), version);
+      if (newest > version) {
         await removeQuietly(path.join(directory, versionFile(version)));
         if (change.expected !== undefined) throw new StorageConflictError(key);
         continue;
       }
-      await collect(directory, version);
+      await collect(
+        directory,
+        versions.filter((v) => v < version),
+        temps,
+      );
       return;
     }
     throw new StorageBusyError(key);
+  }
+
+  /** The newest version's number only (tombstone or not), without reading it. */
+  private async newest(directory: string): Promise<{ version: number; deleted: false } | undefined> {
+    const version = await newestVersion(directory);
+    return version === undefined ? undefined : { version, deleted: false };
   }
 }
 
@@ -175,35 +195,48 @@ function versionFile(version: number): string {
 }
 
 async function newestVersion(directory: string): Promise<number | undefined> {
+  const { versions } = await listing(directory);
+  return versions.length === 0 ? undefined : versions.reduce((m, v) => Math.max(m, v), 0);
+}
+
+/** The version numbers and temp files in a key directory (none when it does not exist). */
+async function listing(directory: string): Promise<{ versions: number[]; temps: string[] }> {
   let names: string[];
   try {
     names = await fs.readdir(directory);
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ENOENT') return { versions: [], temps: [] };
     throw error;
   }
-  let newest: number | undefined;
+  const versions: number[] = [];
+  const temps: string[] = [];
   for (const name of names) {
     const match = VERSION_FILE.exec(name);
-    if (!match) continue;
-    const version = Number(match[1]);
-    if (newest === undefined || version > newest) newest = version;
+    if (match) versions.push(Number(match[1]));
+    else if (name.startsWith(TEMP_PREFIX)) temps.push(name);
   }
-  return newest;
+  return { versions, temps };
+}
+
+/** Removes superseded versions, and temp files left by writers that died mid-write. */
+async function collect(directory: string, old: number[], temps: string[]): Promise<void> {
+  await Promise.all([
+    ...old.map((v) => removeQuietly(path.join(directory, versionFile(v)))),
+    ...temps.map(async (name) => {
+      const file = path.join(directory, name);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await removeQuietly(file);
+    }),
+  ]);
 }
 
 /**
  * Writes `content` as version `version` in one exclusive step (see the file comment). `createDirectory`
  * is false for conditional writes: their key must still exist.
  */
-async function linkVersion(
-  directory: string,
-  version: number,
-  content: string,
-  createDirectory: boolean,
-): Promise<'linked' | 'taken' | 'gone'> {
+async function linkVersion(directory: string, version: number, content: string, createDirectory: boolean): Promise<'linked' | 'taken' | 'gone'> {
   if (createDirectory) await fs.mkdir(directory, { recursive: true });
-  const temp = path.join(directory, `.tmp-${randomBytes(12).toString('hex')}`);
+  const temp = path.join(directory, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
   try {
     const handle = await fs.open(temp, 'wx');
     try {
@@ -230,23 +263,6 @@ async function linkVersion(
   return 'linked';
 }
 
-/** Removes versions older than `keep`, and temp files left by writers that died mid-write. */
-async function collect(directory: string, keep: number): Promise<void> {
-  const names = await fs.readdir(directory);
-  await Promise.all(
-    names.map(async (name) => {
-      const match = VERSION_FILE.exec(name);
-      if (match && Number(match[1]) < keep) {
-        await removeQuietly(path.join(directory, name));
-      } else if (name.startsWith('.tmp-')) {
-        const file = path.join(directory, name);
-        const stat = await fs.stat(file).catch(() => undefined);
-        if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await removeQuietly(file);
-      }
-    }),
-  );
-}
-
 /** Makes the new directory entry durable (POSIX); directories cannot be opened for sync on Windows. */
 async function syncDirectory(directory: string): Promise<void> {
   let handle: FileHandle | undefined;
@@ -260,8 +276,13 @@ async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
+/** unlink, not rm: rm first asks what the path is (lstat), and these are always files. */
 async function removeQuietly(file: string): Promise<void> {
-  await fs.rm(file, { force: true });
+  try {
+    await fs.unlink(file);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  }
 }
 
 function parseStored(text: string, file: string): StoredVersion {

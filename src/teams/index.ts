@@ -12,6 +12,7 @@ import { ApproverRoster } from './approver-roster';
 import { createAdapter, messagesHandler } from './adapter';
 import { TeamsPort } from './port';
 import { TriageBot } from './triage-bot';
+import type { WorkScheduler } from '../scheduling/work-scheduler';
 import { ConversationReferences, type ReferenceStore } from './conversation-references';
 import type { MessageLocation } from '../conversation/location';
 
@@ -25,7 +26,14 @@ export interface TeamsApp {
   locate: (conversationId: string) => Promise<MessageLocation | undefined>;
 }
 
-export function createTeamsApp(o: { settings: BotSettings; conversation: Conversation; log: Logger; store: ReferenceStore; demo: boolean }): TeamsApp {
+export function createTeamsApp(o: {
+  settings: BotSettings;
+  conversation: Conversation;
+  log: Logger;
+  store: ReferenceStore;
+  demo: boolean;
+  scheduler: WorkScheduler;
+}): TeamsApp {
   const adapter = createAdapter(o.settings, o.log);
   // Teams knows approvers by Entra object id; Slack approvers (`slack:…`) have no place in a Teams roster.
   const roster = new ApproverRoster({ approvers: o.settings.approvers.filter((a) => isGuid(a)), log: o.log });
@@ -35,10 +43,18 @@ export function createTeamsApp(o: { settings: BotSettings; conversation: Convers
     onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),
   });
   const bot = new TriageBot(o.conversation, portOptions, references);
+  const handle = messagesHandler(adapter, bot);
+  // A press of a card button starts before messages still waiting to start, and both before background work.
+  const messages = async (req: Request, res: Response): Promise<void> => {
+    const body: unknown = req.body;
+    const invoke = typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'invoke';
+    await o.scheduler.wait(invoke ? 'invoke' : 'turn');
+    await handle(req, res);
+  };
   return {
     adapter,
     bot,
-    messages: messagesHandler(adapter, bot),
+    messages,
     port: () => new TeamsPort(portOptions),
     locate: async (conversationId) => {
       const reference = await references.get(conversationId);

@@ -15,7 +15,11 @@ import { renderCard, type CardJson } from './render';
 
 /** The part of CloudAdapter the port uses. */
 export interface ConversationAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  continueConversationAsync(
+    botAppId: string,
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 export interface TeamsPortOptions {
@@ -73,8 +77,8 @@ export class TeamsPort implements ChannelPort {
     let sentId: string | undefined;
     if (this.context) {
       const context = this.context;
-      // The typing indicator says "working on it" while the progress card is on its way.
-      if (view.kind === 'progress') await context.sendActivity({ type: ActivityTypes.Typing });
+      // No typing indicator before a progress card: the card follows at once and replaces it, so under a
+      // burst it would only cost every check turn one more send.
       sentId = (await context.sendActivity(cardActivity(await this.render(view))))?.id;
       reference = TurnContext.getConversationReference(context.activity);
     } else {

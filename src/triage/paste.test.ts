@@ -6,6 +6,10 @@ const SUB = '11111111-1111-1111-1111-111111111111';
 const CLUSTER_ID = `/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod`;
 
 describe('readPaste', () => {
+  it('reads a person\'s words even when a name contains "kubelet" (aks-old-kubelet is a cluster, not tool output)', () => {
+    expect(readPaste('check aks-old-kubelet acrdemo').refs).toEqual({ cluster: 'aks-old-kubelet', registry: 'acrdemo' });
+  });
+
   it('reads the kubelet event: the quoted image without its quote and colon, and what the error means', () => {
     const { refs, errors } = readPaste(KUBELET_EVENT);
     expect(refs).toEqual({ registry: 'acrdemo.azurecr.io', image: 'acrdemo.azurecr.io/shop/api:1.4.2' });

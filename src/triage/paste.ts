@@ -69,7 +69,7 @@ const ERRORISH =
   /fail|error|denied|unauthori[sz]ed|forbidden|timeout|timed out|refused|not found|unable|invalid|x509|toomanyrequests|too many requests|\b429\b|\bEOF\b|reset by peer|exceeded|unreachable|not reachable|no such host|misbehaving|no match/i;
 /** Lines that are tool output rather than a person's words: never searched for names. */
 const STRUCTURED =
-  /^\s*(?:[$#>]\s*)?(?:az|kubectl)\s|^\s*(?:[A-Z][A-Za-z ]{0,30}:\s|Type\s+Reason|-{4}|LAST SEEN|NAMESPACE\s|Normal\s|Warning\s|\d+[smhd]\s|<unknown>\s)|kubelet|rpc error|pod\/|Failed to pull|Back-off|Pulling image|Pulled|Checking |Validating |Canonical name|Your cluster can pull|\bat .{1,200}:\d+:\d+/;
+  /^\s*(?:[$#>]\s*)?(?:az|kubectl)\s|^\s*(?:[A-Z][A-Za-z ]{0,30}:\s|Type\s+Reason|-{4}|LAST SEEN|NAMESPACE\s|Normal\s|Warning\s|\d+[smhd]\s|<unknown>\s)|(?<![\w-])kubelet(?![\w-])|rpc error|pod\/|Failed to pull|Back-off|Pulling image|Pulled|Checking |Validating |Canonical name|Your cluster can pull|\bat .{1,200}:\d+:\d+/;
 
 interface Found {
   image?: string;

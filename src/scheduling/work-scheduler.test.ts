@@ -1,0 +1,109 @@
+import { SchedulerBusyError, WorkScheduler } from './work-scheduler';
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('WorkScheduler', () => {
+  it('starts a press before waiting turns, and both before background work', async () => {
+    const scheduler = new WorkScheduler({ maxPerTick: 1 });
+    const order: string[] = [];
+    const findings = scheduler.cpu('findings', () => order.push('findings'));
+    const turn = scheduler.wait('turn').then(() => order.push('turn'));
+    const invoke = scheduler.wait('invoke').then(() => order.push('invoke'));
+    await Promise.all([findings, turn, invoke]);
+    expect(order).toEqual(['invoke', 'turn', 'findings']);
+  });
+
+  it('releases findings work before admissions before pod-evidence work, whatever the arrival order', async () => {
+    // One release per tick, so that what a released waiter does is seen before the next release.
+    const scheduler = new WorkScheduler({ armGraceMs: 0, maxPerTick: 1 });
+    const order: string[] = [];
+    const pods = scheduler.cpu('pods', () => order.push('pods'));
+    const admitted = scheduler.admit().then((phase) => {
+      order.push('admission');
+      phase.findingsOut();
+    });
+    const findings = scheduler.cpu('findings', () => order.push('findings'));
+    await Promise.all([pods, admitted, findings]);
+    expect(order).toEqual(['findings', 'admission', 'pods']);
+  });
+
+  it('holds pod-evidence work while an admitted triage still owes its ARM findings card', async () => {
+    const scheduler = new WorkScheduler({ armGraceMs: 60_000 });
+    const phase = await scheduler.admit();
+    let rendered = false;
+    const pods = scheduler.cpu('finish', () => (rendered = true));
+    await settle();
+    expect(rendered).toBe(false);
+    expect(scheduler.state().queued.finish).toBe(1);
+    phase.findingsOut();
+    await pods;
+    expect(rendered).toBe(true);
+  });
+
+  it('stops holding pod-evidence work for a triage stuck on Azure past the grace period', async () => {
+    const scheduler = new WorkScheduler({ armGraceMs: 30 });
+    await scheduler.admit();
+    const started = Date.now();
+    await scheduler.cpu('pods', () => undefined);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(scheduler.state().armPhases).toBe(1);
+  });
+
+  it('refuses to queue more checks than maxWaiting, and says so before anything is promised', async () => {
+    const scheduler = new WorkScheduler({ maxWaiting: 2 });
+    // Queued synchronously: no tick has run yet, so both wait.
+    const first = scheduler.admit();
+    const second = scheduler.admit();
+    expect(scheduler.hasRoom()).toBe(false);
+    await expect(scheduler.admit()).rejects.toBeInstanceOf(SchedulerBusyError);
+    await Promise.all([first, second]);
+    expect(scheduler.hasRoom()).toBe(true);
+  });
+
+  it('runs at most storageSlots background writes at once', async () => {
+    const scheduler = new WorkScheduler({ storageSlots: 1 });
+    let active = 0;
+    let peak = 0;
+    const write = () =>
+      scheduler.storage('pods', async () => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await settle();
+        active -= 1;
+      });
+    await Promise.all([write(), write(), write()]);
+    expect(peak).toBe(1);
+  });
+
+  it('returns what a step returns and rejects with what it throws', async () => {
+    const scheduler = new WorkScheduler();
+    await expect(scheduler.cpu('findings', () => 42)).resolves.toBe(42);
+    await expect(
+      scheduler.cpu('findings', () => {
+        throw new Error('render failed');
+      }),
+    ).rejects.toThrow('render failed');
+  });
+
+  it('rejects a waiter whose signal aborts, and drops it from the queue', async () => {
+    const scheduler = new WorkScheduler({ armGraceMs: 60_000 });
+    await scheduler.admit();
+    const controller = new AbortController();
+    const waiting = scheduler.wait('pods', controller.signal);
+    controller.abort(new Error('shutting down'));
+    await expect(waiting).rejects.toThrow('shutting down');
+    expect(scheduler.state().queued.pods).toBe(0);
+  });
+
+  it('releases less per tick when the measured loop gap is over target, more while it is under', async () => {
+    let now = 0;
+    const scheduler = new WorkScheduler({ targetGapMs: 20, now: () => now });
+    expect(scheduler.state().perTick).toBe(4);
+    const slow = scheduler.cpu('findings', () => undefined);
+    now += 100; // the loop took 100 ms to come back to the tick
+    await slow;
+    expect(scheduler.state().perTick).toBe(2);
+    await scheduler.cpu('findings', () => undefined);
+    expect(scheduler.state().perTick).toBe(3);
+  });
+});
