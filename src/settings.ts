@@ -101,8 +101,3 @@ export function authConfiguration(settings: BotSettings): Record<string, string 
     MicrosoftAppTenantId: settings.appTenantId,
   };
 }
-
-/** Teams user MRIs of the approvers, for `refresh.userIds` (Entra object id → `8:orgid:<id>`). */
-export function approverMris(settings: Pick<BotSettings, 'approvers'>): string[] {
-  return settings.approvers.filter((a) => isGuid(a)).map((a) => `8:orgid:${a}`);
-}

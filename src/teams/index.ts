@@ -6,7 +6,9 @@ import type { CloudAdapter, Request, Response } from 'botbuilder';
 import type { Conversation } from '../conversation/conversation';
 import type { Logger } from '../conversation/background';
 import type { ChannelPort } from '../conversation/port';
-import { approverMris, type BotSettings } from '../settings';
+import { isGuid } from '../primitives/guid';
+import type { BotSettings } from '../settings';
+import { ApproverRoster } from './approver-roster';
 import { createAdapter, messagesHandler } from './adapter';
 import { TeamsPort } from './port';
 import { TriageBot } from './triage-bot';
@@ -33,7 +35,9 @@ export function createTeamsApp(o: {
   scheduler: WorkScheduler;
 }): TeamsApp {
   const adapter = createAdapter(o.settings, o.log);
-  const portOptions = { adapter, botAppId: o.settings.appId ?? '', log: o.log, refreshUserIds: approverMris(o.settings) };
+  // Teams knows approvers by Entra object id; Slack approvers (`slack:…`) have no place in a Teams roster.
+  const roster = new ApproverRoster({ approvers: o.settings.approvers.filter((a) => isGuid(a)), log: o.log });
+  const portOptions = { adapter, botAppId: o.settings.appId ?? '', log: o.log, roster };
   const references = new ConversationReferences(o.store, {
     trackLatest: o.demo,
     onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),
