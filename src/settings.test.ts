@@ -1,4 +1,4 @@
-import { approverMris, authConfiguration, botSettingsFromEnv } from './settings';
+import { authConfiguration, botSettingsFromEnv } from './settings';
 
 const OBJ = '0000000B-0000-4000-8000-0000000000B2';
 
@@ -29,10 +29,9 @@ describe('bot settings', () => {
     expect(() => botSettingsFromEnv({ TRIAGE_ALLOW_SELF_APPROVAL: 'maybe' })).toThrow(/^TRIAGE_ALLOW_SELF_APPROVAL:/);
   });
 
-  test('approvers: object ids lower-cased, Slack ids kept; refresh MRIs only for Entra ids', () => {
+  test('approvers: object ids lower-cased, Slack ids kept', () => {
     const s = botSettingsFromEnv({ TRIAGE_APPROVERS: ` ${OBJ}, slack:U123ABC `, TRIAGE_APPROVAL_TTL: '30m' });
     expect(s.approvers).toEqual([OBJ.toLowerCase(), 'slack:U123ABC']);
     expect(s.approvalTtlMs).toBe(1_800_000);
-    expect(approverMris(s)).toEqual([`8:orgid:${OBJ.toLowerCase()}`]);
   });
 });

@@ -124,8 +124,3 @@ export function authConfiguration(settings: BotSettings): Record<string, string 
     ...settings.channelEndpoints,
   };
 }
-
-/** Teams user MRIs of the approvers, for `refresh.userIds` (Entra object id → `8:orgid:<id>`). */
-export function approverMris(settings: Pick<BotSettings, 'approvers'>): string[] {
-  return settings.approvers.filter((a) => isGuid(a)).map((a) => `8:orgid:${a}`);
-}

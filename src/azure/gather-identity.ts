@@ -3,6 +3,7 @@
  * an SP cluster, read from Microsoft Graph) and the tenant the cluster lives in.
  */
 import { ok, skipped, type ClusterFacts, type Read, type ServicePrincipalFact } from '../triage/evidence';
+import { migratingFromServicePrincipal } from '../triage/principal';
 import type { AzureClients } from './clients';
 import { isGuid } from './arm-id';
 import { readServicePrincipal } from './data-plane';
@@ -71,7 +72,8 @@ export function gatherIdentity({ clients, spec, cluster, clusterRead, fromSearch
   return { puller: { first, settled }, servicePrincipal: servicePrincipal.then((s) => s.fact), clusterTenantId };
 }
 
+/** Nodes pull with a service principal: an SP cluster, or one moving to managed identity (node pools not upgraded). */
 export function isServicePrincipalCluster(c: ClusterFacts): boolean {
   const clientId = c.servicePrincipalClientId;
-  return !c.identity && clientId !== undefined && clientId.toLowerCase() !== 'msi';
+  return (!c.identity || migratingFromServicePrincipal(c)) && clientId !== undefined && clientId.toLowerCase() !== 'msi';
 }

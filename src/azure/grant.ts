@@ -10,7 +10,7 @@ import type { AssignmentLookup, GrantOptions, GrantOutcome, VerifyOutcome } from
 import type { ClusterFacts, RoleAssignmentFact } from '../triage/evidence';
 import { scopeCovers } from '../triage/evidence';
 import type { GrantPlan } from '../triage/remediation';
-import { clusterAuth } from '../triage/principal';
+import { pullAuth } from '../triage/principal';
 import { ACR_PULL, builtInRole, REPOSITORY_READER } from '../triage/roles';
 import type { AzureClients } from './clients';
 import { isGuid, parseTypedId, quoteLiteral } from './arm-id';
@@ -188,7 +188,8 @@ async function pullerChanged(
   spec: { signal?: AbortSignal; deadlineMs?: number },
 ): Promise<GrantOutcome | undefined> {
   const principal = plan.principalId.toLowerCase();
-  const auth = clusterAuth(cluster);
+  // In the move to managed identity the plan names the SP the nodes still pull with.
+  const auth = pullAuth(cluster);
   if (auth === 'msi') {
     const current = cluster.kubeletIdentity?.objectId?.toLowerCase();
     if (current === principal) return undefined;

@@ -30,12 +30,12 @@ describe('adaptive card renderer', () => {
   });
 
   test('refresh names the approvers and the approval, and is absent without a grant offer', () => {
-    const card = findingsCard(missingRoleSnapshot(), { plan: acrPullPlan(), approval: APPROVALS.pending, refreshUserIds: ['8:orgid:a', '8:orgid:b'] });
+    const card = findingsCard(missingRoleSnapshot(), { plan: acrPullPlan(), approval: APPROVALS.pending, refreshUserIds: ['29:1a', '29:1b'] });
     expect(card.refresh).toEqual({
       action: { type: 'Action.Execute', title: 'Refresh', verb: 'refresh', data: { approvalId: APPROVALS.pending.id } },
-      userIds: ['8:orgid:a', '8:orgid:b'],
+      userIds: ['29:1a', '29:1b'],
     });
-    expect(findingsCard(missingRoleSnapshot(), { refreshUserIds: ['8:orgid:a'] }).refresh).toBeUndefined();
+    expect(findingsCard(missingRoleSnapshot(), { refreshUserIds: ['29:1a'] }).refresh).toBeUndefined();
   });
 
   test('the grant section shows exactly principal, role and scope', () => {

@@ -7,7 +7,9 @@ import type { Conversation } from '../conversation/conversation';
 import type { Logger } from '../conversation/background';
 import type { ChannelPort } from '../conversation/port';
 import type { TeamsTrustPolicy } from '../authority/teams-trust';
-import { approverMris, type BotSettings } from '../settings';
+import { isGuid } from '../primitives/guid';
+import type { BotSettings } from '../settings';
+import { ApproverRoster } from './approver-roster';
 import { createAdapter, messagesHandler } from './adapter';
 import { TeamsPort } from './port';
 import { TriageBot } from './triage-bot';
@@ -38,13 +40,9 @@ export function createTeamsApp(o: {
   connectorTimeoutMs?: number;
 }): TeamsApp {
   const adapter = createAdapter(o.settings, o.log);
-  const portOptions = {
-    adapter,
-    botAppId: o.settings.appId ?? '',
-    log: o.log,
-    refreshUserIds: approverMris(o.settings),
-    connectorTimeoutMs: o.connectorTimeoutMs,
-  };
+  // Teams knows approvers by Entra object id; Slack approvers (`slack:…`) have no place in a Teams roster.
+  const roster = new ApproverRoster({ approvers: o.settings.approvers.filter((a) => isGuid(a)), log: o.log });
+  const portOptions = { adapter, botAppId: o.settings.appId ?? '', log: o.log, roster, connectorTimeoutMs: o.connectorTimeoutMs };
   const references = new ConversationReferences(o.store, {
     trackLatest: o.demo,
     onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),

@@ -11,6 +11,7 @@ import type { Logger } from '../conversation/background';
 import type { ChannelPort, ConversationView, Turn } from '../conversation/port';
 import { withinDeadline } from '../limits/deadline';
 import { personOf, cardActivity } from './activities';
+import type { ApproverRoster } from './approver-roster';
 import { renderCard, type CardJson } from './render';
 
 /** The part of CloudAdapter the port uses. */
@@ -26,8 +27,8 @@ export interface TeamsPortOptions {
   adapter: ConversationAdapter;
   botAppId: string;
   log: Logger;
-  /** Teams user MRIs that get the live approver view of a findings card (refresh.userIds). */
-  refreshUserIds: readonly string[];
+  /** The approvers' Teams user ids per conversation: who gets the live view of a findings card (refresh.userIds). */
+  roster: ApproverRoster;
   /** Longest one call through the Bot Connector outside the turn may take (default CONNECTOR_CALL_TIMEOUT_MS). */
   connectorTimeoutMs?: number;
 }
@@ -59,6 +60,8 @@ export class TeamsPort implements ChannelPort {
   /** Read now: the context is revoked when the turn ends, and replace() runs after it too. */
   private readonly invoke: boolean;
   private readonly pressedMessageId?: string;
+  /** The approvers' ids in this turn's conversation, asked for while the turn is live (it carries the team). */
+  private readonly turnRefreshIds?: Promise<readonly string[]>;
 
   /** `context` is the turn this port answers; without one the port only reaches stored conversations. */
   constructor(
@@ -67,25 +70,32 @@ export class TeamsPort implements ChannelPort {
   ) {
     this.invoke = context?.activity.type === ActivityTypes.Invoke;
     this.pressedMessageId = context?.activity.replyToId;
+    this.turnRefreshIds = context ? o.roster.mris(context) : undefined;
   }
 
-  render(view: ConversationView): CardJson {
-    return renderCard(view, this.o.refreshUserIds);
+  /**
+   * The card of a view. `continued` is a live context of a continued conversation; without it the turn's
+   * lookup is used (the turn's context is revoked once the turn ends, and this port outlives it).
+   */
+  async render(view: ConversationView, continued?: TurnContext): Promise<CardJson> {
+    // Only a card that offers a grant carries refresh.
+    const offers = (view.kind === 'findings' && view.offer) || (view.kind === 'refusal' && view.findings?.offer);
+    const lookup = continued ? this.o.roster.mris(continued) : this.turnRefreshIds;
+    return renderCard(view, offers && lookup ? await lookup : []);
   }
 
   async post(where: MessageLocation, view: ConversationView): Promise<MessageLocation> {
-    const card = cardActivity(this.render(view));
     let reference = teams(where).reference;
     let sentId: string | undefined;
     if (this.context) {
       const context = this.context;
       // No typing indicator before a progress card: the card follows at once and replaces it, so under a
       // burst it would only cost every check turn one more send.
-      sentId = (await context.sendActivity(card))?.id;
+      sentId = (await context.sendActivity(cardActivity(await this.render(view))))?.id;
       reference = TurnContext.getConversationReference(context.activity);
     } else {
       await this.outsideTurn(reference, async (context) => {
-        sentId = (await context.sendActivity(card))?.id;
+        sentId = (await context.sendActivity(cardActivity(await this.render(view, context))))?.id;
       });
     }
     if (!sentId) this.o.log.warn('the channel returned no activity id; later updates will be sent as new messages');
@@ -94,9 +104,11 @@ export class TeamsPort implements ChannelPort {
 
   async replace(at: MessageLocation, view: ConversationView): Promise<void> {
     const location = teams(at);
-    const card = this.render(view);
-    if (this.invoke && location.messageId && location.messageId === this.pressedMessageId) this.invokeResponse = card;
+    // In a turn the card is ready before the connector is called, so the invoke can answer even if the update fails.
+    const ready = this.context ? await this.render(view) : undefined;
+    if (ready && this.invoke && location.messageId && location.messageId === this.pressedMessageId) this.invokeResponse = ready;
     await this.outsideTurn(location.reference, async (context) => {
+      const card = ready ?? (await this.render(view, context));
       if (location.messageId) await context.updateActivity({ ...cardActivity(card), id: location.messageId });
       else await context.sendActivity(cardActivity(card));
     });
@@ -109,7 +121,7 @@ export class TeamsPort implements ChannelPort {
 
   async answerPrivately(_turn: Turn, view: ConversationView): Promise<void> {
     // Teams shows a card to one person only as the answer to their own button press.
-    if (this.invoke) this.invokeResponse = this.render(view);
+    if (this.invoke) this.invokeResponse = await this.render(view);
     else await this.post(_turn.where, view);
   }
 }

@@ -69,7 +69,7 @@ export class TriageBot extends ActivityHandler {
       }
       case 'refresh': {
         const view = typeof data.approvalId === 'string' ? await this.conversation.current(data.approvalId) : undefined;
-        return view ? cardResponse(port.render(view)) : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: {} };
+        return view ? cardResponse(await port.render(view)) : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: {} };
       }
       case 'check-again': {
         // A new card, so the old findings (and what was approved on them) stay readable above it.

@@ -18,6 +18,23 @@ export function clusterAuth(cluster: ClusterFacts): ClusterAuth {
   return 'undetermined';
 }
 
+/**
+ * A service-principal cluster moved to managed identity whose nodes may still pull with the SP: after
+ * `az aks update --enable-managed-identity` the kubelet keeps the service principal until the node pools are
+ * upgraded (docs/azure-behaviours.md). The cluster GET shows it: a managed identity type while
+ * servicePrincipalProfile still names an appId (a managed cluster names "msi"). Whether a given pool was
+ * upgraded since is not visible there, so this is "the nodes likely still pull with the SP".
+ */
+export function migratingFromServicePrincipal(cluster: ClusterFacts): boolean {
+  const clientId = cluster.servicePrincipalClientId?.trim().toLowerCase();
+  return clusterAuth(cluster) === 'msi' && !!clientId && clientId !== 'msi';
+}
+
+/** Who the nodes pull with, by kind: as clusterAuth, except that a cluster moving off its SP still pulls with it. */
+export function pullAuth(cluster: ClusterFacts): ClusterAuth {
+  return migratingFromServicePrincipal(cluster) ? 'service-principal' : clusterAuth(cluster);
+}
+
 /** `…/userAssignedIdentities/aks-prod-agentpool` → `aks-prod-agentpool`. */
 export function identityName(resourceId: string | undefined): string | undefined {
   const m = /\/userAssignedIdentities\/([^/]+)\/?$/i.exec(resourceId ?? '');
@@ -32,6 +49,8 @@ export interface PullPrincipal {
   name: string;
   clientId?: string;
   resourceId?: string;
+  /** The cluster is moving to managed identity: nodes not upgraded since still pull with this SP. */
+  migrating?: boolean;
 }
 
 export type PrincipalLookup =
@@ -52,7 +71,8 @@ export function pullPrincipal(evidence: Evidence): PrincipalLookup {
   if (c.state === 'skipped')
     return { state: 'unknown', reason: `the cluster was not read (${c.reason}), so the identity its nodes pull with is not known`, needs: CLUSTER_READ };
   const cluster = c.value;
-  const auth = clusterAuth(cluster);
+  const migrating = migratingFromServicePrincipal(cluster);
+  const auth = pullAuth(cluster);
   if (auth === 'msi') {
     const kid = cluster.kubeletIdentity;
     if (!kid) return { state: 'unknown', reason: `cluster ${cluster.name} has no kubelet identity (identityProfile.kubeletidentity is missing)` };
@@ -72,7 +92,7 @@ export function pullPrincipal(evidence: Evidence): PrincipalLookup {
     const appId = cluster.servicePrincipalClientId as string;
     const sp = evidence.servicePrincipal;
     if (sp.state === 'ok' && sp.value.objectId)
-      return { state: 'known', principal: { kind: 'service-principal', objectId: sp.value.objectId.toLowerCase(), name: appId, clientId: appId } };
+      return { state: 'known', principal: { kind: 'service-principal', objectId: sp.value.objectId.toLowerCase(), name: appId, clientId: appId, ...(migrating ? { migrating } : {}) } };
     const why =
       sp.state === 'failed' ? `could not be read from Microsoft Graph (${sp.failure.message})` : sp.state === 'skipped' ? `was not read (${sp.reason})` : 'was not in the Graph answer';
     return {

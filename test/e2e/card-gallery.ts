@@ -36,7 +36,7 @@ export function cardGallery(): { name: string; card: CardJson }[] {
     },
   ];
   for (const [state, approval] of Object.entries(APPROVALS)) {
-    cards.push({ name: `findings-grant-${state}`, card: findingsCard(missingRoleSnapshot(), { plan, approval, refreshUserIds: ['8:orgid:00000000-0000-4000-8000-0000000000aa'] }) });
+    cards.push({ name: `findings-grant-${state}`, card: findingsCard(missingRoleSnapshot(), { plan, approval, refreshUserIds: ['29:1approver'] }) });
   }
   return cards;
 }

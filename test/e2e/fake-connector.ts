@@ -1,8 +1,10 @@
 /**
  * A Bot Connector stand-in on loopback: records what the bot sends (POST new activities, PUT updates) and
- * answers like the connector does (`{ id }`). Tests wait on it for the activity they expect.
+ * answers like the connector does (`{ id }`). Tests wait on it for the activity they expect. It also serves
+ * the roster reads botbuilder's TeamsInfo makes (`GET /v3/conversations/{id}/members[/{userId}]`,
+ * `/pagedmembers`) from `rosters`, keyed by the team or conversation id the bot asks about.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SentActivity {
@@ -14,8 +16,22 @@ export interface SentActivity {
   at: number;
 }
 
+/** A roster member as Teams returns it (TeamsChannelAccount): the MRI is `id`. */
+export interface RosterMember {
+  id: string;
+  aadObjectId: string;
+  name: string;
+}
+
+/** A conversation's roster, or how reading it fails: 403 (the bot is not in it) or no answer at all. */
+export type Roster = readonly RosterMember[] | { fail: 403 } | { fail: 'hang' };
+
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
+  /** Rosters by team / conversation id; an unknown id answers 404 like a conversation the bot never saw. */
+  readonly rosters = new Map<string, Roster>();
+  /** Roster reads received: `<conversation id>/<member or "*">`. */
+  readonly rosterReads: string[] = [];
   private server?: Server;
   private counter = 0;
   private waiters: (() => void)[] = [];
@@ -29,6 +45,7 @@ export class FakeConnector {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (req.method === 'GET' && this.roster(req.url ?? '', res)) return;
         const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
         if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {
           // restify patches http.ServerResponse in this process, so writeHead is not chained.
@@ -60,6 +77,40 @@ export class FakeConnector {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
   }
 
+  /** Answers a roster read (true) or leaves the request alone (false). */
+  private roster(url: string, res: ServerResponse): boolean {
+    const m = /^\/v3\/conversations\/([^/?]+)\/(members|pagedmembers)(?:\/([^/?]+))?/.exec(url);
+    if (!m) return false;
+    const conversationId = decodeURIComponent(m[1]);
+    const memberId = m[3] ? decodeURIComponent(m[3]) : undefined;
+    this.rosterReads.push(`${conversationId}/${memberId ?? '*'}`);
+    const roster = this.rosters.get(conversationId);
+    const send = (status: number, body: unknown): void => {
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(body));
+    };
+    if (roster && 'fail' in roster) {
+      if (roster.fail === 'hang') return true;
+      send(403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
+      return true;
+    }
+    if (!roster) {
+      send(404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
+      return true;
+    }
+    const account = (p: RosterMember) => ({ id: p.id, name: p.name, aadObjectId: p.aadObjectId, objectId: p.aadObjectId, userRole: 'user', tenantId: 'tenant' });
+    if (memberId === undefined) {
+      send(200, m[2] === 'pagedmembers' ? { members: roster.map(account) } : roster.map(account));
+      return true;
+    }
+    // Teams finds a member by MRI or by Entra object id.
+    const member = roster.find((p) => p.id === memberId || p.aadObjectId.toLowerCase() === memberId.toLowerCase());
+    if (member) send(200, account(member));
+    else send(404, { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } });
+    return true;
+  }
+
   /** Resolves with the first recorded activity (from index `from`) matching `predicate`. */
   async waitFor(predicate: (s: SentActivity) => boolean, options: { from?: number; timeoutMs?: number } = {}): Promise<SentActivity> {
     const deadline = Date.now() + (options.timeoutMs ?? 15_000);
@@ -80,6 +131,7 @@ export class FakeConnector {
   }
 
   async close(): Promise<void> {
+    // A roster read left hanging keeps its socket open; close would wait on it forever.
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }

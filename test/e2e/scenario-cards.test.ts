@@ -65,7 +65,7 @@ test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s renders as a valid car
     const snapshot = snapshotOf(result);
     const plan = planGrant(result.evidence, result.report.findings);
     const approval: ApprovalSnapshot | undefined = plan ? { id: 'Yx3kq0cXb2l1v9nQm4rT8wYx3kq0cXb2', state: 'pending', expiresAt: '2026-11-28T13:00:00.000Z' } : undefined;
-    const card = findingsCard(snapshot, { plan, approval, refreshUserIds: ['8:orgid:0000000b-0000-4000-8000-0000000000b2'] });
+    const card = findingsCard(snapshot, { plan, approval, refreshUserIds: ['29:1ana'] });
     expect(cardProblems(card)).toEqual([]);
     for (const data of executeData(card)) expect(Object.keys(data)).toEqual(expect.arrayContaining([expect.stringMatching(/^(approvalId|action)$/)]));
     const json = JSON.stringify(card);

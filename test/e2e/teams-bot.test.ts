@@ -10,7 +10,7 @@ import type { Logger } from '../../src/conversation/background';
 import { createStorage } from '../../src/storage';
 import { cardProblems, executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText } from './fake-connector';
-import { ANA, NICK, RITA, TEAM_CONVERSATION, execute, installed, mention, post } from './teams';
+import { ANA, INCIDENT_ROOM, NICK, RITA, execute, installed, mention, otherTeam, post, type TeamsPlace } from './teams';
 
 const ACRPULL = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -22,6 +22,7 @@ let dataDir: string;
 beforeAll(async () => {
   connector = new FakeConnector();
   await connector.start();
+  connector.rosters.set(INCIDENT_ROOM.teamId, [RITA, ANA, NICK]);
   dataDir = mkdtempSync(path.join(tmpdir(), 'triage-e2e-'));
   app = await startApp({
     env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h' },
@@ -39,11 +40,8 @@ afterAll(async () => {
 const roleAssignmentPuts = () =>
   app.emulator?.requests.filter((r) => r.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(r.path)) ?? [];
 
-function findingsWithButton(from: number) {
-  return connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), {
-    from,
-    timeoutMs: 20_000,
-  });
+function findingsWithButton(from: number, place: TeamsPlace = INCIDENT_ROOM) {
+  return connector.waitFor((s) => s.method === 'PUT' && s.conversationId === place.conversation.id && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
 }
 
 function approvalIdOf(activity: Record<string, unknown>): string {
@@ -102,6 +100,50 @@ test('an expired approval is refused and writes nothing (before anyone grants, s
   expect(JSON.stringify(res.body)).toContain('Not approved');
   await app.core.background.idle();
   expect(roleAssignmentPuts()).toHaveLength(putsBefore);
+});
+
+describe('refresh.userIds are the approvers\' Teams user ids from the roster', () => {
+  test('an approver in the roster: the findings card refreshes for their 29: id, read once per conversation', async () => {
+    const from = connector.sent.length;
+    await post(app.server.url, mention(connector.url, RITA, 'check aks-missing-role acrdemo'));
+    const card = cardOf((await findingsWithButton(from)).activity) ?? {};
+    const refresh = card.refresh as { userIds?: string[]; action?: { verb?: string } } | undefined;
+    expect(refresh?.userIds).toEqual([ANA.id]);
+    expect(refresh?.action?.verb).toBe('refresh');
+    // By Entra object id, in the team the channel belongs to; a second card reuses the answer.
+    const reads = connector.rosterReads.filter((r) => r.startsWith(INCIDENT_ROOM.teamId));
+    expect(reads).toEqual([`${INCIDENT_ROOM.teamId}/${ANA.aadObjectId}`]);
+    const again = connector.sent.length;
+    await post(app.server.url, mention(connector.url, RITA, 'check aks-missing-role acrdemo'));
+    await findingsWithButton(again);
+    expect(connector.rosterReads.filter((r) => r.startsWith(INCIDENT_ROOM.teamId))).toHaveLength(1);
+  });
+
+  test('an approver who is not in the conversation: no refresh, the grant button stays', async () => {
+    const place = otherTeam('no-approver');
+    connector.rosters.set(place.teamId, [RITA, NICK]);
+    const from = connector.sent.length;
+    await post(app.server.url, mention(connector.url, RITA, 'check aks-missing-role acrdemo', place));
+    const findings = await findingsWithButton(from, place);
+    expect(cardOf(findings.activity)?.refresh).toBeUndefined();
+    expect(approvalIdOf(findings.activity)).toEqual(expect.any(String));
+  });
+
+  test.each([
+    ['refused (403)', { fail: 403 } as const],
+    ['never answered (past the deadline)', { fail: 'hang' } as const],
+  ])('a roster that cannot be read — %s: the card has no refresh and still the grant button', async (_name, roster) => {
+    const place = otherTeam(roster.fail === 403 ? 'locked' : 'silent');
+    connector.rosters.set(place.teamId, roster);
+    const from = connector.sent.length;
+    await post(app.server.url, mention(connector.url, RITA, 'check aks-missing-role acrdemo', place));
+    const findings = await findingsWithButton(from, place);
+    expect(connector.rosterReads.some((r) => r.startsWith(place.teamId))).toBe(true);
+    const card = cardOf(findings.activity) ?? {};
+    expect(card.refresh).toBeUndefined();
+    expect(JSON.stringify(card)).not.toContain('8:orgid:');
+    expect(approvalIdOf(findings.activity)).toEqual(expect.any(String));
+  });
 });
 
 test('check → progress card → findings card updated in place → non-approver refused → approver grants exactly once', async () => {
@@ -181,7 +223,7 @@ test('with MicrosoftAppId set, an unauthenticated POST gets 401 and nothing is p
       TRIAGE_DEMO: 'true',
       MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
       MicrosoftAppPassword: 'not-a-real-secret',
-      TRIAGE_ALLOWED_TENANTS: TEAM_CONVERSATION.tenantId,
+      TRIAGE_ALLOWED_TENANTS: INCIDENT_ROOM.conversation.tenantId,
       TRIAGE_SERVICE_URLS: connector.url,
       TRIAGE_DATA_DIR: dataDir,
     },

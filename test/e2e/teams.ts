@@ -14,7 +14,22 @@ export const RITA: TeamsUser = { id: '29:1rita', aadObjectId: '0000000a-0000-400
 export const ANA: TeamsUser = { id: '29:1ana', aadObjectId: '0000000b-0000-4000-8000-0000000000b2', name: 'Ana Approver' };
 export const NICK: TeamsUser = { id: '29:1nick', aadObjectId: '0000000c-0000-4000-8000-0000000000c3', name: 'Nick Nonapprover' };
 
-function base(serviceUrl: string, from: TeamsUser) {
+/** A team channel: its conversation and the team whose roster TeamsInfo reads. */
+export interface TeamsPlace {
+  conversation: typeof TEAM_CONVERSATION;
+  teamId: string;
+  channelId: string;
+}
+
+export const INCIDENT_ROOM: TeamsPlace = { conversation: TEAM_CONVERSATION, teamId: '19:team@thread.tacv2', channelId: '19:incident-room@thread.tacv2' };
+
+/** Another team's channel, for tests that need a roster of their own (no shared cache with INCIDENT_ROOM). */
+export function otherTeam(name: string): TeamsPlace {
+  const channelId = `19:${name}-room@thread.tacv2`;
+  return { conversation: { ...TEAM_CONVERSATION, id: `${channelId};messageid=1700000000001` }, teamId: `19:${name}@thread.tacv2`, channelId };
+}
+
+function base(serviceUrl: string, from: TeamsUser, place: TeamsPlace = INCIDENT_ROOM) {
   return {
     id: randomUUID(),
     channelId: 'msteams',
@@ -22,14 +37,14 @@ function base(serviceUrl: string, from: TeamsUser) {
     timestamp: new Date().toISOString(),
     from,
     recipient: BOT,
-    conversation: TEAM_CONVERSATION,
-    channelData: { tenant: { id: TEAM_CONVERSATION.tenantId }, team: { id: '19:team@thread.tacv2' }, channel: { id: '19:incident-room@thread.tacv2' } },
+    conversation: place.conversation,
+    channelData: { tenant: { id: TEAM_CONVERSATION.tenantId }, team: { id: place.teamId }, channel: { id: place.channelId } },
   };
 }
 
-export function mention(serviceUrl: string, from: TeamsUser, text: string) {
+export function mention(serviceUrl: string, from: TeamsUser, text: string, place?: TeamsPlace) {
   return {
-    ...base(serviceUrl, from),
+    ...base(serviceUrl, from, place),
     type: 'message',
     text: `<at>${BOT.name}</at> ${text}`,
     textFormat: 'plain',
@@ -37,9 +52,9 @@ export function mention(serviceUrl: string, from: TeamsUser, text: string) {
   };
 }
 
-export function execute(serviceUrl: string, from: TeamsUser, replyToId: string, verb: string, data: Record<string, unknown>) {
+export function execute(serviceUrl: string, from: TeamsUser, replyToId: string, verb: string, data: Record<string, unknown>, place?: TeamsPlace) {
   return {
-    ...base(serviceUrl, from),
+    ...base(serviceUrl, from, place),
     type: 'invoke',
     name: 'adaptiveCard/action',
     replyToId,

@@ -6,6 +6,7 @@ import { SCENARIOS } from '../../src/simulator/scenarios/index';
 import type { ArmEmulator } from '../../src/simulator/emulator';
 import { nonReads, readOnlyPostKind } from '../support/request-audit';
 import { triageScenario } from '../support/scenario-engine';
+import { planGrant } from '../../src/triage/grant-plan';
 
 let emulator: ArmEmulator | undefined;
 afterEach(async () => {
@@ -30,5 +31,20 @@ describe('every scenario reaches its expected verdict and statuses, reading only
     expect(requests.length).toBeGreaterThan(0);
     expect(nonReads(requests)).toEqual([]);
     expect(requests.filter((r) => r.method === 'POST').every((r) => readOnlyPostKind(r) !== undefined)).toBe(true);
+  });
+});
+
+describe('the move from a service principal to managed identity (node pools not upgraded)', () => {
+  it('plans the grant for the service principal the nodes still pull with, not the new kubelet identity', async () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'aks-sp-migrating');
+    if (!scenario) throw new Error('scenario aks-sp-migrating is missing');
+    const run = await triageScenario(scenario);
+    emulator = run.emulator;
+    const plan = planGrant(run.result.evidence, run.result.report.findings);
+    const sp = run.result.evidence.servicePrincipal;
+    expect(sp.state).toBe('ok');
+    expect(plan?.principalId).toBe(sp.state === 'ok' ? sp.value.objectId : 'no service principal read');
+    const cluster = run.result.evidence.cluster;
+    expect(plan?.principalId).not.toBe(cluster.state === 'ok' ? cluster.value.kubeletIdentity?.objectId : undefined);
   });
 });

@@ -613,6 +613,12 @@ export function managedCluster(o: {
   controlPlane?: Identity;
   /** A service-principal cluster (no managed identities at all). */
   sp?: { appId: string; objectId: string; displayName: string };
+  /**
+   * A service-principal cluster just moved to managed identity (`az aks update --enable-managed-identity`)
+   * whose node pools were not upgraded since: control-plane and kubelet identities exist, the cluster still
+   * names the SP's appId, and the node VMSS do not carry the kubelet identity yet (nodes pull with the SP).
+   */
+  migratingFromSp?: { appId: string };
   outboundType?: 'loadBalancer' | 'managedNATGateway' | 'userDefinedRouting' | 'userAssignedNATGateway';
   agentPools?: AgentPoolSpec[];
   /** A subnet in a VNet of your own (BYO VNet); default: AKS-managed VNet in the node RG. */
@@ -690,7 +696,7 @@ export function managedCluster(o: {
   }
 
   const nodes: ClusterNode[] = [];
-  const vmssIdentities = o.vmssIdentities ?? (kubelet ? [kubelet] : []);
+  const vmssIdentities = o.vmssIdentities ?? (kubelet && !o.migratingFromSp ? [kubelet] : []);
   const agentPoolProfiles = pools.map((p) => {
     const vmSize = p.vmSize ?? 'Standard_D4s_v5';
     const arch = archOf(vmSize);
@@ -767,7 +773,7 @@ export function managedCluster(o: {
         ? { privateFQDN: `${dnsPrefix}-${fqdnHash}.${guid('private-dns', key)}.privatelink.${LOCATION}.azmk8s.io` }
         : { fqdn: `${dnsPrefix}-${fqdnHash}.hcp.${LOCATION}.azmk8s.io`, azurePortalFQDN: `${dnsPrefix}-${fqdnHash}.portal.hcp.${LOCATION}.azmk8s.io` }),
       agentPoolProfiles,
-      servicePrincipalProfile: { clientId: o.sp ? o.sp.appId : 'msi' },
+      servicePrincipalProfile: { clientId: o.sp ? o.sp.appId : (o.migratingFromSp?.appId ?? 'msi') },
       nodeResourceGroup: nodeRg,
       enableRBAC: true,
       supportPlan: 'KubernetesOfficial',

@@ -34,6 +34,28 @@ function spExpired(): Scenario {
   });
 }
 
+function spMigrating(): Scenario {
+  const name = 'aks-sp-migrating';
+  // `az aks update --enable-managed-identity` ran, AcrPull was given to the new kubelet identity, and the node
+  // pools were not upgraded: the nodes still pull with the service principal, which holds nothing on the registry.
+  const sp = { appId: guid('sp-app', name), objectId: guid('sp-object', name), displayName: `${name}-sp` };
+  const cluster = managedCluster({ name, migratingFromSp: { appId: sp.appId } });
+  return pullScenario({
+    name,
+    description: 'Service principal → managed identity, node pools not upgraded yet: nodes still pull with the SP, which has no AcrPull; the new kubelet identity has it.',
+    target: { cluster: name, registry: 'acrdemo' },
+    cluster,
+    registries: [ACRDEMO],
+    grants: [kubeletGrant(cluster, ACRDEMO)],
+    workloads: [{ ns: 'shop', app: 'api', image: API, error: pullErrors.unauthorized(API) }],
+    world: { servicePrincipals: [{ appId: sp.appId, id: sp.objectId, displayName: sp.displayName, passwordCredentials: [{ endDateTime: '2027-10-31T23:59:59Z' }] }] },
+    expect: {
+      verdict: 'problems',
+      statuses: { 'identity.kubelet': 'warn', 'identity.kubelet-on-nodes': 'skip', 'identity.sp-secret': 'pass', 'rbac.pull-role': 'fail', 'pods.pull-errors': 'fail' },
+    },
+  });
+}
+
 function vmssDetached(): Scenario {
   const name = 'aks-vmss-detached';
   // Someone ran `az vmss identity remove` for the kubelet identity; the Key Vault add-on identity is still attached.
@@ -87,4 +109,4 @@ function stopped(): Scenario {
   });
 }
 
-export const IDENTITY_SCENARIOS: readonly Scenario[] = [spExpired(), vmssDetached(), noKubeletIdentity(), stopped()];
+export const IDENTITY_SCENARIOS: readonly Scenario[] = [spExpired(), spMigrating(), vmssDetached(), noKubeletIdentity(), stopped()];

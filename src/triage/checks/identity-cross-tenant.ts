@@ -3,7 +3,7 @@
  * across tenants, so no role assignment will ever fix it (docs/domain.md#kubelet-identity).
  */
 import type { Check } from '../report';
-import { clusterAuth, compareTenants } from '../principal';
+import { pullAuth, compareTenants } from '../principal';
 
 export const identityCrossTenant: Check = {
   id: 'identity.cross-tenant',
@@ -26,7 +26,7 @@ export const identityCrossTenant: Check = {
     const remediation =
       'Use a multitenant service principal provisioned in the registry tenant (learn.microsoft.com/azure/container-registry/authenticate-aks-cross-tenant), ' +
       'or an imagePullSecret, or import the images into a registry in the cluster tenant (az acr import).';
-    if (cluster && clusterAuth(cluster) === 'service-principal')
+    if (cluster && pullAuth(cluster) === 'service-principal')
       return {
         status: 'warn',
         evidence: `${where}. The cluster's service principal can pull only if it is a multitenant app provisioned in the registry tenant and granted there.`,

@@ -3,7 +3,7 @@
  * `az vmss identity remove`, or a replaced kubelet identity not propagated), IMDS cannot issue the node a token → 401.
  */
 import type { Check } from '../report';
-import { clusterAuth, identityName, requireCluster } from '../principal';
+import { pullAuth, identityName, requireCluster } from '../principal';
 
 const NON_VMSS_POOL_TYPES = new Set(['availabilityset', 'virtualmachines']);
 
@@ -14,7 +14,7 @@ export const identityKubeletOnNodes: Check = {
     const input = requireCluster(e);
     if (!input.ok) return { ...input.outcome, evidence: `${input.outcome.evidence} Without it the kubelet identity to look for is not known.` };
     const cluster = input.value;
-    const auth = clusterAuth(cluster);
+    const auth = pullAuth(cluster);
     if (auth === 'service-principal')
       return { status: 'skip', evidence: `Cluster ${cluster.name} pulls with a service principal, not with an identity attached to its nodes.` };
     const kidId = cluster.kubeletIdentity?.resourceId;

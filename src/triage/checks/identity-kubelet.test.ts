@@ -69,3 +69,24 @@ describe('identity.kubelet', () => {
     if (status === 'fail') expect(o.command).toBe('az aks update --resource-group rg-prod --name aks-prod --subscription 11111111-1111-1111-1111-111111111111');
   });
 });
+
+describe('identity.kubelet while a service-principal cluster moves to managed identity', () => {
+  const migrating = (e: Evidence): void => {
+    if (e.cluster.state !== 'ok') throw new Error('fixture');
+    e.cluster.value.servicePrincipalClientId = SP_APP;
+    e.servicePrincipal = { state: 'ok', value: { appId: SP_APP, objectId: SP_OBJECT, secretEndDates: ['2027-01-01T00:00:00Z'] } };
+  };
+
+  it('warns that nodes not upgraded still pull with the service principal, and names both principals', () => {
+    const o = identityKubelet.run(edit(migrating));
+    expect(o.status).toBe('warn');
+    expect(o.evidence).toContain(`still names service principal ${SP_APP}`);
+    expect(o.evidence).toContain(`objectId ${SP_OBJECT}`);
+    expect(o.evidence).toContain(`objectId ${KUBELET_OBJECT_ID}`);
+    expect(o.command).toMatch(/az aks nodepool upgrade .* --node-image-only/);
+  });
+
+  it('a managed cluster that names "msi" is not in the window', () => {
+    expect(identityKubelet.run(healthyEvidence()).status).toBe('pass');
+  });
+});

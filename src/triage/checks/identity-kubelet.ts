@@ -2,8 +2,9 @@
  * identity.kubelet: which principal the nodes pull with (docs/domain.md#kubelet-identity). Role assignments must name the kubelet
  * identity's objectId — not the control-plane identity, which is the most common mix-up.
  */
-import type { Check } from '../report';
-import { clusterAuth, identityName, requireCluster } from '../principal';
+import type { ClusterFacts, Evidence } from '../evidence';
+import type { Check, Outcome } from '../report';
+import { clusterAuth, identityName, migratingFromServicePrincipal, requireCluster } from '../principal';
 
 export const identityKubelet: Check = {
   id: 'identity.kubelet',
@@ -13,6 +14,7 @@ export const identityKubelet: Check = {
     if (!input.ok) return { ...input.outcome, evidence: `${input.outcome.evidence} Without it the pulling identity is not known.` };
     const cluster = input.value;
     const auth = clusterAuth(cluster);
+    if (migratingFromServicePrincipal(cluster)) return migrating(e, cluster);
     if (auth === 'msi') {
       const kid = cluster.kubeletIdentity;
       const controlPlane = cluster.identity?.principalId
@@ -60,3 +62,27 @@ export const identityKubelet: Check = {
     };
   },
 };
+
+/**
+ * Moving from a service principal to managed identity: until each node pool is upgraded its nodes pull with
+ * the SP, so that is who the role checks judge (never a pass on the kubelet identity's grants alone).
+ */
+function migrating(e: Evidence, cluster: ClusterFacts): Outcome {
+  const appId = cluster.servicePrincipalClientId as string;
+  const kid = cluster.kubeletIdentity;
+  const kubelet = kid ? `kubelet identity ${identityName(kid.resourceId) ?? kid.clientId ?? ''} (objectId ${kid.objectId ?? 'not reported'})` : 'no kubelet identity yet';
+  const sp = e.servicePrincipal;
+  const spObject = sp.state === 'ok' && sp.value.objectId ? `objectId ${sp.value.objectId}` : 'objectId not resolved';
+  const pools = cluster.agentPools.map((p) => p.name).filter(Boolean);
+  const upgrade = pools.map((p) => `az aks nodepool upgrade -g ${cluster.resourceGroup} --cluster-name ${cluster.name} -n ${p} --node-image-only`).join('\n');
+  return {
+    status: 'warn',
+    evidence:
+      `Cluster ${cluster.name} was moved to managed identity (identity.type ${cluster.identity?.type ?? '?'}) but still names service principal ${appId} (servicePrincipalProfile.clientId): ` +
+      `nodes of pools not upgraded since keep pulling with that service principal (${spObject}), not with the ${kubelet}. ` +
+      `The role checks judge the service principal; whether a pool was upgraded since is not visible from the cluster read.`,
+    remediation: `Give AcrPull to the kubelet identity as well, then upgrade every node pool's node image so the nodes switch to it (until then, the service principal's AcrPull is what pulls).`,
+    command: upgrade || undefined,
+    ...(sp.state === 'failed' && sp.failure.needs ? { needs: sp.failure.needs } : {}),
+  };
+}

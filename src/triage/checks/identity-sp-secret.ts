@@ -3,7 +3,7 @@
  * "Now" is when the evidence was collected, so the verdict is reproducible.
  */
 import type { Check } from '../report';
-import { clusterAuth, requireCluster } from '../principal';
+import { pullAuth, requireCluster } from '../principal';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const GRAPH = 'Microsoft Graph Application.Read.All (to read the application\'s passwordCredentials)';
@@ -15,7 +15,7 @@ export const identitySpSecret: Check = {
     const input = requireCluster(e);
     if (!input.ok) return { ...input.outcome, evidence: `${input.outcome.evidence} Without it the cluster's identity type is not known.` };
     const cluster = input.value;
-    const auth = clusterAuth(cluster);
+    const auth = pullAuth(cluster);
     if (auth === 'msi') return { status: 'skip', evidence: `Cluster ${cluster.name} uses a managed identity; there is no client secret to expire.` };
     if (auth === 'undetermined')
       return {
