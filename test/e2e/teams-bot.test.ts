@@ -25,7 +25,8 @@ beforeAll(async () => {
   connector.rosters.set(INCIDENT_ROOM.teamId, [RITA, ANA, NICK]);
   dataDir = mkdtempSync(path.join(tmpdir(), 'triage-e2e-'));
   app = await startApp({
-    env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h' },
+    // Rita starts more checks in this suite than a person may in a minute (TRIAGE_RATE_LIMIT is pinned in test/security/limits.test.ts).
+    env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h', TRIAGE_RATE_LIMIT: '1000' },
     log: quiet,
     print: () => undefined,
   });
@@ -41,7 +42,13 @@ const roleAssignmentPuts = () =>
   app.emulator?.requests.filter((r) => r.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(r.path)) ?? [];
 
 function findingsWithButton(from: number, place: TeamsPlace = INCIDENT_ROOM) {
-  return connector.waitFor((s) => s.method === 'PUT' && s.conversationId === place.conversation.id && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
+  return connector.waitFor(
+    (s) =>
+      s.method === 'PUT' &&
+      s.conversationId === place.conversation.id &&
+      executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'),
+    { from, timeoutMs: 20_000 },
+  );
 }
 
 function approvalIdOf(activity: Record<string, unknown>): string {
@@ -102,7 +109,7 @@ test('an expired approval is refused and writes nothing (before anyone grants, s
   expect(roleAssignmentPuts()).toHaveLength(putsBefore);
 });
 
-describe('refresh.userIds are the approvers\' Teams user ids from the roster', () => {
+describe("refresh.userIds are the approvers' Teams user ids from the roster", () => {
   test('an approver in the roster: the findings card refreshes for their 29: id, read once per conversation', async () => {
     const from = connector.sent.length;
     await post(app.server.url, mention(connector.url, RITA, 'check aks-missing-role acrdemo'));
