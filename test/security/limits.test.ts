@@ -38,8 +38,9 @@ test('SDK clients for 2,000 different subscriptions do not stay in memory', () =
     clients.containerRegistry(subscription);
     clients.containerService(subscription);
   }
-  // Unbounded, 6,000 clients hold well over 100 MB; the LRU keeps 32 of each kind.
-  expect(heapMb() - before).toBeLessThan(16);
+  // Unbounded, 6,000 clients held 106 MB; with the LRU (32 of each kind) growth measured 10–30 MB on a loaded
+  // machine, the rest being compiled code and GC timing, not clients. Half the unbounded figure still tells them apart.
+  expect(heapMb() - before).toBeLessThan(50);
 });
 
 describe('per-person rate over the real server', () => {
