@@ -78,11 +78,23 @@ async function coldPods(chosen: Scenario, latencyMs: number, privateCluster: boo
     const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
     const clusterId = Object.keys(chosen.world.kube ?? {})[0]!;
     const [, , subscriptionId, , resourceGroup, , , , name] = clusterId.split('/');
-    const target = { subscriptionId: subscriptionId!, resourceGroup: resourceGroup!, name: name!, aadManaged: true, runCommandDisabled: false, privateCluster };
+    const target = {
+      subscriptionId: subscriptionId!,
+      resourceGroup: resourceGroup!,
+      name: name!,
+      aadManaged: true,
+      runCommandDisabled: false,
+      privateCluster,
+    };
     const started = performance.now();
     const read = await readKubeEvidence(clients, target, { pollIntervalMs: 10 });
     const wallMs = performance.now() - started;
-    return { wallMs, requests: emulator.requests.length, podsFound: read.state === 'ok' ? read.value.pods.length : -1, via: read.state === 'ok' ? read.value.via : read.state };
+    return {
+      wallMs,
+      requests: emulator.requests.length,
+      podsFound: read.state === 'ok' ? read.value.pods.length : -1,
+      via: read.state === 'ok' ? read.value.via : read.state,
+    };
   } finally {
     await emulator.close();
   }
@@ -116,7 +128,9 @@ async function bigClusterPods(): Promise<void> {
   const former = JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }, null, 4);
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`\nPod evidence of a ${BIG.pods}-pod / ${BIG.events}-event cluster (${BIG.failing} pods failing to pull)`);
-  console.log(`run-command output: ${kib(Buffer.byteLength(logs))} of the ${kib(RUN_COMMAND_OUTPUT_CAP)} cap (the former -o json: ${kib(Buffer.byteLength(former))})`);
+  console.log(
+    `run-command output: ${kib(Buffer.byteLength(logs))} of the ${kib(RUN_COMMAND_OUTPUT_CAP)} cap (the former -o json: ${kib(Buffer.byteLength(former))})`,
+  );
   await podPaths(`${BIG.pods}-pod cluster`, big);
 }
 

@@ -2,7 +2,10 @@ import { ConfigError, loadSettings } from './config';
 
 describe('loadSettings', () => {
   it('defaults to public ARM, pods on, 90 s pod deadline', () => {
-    expect(loadSettings({})).toEqual({ azure: { resourceManagerEndpoint: 'https://management.azure.com' }, triage: { pods: true, podDeadlineMs: 90_000 } });
+    expect(loadSettings({})).toEqual({
+      azure: { resourceManagerEndpoint: 'https://management.azure.com' },
+      triage: { pods: true, podDeadlineMs: 90_000 },
+    });
   });
 
   it('reads every Azure and triage variable', () => {
@@ -14,7 +17,11 @@ describe('loadSettings', () => {
       TRIAGE_POD_DEADLINE_MS: '30000',
     });
     expect(settings).toEqual({
-      azure: { resourceManagerEndpoint: 'https://management.usgovcloudapi.net', subscriptionId: '11111111-1111-4111-8111-11111111111a', clientId: '22222222-2222-4222-8222-222222222222' },
+      azure: {
+        resourceManagerEndpoint: 'https://management.usgovcloudapi.net',
+        subscriptionId: '11111111-1111-4111-8111-11111111111a',
+        clientId: '22222222-2222-4222-8222-222222222222',
+      },
       triage: { pods: false, podDeadlineMs: 30000 },
     });
   });

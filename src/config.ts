@@ -19,7 +19,6 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-
 /** Reads one variable; empty and whitespace-only count as unset. */
 export function envValue(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -59,7 +58,8 @@ export function parseHttpsUrl(env: Env, name: string, fallback: string): string 
     throw new ConfigError(`${name} must be an https URL such as ${fallback} (got "${value}").`, name);
   }
   if (url.protocol !== 'https:') throw new ConfigError(`${name} must use https (got "${value}"); Azure SDKs refuse to send tokens over http.`, name);
-  if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must be a plain endpoint without query, fragment or credentials (got "${value}").`, name);
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(`${name} must be a plain endpoint without query, fragment or credentials (got "${value}").`, name);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

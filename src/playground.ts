@@ -20,11 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export type PlaygroundErrorCode =
-  | 'PlaygroundNotInstalled'
-  | 'PlaygroundConfigMissing'
-  | 'PlaygroundExited'
-  | 'PlaygroundStartTimeout'
-  | 'PlaygroundAborted';
+  'PlaygroundNotInstalled' | 'PlaygroundConfigMissing' | 'PlaygroundExited' | 'PlaygroundStartTimeout' | 'PlaygroundAborted';
 
 export class PlaygroundError extends Error {
   constructor(
@@ -87,18 +83,36 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
   const configFile = path.resolve(options.configFile ?? defaultConfigFile());
   if (!existsSync(configFile)) {
     // The Playground would quietly sign in a built-in user instead, who is nobody's approver.
-    throw new PlaygroundError('PlaygroundConfigMissing', `Agents Playground config ${configFile} does not exist; it names the signed-in user (see ${CONFIG_FILE_NAME} at the repository root).`);
+    throw new PlaygroundError(
+      'PlaygroundConfigMissing',
+      `Agents Playground config ${configFile} does not exist; it names the signed-in user (see ${CONFIG_FILE_NAME} at the repository root).`,
+    );
   }
   const logFile = options.logFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'agents-playground-')), 'playground.log');
   const port = options.port ?? DEFAULT_PLAYGROUND_PORT;
   const timeoutMs = options.startTimeoutMs ?? 60_000;
 
-  const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(LOOPBACK_ONLY)}`, cli, '--app-endpoint', options.botEndpoint, '--channel-id', 'msteams', '--port', String(port), '--disable-telemetry'], {
-    env: playgroundEnv({ configFile, logFile, openBrowser: options.openBrowser ?? false }),
-    // Its own process group, so stop() ends everything it started and a terminal's Ctrl-C reaches us first.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(LOOPBACK_ONLY)}`,
+      cli,
+      '--app-endpoint',
+      options.botEndpoint,
+      '--channel-id',
+      'msteams',
+      '--port',
+      String(port),
+      '--disable-telemetry',
+    ],
+    {
+      env: playgroundEnv({ configFile, logFile, openBrowser: options.openBrowser ?? false }),
+      // Its own process group, so stop() ends everything it started and a terminal's Ctrl-C reaches us first.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stop = stopper(child);
   // A parent that exits without calling stop() must not leave a Playground holding the port.
   const onExit = () => killGroup(child, 'SIGKILL');
@@ -143,7 +157,8 @@ function playgroundEnv(o: { configFile: string; logFile: string; openBrowser: bo
   const env: NodeJS.ProcessEnv = {};
   // Inherited Playground settings (delivery mode, bot endpoint, recording…) would change what we start.
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(M365_AGENTS_PLAYGROUND_|TEAMSAPPTESTER_|TEAMS_APP_TEST_TOOL_|BOT_ENDPOINT$|DEFAULT_CHANNEL_ID$|SEND_INSTALLATION_ACTIVITY$)/.test(key)) env[key] = value;
+    if (!/^(M365_AGENTS_PLAYGROUND_|TEAMSAPPTESTER_|TEAMS_APP_TEST_TOOL_|BOT_ENDPOINT$|DEFAULT_CHANNEL_ID$|SEND_INSTALLATION_ACTIVITY$)/.test(key))
+      env[key] = value;
   }
   env.M365_AGENTS_PLAYGROUND_CONFIG_PATH = o.configFile;
   env.M365_AGENTS_PLAYGROUND_LOGFILE = o.logFile;
@@ -157,7 +172,14 @@ function waitForListening(child: ChildProcess, o: { timeoutMs: number; signal?: 
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(
-      () => finish(new PlaygroundError('PlaygroundStartTimeout', `Agents Playground did not start listening within ${Math.round(o.timeoutMs / 1000)} s.${detail(o.logFile, stderr)}`, o.logFile)),
+      () =>
+        finish(
+          new PlaygroundError(
+            'PlaygroundStartTimeout',
+            `Agents Playground did not start listening within ${Math.round(o.timeoutMs / 1000)} s.${detail(o.logFile, stderr)}`,
+            o.logFile,
+          ),
+        ),
       o.timeoutMs,
     );
     const onStdout = (chunk: Buffer) => {
@@ -169,8 +191,15 @@ function waitForListening(child: ChildProcess, o: { timeoutMs: number; signal?: 
       stderr = (stderr + chunk.toString('utf8')).slice(-4000);
     };
     const onExit = (code: number | null, sig: NodeJS.Signals | null) =>
-      finish(new PlaygroundError('PlaygroundExited', `Agents Playground exited before listening (${sig ?? `exit code ${code}`}).${detail(o.logFile, stderr)}`, o.logFile));
-    const onSpawnError = (error: Error) => finish(new PlaygroundError('PlaygroundExited', `Agents Playground could not be started: ${error.message}`, o.logFile));
+      finish(
+        new PlaygroundError(
+          'PlaygroundExited',
+          `Agents Playground exited before listening (${sig ?? `exit code ${code}`}).${detail(o.logFile, stderr)}`,
+          o.logFile,
+        ),
+      );
+    const onSpawnError = (error: Error) =>
+      finish(new PlaygroundError('PlaygroundExited', `Agents Playground could not be started: ${error.message}`, o.logFile));
     const onAbort = () => finish(new PlaygroundError('PlaygroundAborted', 'Agents Playground start was cancelled.', o.logFile));
     child.stdout?.on('data', onStdout);
     child.stderr?.on('data', onStderr);
@@ -197,7 +226,11 @@ async function waitForWebUi(child: ChildProcess, url: string, o: { deadline: num
   let delay = 100;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new PlaygroundError('PlaygroundExited', `Agents Playground exited right after starting (${child.signalCode ?? `exit code ${child.exitCode}`}).${detail(o.logFile, '')}`, o.logFile);
+      throw new PlaygroundError(
+        'PlaygroundExited',
+        `Agents Playground exited right after starting (${child.signalCode ?? `exit code ${child.exitCode}`}).${detail(o.logFile, '')}`,
+        o.logFile,
+      );
     }
     if (o.signal?.aborted) throw new PlaygroundError('PlaygroundAborted', 'Agents Playground start was cancelled.', o.logFile);
     if ((await statusOf(url, 2_000)) === 200) {
@@ -205,7 +238,11 @@ async function waitForWebUi(child: ChildProcess, url: string, o: { deadline: num
       if (child.exitCode === null && child.signalCode === null) return;
     }
     if (Date.now() + delay > o.deadline) {
-      throw new PlaygroundError('PlaygroundStartTimeout', `Agents Playground listened but ${url} did not answer in time.${detail(o.logFile, '')}`, o.logFile);
+      throw new PlaygroundError(
+        'PlaygroundStartTimeout',
+        `Agents Playground listened but ${url} did not answer in time.${detail(o.logFile, '')}`,
+        o.logFile,
+      );
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 1_000);

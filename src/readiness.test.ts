@@ -15,6 +15,8 @@ describe('readiness outside demo mode', () => {
     };
     const r = await credentialReadiness(credential, 'https://management.azure.com/.default');
     expect(r.ready).toBe(false);
-    expect(r.detail).toBe('no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ChainedTokenCredential authentication failed.');
+    expect(r.detail).toBe(
+      'no Azure credential works (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or az login): ChainedTokenCredential authentication failed.',
+    );
   });
 });

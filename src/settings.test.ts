@@ -5,7 +5,15 @@ const OBJ = '0000000B-0000-4000-8000-0000000000B2';
 describe('bot settings', () => {
   test('no app id: unauthenticated, loopback, defaults', () => {
     const s = botSettingsFromEnv({});
-    expect(s).toMatchObject({ appId: undefined, host: '127.0.0.1', port: 3978, approvers: [], allowSelfApproval: false, approvalTtlMs: 3_600_000, auditAudience: 'approvers' });
+    expect(s).toMatchObject({
+      appId: undefined,
+      host: '127.0.0.1',
+      port: 3978,
+      approvers: [],
+      allowSelfApproval: false,
+      approvalTtlMs: 3_600_000,
+      auditAudience: 'approvers',
+    });
   });
 
   test('with an app id the bot listens on all interfaces unless HOST says otherwise', () => {
@@ -16,8 +24,18 @@ describe('bot settings', () => {
 
   test('UserAssignedMSI needs a tenant and no password, and passes no password to botbuilder', () => {
     expect(() => botSettingsFromEnv({ MicrosoftAppId: 'a', MicrosoftAppType: 'UserAssignedMSI' })).toThrow(/MicrosoftAppTenantId/);
-    const s = botSettingsFromEnv({ MicrosoftAppId: 'a', MicrosoftAppType: 'userassignedmsi', MicrosoftAppTenantId: 't', MicrosoftAppPassword: 'leftover' });
-    expect(authConfiguration(s)).toEqual({ MicrosoftAppId: 'a', MicrosoftAppPassword: undefined, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' });
+    const s = botSettingsFromEnv({
+      MicrosoftAppId: 'a',
+      MicrosoftAppType: 'userassignedmsi',
+      MicrosoftAppTenantId: 't',
+      MicrosoftAppPassword: 'leftover',
+    });
+    expect(authConfiguration(s)).toEqual({
+      MicrosoftAppId: 'a',
+      MicrosoftAppPassword: undefined,
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: 't',
+    });
   });
 
   test('errors name the variable', () => {

@@ -23,7 +23,6 @@ const MANIFEST_ACCEPT = [
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
 
-
 export class UntrustedRegistryHostError extends Error {
   readonly code = 'UntrustedRegistryHost';
   constructor(host: string) {
@@ -111,7 +110,12 @@ export class RegistryTokens {
         const entra = await this.clients.credential.getToken(scope, { abortSignal: request.signal });
         if (!entra) throw new Error('the credential returned no token');
         const exchange = await send(this.clients, 'POST', `https://${loginServer}/oauth2/exchange`, request.signal, {
-          form: { grant_type: 'access_token', service: loginServer, ...(request.tenantId ? { tenant: request.tenantId } : {}), access_token: entra.token },
+          form: {
+            grant_type: 'access_token',
+            service: loginServer,
+            ...(request.tenantId ? { tenant: request.tenantId } : {}),
+            access_token: entra.token,
+          },
         });
         expect(exchange, [200], 'token exchange');
         const refresh = str(json(exchange).refresh_token);
@@ -128,7 +132,12 @@ function audienceKey(request: TokenRequest): string {
   return request.armAudienceDisabled ? 'acr' : 'arm';
 }
 
-export async function readImage(clients: AzureClients, loginServer: string, image: ImageRef, options: ImageReadOptions = {}): Promise<Read<ImageFact>> {
+export async function readImage(
+  clients: AzureClients,
+  loginServer: string,
+  image: ImageRef,
+  options: ImageReadOptions = {},
+): Promise<Read<ImageFact>> {
   const reference = image.digest ?? image.tag ?? 'latest';
   if (!HOST.test(loginServer) || !REPOSITORY.test(image.repository) || !(DIGEST.test(reference) || TAG.test(reference))) {
     return skipped(`the image reference ${image.raw} cannot be checked safely (unexpected characters)`, 'missing-input');
@@ -159,7 +168,12 @@ export async function readImage(clients: AzureClients, loginServer: string, imag
       });
       if (manifest.status === 404) {
         const tags = await send(clients, 'GET', `${base}/v2/${image.repository}/tags/list`, abortSignal, { headers: bearer });
-        const knownTags = tags.status === 200 ? (Array.isArray(json(tags).tags) ? (json(tags).tags as unknown[]).filter((t): t is string => typeof t === 'string') : []) : undefined;
+        const knownTags =
+          tags.status === 200
+            ? Array.isArray(json(tags).tags)
+              ? (json(tags).tags as unknown[]).filter((t): t is string => typeof t === 'string')
+              : []
+            : undefined;
         return { reference: display, exists: false, ...(knownTags ? { knownTags: knownTags.slice(0, 20) } : {}) } satisfies ImageFact;
       }
       expect(manifest, [200], 'manifest');
@@ -205,7 +219,11 @@ export interface GraphReadOptions {
 }
 
 /** Service-principal clusters: the SP's object id (for role assignment filters) and its application's secret expiry dates. */
-export async function readServicePrincipal(clients: AzureClients, appId: string, options: GraphReadOptions = {}): Promise<{ objectId?: string; fact: Read<ServicePrincipalFact> }> {
+export async function readServicePrincipal(
+  clients: AzureClients,
+  appId: string,
+  options: GraphReadOptions = {},
+): Promise<{ objectId?: string; fact: Read<ServicePrincipalFact> }> {
   if (!isGuid(appId)) return { fact: failed({ kind: 'malformed', message: `The cluster's service principal client id is not a GUID: ${appId}` }) };
   const graph = clients.graphEndpoint;
   const spec = { signal: options.signal, deadlineMs: options.deadlineMs };
@@ -278,7 +296,12 @@ const MAX_REDIRECTS = 3;
  * registry's token never leaves the registry's origin: the storage URL carries its own signature, and a
  * storage host refuses (or could keep) a bearer token it was never meant to see.
  */
-async function getFollowingRedirects(clients: AzureClients, url: string, abortSignal: AbortSignal | undefined, headers: Record<string, string>): Promise<PipelineResponse> {
+async function getFollowingRedirects(
+  clients: AzureClients,
+  url: string,
+  abortSignal: AbortSignal | undefined,
+  headers: Record<string, string>,
+): Promise<PipelineResponse> {
   const origin = new URL(url).origin;
   let target = url;
   for (let hop = 0; ; hop++) {

@@ -86,10 +86,7 @@ function trackedHead(resource: { id?: unknown; name?: unknown; location?: unknow
 export function clusterFactsFromSdk(mc: ManagedCluster): ClusterFacts {
   const kid = mc.identityProfile?.['kubeletidentity'];
   const network = mc.networkProfile;
-  const outbound = [
-    ...(network?.loadBalancerProfile?.effectiveOutboundIPs ?? []),
-    ...(network?.natGatewayProfile?.effectiveOutboundIPs ?? []),
-  ]
+  const outbound = [...(network?.loadBalancerProfile?.effectiveOutboundIPs ?? []), ...(network?.natGatewayProfile?.effectiveOutboundIPs ?? [])]
     .map((r) => r.id)
     .filter((v): v is string => typeof v === 'string');
   return {
@@ -103,19 +100,17 @@ export function clusterFactsFromSdk(mc: ManagedCluster): ClusterFacts {
       : {}),
     ...(kid ? { kubeletIdentity: { resourceId: kid.resourceId, clientId: lowerGuid(kid.clientId), objectId: lowerGuid(kid.objectId) } } : {}),
     servicePrincipalClientId: mc.servicePrincipalProfile?.clientId,
-    agentPools: (mc.agentPoolProfiles ?? []).map(
-      (p): AgentPoolFact => ({
-        name: p.name,
-        count: p.count,
-        vmSize: p.vmSize,
-        osType: p.osType,
-        osSku: p.osSKU,
-        type: p.type,
-        mode: p.mode,
-        vnetSubnetId: p.vnetSubnetID,
-        powerState: p.powerState?.code,
-      }),
-    ),
+    agentPools: (mc.agentPoolProfiles ?? []).map((p): AgentPoolFact => ({
+      name: p.name,
+      count: p.count,
+      vmSize: p.vmSize,
+      osType: p.osType,
+      osSku: p.osSKU,
+      type: p.type,
+      mode: p.mode,
+      vnetSubnetId: p.vnetSubnetID,
+      powerState: p.powerState?.code,
+    })),
     network: {
       outboundType: network?.outboundType,
       networkPlugin: network?.networkPlugin,
@@ -230,15 +225,13 @@ export function registryFactsFromSdk(reg: Registry, tenantId?: string): Registry
       : {}),
     dataEndpointEnabled: reg.dataEndpointEnabled === true,
     dataEndpointHostNames: reg.dataEndpointHostNames ?? [],
-    privateEndpointConnections: (reg.privateEndpointConnections ?? []).map(
-      (c): PrivateEndpointConnectionFact => ({
-        id: c.id ?? '',
-        privateEndpointId: c.privateEndpoint?.id,
-        status: c.privateLinkServiceConnectionState?.status,
-        description: c.privateLinkServiceConnectionState?.description,
-        provisioningState: c.provisioningState,
-      }),
-    ),
+    privateEndpointConnections: (reg.privateEndpointConnections ?? []).map((c): PrivateEndpointConnectionFact => ({
+      id: c.id ?? '',
+      privateEndpointId: c.privateEndpoint?.id,
+      status: c.privateLinkServiceConnectionState?.status,
+      description: c.privateLinkServiceConnectionState?.description,
+      provisioningState: c.provisioningState,
+    })),
     armAudienceTokens: reg.policies?.azureADAuthenticationAsArmPolicy?.status,
   };
 }

@@ -63,7 +63,9 @@ export function gatherEvidence(target: Target, clients: AzureClients, options: G
 
   // Pod evidence already read (a triage from the cluster alone reads the pods once for every registry).
   const given = options.kube;
-  const kube: Promise<Read<KubeFacts>> = given ? Promise.resolve(given) : resolution.then((r) => gatherPods({ ...options, clients, cluster: r.cluster }));
+  const kube: Promise<Read<KubeFacts>> = given
+    ? Promise.resolve(given)
+    : resolution.then((r) => gatherPods({ ...options, clients, cluster: r.cluster }));
 
   // With pod evidence coming, a failing pod's image will be read: have the registry's refresh token ready.
   const warmRegistryToken = options.pods !== false && !target.image;

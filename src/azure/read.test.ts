@@ -37,7 +37,9 @@ describe('failureOf', () => {
   });
 
   it('keeps the request id, or the correlation id when there is no request id', () => {
-    expect(failureOf(restError(403, 'AuthorizationFailed', { 'x-ms-request-id': 'req-1', 'x-ms-correlation-request-id': 'corr-1' }), spec).requestId).toBe('req-1');
+    expect(
+      failureOf(restError(403, 'AuthorizationFailed', { 'x-ms-request-id': 'req-1', 'x-ms-correlation-request-id': 'corr-1' }), spec).requestId,
+    ).toBe('req-1');
     expect(failureOf(restError(500, 'X', { 'x-ms-correlation-request-id': 'corr-2' }), spec).requestId).toBe('corr-2');
   });
 
@@ -50,7 +52,10 @@ describe('failureOf', () => {
     const abort = new Error('The operation was aborted.');
     abort.name = 'AbortError';
     expect(failureOf(abort, spec).kind).toBe('timeout');
-    expect(failureOf(new MalformedAnswerError('missing properties.loginServer'), spec)).toMatchObject({ kind: 'malformed', message: expect.stringContaining('missing properties.loginServer') });
+    expect(failureOf(new MalformedAnswerError('missing properties.loginServer'), spec)).toMatchObject({
+      kind: 'malformed',
+      message: expect.stringContaining('missing properties.loginServer'),
+    });
     expect(failureOf(new SyntaxError('Unexpected token < in JSON'), spec).kind).toBe('malformed');
     expect(failureOf(new RestError('connect ECONNREFUSED', { code: 'REQUEST_SEND_ERROR' }), spec).kind).toBe('unavailable');
     expect(failureOf(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), spec).kind).toBe('unavailable');
@@ -60,13 +65,23 @@ describe('failureOf', () => {
 
 describe('readArm', () => {
   it('returns ok with the mapped value', async () => {
-    await expect(readArm(spec, async () => ({ n: 1 }), (r) => r.n + 1)).resolves.toEqual({ state: 'ok', value: 2 });
+    await expect(
+      readArm(
+        spec,
+        async () => ({ n: 1 }),
+        (r) => r.n + 1,
+      ),
+    ).resolves.toEqual({ state: 'ok', value: 2 });
   });
 
   it('turns a mapper complaint into malformed', async () => {
-    const read = await readArm(spec, async () => ({}), () => {
-      throw new MalformedAnswerError('missing id');
-    });
+    const read = await readArm(
+      spec,
+      async () => ({}),
+      () => {
+        throw new MalformedAnswerError('missing id');
+      },
+    );
     expect(read).toMatchObject({ state: 'failed', failure: { kind: 'malformed' } });
   });
 
@@ -90,6 +105,10 @@ describe('readArm', () => {
   });
 
   it('never throws, whatever the call throws', async () => {
-    await expect(readArm(spec, async () => { throw restError(403, 'AuthorizationFailed'); })).resolves.toMatchObject({ state: 'failed', failure: { kind: 'forbidden', needs: 'Reader on aks-prod' } });
+    await expect(
+      readArm(spec, async () => {
+        throw restError(403, 'AuthorizationFailed');
+      }),
+    ).resolves.toMatchObject({ state: 'failed', failure: { kind: 'forbidden', needs: 'Reader on aks-prod' } });
   });
 });

@@ -38,11 +38,7 @@ class DeadlineError extends Error {
  * happens to a Read. `call` may return a value that `map` turns into the evidence shape (and may reject
  * with MalformedAnswerError).
  */
-export async function readArm<R, T = R>(
-  spec: ReadSpec,
-  call: (signal: AbortSignal) => Promise<R>,
-  map?: (raw: R) => T,
-): Promise<Read<T>> {
+export async function readArm<R, T = R>(spec: ReadSpec, call: (signal: AbortSignal) => Promise<R>, map?: (raw: R) => T): Promise<Read<T>> {
   const controller = new AbortController();
   const deadlineMs = spec.deadlineMs ?? DEFAULT_READ_DEADLINE_MS;
   let timer: NodeJS.Timeout | undefined;
@@ -130,9 +126,13 @@ export function failureOf(error: unknown, spec: Pick<ReadSpec, 'what' | 'needs'>
     // No role in the bot's own tenant helps: the resource is in another tenant, which refuses the token itself.
     const tenant = /must match the tenant 'https:\/\/sts\.windows\.net\/([0-9a-f-]{36})\/'/i.exec(detail)?.[1];
     const where = tenant ? `Entra tenant ${tenant}` : 'another Entra tenant';
-    return base('forbidden', `Could not read ${spec.what}: it lives in ${where}, not in the bot's tenant, and that tenant refuses the bot's token (401 InvalidAuthenticationTokenTenant).`, {
-      needs: `an identity for the bot in ${where} (a multi-tenant app registration with a service principal there) with Reader — a role in the bot's own tenant cannot help`,
-    });
+    return base(
+      'forbidden',
+      `Could not read ${spec.what}: it lives in ${where}, not in the bot's tenant, and that tenant refuses the bot's token (401 InvalidAuthenticationTokenTenant).`,
+      {
+        needs: `an identity for the bot in ${where} (a multi-tenant app registration with a service principal there) with Reader — a role in the bot's own tenant cannot help`,
+      },
+    );
   }
   if (status === 401 || status === 403) {
     return base('forbidden', `Could not read ${spec.what}: the bot's identity is not allowed (${status}${code ? ` ${code}` : ''}).`, {

@@ -8,7 +8,17 @@
  */
 import type { ManagedCluster } from '@azure/arm-containerservice';
 import type { Registry } from '@azure/arm-containerregistry';
-import { failed, ok, skipped, type ClusterFacts, type Lookup, type PrincipalFact, type Read, type RegistryFacts, type ResourceLocator } from '../triage/evidence';
+import {
+  failed,
+  ok,
+  skipped,
+  type ClusterFacts,
+  type Lookup,
+  type PrincipalFact,
+  type Read,
+  type RegistryFacts,
+  type ResourceLocator,
+} from '../triage/evidence';
 import { hostsOfRegistry, servedBy } from '../triage/failing-pods';
 import type { ClusterRef, RegistryRef, Target } from '../triage/refs';
 import type { AzureClients } from './clients';
@@ -64,7 +74,12 @@ export async function resolveTarget(target: Target, clients: AzureClients, optio
   const tenants = new Map<string, string>();
   const clusterSide = pickCluster(target.cluster, search, preferred, tenants);
   const registrySide = pickRegistry(target.registry, search, preferred, tenants);
-  return { ...clusterSide, ...registrySide, tenants, ...(search.state === 'ok' && search.identities ? { kubeletNamedIdentities: search.identities } : {}) };
+  return {
+    ...clusterSide,
+    ...registrySide,
+    tenants,
+    ...(search.state === 'ok' && search.identities ? { kubeletNamedIdentities: search.identities } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -76,7 +91,9 @@ async function resolveByIds(target: Target, clients: AzureClients, options: Reso
   const clusterRead = readCluster(clients, ref.subscriptionId, ref.resourceGroup, ref.name, options);
   const registryRef = target.registry;
   const registryRead =
-    registryRef.kind === 'acr-id' ? readRegistry(clients, registryRef.subscriptionId, registryRef.resourceGroup, registryRef.name, options) : undefined;
+    registryRef.kind === 'acr-id'
+      ? readRegistry(clients, registryRef.subscriptionId, registryRef.resourceGroup, registryRef.name, options)
+      : undefined;
   // Without Resource Graph rows the registry's tenant (identity.cross-tenant) comes from its subscription.
   const tenantRead =
     registryRef.kind === 'acr-id'
@@ -90,7 +107,9 @@ async function resolveByIds(target: Target, clients: AzureClients, options: Reso
   const registryTenant = subscription?.state === 'ok' ? subscription.value.tenantId?.toLowerCase() : undefined;
   if (registryRef.kind === 'acr-id' && registryTenant) tenants.set(registryRef.subscriptionId.toLowerCase(), registryTenant);
   const registry =
-    registryWithoutTenant?.state === 'ok' && registryTenant ? ok({ ...registryWithoutTenant.value, tenantId: registryTenant }) : registryWithoutTenant;
+    registryWithoutTenant?.state === 'ok' && registryTenant
+      ? ok({ ...registryWithoutTenant.value, tenantId: registryTenant })
+      : registryWithoutTenant;
   const resolution: Resolution = {
     clusterLookup: ok({ candidates: [locatorFromRef(clusterId, ref)], searched: 'the ARM resource id given', truncated: false }),
     registryLookup: skipped('the registry is not an Azure Container Registry', 'not-applicable'),
@@ -247,12 +266,7 @@ async function searchResourceGraph(target: Target, clients: AzureClients, option
 }
 
 /** Fallback without Resource Graph: GET /subscriptions, then list clusters / registries in each. */
-async function searchSubscriptions(
-  target: Target,
-  clients: AzureClients,
-  options: ResolveOptions,
-  graphFailure: SearchRead,
-): Promise<SearchRead> {
+async function searchSubscriptions(target: Target, clients: AzureClients, options: ResolveOptions, graphFailure: SearchRead): Promise<SearchRead> {
   const subs = await readArm(
     { what: 'the subscriptions visible to the bot', needs: 'Reader on at least one subscription', ...options },
     (abortSignal) => collect(clients.subscriptions().subscriptions.list({ abortSignal })),
@@ -363,16 +377,14 @@ function pickCluster(
   }
   if (search.state === 'failed') return { clusterLookup: failed(search.failure) };
   const matches = preferSubscription(search.clusters, preferred);
-  const candidates = matches.map(
-    (c): ResourceLocator => ({
-      id: c.id,
-      name: c.name,
-      subscriptionId: c.subscriptionId,
-      resourceGroup: c.resourceGroup,
-      location: c.location,
-      ...(tenants.get(c.subscriptionId) ? { tenantId: tenants.get(c.subscriptionId) } : {}),
-    }),
-  );
+  const candidates = matches.map((c): ResourceLocator => ({
+    id: c.id,
+    name: c.name,
+    subscriptionId: c.subscriptionId,
+    resourceGroup: c.resourceGroup,
+    location: c.location,
+    ...(tenants.get(c.subscriptionId) ? { tenantId: tenants.get(c.subscriptionId) } : {}),
+  }));
   const searched = matches.length < search.clusters.length ? `${search.searched}; preferred subscription ${preferred}` : search.searched;
   return {
     clusterLookup: ok({ candidates, searched, truncated: search.truncated }),
@@ -403,17 +415,15 @@ function pickRegistry(
     exact.map((r) => ({ ...r, subscriptionId: r.facts.subscriptionId })),
     preferred,
   );
-  const candidates = matches.map(
-    (r): ResourceLocator => ({
-      id: r.facts.id,
-      name: r.facts.name,
-      subscriptionId: r.facts.subscriptionId,
-      resourceGroup: r.facts.resourceGroup,
-      location: r.facts.location,
-      loginServer: r.facts.loginServer,
-      ...((r.tenantId ?? tenants.get(r.facts.subscriptionId)) ? { tenantId: r.tenantId ?? tenants.get(r.facts.subscriptionId) } : {}),
-    }),
-  );
+  const candidates = matches.map((r): ResourceLocator => ({
+    id: r.facts.id,
+    name: r.facts.name,
+    subscriptionId: r.facts.subscriptionId,
+    resourceGroup: r.facts.resourceGroup,
+    location: r.facts.location,
+    loginServer: r.facts.loginServer,
+    ...((r.tenantId ?? tenants.get(r.facts.subscriptionId)) ? { tenantId: r.tenantId ?? tenants.get(r.facts.subscriptionId) } : {}),
+  }));
   const searched = matches.length < exact.length ? `${search.searched}; preferred subscription ${preferred}` : search.searched;
   return {
     registryLookup: ok({ candidates, searched, truncated: search.truncated }),

@@ -7,19 +7,37 @@ import { parseTarget } from '../triage/target';
 
 const plan = acrPullPlan();
 
-const gallery = () => [
-  ['missing role, pending', findingsBlocks(missingRoleSnapshot(), { plan, approval: APPROVALS.pending })],
-  ['missing role, pods still loading', findingsBlocks(missingRoleSnapshot(false))],
-  ...Object.keys(APPROVALS).map((state) => [`missing role, ${state}`, findingsBlocks(missingRoleSnapshot(), { plan, approval: APPROVALS[state] })] as const),
-  ['incomplete', findingsBlocks(incompleteSnapshot())],
-  ['healthy', findingsBlocks(healthySnapshot())],
-  ['huge, pending', findingsBlocks(hugeSnapshot(), { plan, approval: APPROVALS.pending })],
-  ['progress', progressBlocks(toProgressView(parseTarget({ cluster: 'aks-prod', registry: 'myacr.azurecr.io/shop/api:1.4.2' })))],
-  ['help', helpBlocks(toHelpView({ welcome: false, demo: true }))],
-  ['ask', askBlocks(toAskView('registry', { known: 'aks-prod', error: 'Registry names are 5-50 letters or digits: "my_acr!"' }))],
-  ['refusal', noticeBlocks({ title: 'Not approved — nothing was changed', text: 'Nick is not an approver, so AcrPull was not granted to aks-prod-agentpool on myacr.', tone: 'attention' })],
-  ['audit', auditBlocks(toAuditView(Array.from({ length: 40 }, (_, i) => ({ at: `2026-11-28T12:${String(i).padStart(2, '0')}:00Z`, kind: 'triage', summary: 'x'.repeat(390) })), 40))],
-] as const;
+const gallery = () =>
+  [
+    ['missing role, pending', findingsBlocks(missingRoleSnapshot(), { plan, approval: APPROVALS.pending })],
+    ['missing role, pods still loading', findingsBlocks(missingRoleSnapshot(false))],
+    ...Object.keys(APPROVALS).map(
+      (state) => [`missing role, ${state}`, findingsBlocks(missingRoleSnapshot(), { plan, approval: APPROVALS[state] })] as const,
+    ),
+    ['incomplete', findingsBlocks(incompleteSnapshot())],
+    ['healthy', findingsBlocks(healthySnapshot())],
+    ['huge, pending', findingsBlocks(hugeSnapshot(), { plan, approval: APPROVALS.pending })],
+    ['progress', progressBlocks(toProgressView(parseTarget({ cluster: 'aks-prod', registry: 'myacr.azurecr.io/shop/api:1.4.2' })))],
+    ['help', helpBlocks(toHelpView({ welcome: false, demo: true }))],
+    ['ask', askBlocks(toAskView('registry', { known: 'aks-prod', error: 'Registry names are 5-50 letters or digits: "my_acr!"' }))],
+    [
+      'refusal',
+      noticeBlocks({
+        title: 'Not approved — nothing was changed',
+        text: 'Nick is not an approver, so AcrPull was not granted to aks-prod-agentpool on myacr.',
+        tone: 'attention',
+      }),
+    ],
+    [
+      'audit',
+      auditBlocks(
+        toAuditView(
+          Array.from({ length: 40 }, (_, i) => ({ at: `2026-11-28T12:${String(i).padStart(2, '0')}:00Z`, kind: 'triage', summary: 'x'.repeat(390) })),
+          40,
+        ),
+      ),
+    ],
+  ] as const;
 
 describe('Block Kit renderer', () => {
   test.each(gallery().map(([name, message]) => [name, message] as const))('%s stays within Slack limits', (_name, message) => {

@@ -104,7 +104,9 @@ export function reportViewBlocks(view: ReportView): SlackMessage {
     section(`*${escapeMrkdwn(view.conclusion)}*`),
     section(`*${view.verdictText}* — ${view.counts}`),
   ];
-  const notes = [view.pending && `⏳ ${escapeMrkdwn(view.pending)}`, view.afterGrant && `✅ ${escapeMrkdwn(inSlack(view.afterGrant))}`].filter((n): n is string => !!n);
+  const notes = [view.pending && `⏳ ${escapeMrkdwn(view.pending)}`, view.afterGrant && `✅ ${escapeMrkdwn(inSlack(view.afterGrant))}`].filter(
+    (n): n is string => !!n,
+  );
   if (notes.length > 0) head.push(context(...notes));
 
   if (view.pasted) head.push(pastedBlock(view.pasted));
@@ -113,7 +115,9 @@ export function reportViewBlocks(view: ReportView): SlackMessage {
   const tail: Block[] = [
     context(
       ...[
-        view.links.length > 0 ? view.links.map((l) => `<${l.url.replace(/[|>]/g, encodeURIComponent)}|${escapeMrkdwn(l.title)}>`).join(' · ') : undefined,
+        view.links.length > 0
+          ? view.links.map((l) => `<${l.url.replace(/[|>]/g, encodeURIComponent)}|${escapeMrkdwn(l.title)}>`).join(' · ')
+          : undefined,
         `Evidence read at ${view.collectedAt}. Say \`check again\` for the state now.`,
       ].filter((t): t is string => !!t),
     ),
@@ -132,7 +136,9 @@ export function reportViewBlocks(view: ReportView): SlackMessage {
   if (shown < view.problems.length) {
     const rest = view.problems.slice(shown);
     problems.push(
-      section(`*${rest.length} more finding${rest.length === 1 ? '' : 's'} not shown here* (${rest.map((r) => `\`${r.check}\` ${r.statusLabel.toLowerCase()}`).join(', ')}). Run the CLI with --format json for all of them.`),
+      section(
+        `*${rest.length} more finding${rest.length === 1 ? '' : 's'} not shown here* (${rest.map((r) => `\`${r.check}\` ${r.statusLabel.toLowerCase()}`).join(', ')}). Run the CLI with --format json for all of them.`,
+      ),
     );
   }
   return {
@@ -190,7 +196,10 @@ function grantBlocks(g: GrantView): Block[] {
           value: g.approvalId,
           confirm: {
             title: plain(`Grant ${g.role}?`, 100),
-            text: mrkdwn(`This writes a role assignment in Azure: *${escapeMrkdwn(g.role)}* for *${escapeMrkdwn(g.principal)}* on *${escapeMrkdwn(g.scopeName)}*.`, 300),
+            text: mrkdwn(
+              `This writes a role assignment in Azure: *${escapeMrkdwn(g.role)}* for *${escapeMrkdwn(g.principal)}* on *${escapeMrkdwn(g.scopeName)}*.`,
+              300,
+            ),
             confirm: plain('Grant', 30),
             deny: plain('Cancel', 30),
           },
@@ -255,7 +264,8 @@ export function askBlocks(view: AskView): SlackMessage {
 
 export function helpBlocks(view: HelpView): SlackMessage {
   const blocks: Block[] = [{ type: 'header', text: plain(view.welcome ? 'Image pull triage — hello' : 'Image pull triage', MAX_HEADER) }];
-  if (view.demo) blocks.push(section('*Demo mode: Azure is simulated.* Every cluster, registry and role assignment comes from the embedded emulator.'));
+  if (view.demo)
+    blocks.push(section('*Demo mode: Azure is simulated.* Every cluster, registry and role assignment comes from the embedded emulator.'));
   blocks.push(section(view.commands.map((c) => `\`${escapeMrkdwn(c.command)}\` — ${escapeMrkdwn(c.meaning)}`).join('\n')));
   blocks.push(context(`Try: ${view.examples.map((e) => `\`${escapeMrkdwn(e)}\``).join(' · ')}`));
   return { text: 'Image pull triage: say "check <cluster> <registry>".', blocks };
@@ -264,7 +274,10 @@ export function helpBlocks(view: HelpView): SlackMessage {
 /** Refusals and errors: shown to the presser alone (chat.postEphemeral) or in the conversation. */
 export function noticeBlocks(view: NoticeView): SlackMessage {
   const icon = view.tone === 'attention' ? '⛔' : view.tone === 'warning' ? '⚠️' : view.tone === 'good' ? '✅' : 'ℹ️';
-  return { text: fitText(replaceTimes(`${view.title}: ${view.text}`, utcText), MAX_TEXT), blocks: [section(`${icon} *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.text)}`)] };
+  return {
+    text: fitText(replaceTimes(`${view.title}: ${view.text}`, utcText), MAX_TEXT),
+    blocks: [section(`${icon} *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.text)}`)],
+  };
 }
 
 export function auditBlocks(view: AuditView): SlackMessage {

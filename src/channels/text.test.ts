@@ -10,7 +10,9 @@ describe('text renderer', () => {
     const text = findingsText(missingRoleSnapshot(), { plan: acrPullPlan(), approval: APPROVALS.granted });
     const lines = text.split('\n');
     expect(lines[0]).toBe('❌ aks-prod → myacr');
-    expect(lines[1]).toBe('→ No role assignment grants pull on myacr to aks-prod-agentpool (9c2e5f10-0000-4000-8000-00000000a001) — see the AcrPull grant below.');
+    expect(lines[1]).toBe(
+      '→ No role assignment grants pull on myacr to aks-prod-agentpool (9c2e5f10-0000-4000-8000-00000000a001) — see the AcrPull grant below.',
+    );
     expect(lines[2]).toMatch(/^Problems found — 2 failed · 22 passed · 1 not applicable$/);
     expect(text).toMatch(/❌ FAIL The pulling identity holds a pull role on the registry \[rbac\.pull-role\]\n {2}No role assignment grants pull/);
     expect(text).toContain(`  scope:     ${REGISTRY_ID}`);
@@ -23,7 +25,7 @@ describe('text renderer', () => {
     expect(text.split('az role assignment create').length - 1).toBe(1);
   });
 
-  test('times are shown in the reader\'s zone, not as ISO strings', () => {
+  test("times are shown in the reader's zone, not as ISO strings", () => {
     const text = findingsText(missingRoleSnapshot(), { timeZone: 'Asia/Tokyo' });
     expect(text).toContain('Evidence read at 28 Nov 2026, 21:00 GMT+9');
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);

@@ -42,7 +42,13 @@ export function reportViewText(view: ReportView): string {
   for (const row of view.problems) lines.push('', ...rowLines(row));
   if (view.grant) {
     const g = view.grant;
-    lines.push('', `Proposed fix: grant ${g.role}`, `  principal: ${g.principal} (${g.principalId}, ServicePrincipal)`, `  role:      ${g.role} (${g.roleGuid})`, `  scope:     ${g.scope}`);
+    lines.push(
+      '',
+      `Proposed fix: grant ${g.role}`,
+      `  principal: ${g.principal} (${g.principalId}, ServicePrincipal)`,
+      `  role:      ${g.role} (${g.roleGuid})`,
+      `  scope:     ${g.scope}`,
+    );
     if (g.condition) lines.push(`  condition: ${g.condition}`);
     lines.push(`  or run:    ${g.azCommand}`, `  ${g.status}`);
     if (g.approvedAt) lines.push(`  approved by ${g.approvedBy} at ${g.approvedAt}`);

@@ -83,8 +83,12 @@ describe('view model', () => {
   });
 
   test('labels name what the person wrote', () => {
-    expect(targetLabel({ cluster: { kind: 'name', name: 'aks-prod', resourceGroup: 'rg-prod' }, registry: { kind: 'acr-name', name: 'myacr' } })).toBe('rg-prod/aks-prod → myacr');
-    expect(registryLabel({ kind: 'acr-host', host: 'MyAcr.azurecr.io', loginServer: 'myacr.azurecr.io', nameHint: 'myacr', suffix: 'azurecr.io' })).toBe('myacr.azurecr.io');
+    expect(
+      targetLabel({ cluster: { kind: 'name', name: 'aks-prod', resourceGroup: 'rg-prod' }, registry: { kind: 'acr-name', name: 'myacr' } }),
+    ).toBe('rg-prod/aks-prod → myacr');
+    expect(
+      registryLabel({ kind: 'acr-host', host: 'MyAcr.azurecr.io', loginServer: 'myacr.azurecr.io', nameHint: 'myacr', suffix: 'azurecr.io' }),
+    ).toBe('myacr.azurecr.io');
     expect(registryLabel({ kind: 'external', host: 'ghcr.io' })).toBe('ghcr.io');
   });
 

@@ -169,7 +169,6 @@ const CAUSE_ICON: Record<CauseVerdict, string> = {
   'not checked': '➖',
 };
 
-
 export function clusterLabel(ref: ClusterRef): string {
   return ref.resourceGroup ? `${ref.resourceGroup}/${ref.name}` : ref.name;
 }
@@ -202,9 +201,16 @@ export function snapshotOf(result: Pick<TriageResult, 'report' | 'evidence'>, pa
 }
 
 /** What the audit log records as a triage's target: resolved resource ids where known, else what was typed. */
-export function auditTarget(snapshot: TriageSnapshot, refs: { cluster: string; registry: string }): { cluster: string; registry: string; image?: string } {
+export function auditTarget(
+  snapshot: TriageSnapshot,
+  refs: { cluster: string; registry: string },
+): { cluster: string; registry: string; image?: string } {
   const image = snapshot.report.target.image?.raw;
-  return { cluster: snapshot.resources.clusterId ?? refs.cluster, registry: snapshot.resources.registryId ?? refs.registry, ...(image ? { image } : {}) };
+  return {
+    cluster: snapshot.resources.clusterId ?? refs.cluster,
+    registry: snapshot.resources.registryId ?? refs.registry,
+    ...(image ? { image } : {}),
+  };
 }
 
 function evidenceFacts(evidence: Evidence | undefined): Omit<TriageSnapshot, 'report'> {
@@ -322,7 +328,7 @@ function lastSegment(id: string): string {
 }
 
 function grantView(plan: GrantPlan, approval: ApprovalSnapshot, pods: TriageSnapshot['backoffPods'], max: number): GrantView {
-  const approvedBy = approval.approvedBy ? approval.approvedBy.name ?? approval.approvedBy.id : undefined;
+  const approvedBy = approval.approvedBy ? (approval.approvedBy.name ?? approval.approvedBy.id) : undefined;
   const base = {
     approvalId: approval.id,
     principal: plan.principalName,
@@ -346,7 +352,12 @@ function grantView(plan: GrantPlan, approval: ApprovalSnapshot, pods: TriageSnap
         pressable: true,
       };
     case 'expired':
-      return { ...base, status: `This offer expired at ${timeToken(approval.expiresAt)}. Press "Check again" for a fresh one.`, tone: 'default', pressable: false };
+      return {
+        ...base,
+        status: `This offer expired at ${timeToken(approval.expiresAt)}. Press "Check again" for a fresh one.`,
+        tone: 'default',
+        pressable: false,
+      };
     case 'approved':
       return { ...base, status: `Approved by ${approvedBy ?? 'an approver'} — granting ${plan.roleName} now…`, tone: 'accent', pressable: false };
     case 'granted':
@@ -367,13 +378,22 @@ function finishedView(
     ? `${approval.verification.visible ? 'Visible on the registry' : 'Not yet visible on the registry'}: ${approval.verification.detail} (rbac.pull-role now ${approval.verification.pullRoleStatus}, ${approval.verification.attempts} attempt${approval.verification.attempts === 1 ? '' : 's'})`
     : undefined;
   if (!outcome) {
-    return { ...base, status: `Approved by ${by}, but the grant did not finish. Nothing is known to have changed; check the audit log.`, tone: 'attention', pressable: false, verification };
+    return {
+      ...base,
+      status: `Approved by ${by}, but the grant did not finish. Nothing is known to have changed; check the audit log.`,
+      tone: 'attention',
+      pressable: false,
+      verification,
+    };
   }
   switch (outcome.status) {
     case 'created':
     case 'already-exists': {
       const assignmentId = outcome.assignmentId;
-      const what = outcome.status === 'created' ? `Granted ${plan.roleName} to ${plan.principalName} on ${plan.registryName}` : `${plan.roleName} was already assigned to ${plan.principalName} on ${plan.registryName}`;
+      const what =
+        outcome.status === 'created'
+          ? `Granted ${plan.roleName} to ${plan.principalName} on ${plan.registryName}`
+          : `${plan.roleName} was already assigned to ${plan.principalName} on ${plan.registryName}`;
       return {
         ...base,
         status: `${what} (approved by ${by}).`,
@@ -387,11 +407,26 @@ function finishedView(
     case 'not-needed':
       return { ...base, status: `Nothing granted: ${outcome.reason}`, tone: 'good', pressable: false, verification, nextSteps: podAdvice(pods) };
     case 'stale':
-      return { ...base, status: `Nothing granted — the plan no longer matches Azure: ${outcome.reason} Press "Check again" for a fresh plan.`, tone: 'warning', pressable: false };
+      return {
+        ...base,
+        status: `Nothing granted — the plan no longer matches Azure: ${outcome.reason} Press "Check again" for a fresh plan.`,
+        tone: 'warning',
+        pressable: false,
+      };
     case 'forbidden':
-      return { ...base, status: `Nothing granted — the bot may not write role assignments here: ${outcome.reason} It needs ${outcome.needs}.${corr(outcome.correlationId)}`, tone: 'attention', pressable: false };
+      return {
+        ...base,
+        status: `Nothing granted — the bot may not write role assignments here: ${outcome.reason} It needs ${outcome.needs}.${corr(outcome.correlationId)}`,
+        tone: 'attention',
+        pressable: false,
+      };
     case 'failed':
-      return { ...base, status: `Nothing granted — the grant failed: ${outcome.reason}${outcome.code ? ` (${outcome.code})` : ''}.${corr(outcome.correlationId)}`, tone: 'attention', pressable: false };
+      return {
+        ...base,
+        status: `Nothing granted — the grant failed: ${outcome.reason}${outcome.code ? ` (${outcome.code})` : ''}.${corr(outcome.correlationId)}`,
+        tone: 'attention',
+        pressable: false,
+      };
   }
 }
 
@@ -406,7 +441,9 @@ function podAdvice(pods: TriageSnapshot['backoffPods']): string[] {
   if (pods.length === 0) return [`${base} Restart the affected workload to retry now: kubectl rollout restart deployment/DEPLOYMENT -n NAMESPACE`];
   const byNamespace = new Map<string, string[]>();
   for (const p of pods) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p.name]);
-  const steps = [`${base} ${pods.length} pod${pods.length === 1 ? ' is' : 's are'} in image-pull back-off; delete ${pods.length === 1 ? 'it' : 'them'} to retry now:`];
+  const steps = [
+    `${base} ${pods.length} pod${pods.length === 1 ? ' is' : 's are'} in image-pull back-off; delete ${pods.length === 1 ? 'it' : 'them'} to retry now:`,
+  ];
   for (const [ns, names] of byNamespace) steps.push(`kubectl delete pod -n ${ns} ${names.join(' ')}`);
   steps.push('or restart their workload:', `kubectl rollout restart deployment/DEPLOYMENT -n ${[...byNamespace.keys()][0]}`);
   return steps;
@@ -421,23 +458,24 @@ export function toProgressView(target: Target, note?: string): ProgressView {
 
 export function toAskView(part: TargetPart, options: { known?: string; error?: string; understood?: string } = {}): AskView {
   const understood = options.understood ? { understood: clip(options.understood, 600) } : {};
-  const view: AskView = part === 'cluster'
-    ? {
-        part,
-        question: options.known ? `Which AKS cluster cannot pull from ${options.known}?` : 'Which AKS cluster cannot pull?',
-        placeholder: 'aks-prod, rg-prod/aks-prod, or an ARM id / portal URL',
-        hint: 'A bare name is searched across the subscriptions the bot can read.',
-        known: options.known,
-        error: options.error,
-      }
-    : {
-        part,
-        question: options.known ? `Which registry (or image) can ${options.known} not pull from?` : 'Which registry (or image) cannot be pulled?',
-        placeholder: 'myacr, myacr.azurecr.io, or myacr.azurecr.io/team/app:1.2',
-        hint: 'An image reference also checks that the image exists.',
-        known: options.known,
-        error: options.error,
-      };
+  const view: AskView =
+    part === 'cluster'
+      ? {
+          part,
+          question: options.known ? `Which AKS cluster cannot pull from ${options.known}?` : 'Which AKS cluster cannot pull?',
+          placeholder: 'aks-prod, rg-prod/aks-prod, or an ARM id / portal URL',
+          hint: 'A bare name is searched across the subscriptions the bot can read.',
+          known: options.known,
+          error: options.error,
+        }
+      : {
+          part,
+          question: options.known ? `Which registry (or image) can ${options.known} not pull from?` : 'Which registry (or image) cannot be pulled?',
+          placeholder: 'myacr, myacr.azurecr.io, or myacr.azurecr.io/team/app:1.2',
+          hint: 'An image reference also checks that the image exists.',
+          known: options.known,
+          error: options.error,
+        };
   return { ...view, ...understood };
 }
 
@@ -446,13 +484,17 @@ export function toHelpView(options: { welcome: boolean; demo: boolean; examples?
     welcome: options.welcome,
     demo: options.demo,
     commands: [
-      { command: 'check <cluster> <registry>', meaning: 'Find why the cluster\'s nodes cannot pull from the registry. Read-only.' },
-      { command: '(paste an error)', meaning: 'Paste a kubelet event, kubectl describe pod, kubectl get events or az aks check-acr output: I read the image and the error, say what it means, and ask only for what is missing.' },
+      { command: 'check <cluster> <registry>', meaning: "Find why the cluster's nodes cannot pull from the registry. Read-only." },
+      {
+        command: '(paste an error)',
+        meaning:
+          'Paste a kubelet event, kubectl describe pod, kubectl get events or az aks check-acr output: I read the image and the error, say what it means, and ask only for what is missing.',
+      },
       { command: 'check again', meaning: 'Run the last check of this conversation again (after a fix).' },
       { command: 'audit', meaning: 'Show recent triages, approvals and grants (approvers only).' },
       { command: 'help', meaning: 'Show this card.' },
     ],
-    examples: options.examples ?? ['check aks-prod myacr', 'pods on rg-prod/aks-prod can\'t pull myacr.azurecr.io/shop/api:1.4.2'],
+    examples: options.examples ?? ['check aks-prod myacr', "pods on rg-prod/aks-prod can't pull myacr.azurecr.io/shop/api:1.4.2"],
   };
 }
 
@@ -482,8 +524,20 @@ export function toAuditView(entries: readonly AuditEntryLike[], limit: number): 
 }
 
 function auditText(e: AuditEntryLike): string {
-  const actor = typeof e.actor === 'string' ? e.actor : e.actor ? e.actor.name ?? e.actor.id : undefined;
-  const target = typeof e.target === 'string' ? e.target : e.target ? `${lastSegment(e.target.cluster)} → ${e.target.image ?? lastSegment(e.target.registry)}` : undefined;
-  const parts = [actor && `by ${actor}`, target, e.summary, e.reason, e.assignmentId && `assignment ${e.assignmentId}`, e.approvalId && `approval ${e.approvalId.slice(0, 8)}…`];
+  const actor = typeof e.actor === 'string' ? e.actor : e.actor ? (e.actor.name ?? e.actor.id) : undefined;
+  const target =
+    typeof e.target === 'string'
+      ? e.target
+      : e.target
+        ? `${lastSegment(e.target.cluster)} → ${e.target.image ?? lastSegment(e.target.registry)}`
+        : undefined;
+  const parts = [
+    actor && `by ${actor}`,
+    target,
+    e.summary,
+    e.reason,
+    e.assignmentId && `assignment ${e.assignmentId}`,
+    e.approvalId && `approval ${e.approvalId.slice(0, 8)}…`,
+  ];
   return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' — ') || '(no detail)';
 }

@@ -6,7 +6,10 @@ describe('parseCommandLine', () => {
     [['check', '--cluster', 'a', '--registry', 'b', '--format', 'json', '--no-pods'], { name: 'check', format: 'json', pods: false }],
     [['check', '--demo', 'aks-missing-role'], { name: 'check', target: { demo: 'aks-missing-role' } }],
     [['check', '--cluster', 'aks-prod'], { name: 'check', target: { cluster: 'aks-prod' } }],
-    [['check', '--cluster', 'aks-prod', '--namespace', 'shop', '--pod', 'api-7d9f'], { name: 'check', target: { cluster: 'aks-prod', namespace: 'shop', pod: 'api-7d9f' } }],
+    [
+      ['check', '--cluster', 'aks-prod', '--namespace', 'shop', '--pod', 'api-7d9f'],
+      { name: 'check', target: { cluster: 'aks-prod', namespace: 'shop', pod: 'api-7d9f' } },
+    ],
     [['grant', '--cluster', 'a', '--registry', 'b', '--yes'], { name: 'grant', yes: true }],
     [['grant', '--cluster', 'a', '--registry', 'b'], { name: 'grant', yes: false }],
     [['audit', '--limit', '5'], { name: 'audit', limit: 5 }],

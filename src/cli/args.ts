@@ -126,7 +126,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return { name: 'version' };
     case 'check': {
       const { values } = guarded(() =>
-        parseArgs({ args: rest, strict: true, options: { ...TARGET_OPTIONS, ...POD_OPTIONS, 'no-pods': { type: 'boolean' }, 'from-text': { type: 'string' } } }),
+        parseArgs({
+          args: rest,
+          strict: true,
+          options: { ...TARGET_OPTIONS, ...POD_OPTIONS, 'no-pods': { type: 'boolean' }, 'from-text': { type: 'string' } },
+        }),
       );
       const fromText = values['from-text'];
       return {

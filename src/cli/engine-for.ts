@@ -36,7 +36,11 @@ export async function engineFor(args: TargetArgs, env: Env, signal: AbortSignal)
     const byCluster = args.cluster !== undefined && args.registry === undefined;
     const target = byCluster
       ? undefined
-      : parseTarget({ cluster: args.cluster ?? chosen.target.cluster, registry: args.registry ?? chosen.target.registry, subscription: args.subscription });
+      : parseTarget({
+          cluster: args.cluster ?? chosen.target.cluster,
+          registry: args.registry ?? chosen.target.registry,
+          subscription: args.subscription,
+        });
     return {
       engine: wireEngine(settings, { standIn: emulator, podPollIntervalMs: 50 }).engine,
       target,

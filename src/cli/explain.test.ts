@@ -14,7 +14,15 @@ interface Run {
 async function cli(argv: string[], stdin?: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const input = stdin === undefined ? undefined : Object.assign((async function* () { yield Buffer.from(stdin); })(), { isTTY: false });
+  const input =
+    stdin === undefined
+      ? undefined
+      : Object.assign(
+          (async function* () {
+            yield Buffer.from(stdin);
+          })(),
+          { isTTY: false },
+        );
   const code = await runCli(argv, {
     env: {},
     stdout: { write: (t: string) => (stdout += t) },
@@ -31,7 +39,13 @@ describe('aks-registry-triage explain', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       refs: { registry: 'acrdemo.azurecr.io', image: 'acrdemo.azurecr.io/shop/api:1.4.2', namespace: 'shop', pod: 'api-7d9c5b6f4-x2kqp' },
-      errors: [{ class: 'unauthorized', meaning: expect.stringMatching(/refused the node's credentials/), checks: expect.arrayContaining(['rbac.pull-role']) }],
+      errors: [
+        {
+          class: 'unauthorized',
+          meaning: expect.stringMatching(/refused the node's credentials/),
+          checks: expect.arrayContaining(['rbac.pull-role']),
+        },
+      ],
     });
   });
 
@@ -60,8 +74,24 @@ describe('aks-registry-triage explain', () => {
 
 describe('aks-registry-triage check --from-text', () => {
   it('triages straight from a paste: the image from the event, the cluster from the flag', async () => {
-    const run = await cli(['check', '--demo', 'aks-missing-role', '--cluster', 'aks-missing-role', '--from-text', KUBELET_EVENT, '--no-pods', '--format', 'json']);
-    const out = JSON.parse(run.stdout) as { target: { image?: { raw: string } }; conclusion: string; errors: { class: string }[]; findings: { check: string; status: string }[] };
+    const run = await cli([
+      'check',
+      '--demo',
+      'aks-missing-role',
+      '--cluster',
+      'aks-missing-role',
+      '--from-text',
+      KUBELET_EVENT,
+      '--no-pods',
+      '--format',
+      'json',
+    ]);
+    const out = JSON.parse(run.stdout) as {
+      target: { image?: { raw: string } };
+      conclusion: string;
+      errors: { class: string }[];
+      findings: { check: string; status: string }[];
+    };
     expect(run.code).toBe(1);
     expect(out.target.image?.raw).toBe('acrdemo.azurecr.io/shop/api:1.4.2');
     expect(out.errors[0]?.class).toBe('unauthorized');

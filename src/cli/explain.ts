@@ -6,7 +6,11 @@
 import type { PasteReading } from '../triage/paste';
 
 export function explainJson(reading: PasteReading): string {
-  return JSON.stringify({ refs: reading.refs, errors: reading.errors.map((e) => ({ class: e.class, meaning: e.meaning, checks: e.checks })) }, null, 2);
+  return JSON.stringify(
+    { refs: reading.refs, errors: reading.errors.map((e) => ({ class: e.class, meaning: e.meaning, checks: e.checks })) },
+    null,
+    2,
+  );
 }
 
 export function explainText(reading: PasteReading): string {

@@ -31,7 +31,11 @@ describe('target dialog', () => {
   });
 
   test('check <cluster> alone triages the cluster; "check again" repeats it', () => {
-    expect(fromText('check aks-prod')).toEqual({ kind: 'cluster', cluster: { kind: 'name', name: 'aks-prod' }, refs: { cluster: 'aks-prod', registry: '' } });
+    expect(fromText('check aks-prod')).toEqual({
+      kind: 'cluster',
+      cluster: { kind: 'name', name: 'aks-prod' },
+      refs: { cluster: 'aks-prod', registry: '' },
+    });
     expect(repeat({ cluster: 'aks-prod', registry: '' })).toMatchObject({ kind: 'cluster' });
     expect(repeat({ cluster: 'aks-prod', registry: 'myacr' })).toMatchObject({ kind: 'ready' });
     expect(fromText('check ../etc')).toMatchObject({ kind: 'ask', part: 'cluster' });
@@ -52,7 +56,7 @@ describe('target dialog', () => {
     expect(fromText('myacr', first.draft)).toMatchObject({ kind: 'ready', refs: { cluster: 'aks-prod', registry: 'myacr' } });
   });
 
-  test('a bad ref gets the parser\'s message and the same question again, keeping the good part', () => {
+  test("a bad ref gets the parser's message and the same question again, keeping the good part", () => {
     const step = fromAnswer('registry', 'my_acr!', { cluster: 'aks-prod', asking: 'registry' });
     expect(step.kind).toBe('ask');
     if (step.kind !== 'ask') return;
@@ -84,7 +88,10 @@ describe('target dialog from a paste', () => {
   test('describe pod, get events and check-acr output each start or ask for the missing part only', () => {
     expect(fromText(DESCRIBE_POD)).toMatchObject({ kind: 'ask', part: 'cluster', known: 'acrdemo.azurecr.io/shop/api:1.4.2' });
     expect(fromText(GET_EVENTS)).toMatchObject({ kind: 'ask', part: 'cluster', known: 'acrdemo.azurecr.io/payments/ledger:2.0.1' });
-    expect(fromText(CHECK_ACR)).toMatchObject({ kind: 'ready', refs: { cluster: 'rg-aks-missing-role/aks-missing-role', registry: 'acrdemo.azurecr.io' } });
+    expect(fromText(CHECK_ACR)).toMatchObject({
+      kind: 'ready',
+      refs: { cluster: 'rg-aks-missing-role/aks-missing-role', registry: 'acrdemo.azurecr.io' },
+    });
   });
 
   test('the answer form keeps the paste', () => {

@@ -54,7 +54,11 @@ export function tracedEngine(engine: TriageEngine, o: { telemetry: Telemetry; co
     readClusterPods(cluster, options) {
       return observe('cluster-pods', { 'cluster.name': cluster.name }, async (span) => {
         const pods = await engine.readClusterPods(cluster, options);
-        span.setAttributes({ 'cluster.found': pods.cluster.state === 'ok', 'pods.read': pods.kube.state === 'ok', 'triage.azure_requests': pods.requestCount });
+        span.setAttributes({
+          'cluster.found': pods.cluster.state === 'ok',
+          'pods.read': pods.kube.state === 'ok',
+          'triage.azure_requests': pods.requestCount,
+        });
         return pods;
       });
     },

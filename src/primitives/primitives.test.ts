@@ -18,7 +18,9 @@ describe('isGuid', () => {
   });
 
   test('the unanchored source finds a GUID inside a path', () => {
-    expect(new RegExp(`/(${GUID_SOURCE})$`, 'i').exec('/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d')?.[1]).toBe('7f951dda-4ed3-4680-a7ca-43fe172d538d');
+    expect(
+      new RegExp(`/(${GUID_SOURCE})$`, 'i').exec('/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d')?.[1],
+    ).toBe('7f951dda-4ed3-4680-a7ca-43fe172d538d');
   });
 });
 

@@ -52,6 +52,8 @@ function otherTenant(world: World, subscriptionId: string): EmuResponse | undefi
     401,
     'InvalidAuthenticationTokenTenant',
     `The access token is from the wrong issuer 'https://sts.windows.net/${own}/'. It must match the tenant 'https://sts.windows.net/${tenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${tenant}' to get the token.`,
-    { 'www-authenticate': `Bearer authorization_uri="https://login.windows.net/${tenant}", error="invalid_token", error_description="The access token is from the wrong issuer."` },
+    {
+      'www-authenticate': `Bearer authorization_uri="https://login.windows.net/${tenant}", error="invalid_token", error_description="The access token is from the wrong issuer."`,
+    },
   );
 }

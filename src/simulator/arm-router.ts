@@ -53,7 +53,7 @@ const CLUSTER_ACTIONS = new Set(['runcommand', 'commandresults', 'listclusteruse
 export function routeArm(ctx: ArmContext, request: EmuRequest): EmuResponse | Promise<EmuResponse> {
   const { world } = ctx;
   if (!request.query['api-version']) {
-    return armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+    return armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   }
   const lowerPath = request.path.toLowerCase().replace(/\/+$/, '');
   if (lowerPath === '/providers/microsoft.resourcegraph/resources') return handleResourceGraph(world, request);
@@ -113,7 +113,10 @@ export function routeArm(ctx: ArmContext, request: EmuRequest): EmuResponse | Pr
 
 function routeClusterAction(ctx: ArmContext, request: EmuRequest, path: ArmPath): EmuResponse | Promise<EmuResponse> {
   const segments = path.typeSegments;
-  const clusterId = request.path.split('/').slice(0, request.path.split('/').length - (segments.length - 2)).join('/');
+  const clusterId = request.path
+    .split('/')
+    .slice(0, request.path.split('/').length - (segments.length - 2))
+    .join('/');
   const cluster = findResource(ctx.world, clusterId);
   if (!cluster) return notFound({ ...path, typeSegments: segments.slice(0, 2) }, clusterId);
   const action = (segments[2] ?? '').toLowerCase();

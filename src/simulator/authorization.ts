@@ -24,7 +24,13 @@ export interface AuthorizationContext {
 export function splitAuthorizationPath(path: string): { scope: string; rest: string[] } | undefined {
   const index = path.toLowerCase().lastIndexOf(PROVIDER);
   if (index < 0) return undefined;
-  return { scope: normalizeScope(path.slice(0, index)), rest: path.slice(index + PROVIDER.length).split('/').filter((s) => s !== '') };
+  return {
+    scope: normalizeScope(path.slice(0, index)),
+    rest: path
+      .slice(index + PROVIDER.length)
+      .split('/')
+      .filter((s) => s !== ''),
+  };
 }
 
 interface Filter {
@@ -89,7 +95,12 @@ function readDenied(ctx: AuthorizationContext, scope: string, action: string): E
 export function handleAuthorization(ctx: AuthorizationContext, request: EmuRequest, scope: string, rest: string[]): EmuResponse {
   const [collection, name, ...extra] = rest;
   const kind = (collection ?? '').toLowerCase();
-  if (extra.length > 0) return armError(404, 'InvalidResourceType', `The resource type '${rest.join('/')}' could not be found in the namespace 'Microsoft.Authorization'.`);
+  if (extra.length > 0)
+    return armError(
+      404,
+      'InvalidResourceType',
+      `The resource type '${rest.join('/')}' could not be found in the namespace 'Microsoft.Authorization'.`,
+    );
   if (kind === 'roleassignments') {
     if (name === undefined) return request.method === 'GET' ? listRoleAssignments(ctx, request, scope) : methodNotAllowed(request);
     if (request.method === 'GET') return getRoleAssignment(ctx, scope, name);
@@ -101,7 +112,11 @@ export function handleAuthorization(ctx: AuthorizationContext, request: EmuReque
   if (kind === 'roledefinitions') return name === undefined ? listRoleDefinitions(ctx, request, scope) : getRoleDefinition(ctx, scope, name);
   if (kind === 'denyassignments') return name === undefined ? listDenyAssignments(ctx, request, scope) : getDenyAssignment(ctx, scope, name);
   if (kind === 'permissions' && name === undefined) return listPermissions(ctx, request, scope);
-  return armError(404, 'InvalidResourceType', `The resource type '${collection ?? ''}' could not be found in the namespace 'Microsoft.Authorization'.`);
+  return armError(
+    404,
+    'InvalidResourceType',
+    `The resource type '${collection ?? ''}' could not be found in the namespace 'Microsoft.Authorization'.`,
+  );
 }
 
 function methodNotAllowed(request: EmuRequest): EmuResponse {
@@ -139,7 +154,11 @@ function missingScope(world: World, scope: string): EmuResponse | undefined {
     return armError(404, 'ResourceGroupNotFound', `Resource group '${parsed.resourceGroup}' could not be found.`);
   }
   if (parsed.namespace && !findResource(world, scope)) {
-    return armError(404, 'ResourceNotFound', `The Resource '${parsed.namespace}/${parsed.typeSegments.join('/')}' under resource group '${parsed.resourceGroup ?? ''}' was not found.`);
+    return armError(
+      404,
+      'ResourceNotFound',
+      `The Resource '${parsed.namespace}/${parsed.typeSegments.join('/')}' under resource group '${parsed.resourceGroup ?? ''}' was not found.`,
+    );
   }
   return undefined;
 }
@@ -174,7 +193,11 @@ function putRoleAssignment(ctx: AuthorizationContext, request: EmuRequest, scope
   const body = parseJsonBody(request);
   const properties = isRecord(body) ? body['properties'] : undefined;
   if (!isRecord(properties)) {
-    return armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: a JSON object with "properties" is required.');
+    return armError(
+      400,
+      'InvalidRequestContent',
+      'The request content was invalid and could not be deserialized: a JSON object with "properties" is required.',
+    );
   }
   const { roleDefinitionId, principalId, principalType, condition, conditionVersion, description } = properties;
   if (typeof roleDefinitionId !== 'string' || !/\/providers\/Microsoft\.Authorization\/roleDefinitions\/[^/]+$/i.test(roleDefinitionId)) {
@@ -182,13 +205,21 @@ function putRoleAssignment(ctx: AuthorizationContext, request: EmuRequest, scope
   }
   const definition = findRoleDefinition(world, roleDefinitionId);
   if (!definition) {
-    return armError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${roleDefinitionId.split('/').pop() ?? ''}' does not exist.`);
+    return armError(
+      400,
+      'RoleDefinitionDoesNotExist',
+      `The specified role definition with ID '${roleDefinitionId.split('/').pop() ?? ''}' does not exist.`,
+    );
   }
   if (typeof principalId !== 'string' || !GUID_PATTERN.test(principalId)) {
     return armError(400, 'InvalidPrincipalId', 'A valid principal ID must be provided for role assignment.');
   }
   if (principalType !== undefined && (typeof principalType !== 'string' || !PRINCIPAL_TYPES.has(principalType))) {
-    return armError(400, 'InvalidRequestContent', `The principalType '${String(principalType)}' is not valid. Use one of ${[...PRINCIPAL_TYPES].join(', ')}.`);
+    return armError(
+      400,
+      'InvalidRequestContent',
+      `The principalType '${String(principalType)}' is not valid. Use one of ${[...PRINCIPAL_TYPES].join(', ')}.`,
+    );
   }
   if (!optionalString(condition) || !optionalString(conditionVersion) || !optionalString(description)) {
     return armError(400, 'InvalidRequestContent', 'condition, conditionVersion and description must be strings when present.');
@@ -216,7 +247,11 @@ function putRoleAssignment(ctx: AuthorizationContext, request: EmuRequest, scope
   }
   const existing = world.roleAssignments.find((a) => sameRole(a) && (a.properties.condition ?? null) === (condition ?? null));
   if (existing) {
-    return armError(409, 'RoleAssignmentExists', `The role assignment already exists. The ID of the existing role assignment is ${existing.name.replace(/-/g, '')}.`);
+    return armError(
+      409,
+      'RoleAssignmentExists',
+      `The role assignment already exists. The ID of the existing role assignment is ${existing.name.replace(/-/g, '')}.`,
+    );
   }
 
   const now = new Date().toISOString();
@@ -236,13 +271,17 @@ function putRoleAssignment(ctx: AuthorizationContext, request: EmuRequest, scope
     },
   };
   world.roleAssignments.push(created);
-  return jsonResponse(201, { ...created, properties: { ...created.properties, updatedOn: now, createdBy: world.caller.principalId, updatedBy: world.caller.principalId } });
+  return jsonResponse(201, {
+    ...created,
+    properties: { ...created.properties, updatedOn: now, createdBy: world.caller.principalId, updatedBy: world.caller.principalId },
+  });
 }
 
 function deleteRoleAssignment(ctx: AuthorizationContext, scope: string, name: string): EmuResponse {
   const world = ctx.world;
   const assignmentId = `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
-  const denied = readDenied(ctx, scope, 'Microsoft.Authorization/roleAssignments/delete') ??
+  const denied =
+    readDenied(ctx, scope, 'Microsoft.Authorization/roleAssignments/delete') ??
     writeDenied(ctx, scope, assignmentId, 'Microsoft.Authorization/roleAssignments/delete');
   if (denied) return denied;
   const assignment = findAssignment(world, scope, name);
@@ -255,7 +294,8 @@ function deleteRoleAssignment(ctx: AuthorizationContext, scope: string, name: st
 function definitionAt(definition: ArmRoleDefinition, scope: string): ArmRoleDefinition {
   const subscriptionId = subscriptionOf(scope);
   const prefix = subscriptionId && definition.properties.type === 'BuiltInRole' ? `/subscriptions/${subscriptionId}` : '';
-  const id = definition.properties.type === 'BuiltInRole' ? `${prefix}/providers/Microsoft.Authorization/roleDefinitions/${definition.name}` : definition.id;
+  const id =
+    definition.properties.type === 'BuiltInRole' ? `${prefix}/providers/Microsoft.Authorization/roleDefinitions/${definition.name}` : definition.id;
   return { ...definition, id, type: definition.type ?? 'Microsoft.Authorization/roleDefinitions' };
 }
 
@@ -294,15 +334,18 @@ function listDenyAssignments(ctx: AuthorizationContext, request: EmuRequest, sco
   if (denied) return denied;
   const filter = parseAssignmentFilter(request.query['$filter']);
   if ('status' in filter) return filter;
-  const items = (ctx.world.denyAssignments ?? []).filter((deny) => {
-    if (!scopeMatches(filter, deny.properties.scope, scope)) return false;
-    if (filter.assignedTo === undefined && filter.principalId === undefined) return true;
-    const ids = deny.properties.principals.map((p) => p.id);
-    const everyone = ids.includes('00000000-0000-0000-0000-000000000000');
-    const excluded = filter.assignedTo !== undefined &&
-      (deny.properties.excludePrincipals ?? []).some((p) => principalClosure(ctx.world, filter.assignedTo ?? '').has(p.id.toLowerCase()));
-    return (everyone || principalMatches(ctx.world, filter, ids)) && !excluded;
-  }).map((deny) => ({ type: 'Microsoft.Authorization/denyAssignments', ...deny }));
+  const items = (ctx.world.denyAssignments ?? [])
+    .filter((deny) => {
+      if (!scopeMatches(filter, deny.properties.scope, scope)) return false;
+      if (filter.assignedTo === undefined && filter.principalId === undefined) return true;
+      const ids = deny.properties.principals.map((p) => p.id);
+      const everyone = ids.includes('00000000-0000-0000-0000-000000000000');
+      const excluded =
+        filter.assignedTo !== undefined &&
+        (deny.properties.excludePrincipals ?? []).some((p) => principalClosure(ctx.world, filter.assignedTo ?? '').has(p.id.toLowerCase()));
+      return (everyone || principalMatches(ctx.world, filter, ids)) && !excluded;
+    })
+    .map((deny) => ({ type: 'Microsoft.Authorization/denyAssignments', ...deny }));
   return jsonResponse(200, pageOf(request, items, ctx.pageSize));
 }
 

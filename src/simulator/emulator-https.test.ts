@@ -16,7 +16,11 @@ const CLUSTER = `/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsof
 
 function world(): World {
   return {
-    caller: { principalId: 'c0000000-0000-4000-8000-000000000001', tenantId: '72f988bf-0000-4000-8000-000000000001', clientId: 'cc000000-0000-4000-8000-000000000001' },
+    caller: {
+      principalId: 'c0000000-0000-4000-8000-000000000001',
+      tenantId: '72f988bf-0000-4000-8000-000000000001',
+      clientId: 'cc000000-0000-4000-8000-000000000001',
+    },
     subscriptions: [{ subscriptionId: SUB, tenantId: '72f988bf-0000-4000-8000-000000000001', displayName: 'prod' }],
     resources: [
       {
@@ -25,12 +29,23 @@ function world(): World {
         type: 'Microsoft.ContainerRegistry/registries',
         properties: { loginServer: 'myacr.azurecr.io' },
       },
-      { id: CLUSTER, name: 'aks-prod', type: 'Microsoft.ContainerService/ManagedClusters', location: 'westeurope', properties: { provisioningState: 'Succeeded' } },
+      {
+        id: CLUSTER,
+        name: 'aks-prod',
+        type: 'Microsoft.ContainerService/ManagedClusters',
+        location: 'westeurope',
+        properties: { provisioningState: 'Succeeded' },
+      },
     ],
     roleAssignments: [],
     kube: {
       [CLUSTER.toLowerCase()]: {
-        pods: [{ metadata: { name: 'web-0', namespace: 'web' }, status: { containerStatuses: [{ name: 'web', image: 'myacr.azurecr.io/web:1', state: { waiting: { reason: 'ErrImagePull' } } }] } }],
+        pods: [
+          {
+            metadata: { name: 'web-0', namespace: 'web' },
+            status: { containerStatuses: [{ name: 'web', image: 'myacr.azurecr.io/web:1', state: { waiting: { reason: 'ErrImagePull' } } }] },
+          },
+        ],
         events: [],
         nodes: [],
       },
@@ -52,7 +67,9 @@ const { ContainerServiceClient } = require('@azure/arm-containerservice');
 `;
 
 function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AZURE_|IDENTITY_|MSI_|IMDS_|NODE_EXTRA_CA_CERTS)/.test(key)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(AZURE_|IDENTITY_|MSI_|IMDS_|NODE_EXTRA_CA_CERTS)/.test(key)),
+  );
   return { ...inherited, ...extra };
 }
 
@@ -68,8 +85,11 @@ describe('emulator over HTTPS', () => {
   it('serves a CLI in another process through AZURE_RESOURCE_MANAGER_ENDPOINT and the managed-identity endpoint', async () => {
     expect(emulator.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const output = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['-e', CHILD], { cwd: process.cwd(), env: childEnvironment(emulator.childEnv()), timeout: 25000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        process.execPath,
+        ['-e', CHILD],
+        { cwd: process.cwd(), env: childEnvironment(emulator.childEnv()), timeout: 25000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
       );
     });
     const result = JSON.parse(output) as { name: string; exitCode: number; logs: string };
@@ -77,7 +97,12 @@ describe('emulator over HTTPS', () => {
     expect(result.logs).toContain('\tweb-0\t');
     const identityCalls = emulator.requests.filter((r) => r.path === '/msi/token');
     expect(identityCalls.length).toBeGreaterThanOrEqual(1);
-    expect(identityCalls[0]).toMatchObject({ method: 'GET', host: '127.0.0.1', status: 200, query: { 'api-version': '2019-08-01', resource: emulator.endpoint } });
+    expect(identityCalls[0]).toMatchObject({
+      method: 'GET',
+      host: '127.0.0.1',
+      status: 200,
+      query: { 'api-version': '2019-08-01', resource: emulator.endpoint },
+    });
     expect(emulator.requests.some((r) => r.path === CLUSTER && r.status === 200)).toBe(true);
   }, 30000);
 
@@ -85,7 +110,9 @@ describe('emulator over HTTPS', () => {
     const env = emulator.childEnv();
     const script = `fetch(${JSON.stringify(`${env['IDENTITY_ENDPOINT'] ?? ''}?resource=x&api-version=2019-08-01`)}).then((r) => process.stdout.write(String(r.status)))`;
     const status = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['-e', script], { env: childEnvironment(env), timeout: 25000 }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)));
+      execFile(process.execPath, ['-e', script], { env: childEnvironment(env), timeout: 25000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(stderr)) : resolve(stdout),
+      );
     });
     expect(status).toBe('401');
   }, 30000);
@@ -95,7 +122,15 @@ describe('emulator over HTTPS', () => {
     const { port } = new URL(emulator.endpoint);
     const answer = await new Promise<{ status: number; challenge: string }>((resolve, reject) => {
       const req = httpsRequest(
-        { host: '127.0.0.1', port, path: '/v2/', method: 'GET', headers: { host: 'myacr.azurecr.io' }, servername: 'localhost', ca: readFileSync(env['NODE_EXTRA_CA_CERTS'] ?? '') },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v2/',
+          method: 'GET',
+          headers: { host: 'myacr.azurecr.io' },
+          servername: 'localhost',
+          ca: readFileSync(env['NODE_EXTRA_CA_CERTS'] ?? ''),
+        },
         (res) => {
           res.resume();
           resolve({ status: res.statusCode ?? 0, challenge: String(res.headers['www-authenticate'] ?? '') });

@@ -93,7 +93,9 @@ function cluster(id: string, properties: Record<string, unknown> = {}): ArmResou
       nodeResourceGroup: 'MC_rg-prod_aks-prod_westeurope',
       fqdn: 'aks-prod-dns.hcp.westeurope.azmk8s.io',
       identityProfile: { kubeletidentity: { resourceId: KUBELET_ID, clientId: 'f1f1f1f1-0000-4000-8000-000000000001', objectId: KUBELET } },
-      agentPoolProfiles: [{ name: 'nodepool1', count: 3, vmSize: 'Standard_D4s_v5', osType: 'Linux', mode: 'System', vnetSubnetID: `${VNET}/subnets/aks` }],
+      agentPoolProfiles: [
+        { name: 'nodepool1', count: 3, vmSize: 'Standard_D4s_v5', osType: 'Linux', mode: 'System', vnetSubnetID: `${VNET}/subnets/aks` },
+      ],
       apiServerAccessProfile: { enablePrivateCluster: false, disableRunCommand: false },
       ...properties,
     },
@@ -105,7 +107,9 @@ function simple(id: string, type: string, properties: Record<string, unknown> = 
 }
 
 function buildWorld(): World {
-  const manyAssignments = Array.from({ length: 5 }, (_, i) => ra(`f000000${i}-0000-4000-8000-000000000000`, RG_ACR, READER, `e000000${i}-0000-4000-8000-000000000000`));
+  const manyAssignments = Array.from({ length: 5 }, (_, i) =>
+    ra(`f000000${i}-0000-4000-8000-000000000000`, RG_ACR, READER, `e000000${i}-0000-4000-8000-000000000000`),
+  );
   return {
     caller: { principalId: CALLER, tenantId: TENANT, clientId: 'cc000000-0000-4000-8000-000000000001' },
     subscriptions: [
@@ -125,42 +129,93 @@ function buildWorld(): World {
       registry(NOARM_ACR, 'noarmacr.azurecr.io', { policies: { azureADAuthenticationAsArmPolicy: { status: 'disabled' } } }),
       registry(CLOSED_ACR, 'closedacr.azurecr.io', { publicNetworkAccess: 'Disabled' }),
       registry(`/subscriptions/${S3}/resourceGroups/rg-x/providers/Microsoft.ContainerRegistry/registries/hiddenacr`, 'hiddenacr.azurecr.io'),
-      simple(`${ACR}/replications/eastus`, 'Microsoft.ContainerRegistry/registries/replications', { provisioningState: 'Succeeded' }, { location: 'eastus' }),
+      simple(
+        `${ACR}/replications/eastus`,
+        'Microsoft.ContainerRegistry/registries/replications',
+        { provisioningState: 'Succeeded' },
+        { location: 'eastus' },
+      ),
       simple(`${RG_NODE}/providers/Microsoft.Network/publicIPAddresses/5d1e`, 'Microsoft.Network/publicIPAddresses', { ipAddress: '51.4.7.9' }),
-      simple(`${RG_NODE}/providers/Microsoft.Network/publicIPPrefixes/egress-prefix`, 'Microsoft.Network/publicIPPrefixes', { ipPrefix: '51.4.8.0/28' }),
-      simple(`/subscriptions/${S1}/resourceGroups/rg-secret/providers/Microsoft.Network/publicIPAddresses/secret-ip`, 'Microsoft.Network/publicIPAddresses', { ipAddress: '51.9.9.9' }),
+      simple(`${RG_NODE}/providers/Microsoft.Network/publicIPPrefixes/egress-prefix`, 'Microsoft.Network/publicIPPrefixes', {
+        ipPrefix: '51.4.8.0/28',
+      }),
+      simple(
+        `/subscriptions/${S1}/resourceGroups/rg-secret/providers/Microsoft.Network/publicIPAddresses/secret-ip`,
+        'Microsoft.Network/publicIPAddresses',
+        { ipAddress: '51.9.9.9' },
+      ),
       simple(VNET, 'Microsoft.Network/virtualNetworks', {
         addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
         dhcpOptions: { dnsServers: [] },
-        subnets: [{ id: `${VNET}/subnets/aks`, name: 'aks', properties: { addressPrefix: '10.0.0.0/22', routeTable: { id: `${RG_NET}/providers/Microsoft.Network/routeTables/rt-prod` } } }],
-        virtualNetworkPeerings: [{ id: `${VNET}/virtualNetworkPeerings/to-hub`, name: 'to-hub', properties: { peeringState: 'Connected', remoteVirtualNetwork: { id: `${RG_NET}/providers/Microsoft.Network/virtualNetworks/vnet-hub` } } }],
+        subnets: [
+          {
+            id: `${VNET}/subnets/aks`,
+            name: 'aks',
+            properties: { addressPrefix: '10.0.0.0/22', routeTable: { id: `${RG_NET}/providers/Microsoft.Network/routeTables/rt-prod` } },
+          },
+        ],
+        virtualNetworkPeerings: [
+          {
+            id: `${VNET}/virtualNetworkPeerings/to-hub`,
+            name: 'to-hub',
+            properties: { peeringState: 'Connected', remoteVirtualNetwork: { id: `${RG_NET}/providers/Microsoft.Network/virtualNetworks/vnet-hub` } },
+          },
+        ],
       }),
-      simple(`${VNET}/subnets/pe`, 'Microsoft.Network/virtualNetworks/subnets', { addressPrefix: '10.0.8.0/24', networkSecurityGroup: { id: `${RG_NET}/providers/Microsoft.Network/networkSecurityGroups/nsg-pe` } }),
-      simple(`${RG_NET}/providers/Microsoft.Network/routeTables/rt-prod`, 'Microsoft.Network/routeTables', { routes: [{ name: 'default', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.1.0.4' } }] }),
+      simple(`${VNET}/subnets/pe`, 'Microsoft.Network/virtualNetworks/subnets', {
+        addressPrefix: '10.0.8.0/24',
+        networkSecurityGroup: { id: `${RG_NET}/providers/Microsoft.Network/networkSecurityGroups/nsg-pe` },
+      }),
+      simple(`${RG_NET}/providers/Microsoft.Network/routeTables/rt-prod`, 'Microsoft.Network/routeTables', {
+        routes: [{ name: 'default', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.1.0.4' } }],
+      }),
       simple(`${RG_NET}/providers/Microsoft.Network/networkSecurityGroups/nsg-pe`, 'Microsoft.Network/networkSecurityGroups', { securityRules: [] }),
       simple(PE, 'Microsoft.Network/privateEndpoints', {
         subnet: { id: `${VNET}/subnets/pe` },
-        privateLinkServiceConnections: [{ name: 'acr', properties: { privateLinkServiceId: ACR, groupIds: ['registry'], privateLinkServiceConnectionState: { status: 'Approved' } } }],
+        privateLinkServiceConnections: [
+          {
+            name: 'acr',
+            properties: { privateLinkServiceId: ACR, groupIds: ['registry'], privateLinkServiceConnectionState: { status: 'Approved' } },
+          },
+        ],
         customDnsConfigs: [{ fqdn: 'myacr.azurecr.io', ipAddresses: ['10.0.8.5'] }],
       }),
       simple(`${PE}/privateDnsZoneGroups/default`, 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', {
         privateDnsZoneConfigs: [{ name: 'acr', properties: { privateDnsZoneId: ZONE } }],
       }),
       simple(ZONE, 'Microsoft.Network/privateDnsZones', { numberOfRecordSets: 3 }, { location: 'global' }),
-      simple(`${ZONE}/virtualNetworkLinks/link-prod`, 'Microsoft.Network/privateDnsZones/virtualNetworkLinks', { virtualNetwork: { id: VNET }, registrationEnabled: false, virtualNetworkLinkState: 'Completed' }, { location: 'global' }),
+      simple(
+        `${ZONE}/virtualNetworkLinks/link-prod`,
+        'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+        { virtualNetwork: { id: VNET }, registrationEnabled: false, virtualNetworkLinkState: 'Completed' },
+        { location: 'global' },
+      ),
       simple(`${ZONE}/A/myacr`, 'Microsoft.Network/privateDnsZones/A', { ttl: 10, aRecords: [{ ipv4Address: '10.0.8.5' }] }),
       simple(`${ZONE}/A/myacr.westeurope.data`, 'Microsoft.Network/privateDnsZones/A', { ttl: 10, aRecords: [{ ipv4Address: '10.0.8.6' }] }),
-      simple(`${RG_NODE}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-vmss`, 'Microsoft.Compute/virtualMachineScaleSets', { orchestrationMode: 'Uniform' }, {
-        identity: { type: 'UserAssigned', userAssignedIdentities: { [KUBELET_ID]: { principalId: KUBELET, clientId: 'f1f1f1f1-0000-4000-8000-000000000001' } } },
-        sku: { name: 'Standard_D4s_v5', tier: 'Standard' },
+      simple(
+        `${RG_NODE}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-vmss`,
+        'Microsoft.Compute/virtualMachineScaleSets',
+        { orchestrationMode: 'Uniform' },
+        {
+          identity: {
+            type: 'UserAssigned',
+            userAssignedIdentities: { [KUBELET_ID]: { principalId: KUBELET, clientId: 'f1f1f1f1-0000-4000-8000-000000000001' } },
+          },
+          sku: { name: 'Standard_D4s_v5', tier: 'Standard' },
+        },
+      ),
+      simple(KUBELET_ID, 'Microsoft.ManagedIdentity/userAssignedIdentities', {
+        principalId: KUBELET,
+        clientId: 'f1f1f1f1-0000-4000-8000-000000000001',
+        tenantId: TENANT,
       }),
-      simple(KUBELET_ID, 'Microsoft.ManagedIdentity/userAssignedIdentities', { principalId: KUBELET, clientId: 'f1f1f1f1-0000-4000-8000-000000000001', tenantId: TENANT }),
     ],
     roleAssignments: [
       ra('a1000000-0000-4000-8000-000000000001', ACR, ACR_PULL, KUBELET),
       ra('a1000000-0000-4000-8000-000000000002', ACR, ACR_PULL, OUTER_GROUP),
       ra('a1000000-0000-4000-8000-000000000003', ABAC_ACR, REPO_READER, CALLER, {
-        condition: "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'})) OR (@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringStartsWithIgnoreCase 'team-a/'))",
+        condition:
+          "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'})) OR (@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringStartsWithIgnoreCase 'team-a/'))",
       }),
       ra('a1000000-0000-4000-8000-000000000004', RG_ACR, UAA, CALLER),
       ra('a1000000-0000-4000-8000-000000000005', `/subscriptions/${S2}`, READER, CONTROL_PLANE),
@@ -200,9 +255,20 @@ function buildWorld(): World {
           {
             metadata: { name: 'api-7d9', namespace: 'shop' },
             spec: { nodeName: 'aks-nodepool1-0', containers: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2' }] },
-            status: { containerStatuses: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "myacr.azurecr.io/shop/api:1.4.2"' } } }] },
+            status: {
+              containerStatuses: [
+                {
+                  name: 'api',
+                  image: 'myacr.azurecr.io/shop/api:1.4.2',
+                  state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "myacr.azurecr.io/shop/api:1.4.2"' } },
+                },
+              ],
+            },
           },
-          { metadata: { name: 'web-1', namespace: 'shop' }, status: { containerStatuses: [{ name: 'web', image: 'nginx', state: { running: {} } }] } },
+          {
+            metadata: { name: 'web-1', namespace: 'shop' },
+            status: { containerStatuses: [{ name: 'web', image: 'nginx', state: { running: {} } }] },
+          },
         ],
         events: [
           {
@@ -212,9 +278,20 @@ function buildWorld(): World {
             reason: 'Failed',
             message: 'Failed to pull image "myacr.azurecr.io/shop/api:1.4.2": 401 Unauthorized',
           },
-          { metadata: { name: 'web-1.1', namespace: 'shop' }, involvedObject: { kind: 'Pod', name: 'web-1' }, type: 'Normal', reason: 'Pulled', message: 'Successfully pulled image "nginx"' },
+          {
+            metadata: { name: 'web-1.1', namespace: 'shop' },
+            involvedObject: { kind: 'Pod', name: 'web-1' },
+            type: 'Normal',
+            reason: 'Pulled',
+            message: 'Successfully pulled image "nginx"',
+          },
         ],
-        nodes: [{ metadata: { name: 'aks-nodepool1-0', labels: { 'kubernetes.azure.com/agentpool': 'nodepool1' } }, status: { nodeInfo: { operatingSystem: 'linux', architecture: 'amd64' } } }],
+        nodes: [
+          {
+            metadata: { name: 'aks-nodepool1-0', labels: { 'kubernetes.azure.com/agentpool': 'nodepool1' } },
+            status: { nodeInfo: { operatingSystem: 'linux', architecture: 'amd64' } },
+          },
+        ],
         pullSecrets: [{ namespace: 'shop', name: 'acr-cred' }],
       },
       [EGRESS.toLowerCase()]: { pods: [], events: [], nodes: [], runCommandFailure: 'ImagePullBackoff' },
@@ -224,15 +301,30 @@ function buildWorld(): World {
         repositories: {
           'shop/api': {
             '1.4.2': [{ os: 'linux', architecture: 'amd64' }],
-            multi: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+            multi: [
+              { os: 'linux', architecture: 'amd64' },
+              { os: 'linux', architecture: 'arm64', variant: 'v8' },
+            ],
           },
         },
       },
-      'abacacr.azurecr.io': { repositories: { 'team-a/api': { '1.0': [{ os: 'linux', architecture: 'amd64' }] }, 'team-b/api': { '1.0': [{ os: 'linux', architecture: 'amd64' }] } } },
+      'abacacr.azurecr.io': {
+        repositories: {
+          'team-a/api': { '1.0': [{ os: 'linux', architecture: 'amd64' }] },
+          'team-b/api': { '1.0': [{ os: 'linux', architecture: 'amd64' }] },
+        },
+      },
       'noarmacr.azurecr.io': { repositories: { app: { v1: [{ os: 'linux', architecture: 'amd64' }] } } },
     },
     graph: {
-      servicePrincipals: [{ appId: '0f100000-0000-4000-8000-000000000001', id: '0f200000-0000-4000-8000-000000000001', displayName: 'aks-sp', passwordCredentials: [{ endDateTime: '2025-03-01T00:00:00Z' }] }],
+      servicePrincipals: [
+        {
+          appId: '0f100000-0000-4000-8000-000000000001',
+          id: '0f200000-0000-4000-8000-000000000001',
+          displayName: 'aks-sp',
+          passwordCredentials: [{ endDateTime: '2025-03-01T00:00:00Z' }],
+        },
+      ],
     },
   };
 }
@@ -273,10 +365,16 @@ async function rejection(promise: Promise<unknown>): Promise<RestError> {
 }
 
 /** A raw request through the emulator's transport (for routes no installed SDK client covers). */
-async function raw(method: string, url: string, options: { scope?: string; body?: string; headers?: Record<string, string> } = {}): Promise<PipelineResponse> {
+async function raw(
+  method: string,
+  url: string,
+  options: { scope?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<PipelineResponse> {
   const headers = createHttpHeaders(options.headers);
   if (options.scope) headers.set('authorization', `Bearer ${(await emulator.credential.getToken(options.scope))?.token ?? ''}`);
-  return emulator.httpClient.sendRequest(createPipelineRequest({ url, method: method as 'GET', headers, ...(options.body !== undefined ? { body: options.body } : {}) }));
+  return emulator.httpClient.sendRequest(
+    createPipelineRequest({ url, method: method as 'GET', headers, ...(options.body !== undefined ? { body: options.body } : {}) }),
+  );
 }
 const json = (response: PipelineResponse): Record<string, unknown> => JSON.parse(response.bodyAsText ?? 'null') as Record<string, unknown>;
 
@@ -309,7 +407,12 @@ describe('managed clusters', () => {
   });
 
   it('runs the evidence command as a long-running operation and prints each query as kubectl would', async () => {
-    const result = await aks().managedClusters.beginRunCommandAndWait('rg-prod', 'aks-prod', { command: KUBE_EVIDENCE_COMMAND, context: '' }, { updateIntervalInMs: 1 });
+    const result = await aks().managedClusters.beginRunCommandAndWait(
+      'rg-prod',
+      'aks-prod',
+      { command: KUBE_EVIDENCE_COMMAND, context: '' },
+      { updateIntervalInMs: 1 },
+    );
     expect(result).toMatchObject({ provisioningState: 'Succeeded', exitCode: 0 });
     expect(result.logs).toBe(
       [
@@ -338,15 +441,27 @@ describe('managed clusters', () => {
   });
 
   it('refuses any other command with exit code 1, and reports a failed command pod with its reason', async () => {
-    const other = await aks().managedClusters.beginRunCommandAndWait('rg-prod', 'aks-prod', { command: 'kubectl delete pod api-7d9 -n shop' }, { updateIntervalInMs: 1 });
+    const other = await aks().managedClusters.beginRunCommandAndWait(
+      'rg-prod',
+      'aks-prod',
+      { command: 'kubectl delete pod api-7d9 -n shop' },
+      { updateIntervalInMs: 1 },
+    );
     expect(other.exitCode).toBe(1);
     expect(other.logs).toContain('refused: kubectl delete pod');
-    const failed = await aks().managedClusters.beginRunCommandAndWait('rg-prod', 'aks-egress', { command: KUBE_EVIDENCE_COMMAND }, { updateIntervalInMs: 1 });
+    const failed = await aks().managedClusters.beginRunCommandAndWait(
+      'rg-prod',
+      'aks-egress',
+      { command: KUBE_EVIDENCE_COMMAND },
+      { updateIntervalInMs: 1 },
+    );
     expect(failed).toMatchObject({ provisioningState: 'Failed', reason: 'ImagePullBackoff' });
   });
 
   it('rejects run command with 400 when the cluster disables it', async () => {
-    const error = await rejection(aks().managedClusters.beginRunCommandAndWait('rg-prod', 'aks-locked', { command: KUBE_EVIDENCE_COMMAND }, { updateIntervalInMs: 1 }));
+    const error = await rejection(
+      aks().managedClusters.beginRunCommandAndWait('rg-prod', 'aks-locked', { command: KUBE_EVIDENCE_COMMAND }, { updateIntervalInMs: 1 }),
+    );
     expect(error.statusCode).toBe(400);
     expect(error.message).toContain('disableRunCommand');
   });
@@ -356,7 +471,9 @@ describe('managed clusters', () => {
     const kubeconfig = Buffer.from(credentials.kubeconfigs?.[0]?.value ?? new Uint8Array()).toString('utf8');
     expect(kubeconfig).toMatch(/server: https:\/\/127\.0\.0\.1:\d+\n/);
     expect(kubeconfig).toContain('certificate-authority-data: ');
-    const again = Buffer.from((await aks().managedClusters.listClusterUserCredentials('rg-prod', 'aks-prod')).kubeconfigs?.[0]?.value ?? new Uint8Array()).toString('utf8');
+    const again = Buffer.from(
+      (await aks().managedClusters.listClusterUserCredentials('rg-prod', 'aks-prod')).kubeconfigs?.[0]?.value ?? new Uint8Array(),
+    ).toString('utf8');
     expect(again).toBe(kubeconfig);
   });
 });
@@ -381,7 +498,12 @@ describe('role assignments', () => {
     const assigned = await collect(client.roleAssignments.listForScope(ACR, { filter: `atScope() and assignedTo('${CALLER}')` }));
     expect(names(assigned)).toEqual(['a1000000-0000-4000-8000-000000000002', 'a1000000-0000-4000-8000-000000000004']);
     const direct = await collect(client.roleAssignments.listForScope(RG_ACR, { filter: `principalId eq '${CALLER}'` }));
-    expect(names(direct)).toEqual(['a1000000-0000-4000-8000-000000000003', 'a1000000-0000-4000-8000-000000000004', 'a1000000-0000-4000-8000-000000000006', 'a1000000-0000-4000-8000-000000000007']);
+    expect(names(direct)).toEqual([
+      'a1000000-0000-4000-8000-000000000003',
+      'a1000000-0000-4000-8000-000000000004',
+      'a1000000-0000-4000-8000-000000000006',
+      'a1000000-0000-4000-8000-000000000007',
+    ]);
     const groupOnly = await collect(client.roleAssignments.listForScope(ACR, { filter: `principalId eq '${OUTER_GROUP}'` }));
     expect(names(groupOnly)).toEqual(['a1000000-0000-4000-8000-000000000002']);
     const kubelet = await collect(client.roleAssignments.listForScope(ACR, { filter: `assignedTo('${KUBELET}')` }));
@@ -399,12 +521,18 @@ describe('role assignments', () => {
   it('answers 400 InvalidFilter to an unsupported filter', async () => {
     const error = await rejection(collect(authz().roleAssignments.listForScope(ACR, { filter: "roleName eq 'AcrPull'" })));
     expect(error).toMatchObject({ statusCode: 400, code: 'InvalidFilter' });
-    expect(await rejection(collect(authz().roleAssignments.listForScope(ACR, { filter: `assignedTo('${CALLER}') and principalId eq '${CALLER}'` })))).toMatchObject({ code: 'InvalidFilter' });
+    expect(
+      await rejection(collect(authz().roleAssignments.listForScope(ACR, { filter: `assignedTo('${CALLER}') and principalId eq '${CALLER}'` }))),
+    ).toMatchObject({ code: 'InvalidFilter' });
   });
 
   it('creates with PUT (201), then 409 RoleAssignmentExists under another name, 409 UpdateNotPermitted on a reused name', async () => {
     const client = authz();
-    const body = { roleDefinitionId: `/subscriptions/${S2}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL}`, principalId: STRANGER, principalType: 'ServicePrincipal' as const };
+    const body = {
+      roleDefinitionId: `/subscriptions/${S2}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL}`,
+      principalId: STRANGER,
+      principalType: 'ServicePrincipal' as const,
+    };
     const created = await client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000001', body);
     expect(created).toMatchObject({ principalId: STRANGER, scope: ACR, name: '5e100000-0000-4000-8000-000000000001' });
     expect(emulator.requests[emulator.requests.length - 1]).toMatchObject({ method: 'PUT', status: 201, body: { properties: body } });
@@ -414,31 +542,57 @@ describe('role assignments', () => {
     const exists = await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000002', body));
     expect(exists).toMatchObject({ statusCode: 409, code: 'RoleAssignmentExists' });
     expect(exists.message).toContain('5e100000000040008000000000000001');
-    const reused = await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000001', { ...body, roleDefinitionId: body.roleDefinitionId.replace(ACR_PULL, READER) }));
+    const reused = await rejection(
+      client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000001', {
+        ...body,
+        roleDefinitionId: body.roleDefinitionId.replace(ACR_PULL, READER),
+      }),
+    );
     expect(reused).toMatchObject({ statusCode: 409, code: 'RoleAssignmentUpdateNotPermitted' });
 
     expect((await client.roleAssignments.get(ACR, '5e100000-0000-4000-8000-000000000001')).principalId).toBe(STRANGER);
     await client.roleAssignments.delete(ACR, '5e100000-0000-4000-8000-000000000001');
-    expect(await rejection(client.roleAssignments.get(ACR, '5e100000-0000-4000-8000-000000000001'))).toMatchObject({ statusCode: 404, code: 'RoleAssignmentNotFound' });
+    expect(await rejection(client.roleAssignments.get(ACR, '5e100000-0000-4000-8000-000000000001'))).toMatchObject({
+      statusCode: 404,
+      code: 'RoleAssignmentNotFound',
+    });
   });
 
   it('refuses a PUT without roleAssignments/write at the scope (403), and validates the body (400)', async () => {
-    const body = { roleDefinitionId: `/subscriptions/${S1}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL}`, principalId: STRANGER, principalType: 'ServicePrincipal' as const };
+    const body = {
+      roleDefinitionId: `/subscriptions/${S1}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL}`,
+      principalId: STRANGER,
+      principalType: 'ServicePrincipal' as const,
+    };
     const forbidden = await rejection(authz(S1).roleAssignments.create(CLUSTER, '5e100000-0000-4000-8000-000000000003', body));
     expect(forbidden).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
     expect(forbidden.message).toContain('Microsoft.Authorization/roleAssignments/write');
     const client = authz();
-    expect(await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000004', { ...body, principalId: 'not-a-guid' }))).toMatchObject({ statusCode: 400, code: 'InvalidPrincipalId' });
-    expect(await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000005', { ...body, roleDefinitionId: body.roleDefinitionId.replace(ACR_PULL, '00000000-1111-4000-8000-000000000000') })))
-      .toMatchObject({ statusCode: 400, code: 'RoleDefinitionDoesNotExist' });
+    expect(
+      await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000004', { ...body, principalId: 'not-a-guid' })),
+    ).toMatchObject({ statusCode: 400, code: 'InvalidPrincipalId' });
+    expect(
+      await rejection(
+        client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000005', {
+          ...body,
+          roleDefinitionId: body.roleDefinitionId.replace(ACR_PULL, '00000000-1111-4000-8000-000000000000'),
+        }),
+      ),
+    ).toMatchObject({ statusCode: 400, code: 'RoleDefinitionDoesNotExist' });
     const withoutType = { roleDefinitionId: body.roleDefinitionId, principalId: '99999999-0000-4000-8000-000000000000' };
-    expect(await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000006', withoutType)))
-      .toMatchObject({ statusCode: 400, code: 'PrincipalNotFound' });
-    const badJson = await raw('PUT', `${emulator.endpoint}${ACR}/providers/Microsoft.Authorization/roleAssignments/5e100000-0000-4000-8000-000000000007?api-version=2022-04-01`, {
-      scope: `${emulator.endpoint}/.default`,
-      body: '{"properties":',
-      headers: { 'content-type': 'application/json' },
+    expect(await rejection(client.roleAssignments.create(ACR, '5e100000-0000-4000-8000-000000000006', withoutType))).toMatchObject({
+      statusCode: 400,
+      code: 'PrincipalNotFound',
     });
+    const badJson = await raw(
+      'PUT',
+      `${emulator.endpoint}${ACR}/providers/Microsoft.Authorization/roleAssignments/5e100000-0000-4000-8000-000000000007?api-version=2022-04-01`,
+      {
+        scope: `${emulator.endpoint}/.default`,
+        body: '{"properties":',
+        headers: { 'content-type': 'application/json' },
+      },
+    );
     expect(badJson.status).toBe(400);
     expect((json(badJson)['error'] as { code: string }).code).toBe('InvalidRequestContent');
     expect(emulator.world.roleAssignments.some((a) => a.properties.principalId === STRANGER)).toBe(false);
@@ -449,9 +603,15 @@ describe('role definitions, deny assignments, permissions', () => {
   it('gets built-in roles by GUID at any scope and by id, and custom roles of the world', async () => {
     const client = authz();
     const acrPull = await client.roleDefinitions.get(ACR, ACR_PULL);
-    expect(acrPull).toMatchObject({ roleName: 'AcrPull', roleType: 'BuiltInRole', id: `/subscriptions/${S2}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL}` });
+    expect(acrPull).toMatchObject({
+      roleName: 'AcrPull',
+      roleType: 'BuiltInRole',
+      id: `/subscriptions/${S2}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL}`,
+    });
     expect(acrPull.permissions?.[0]?.actions).toEqual(['Microsoft.ContainerRegistry/registries/pull/read']);
-    expect((await client.roleDefinitions.getById(`/providers/Microsoft.Authorization/roleDefinitions/${READER}`)).permissions?.[0]?.actions).toEqual(['*/read']);
+    expect((await client.roleDefinitions.getById(`/providers/Microsoft.Authorization/roleDefinitions/${READER}`)).permissions?.[0]?.actions).toEqual([
+      '*/read',
+    ]);
     expect((await client.roleDefinitions.get('/', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')).permissions?.[0]?.actions).toEqual(['*']);
     expect((await client.roleDefinitions.get(RG_ACR, CUSTOM_ROLE)).roleName).toBe('Registry Puller (custom)');
     expect(await rejection(client.roleDefinitions.get(`/subscriptions/${S1}`, CUSTOM_ROLE))).toMatchObject({ statusCode: 404 });
@@ -460,7 +620,11 @@ describe('role definitions, deny assignments, permissions', () => {
 
   it('lists deny assignments with atScope() and assignedTo()', async () => {
     const client = authz();
-    expect((await collect(client.denyAssignments.listForScope(ABAC_ACR, { filter: `atScope() and assignedTo('${KUBELET}')` }))).map((d) => d.denyAssignmentName)).toEqual(['Blueprint lock']);
+    expect(
+      (await collect(client.denyAssignments.listForScope(ABAC_ACR, { filter: `atScope() and assignedTo('${KUBELET}')` }))).map(
+        (d) => d.denyAssignmentName,
+      ),
+    ).toEqual(['Blueprint lock']);
     expect(await collect(client.denyAssignments.listForScope(ABAC_ACR, { filter: `atScope() and assignedTo('${CALLER}')` }))).toEqual([]);
     expect(await collect(client.denyAssignments.listForScope(ACR, { filter: 'atScope()' }))).toEqual([]);
   });
@@ -477,7 +641,8 @@ describe('role definitions, deny assignments, permissions', () => {
     const granted = await collect(authz(S1).permissions.listForResourceGroup('rg-prod'));
     expect(granted.map((p) => p.actions)).toEqual([['Microsoft.Authorization/roleAssignments/write']]);
     const created = await authz(S1).roleAssignments.create(CLUSTER, '5e100000-0000-4000-8000-000000000009', {
-      roleDefinitionId: `/subscriptions/${S1}/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId: KUBELET,
+      roleDefinitionId: `/subscriptions/${S1}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+      principalId: KUBELET,
     });
     expect(created.scope).toBe(CLUSTER);
   });
@@ -517,7 +682,10 @@ describe('network, compute, DNS, identities', () => {
     expect((await dns.privateZones.get('rg-net', 'privatelink.azurecr.io')).name).toBe('privatelink.azurecr.io');
     expect((await collect(dns.virtualNetworkLinks.list('rg-net', 'privatelink.azurecr.io')))[0]?.virtualNetwork?.id).toBe(VNET);
     const records = await collect(dns.recordSets.listByType('rg-net', 'privatelink.azurecr.io', 'A'));
-    expect(records.map((r) => `${r.name}=${r.aRecords?.[0]?.ipv4Address ?? ''}`).sort()).toEqual(['myacr.westeurope.data=10.0.8.6', 'myacr=10.0.8.5']);
+    expect(records.map((r) => `${r.name}=${r.aRecords?.[0]?.ipv4Address ?? ''}`).sort()).toEqual([
+      'myacr.westeurope.data=10.0.8.6',
+      'myacr=10.0.8.5',
+    ]);
   });
 
   it('lists VMSS by resource group and serves user-assigned identities', async () => {
@@ -526,7 +694,11 @@ describe('network, compute, DNS, identities', () => {
     expect(Object.keys(vmss[0]?.identity?.userAssignedIdentities ?? {})).toEqual([KUBELET_ID]);
     const identity = await raw('GET', `${emulator.endpoint}${KUBELET_ID}?api-version=2023-01-31`, { scope: `${emulator.endpoint}/.default` });
     expect(json(identity)['properties']).toMatchObject({ principalId: KUBELET });
-    const list = await raw('GET', `${emulator.endpoint}${RG_NODE}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2023-01-31`, { scope: `${emulator.endpoint}/.default` });
+    const list = await raw(
+      'GET',
+      `${emulator.endpoint}${RG_NODE}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2023-01-31`,
+      { scope: `${emulator.endpoint}/.default` },
+    );
     expect((json(list)['value'] as unknown[]).length).toBe(1);
   });
 });
@@ -547,7 +719,9 @@ describe('subscriptions and authentication', () => {
     expect(anonymous.headers.get('x-ms-correlation-request-id')).toBeTruthy();
     const forged = await raw('GET', `${emulator.endpoint}${CLUSTER}?api-version=2025-10-01`, { headers: { authorization: 'Bearer made-up' } });
     expect(forged.status).toBe(401);
-    const wrongAudience = await raw('GET', `${emulator.endpoint}${CLUSTER}?api-version=2025-10-01`, { scope: 'https://management.azure.com/.default' });
+    const wrongAudience = await raw('GET', `${emulator.endpoint}${CLUSTER}?api-version=2025-10-01`, {
+      scope: 'https://management.azure.com/.default',
+    });
     expect(json(wrongAudience)['error']).toMatchObject({ code: 'InvalidAuthenticationTokenAudience' });
     const noVersion = await raw('GET', `${emulator.endpoint}${CLUSTER}`, { scope: `${emulator.endpoint}/.default` });
     expect(json(noVersion)['error']).toMatchObject({ code: 'MissingApiVersionParameter' });
@@ -556,30 +730,53 @@ describe('subscriptions and authentication', () => {
 
 describe('resource graph', () => {
   /** arm-resourcegraph 4.x asks for the public-cloud scope unless its credential is wrapped (src/azure/clients.ts pins it to the configured ARM scope). */
-  function graphClient(credential: TokenCredential = { getToken: () => emulator.credential.getToken(`${emulator.endpoint}/.default`) }): ResourceGraphClient {
+  function graphClient(
+    credential: TokenCredential = { getToken: () => emulator.credential.getToken(`${emulator.endpoint}/.default`) },
+  ): ResourceGraphClient {
     return new ResourceGraphClient(credential, { baseUri: emulator.endpoint, httpClient: emulator.legacyHttpClient });
   }
-  const query = (q: string, extra: { subscriptions?: string[]; options?: Record<string, unknown> } = {}) => graphClient().resources({ query: q, ...extra });
+  const query = (q: string, extra: { subscriptions?: string[]; options?: Record<string, unknown> } = {}) =>
+    graphClient().resources({ query: q, ...extra });
 
   it('resolves a registry from its login server with tenantId, subscriptionId and resourceGroup', async () => {
     const result = await query(
       "resources | where type =~ 'Microsoft.ContainerRegistry/registries' | where tostring(properties.loginServer) =~ 'MyAcr.azurecr.io' | project id, name, subscriptionId, resourceGroup, tenantId, loginServer = tostring(properties.loginServer), sku = tostring(sku.name)",
     );
-    expect(result.data).toEqual([{ id: ACR, name: 'myacr', subscriptionId: S2, resourceGroup: 'rg-acr', tenantId: TENANT, loginServer: 'myacr.azurecr.io', sku: 'Premium' }]);
+    expect(result.data).toEqual([
+      { id: ACR, name: 'myacr', subscriptionId: S2, resourceGroup: 'rg-acr', tenantId: TENANT, loginServer: 'myacr.azurecr.io', sku: 'Premium' },
+    ]);
     expect(result).toMatchObject({ totalRecords: 1, count: 1, resultTruncated: 'false' });
   });
 
   it('evaluates and/or/parentheses, in~, contains, startswith, has, nested projections and limit', async () => {
     const names = async (q: string) => ((await query(q)).data as { name: string }[]).map((r) => r.name).sort();
-    expect(await names("resources | where type =~ 'microsoft.containerregistry/registries' and (name == 'myacr' or name startswith 'abac') | project name")).toEqual(['abacacr', 'myacr']);
-    expect(await names("resources | where type =~ 'microsoft.containerregistry/registries' | where name in~ ('MYACR', 'noarmacr') | project name")).toEqual(['myacr', 'noarmacr']);
-    expect(await names("resources | where type =~ 'microsoft.network/privatednszones' and name =~ 'privatelink.azurecr.io' | project name")).toEqual(['privatelink.azurecr.io']);
+    expect(
+      await names(
+        "resources | where type =~ 'microsoft.containerregistry/registries' and (name == 'myacr' or name startswith 'abac') | project name",
+      ),
+    ).toEqual(['abacacr', 'myacr']);
+    expect(
+      await names("resources | where type =~ 'microsoft.containerregistry/registries' | where name in~ ('MYACR', 'noarmacr') | project name"),
+    ).toEqual(['myacr', 'noarmacr']);
+    expect(await names("resources | where type =~ 'microsoft.network/privatednszones' and name =~ 'privatelink.azurecr.io' | project name")).toEqual([
+      'privatelink.azurecr.io',
+    ]);
     expect(await names("resources | where tostring(properties.roleAssignmentMode) contains 'abac' | project name")).toEqual(['abacacr']);
     expect(await names("resources | where properties.loginServer has 'noarmacr' | project name")).toEqual(['noarmacr']);
-    expect(await names("resources | where type =~ 'microsoft.managedidentity/userassignedidentities' | where properties.principalId == '" + KUBELET + "' | project name")).toEqual(['aks-prod-agentpool']);
-    const nested = await query("resources | where type =~ 'microsoft.containerregistry/registries' and name == 'myacr' | project policy = tostring(properties.policies.azureADAuthenticationAsArmPolicy.status), host = properties.dataEndpointHostNames[0]");
+    expect(
+      await names(
+        "resources | where type =~ 'microsoft.managedidentity/userassignedidentities' | where properties.principalId == '" +
+          KUBELET +
+          "' | project name",
+      ),
+    ).toEqual(['aks-prod-agentpool']);
+    const nested = await query(
+      "resources | where type =~ 'microsoft.containerregistry/registries' and name == 'myacr' | project policy = tostring(properties.policies.azureADAuthenticationAsArmPolicy.status), host = properties.dataEndpointHostNames[0]",
+    );
     expect(nested.data).toEqual([{ policy: 'enabled', host: 'myacr.westeurope.data.azurecr.io' }]);
-    expect(((await query("resources | where type =~ 'microsoft.containerregistry/registries' | project id | limit 2")).data as unknown[]).length).toBe(2);
+    expect(
+      ((await query("resources | where type =~ 'microsoft.containerregistry/registries' | project id | limit 2")).data as unknown[]).length,
+    ).toBe(2);
   });
 
   it('shows only readable subscriptions, honours the subscriptions list, and pages with $top/$skipToken', async () => {
@@ -596,7 +793,7 @@ describe('resource graph', () => {
   });
 
   it('rejects a query outside the subset with 400 and a clear message', async () => {
-    const error = await rejection(query("resources | summarize count() by type"));
+    const error = await rejection(query('resources | summarize count() by type'));
     expect(error.statusCode).toBe(400);
     expect(error.message).toContain("Operator 'summarize'");
     expect(await rejection(query('resourcecontainers | limit 1'))).toMatchObject({ statusCode: 400 });
@@ -611,16 +808,32 @@ describe('resource graph', () => {
 });
 
 describe('registry data plane', () => {
-  async function pullToken(login: string, repository: string, scope = 'https://containerregistry.azure.net/.default'): Promise<PipelineResponse | string> {
+  async function pullToken(
+    login: string,
+    repository: string,
+    scope = 'https://containerregistry.azure.net/.default',
+  ): Promise<PipelineResponse | string> {
     const entra = (await emulator.credential.getToken(scope))?.token ?? '';
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const exchange = await raw('POST', `https://${login}/oauth2/exchange`, { headers: form, body: new URLSearchParams({ grant_type: 'access_token', service: login, tenant: TENANT, access_token: entra }).toString() });
+    const exchange = await raw('POST', `https://${login}/oauth2/exchange`, {
+      headers: form,
+      body: new URLSearchParams({ grant_type: 'access_token', service: login, tenant: TENANT, access_token: entra }).toString(),
+    });
     if (exchange.status !== 200) return exchange;
     const refresh = String(json(exchange)['refresh_token']);
-    const token = await raw('POST', `https://${login}/oauth2/token`, { headers: form, body: new URLSearchParams({ grant_type: 'refresh_token', service: login, scope: `repository:${repository}:pull`, refresh_token: refresh }).toString() });
+    const token = await raw('POST', `https://${login}/oauth2/token`, {
+      headers: form,
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        service: login,
+        scope: `repository:${repository}:pull`,
+        refresh_token: refresh,
+      }).toString(),
+    });
     return String(json(token)['access_token']);
   }
-  const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json';
+  const accept =
+    'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json';
 
   it('exchanges a token, then answers HEAD/GET manifests (OCI index with platforms) and tag lists', async () => {
     const token = await pullToken('myacr.azurecr.io', 'shop/api');
@@ -643,8 +856,14 @@ describe('registry data plane', () => {
     expect(config).toMatchObject({ os: 'linux', architecture: 'amd64' });
     const index = await raw('GET', 'https://myacr.azurecr.io/v2/shop/api/manifests/multi', { headers });
     expect(index.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');
-    expect((json(index)['manifests'] as { platform: unknown }[]).map((m) => m.platform)).toEqual([{ architecture: 'amd64', os: 'linux' }, { architecture: 'arm64', os: 'linux', variant: 'v8' }]);
-    expect(json(await raw('GET', 'https://myacr.azurecr.io/v2/shop/api/tags/list', { headers }))).toEqual({ name: 'shop/api', tags: ['1.4.2', 'multi'] });
+    expect((json(index)['manifests'] as { platform: unknown }[]).map((m) => m.platform)).toEqual([
+      { architecture: 'amd64', os: 'linux' },
+      { architecture: 'arm64', os: 'linux', variant: 'v8' },
+    ]);
+    expect(json(await raw('GET', 'https://myacr.azurecr.io/v2/shop/api/tags/list', { headers }))).toEqual({
+      name: 'shop/api',
+      tags: ['1.4.2', 'multi'],
+    });
     const missingTag = await raw('GET', 'https://myacr.azurecr.io/v2/shop/api/manifests/9.9.9', { headers });
     expect(missingTag.status).toBe(404);
     expect(missingTag.bodyAsText).toContain('MANIFEST_UNKNOWN');
@@ -655,18 +874,27 @@ describe('registry data plane', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toContain('realm="https://myacr.azurecr.io/oauth2/token"');
     const token = await pullToken('myacr.azurecr.io', 'shop/nope');
-    expect((await raw('GET', 'https://myacr.azurecr.io/v2/shop/nope/manifests/1', { headers: { authorization: `Bearer ${String(token)}` } })).bodyAsText).toContain('NAME_UNKNOWN');
+    expect(
+      (await raw('GET', 'https://myacr.azurecr.io/v2/shop/nope/manifests/1', { headers: { authorization: `Bearer ${String(token)}` } })).bodyAsText,
+    ).toContain('NAME_UNKNOWN');
     // the group's AcrPull and the caller's User Access Administrator (*/read covers registries/pull/read) both grant pull
-    emulator.world.roleAssignments = emulator.world.roleAssignments.filter((a) => a.properties.principalId !== OUTER_GROUP && a.properties.principalId !== CALLER);
+    emulator.world.roleAssignments = emulator.world.roleAssignments.filter(
+      (a) => a.properties.principalId !== OUTER_GROUP && a.properties.principalId !== CALLER,
+    );
     const refused = await pullToken('myacr.azurecr.io', 'shop/api');
     expect(typeof refused === 'string' ? refused : refused.status).toBe(401);
   });
 
   it('honours ABAC repository conditions and deny-free pulls on an ABAC registry', async () => {
     const allowed = await pullToken('abacacr.azurecr.io', 'team-a/api');
-    expect((await raw('HEAD', 'https://abacacr.azurecr.io/v2/team-a/api/manifests/1.0', { headers: { authorization: `Bearer ${String(allowed)}` } })).status).toBe(200);
+    expect(
+      (await raw('HEAD', 'https://abacacr.azurecr.io/v2/team-a/api/manifests/1.0', { headers: { authorization: `Bearer ${String(allowed)}` } }))
+        .status,
+    ).toBe(200);
     const other = await pullToken('abacacr.azurecr.io', 'team-b/api');
-    expect((await raw('HEAD', 'https://abacacr.azurecr.io/v2/team-b/api/manifests/1.0', { headers: { authorization: `Bearer ${String(other)}` } })).status).toBe(401);
+    expect(
+      (await raw('HEAD', 'https://abacacr.azurecr.io/v2/team-b/api/manifests/1.0', { headers: { authorization: `Bearer ${String(other)}` } })).status,
+    ).toBe(401);
   });
 
   it('accepts ARM-audience tokens only while azureADAuthenticationAsArmPolicy is enabled', async () => {
@@ -687,27 +915,57 @@ describe('registry data plane', () => {
 describe('microsoft graph', () => {
   it('serves servicePrincipals(appId=…) and applications(appId=…) password credentials', async () => {
     const scope = 'https://graph.microsoft.com/.default';
-    const sp = await raw('GET', "https://graph.microsoft.com/v1.0/servicePrincipals(appId='0f100000-0000-4000-8000-000000000001')?$select=id,displayName", { scope });
+    const sp = await raw(
+      'GET',
+      "https://graph.microsoft.com/v1.0/servicePrincipals(appId='0f100000-0000-4000-8000-000000000001')?$select=id,displayName",
+      { scope },
+    );
     expect(json(sp)).toMatchObject({ id: '0f200000-0000-4000-8000-000000000001', displayName: 'aks-sp' });
-    const app = await raw('GET', "https://graph.microsoft.com/v1.0/applications(appId='0f100000-0000-4000-8000-000000000001')?$select=passwordCredentials", { scope });
+    const app = await raw(
+      'GET',
+      "https://graph.microsoft.com/v1.0/applications(appId='0f100000-0000-4000-8000-000000000001')?$select=passwordCredentials",
+      { scope },
+    );
     expect(json(app)['passwordCredentials']).toEqual([{ endDateTime: '2025-03-01T00:00:00Z' }]);
     expect(json(app)['id']).toBeUndefined();
-    expect((await raw('GET', "https://graph.microsoft.com/v1.0/applications(appId='00000000-0000-4000-8000-000000000000')", { scope })).status).toBe(404);
-    expect((await raw('GET', "https://graph.microsoft.com/v1.0/applications(appId='0f100000-0000-4000-8000-000000000001')", { scope: `${emulator.endpoint}/.default` })).status).toBe(401);
+    expect((await raw('GET', "https://graph.microsoft.com/v1.0/applications(appId='00000000-0000-4000-8000-000000000000')", { scope })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await raw('GET', "https://graph.microsoft.com/v1.0/applications(appId='0f100000-0000-4000-8000-000000000001')", {
+          scope: `${emulator.endpoint}/.default`,
+        })
+      ).status,
+    ).toBe(401);
     delete emulator.world.graph;
-    expect((await raw('GET', "https://graph.microsoft.com/v1.0/applications(appId='0f100000-0000-4000-8000-000000000001')", { scope })).status).toBe(403);
+    expect((await raw('GET', "https://graph.microsoft.com/v1.0/applications(appId='0f100000-0000-4000-8000-000000000001')", { scope })).status).toBe(
+      403,
+    );
   });
 });
 
 describe('faults', () => {
   it('answers an injected status with an ARM error, and records it', async () => {
     emulator.setFaults([{ path: '/managedClusters/aks-prod', status: 403, code: 'AuthorizationFailed', message: 'denied by test' }]);
-    expect(await rejection(aks().managedClusters.get('rg-prod', 'aks-prod'))).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed', message: 'denied by test' });
+    expect(await rejection(aks().managedClusters.get('rg-prod', 'aks-prod'))).toMatchObject({
+      statusCode: 403,
+      code: 'AuthorizationFailed',
+      message: 'denied by test',
+    });
     expect(emulator.requests.map((r) => r.status)).toEqual([403]);
   });
 
   it('sends Retry-After with a 429 that applies once; the SDK retries and succeeds', async () => {
-    emulator.setFaults([{ method: 'GET', path: '^/subscriptions/[^/]+/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod$', status: 429, retryAfter: 1, times: 1 }]);
+    emulator.setFaults([
+      {
+        method: 'GET',
+        path: '^/subscriptions/[^/]+/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod$',
+        status: 429,
+        retryAfter: 1,
+        times: 1,
+      },
+    ]);
     const started = Date.now();
     expect((await aks().managedClusters.get('rg-prod', 'aks-prod')).name).toBe('aks-prod');
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -725,7 +983,10 @@ describe('faults', () => {
   });
 
   it('answers a malformed body, adds latency, and applies global latency', async () => {
-    emulator.setFaults([{ path: 'managedClusters/aks-prod', malformed: true, times: 1 }, { path: 'managedClusters/aks-locked', latencyMs: 150 }]);
+    emulator.setFaults([
+      { path: 'managedClusters/aks-prod', malformed: true, times: 1 },
+      { path: 'managedClusters/aks-locked', latencyMs: 150 },
+    ]);
     await expect(aks().managedClusters.get('rg-prod', 'aks-prod')).rejects.toThrow();
     let started = Date.now();
     await aks().managedClusters.get('rg-prod', 'aks-locked');

@@ -207,7 +207,9 @@ class Emulator implements ArmEmulator, Dispatcher {
 
   /** A request to a cluster's Kubernetes API server: recorded, delayed and fault-injected like ARM's. */
   private dispatchKube(cluster: ArmResource, request: EmuRequest, signal: AbortSignal | undefined): Promise<Outcome> {
-    return this.handle(request, signal, () => (apiServerUnreachable(cluster) ? undefined : handleKubeApi({ world: this.world, tokens: this.tokens, cluster }, request)));
+    return this.handle(request, signal, () =>
+      apiServerUnreachable(cluster) ? undefined : handleKubeApi({ world: this.world, tokens: this.tokens, cluster }, request),
+    );
   }
 
   private route(request: EmuRequest): EmuResponse | undefined | Promise<EmuResponse | undefined> {

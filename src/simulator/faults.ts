@@ -3,9 +3,7 @@ import type { Fault } from './scenario';
 import { armError, type EmuResponse } from './wire';
 
 export type FaultAction =
-  | { kind: 'pass'; latencyMs: number }
-  | { kind: 'hang'; latencyMs: number }
-  | { kind: 'respond'; latencyMs: number; response: EmuResponse };
+  { kind: 'pass'; latencyMs: number } | { kind: 'hang'; latencyMs: number } | { kind: 'respond'; latencyMs: number; response: EmuResponse };
 
 const DEFAULT_CODES: Record<number, string> = {
   400: 'BadRequest',
@@ -41,7 +39,10 @@ export class FaultRules {
   /** Consumes one use of the first matching rule; undefined when none applies. */
   take(method: string, path: string): FaultAction | undefined {
     const entry = this.rules.find(
-      (e) => (e.remaining === undefined || e.remaining > 0) && (!e.rule.method || e.rule.method.toUpperCase() === method.toUpperCase()) && pathMatches(e.rule, path),
+      (e) =>
+        (e.remaining === undefined || e.remaining > 0) &&
+        (!e.rule.method || e.rule.method.toUpperCase() === method.toUpperCase()) &&
+        pathMatches(e.rule, path),
     );
     if (!entry) return undefined;
     if (entry.remaining !== undefined) entry.remaining--;
@@ -49,7 +50,11 @@ export class FaultRules {
     const latencyMs = rule.latencyMs ?? 0;
     if (rule.hang) return { kind: 'hang', latencyMs };
     if (rule.malformed) {
-      return { kind: 'respond', latencyMs, response: { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '<html><body>upstream proxy error</body>' } };
+      return {
+        kind: 'respond',
+        latencyMs,
+        response: { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '<html><body>upstream proxy error</body>' },
+      };
     }
     if (rule.status !== undefined) {
       const headers: Record<string, string> = rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};

@@ -60,7 +60,9 @@ export async function listen(dispatcher: Dispatcher, options: ListenOptions = {}
       res.end(request.method === 'HEAD' ? undefined : outcome.response.body);
     })().catch((error: unknown) => {
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'InternalServerError', message: String(error) } }));
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'InternalServerError', message: String(error) } }));
       }
     });
   });

@@ -5,7 +5,14 @@
  * own fail like an unresolvable name.
  */
 import { Readable } from 'node:stream';
-import { RestError, type HttpClient, type HttpHeaders, type PipelineRequest, type PipelineResponse, type RawHttpHeaders } from '@azure/core-rest-pipeline';
+import {
+  RestError,
+  type HttpClient,
+  type HttpHeaders,
+  type PipelineRequest,
+  type PipelineResponse,
+  type RawHttpHeaders,
+} from '@azure/core-rest-pipeline';
 import type { EmuRequest, EmuResponse } from './wire';
 
 export type Outcome = { kind: 'response'; response: EmuResponse } | { kind: 'hang' } | { kind: 'unreachable' };

@@ -35,7 +35,10 @@ describe('kql subset', () => {
   });
 
   it('projects nested paths under their KQL names and computed columns under theirs', () => {
-    const result = runKql(parseKql("resources | where name == 'alpha' | project id, properties.loginServer, login = toupper(properties.loginServer)"), rows);
+    const result = runKql(
+      parseKql("resources | where name == 'alpha' | project id, properties.loginServer, login = toupper(properties.loginServer)"),
+      rows,
+    );
     expect(result.columns).toEqual(['id', 'properties_loginServer', 'login']);
     expect(result.rows).toEqual([{ id: '/a', properties_loginServer: 'alpha.azurecr.io', login: 'ALPHA.AZURECR.IO' }]);
   });

@@ -168,7 +168,8 @@ class Parser {
       case 'limit':
       case 'take': {
         const count = this.peek();
-        if (count?.kind !== 'number' || !Number.isInteger(count.value)) throw new KqlError(`'${word}' needs a whole number, found ${this.describe(count)}.`);
+        if (count?.kind !== 'number' || !Number.isInteger(count.value))
+          throw new KqlError(`'${word}' needs a whole number, found ${this.describe(count)}.`);
         this.index++;
         return { kind: 'limit', count: count.value };
       }
@@ -293,7 +294,10 @@ class Parser {
       return { kind: 'literal', value: lower === 'true' };
     }
     if (this.isOp(this.peek(1), '(')) {
-      if (!CONVERSIONS.has(lower)) throw new KqlError(`Function '${token.text}' is not supported (supported: tostring, tolower, toupper, isempty, isnotempty, isnull, isnotnull).`);
+      if (!CONVERSIONS.has(lower))
+        throw new KqlError(
+          `Function '${token.text}' is not supported (supported: tostring, tolower, toupper, isempty, isnotempty, isnull, isnotnull).`,
+        );
       this.index += 2;
       const arg = this.parseValue();
       this.expectOp(')');
@@ -370,30 +374,53 @@ function compare(op: string, leftValue: unknown, rightValue: unknown): boolean {
   const r = right.toLowerCase();
   let result: boolean;
   switch (base) {
-    case '==': result = left === right; break;
-    case '!=': result = left !== right; break;
-    case '=~': result = l === r; break;
-    case '!~': result = l !== r; break;
-    case 'contains': result = l.includes(r); break;
-    case 'has': result = hasTerm(left, right); break;
-    case 'startswith': result = l.startsWith(r); break;
-    case 'endswith': result = l.endsWith(r); break;
-    default: throw new KqlError(`Unsupported comparison '${op}'.`);
+    case '==':
+      result = left === right;
+      break;
+    case '!=':
+      result = left !== right;
+      break;
+    case '=~':
+      result = l === r;
+      break;
+    case '!~':
+      result = l !== r;
+      break;
+    case 'contains':
+      result = l.includes(r);
+      break;
+    case 'has':
+      result = hasTerm(left, right);
+      break;
+    case 'startswith':
+      result = l.startsWith(r);
+      break;
+    case 'endswith':
+      result = l.endsWith(r);
+      break;
+    default:
+      throw new KqlError(`Unsupported comparison '${op}'.`);
   }
   return negatedWord ? !result : result;
 }
 
 function evaluate(expr: Expr, row: Row): boolean {
   switch (expr.kind) {
-    case 'and': return expr.items.every((item) => evaluate(item, row));
-    case 'or': return expr.items.some((item) => evaluate(item, row));
-    case 'not': return !evaluate(expr.expr, row);
-    case 'compare': return compare(expr.op, evaluateValue(expr.left, row), evaluateValue(expr.right, row));
+    case 'and':
+      return expr.items.every((item) => evaluate(item, row));
+    case 'or':
+      return expr.items.some((item) => evaluate(item, row));
+    case 'not':
+      return !evaluate(expr.expr, row);
+    case 'compare':
+      return compare(expr.op, evaluateValue(expr.left, row), evaluateValue(expr.right, row));
     case 'in': {
       const value = evaluateValue(expr.left, row);
       const ignoreCase = expr.op.endsWith('~');
       const text = ignoreCase ? toKqlString(value).toLowerCase() : toKqlString(value);
-      const found = value !== undefined && value !== null &&
+      const found =
+        value !== undefined &&
+        value !== null &&
         expr.list.some((item) => (ignoreCase ? toKqlString(item).toLowerCase() : toKqlString(item)) === text);
       return expr.op.startsWith('!') ? !found : found;
     }

@@ -21,6 +21,9 @@ export function knownPrincipals(world: World): Set<string> {
     for (const member of members) out.add(member.toLowerCase());
   }
   for (const sp of world.graph?.servicePrincipals ?? []) out.add(sp.id.toLowerCase());
-  collectPrincipalIds(world.resources.map((r) => ({ identity: r.identity, properties: r.properties })), out);
+  collectPrincipalIds(
+    world.resources.map((r) => ({ identity: r.identity, properties: r.properties })),
+    out,
+  );
   return out;
 }

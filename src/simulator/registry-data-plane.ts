@@ -83,7 +83,13 @@ function imageOf(repository: string, tag: string, platform: Platform): { manifes
     schemaVersion: 2,
     mediaType: MANIFEST_TYPE,
     config: { mediaType: CONFIG_TYPE, digest: config.digest, size: Buffer.byteLength(configContent) },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: digestOf(`${repository}:${tag}:${platform.architecture}:blob`), size: 1024 }],
+    layers: [
+      {
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: digestOf(`${repository}:${tag}:${platform.architecture}:blob`),
+        size: 1024,
+      },
+    ],
   });
   return { manifest: { mediaType: MANIFEST_TYPE, content: manifestContent, digest: digestOf(manifestContent) }, config };
 }
@@ -109,7 +115,11 @@ function artifactsOf(repository: string, tags: Record<string, Platform[]>): { by
         mediaType: MANIFEST_TYPE,
         digest: image.manifest.digest,
         size: Buffer.byteLength(image.manifest.content),
-        platform: { architecture: image.platform.architecture, os: image.platform.os, ...(image.platform.variant ? { variant: image.platform.variant } : {}) },
+        platform: {
+          architecture: image.platform.architecture,
+          os: image.platform.os,
+          ...(image.platform.variant ? { variant: image.platform.variant } : {}),
+        },
       })),
     });
     const index = { mediaType: INDEX_TYPE, content: indexContent, digest: digestOf(indexContent) };
@@ -144,15 +154,26 @@ function exchange(ctx: DataPlaneContext, registry: ArmResource, request: EmuRequ
   const isAcrAudience = claims.audience === ACR_AUDIENCE;
   const isArmAudience = ctx.armAudiences.has(claims.audience);
   if (!isAcrAudience && !isArmAudience) {
-    return acrError(401, 'UNAUTHORIZED', `The access token's audience '${claims.audience}' is not accepted; request a token for ${ACR_AUDIENCE}/.default.`);
+    return acrError(
+      401,
+      'UNAUTHORIZED',
+      `The access token's audience '${claims.audience}' is not accepted; request a token for ${ACR_AUDIENCE}/.default.`,
+    );
   }
   if (isArmAudience && armAudienceDisabled(registry)) {
-    return acrError(401, 'UNAUTHORIZED', `ARM-audience tokens are disabled on ${request.host} (azureADAuthenticationAsArmPolicy). Request a token for ${ACR_AUDIENCE}/.default.`);
+    return acrError(
+      401,
+      'UNAUTHORIZED',
+      `ARM-audience tokens are disabled on ${request.host} (azureADAuthenticationAsArmPolicy). Request a token for ${ACR_AUDIENCE}/.default.`,
+    );
   }
   if (!canPull(ctx.world, registry, claims.principalId)) {
     return acrError(401, 'UNAUTHORIZED', `The identity ${claims.principalId} does not have pull permission on ${request.host}.`);
   }
-  const refresh = ctx.tokens.issue({ kind: 'acr-refresh', audience: request.host, principalId: claims.principalId, tenantId: claims.tenantId }, 3 * 3600);
+  const refresh = ctx.tokens.issue(
+    { kind: 'acr-refresh', audience: request.host, principalId: claims.principalId, tenantId: claims.tenantId },
+    3 * 3600,
+  );
   return jsonResponse(200, { refresh_token: refresh.token });
 }
 
@@ -160,7 +181,8 @@ function token(ctx: DataPlaneContext, registry: ArmResource, request: EmuRequest
   const params = request.method === 'POST' ? parseForm(request.bodyText) : request.query;
   const refresh = ctx.tokens.lookup(params['refresh_token'], 'acr-refresh');
   const anonymous = request.method === 'GET' && params['refresh_token'] === undefined;
-  if (!anonymous && (!refresh || refresh.audience !== request.host)) return acrError(401, 'UNAUTHORIZED', 'The refresh token is not valid for this registry.');
+  if (!anonymous && (!refresh || refresh.audience !== request.host))
+    return acrError(401, 'UNAUTHORIZED', 'The refresh token is not valid for this registry.');
   if (anonymous && registry.properties?.['anonymousPullEnabled'] !== true) {
     return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.');
   }
@@ -191,12 +213,22 @@ function v2(ctx: DataPlaneContext, registry: ArmResource, request: EmuRequest, p
   const match = /^\/v2\/(.+)\/(manifests|blobs|tags)\/([^/]+)$/.exec(path);
   const repository = match?.[1];
   if (!claims || claims.audience !== request.host) {
-    return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', challenge(request.host, repository));
+    return acrError(
+      401,
+      'UNAUTHORIZED',
+      'authentication required, visit https://aka.ms/acr/authorization for more information.',
+      challenge(request.host, repository),
+    );
   }
   if (path === '/v2') return jsonResponse(200, {});
   if (!match || repository === undefined) return acrError(404, 'NOT_FOUND', `The emulator's registry does not serve '${path}'.`);
   if (!(claims.pullRepositories ?? []).includes(repository)) {
-    return acrError(401, 'UNAUTHORIZED', 'authentication required, visit https://aka.ms/acr/authorization for more information.', challenge(request.host, repository));
+    return acrError(
+      401,
+      'UNAUTHORIZED',
+      'authentication required, visit https://aka.ms/acr/authorization for more information.',
+      challenge(request.host, repository),
+    );
   }
   const tags = ctx.world.registryContent?.[request.host]?.repositories[repository];
   if (!tags) return acrError(404, 'NAME_UNKNOWN', `repository name not known to registry: ${repository}`);

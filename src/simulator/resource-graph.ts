@@ -15,7 +15,8 @@ const MAX_TOP = 1000;
 
 function toRow(world: World, resource: ArmResource): Record<string, unknown> {
   const subscriptionId = subscriptionOf(resource.id) ?? '';
-  const tenantId = resource.tenantId ?? world.subscriptions.find((s) => s.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())?.tenantId ?? '';
+  const tenantId =
+    resource.tenantId ?? world.subscriptions.find((s) => s.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())?.tenantId ?? '';
   return {
     id: resource.id,
     name: resource.name,
@@ -41,7 +42,12 @@ function badRequest(message: string): EmuResponse {
     error: {
       code: 'BadRequest',
       message,
-      details: [{ code: 'InvalidQuery', message: 'Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.' }],
+      details: [
+        {
+          code: 'InvalidQuery',
+          message: 'Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.',
+        },
+      ],
     },
   });
 }
@@ -55,7 +61,12 @@ function stringList(value: unknown): string[] | undefined | Error {
 function decodeSkipToken(token: unknown): number | undefined {
   if (token === undefined || token === null) return 0;
   if (typeof token !== 'string') return undefined;
-  const offset = Number.parseInt(Buffer.from(token, 'base64').toString('utf8').replace(/^offset:/, ''), 10);
+  const offset = Number.parseInt(
+    Buffer.from(token, 'base64')
+      .toString('utf8')
+      .replace(/^offset:/, ''),
+    10,
+  );
   return Number.isInteger(offset) && offset >= 0 ? offset : undefined;
 }
 
@@ -63,7 +74,11 @@ export function handleResourceGraph(world: World, request: EmuRequest): EmuRespo
   if (request.method !== 'POST') return armError(405, 'MethodNotAllowed', 'Resource Graph queries are POST requests.');
   if (world.resourceGraphDisabled) {
     const oid = world.caller.principalId;
-    return armError(403, 'AuthorizationFailed', `The client '${oid}' with object id '${oid}' does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read' over scope '/providers/Microsoft.ResourceGraph'. Resource Graph is not available to this identity.`);
+    return armError(
+      403,
+      'AuthorizationFailed',
+      `The client '${oid}' with object id '${oid}' does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read' over scope '/providers/Microsoft.ResourceGraph'. Resource Graph is not available to this identity.`,
+    );
   }
   const body = parseJsonBody(request);
   if (!isRecord(body) || typeof body['query'] !== 'string') return badRequest('The request body must be a JSON object with a string "query".');
@@ -98,9 +113,10 @@ export function handleResourceGraph(world: World, request: EmuRequest): EmuRespo
   const pageable = columns.includes('id');
   const page = result.rows.slice(offset, offset + pageSize);
   const more = offset + pageSize < result.rows.length;
-  const data = format === 'table'
-    ? { columns: columns.map((name) => ({ name, type: 'string' })), rows: page.map((row) => columns.map((c) => row[c] ?? null)) }
-    : page;
+  const data =
+    format === 'table'
+      ? { columns: columns.map((name) => ({ name, type: 'string' })), rows: page.map((row) => columns.map((c) => row[c] ?? null)) }
+      : page;
   return jsonResponse(200, {
     totalRecords: result.rows.length,
     count: page.length,

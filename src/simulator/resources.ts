@@ -20,7 +20,9 @@ function embedded(parent: ArmResource, childCollection: string): ArmResource[] {
   const property = EMBEDDED_CHILDREN[childCollection.toLowerCase()];
   const list = property ? parent.properties?.[property] : undefined;
   if (!Array.isArray(list)) return [];
-  return list.filter(isRecord).filter((item): item is Record<string, unknown> & ArmResource => typeof item['id'] === 'string' && typeof item['name'] === 'string');
+  return list
+    .filter(isRecord)
+    .filter((item): item is Record<string, unknown> & ArmResource => typeof item['id'] === 'string' && typeof item['name'] === 'string');
 }
 
 /** Direct children `{parentId}/{collection}/{name}`; `ALL`/`recordsets` on a private DNS zone = every record set. */

@@ -31,14 +31,19 @@ export class RunCommands {
   start(request: EmuRequest, cluster: ArmResource): EmuResponse {
     const apiServer = cluster.properties?.['apiServerAccessProfile'];
     if (isRecord(apiServer) && apiServer['disableRunCommand'] === true) {
-      return armError(400, 'BadRequest', `Run command is disabled for managed cluster '${cluster.name}' (apiServerAccessProfile.disableRunCommand is true).`);
+      return armError(
+        400,
+        'BadRequest',
+        `Run command is disabled for managed cluster '${cluster.name}' (apiServerAccessProfile.disableRunCommand is true).`,
+      );
     }
     const body = parseJsonBody(request);
     if (!isRecord(body) || typeof body['command'] !== 'string' || body['command'].trim() === '') {
       return armError(400, 'InvalidParameter', "The request body must be a RunCommandRequest with a non-empty 'command'.");
     }
     if (body['context'] !== undefined && typeof body['context'] !== 'string') return armError(400, 'InvalidParameter', "'context' must be a string.");
-    if (body['clusterToken'] !== undefined && typeof body['clusterToken'] !== 'string') return armError(400, 'InvalidParameter', "'clusterToken' must be a string.");
+    if (body['clusterToken'] !== undefined && typeof body['clusterToken'] !== 'string')
+      return armError(400, 'InvalidParameter', "'clusterToken' must be a string.");
 
     const id = randomUUID().replace(/-/g, '');
     const state = this.world.kube?.[cluster.id.toLowerCase()];
@@ -48,7 +53,14 @@ export class RunCommands {
     const properties: CommandResult['properties'] = state?.runCommandFailure
       ? { provisioningState: 'Failed', exitCode: null, startedAt, finishedAt, logs: '', reason: state.runCommandFailure }
       : body['command'].trim() === KUBE_EVIDENCE_COMMAND
-        ? { provisioningState: 'Succeeded', exitCode: 0, startedAt, finishedAt, logs: renderKubeEvidence(state, this.world.caller.principalId), reason: null }
+        ? {
+            provisioningState: 'Succeeded',
+            exitCode: 0,
+            startedAt,
+            finishedAt,
+            logs: renderKubeEvidence(state, this.world.caller.principalId),
+            reason: null,
+          }
         : {
             provisioningState: 'Succeeded',
             exitCode: 1,
@@ -59,7 +71,10 @@ export class RunCommands {
           };
     this.results.set(`${cluster.id.toLowerCase()}/${id}`, { id, polled: 0, properties });
     const apiVersion = request.query['api-version'] ?? '';
-    return { status: 202, headers: { location: `${request.origin}${cluster.id}/commandResults/${id}?api-version=${encodeURIComponent(apiVersion)}` } };
+    return {
+      status: 202,
+      headers: { location: `${request.origin}${cluster.id}/commandResults/${id}?api-version=${encodeURIComponent(apiVersion)}` },
+    };
   }
 
   result(cluster: ArmResource, commandId: string): EmuResponse {

@@ -20,7 +20,11 @@ export interface TokenClaims {
 
 /** `https://management.azure.com/.default` and `https://management.azure.com/` both name `https://management.azure.com`. */
 export function audienceOf(scopeOrResource: string): string {
-  return scopeOrResource.trim().replace(/\/\.default$/i, '').replace(/\/+$/, '').toLowerCase();
+  return scopeOrResource
+    .trim()
+    .replace(/\/\.default$/i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
 }
 
 export class TokenStore {

@@ -25,7 +25,10 @@ export class BotIdentity {
   get(): Promise<BotIdentityValue> {
     if (!this.known) {
       const attempt = this.authTest().then((r) => {
-        if (!r.user_id || !r.bot_id) throw new SlackTokenError(`auth.test did not name a bot user${r.error ? ` (${r.error})` : ''}: SLACK_BOT_TOKEN must be the app's bot token (xoxb-…).`);
+        if (!r.user_id || !r.bot_id)
+          throw new SlackTokenError(
+            `auth.test did not name a bot user${r.error ? ` (${r.error})` : ''}: SLACK_BOT_TOKEN must be the app's bot token (xoxb-…).`,
+          );
         return { botUserId: r.user_id, botId: r.bot_id };
       });
       this.known = attempt;

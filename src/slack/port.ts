@@ -35,7 +35,9 @@ export class SlackPort implements ChannelPort {
 
 export function renderBlocks(view: ConversationView): SlackMessage {
   const message = render(view);
-  return (view.kind === 'findings' || view.kind === 'progress' || view.kind === 'notice') && view.banner ? blocksWithBanner(message, view.banner) : message;
+  return (view.kind === 'findings' || view.kind === 'progress' || view.kind === 'notice') && view.banner
+    ? blocksWithBanner(message, view.banner)
+    : message;
 }
 
 function render(view: ConversationView): SlackMessage {

@@ -14,7 +14,12 @@ export class SlackPoster {
   constructor(private readonly client: webApi.WebClient) {}
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef> {
-    const result = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    const result = await this.client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
     if (!result.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
     return { channel: result.channel ?? channel, ts: result.ts };
   }

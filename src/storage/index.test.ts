@@ -24,7 +24,10 @@ describe('storageSettingsFromEnv', () => {
   });
 
   test('reads the data directory and blob variables, ignoring blank ones', () => {
-    expect(storageSettingsFromEnv({ TRIAGE_DATA_DIR: ' /var/lib/triage ', TRIAGE_BLOB_URL: '  ' })).toEqual({ dataDir: '/var/lib/triage', blob: undefined });
+    expect(storageSettingsFromEnv({ TRIAGE_DATA_DIR: ' /var/lib/triage ', TRIAGE_BLOB_URL: '  ' })).toEqual({
+      dataDir: '/var/lib/triage',
+      blob: undefined,
+    });
     expect(
       storageSettingsFromEnv({ TRIAGE_BLOB_URL: 'https://acct.blob.core.windows.net/triage-state', TRIAGE_BLOB_CONTAINER: 'other' }).blob,
     ).toEqual({ url: 'https://acct.blob.core.windows.net/triage-state', container: 'other', connectionString: undefined });
@@ -68,7 +71,11 @@ describe('createStorage', () => {
   test('TRIAGE_AUDIT_CONTAINER puts the audit log in its own container, apart from the working state', async () => {
     const container = azurite.uniqueContainer('state');
     const auditContainer = azurite.uniqueContainer('audit');
-    const settings = storageSettingsFromEnv({ TRIAGE_BLOB_CONNECTION_STRING: azurite.connectionString, TRIAGE_BLOB_CONTAINER: container, TRIAGE_AUDIT_CONTAINER: auditContainer });
+    const settings = storageSettingsFromEnv({
+      TRIAGE_BLOB_CONNECTION_STRING: azurite.connectionString,
+      TRIAGE_BLOB_CONTAINER: container,
+      TRIAGE_AUDIT_CONTAINER: auditContainer,
+    });
     await createStorage(settings).write({ 'approvals/z': { state: 'pending' } });
     await createAuditLog(settings).append({ at: new Date().toISOString(), kind: 'triage', summary: 'problems' });
     const names = async (name: string) => {
@@ -85,7 +92,9 @@ describe('createStorage', () => {
 
 describe('auditContainerClient', () => {
   test('a container URL keeps its account and swaps the container; unset means the state container', () => {
-    expect(auditContainerClient({ url: 'https://acct.blob.core.windows.net/triage-state', auditContainer: 'triage-audit' }).url).toBe('https://acct.blob.core.windows.net/triage-audit');
+    expect(auditContainerClient({ url: 'https://acct.blob.core.windows.net/triage-state', auditContainer: 'triage-audit' }).url).toBe(
+      'https://acct.blob.core.windows.net/triage-audit',
+    );
     expect(auditContainerClient({ url: 'https://acct.blob.core.windows.net/triage-state' }).containerName).toBe('triage-state');
   });
 });

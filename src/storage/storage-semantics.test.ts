@@ -141,9 +141,7 @@ describe.each(backends)('$name storage', (backend) => {
     const b = place.open();
     await a.write({ claim: { owner: 'nobody' } });
     const { eTag } = (await a.read(['claim'])).claim;
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).write({ claim: { owner: `writer-${i}`, eTag } })),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).write({ claim: { owner: `writer-${i}`, eTag } })));
     const winners = results.flatMap((result, i) => (result.status === 'fulfilled' ? [`writer-${i}`] : []));
     expect(winners).toHaveLength(1);
     for (const result of results) {

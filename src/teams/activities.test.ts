@@ -9,7 +9,12 @@ function activity(channelId: string, from: Record<string, unknown>): Activity {
 
 describe('personOf', () => {
   it.each(['msteams', 'emulator'])('keeps the Entra object id that %s sets', (channel) => {
-    expect(personOf(activity(channel, { id: '29:1ana', aadObjectId: OBJECT_ID, name: 'Ana' }))).toEqual({ id: '29:1ana', aadObjectId: OBJECT_ID, name: 'Ana', channel });
+    expect(personOf(activity(channel, { id: '29:1ana', aadObjectId: OBJECT_ID, name: 'Ana' }))).toEqual({
+      id: '29:1ana',
+      aadObjectId: OBJECT_ID,
+      name: 'Ana',
+      channel,
+    });
   });
 
   it.each(['webchat', 'directline', 'slack', 'telegram'])('drops an object id claimed on %s, where the client writes its own "from"', (channel) => {

@@ -16,7 +16,8 @@ const ENTRA_IDENTITY_CHANNELS = new Set(['msteams', 'emulator']);
 
 /** The person behind an activity, from the channel's authenticated fields only — never from card data. */
 export function personOf(activity: Activity): Person {
-  const vouched = ENTRA_IDENTITY_CHANNELS.has(activity.channelId) && typeof activity.from.aadObjectId === 'string' && activity.from.aadObjectId !== '';
+  const vouched =
+    ENTRA_IDENTITY_CHANNELS.has(activity.channelId) && typeof activity.from.aadObjectId === 'string' && activity.from.aadObjectId !== '';
   return {
     id: activity.from.id,
     ...(vouched ? { aadObjectId: activity.from.aadObjectId } : {}),

@@ -22,7 +22,8 @@ export function activityProblem(body: unknown): string | undefined {
   if (body.text !== undefined && body.text !== null && typeof body.text !== 'string') return 'the activity text is not a string';
   for (const field of ['entities', 'membersAdded', 'membersRemoved', 'attachments'] as const) {
     const list = body[field];
-    if (list !== undefined && list !== null && !(Array.isArray(list) && list.every(isObject))) return `the activity ${field} is not a list of objects`;
+    if (list !== undefined && list !== null && !(Array.isArray(list) && list.every(isObject)))
+      return `the activity ${field} is not a list of objects`;
   }
   if (Array.isArray(body.membersAdded) && !body.membersAdded.every(hasId)) return 'a member added has no id';
   if (body.type === 'invoke' && body.name === 'adaptiveCard/action') {

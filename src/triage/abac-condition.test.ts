@@ -18,8 +18,18 @@ describe('evaluateCondition', () => {
     ['ForAnyOfAnyValues list, inside', guarded(`${ATTR} ForAnyOfAnyValues:StringEqualsIgnoreCase {'shop/api', 'shop/web'}`), 'shop/web', 'admits'],
     ['ForAnyOfAnyValues list, outside', guarded(`${ATTR} ForAnyOfAnyValues:StringEqualsIgnoreCase {'shop/api', 'shop/web'}`), 'shop/db', 'excludes'],
     ['negated operator', guarded(`${ATTR} StringNotStartsWith 'internal/'`), 'shop/api', 'admits'],
-    ['&& and || spellings', `(!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) || ${ATTR} StringEquals 'a/b')`, 'a/b', 'admits'],
-    ['a condition about another action only', `!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/delete'})`, 'x/y', 'admits'],
+    [
+      '&& and || spellings',
+      `(!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) || ${ATTR} StringEquals 'a/b')`,
+      'a/b',
+      'admits',
+    ],
+    [
+      'a condition about another action only',
+      `!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/delete'})`,
+      'x/y',
+      'admits',
+    ],
   ])('%s', (_case, condition, repository, result) => {
     expect(evaluateCondition(condition, repository).result).toBe(result);
   });
@@ -34,7 +44,11 @@ describe('evaluateCondition', () => {
   });
 
   it.each([
-    ['an unknown attribute', guarded(`@Principal[Microsoft.Directory/CustomSecurityAttributes/Id:team] StringEquals 'a'`), /@Principal.*not supported/],
+    [
+      'an unknown attribute',
+      guarded(`@Principal[Microsoft.Directory/CustomSecurityAttributes/Id:team] StringEquals 'a'`),
+      /@Principal.*not supported/,
+    ],
     ['an unknown operator', guarded(`${ATTR} StringContains 'a'`), /StringContains.*not supported/],
     ['an unclosed quote', guarded(`${ATTR} StringEquals 'a`), /not closed/],
     ['unbalanced parentheses', `(${ATTR} StringEquals 'a'`, /expected "\)"/],

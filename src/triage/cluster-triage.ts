@@ -153,7 +153,9 @@ export function clusterSummary(t: ClusterTriage): string {
   const whole = !t.filter.namespace && !t.filter.pod && kube.podCount !== undefined;
   const pods = whole ? `${kube.podCount} pod${kube.podCount === 1 ? '' : 's'}` : `${t.podsRead} pod${t.podsRead === 1 ? '' : 's'} waiting on a pull`;
   const events =
-    kube.events.state === 'ok' ? `${kube.events.value.length} event${kube.events.value.length === 1 ? '' : 's'}` : `no events (${reasonOf(kube.events)})`;
+    kube.events.state === 'ok'
+      ? `${kube.events.value.length} event${kube.events.value.length === 1 ? '' : 's'}`
+      : `no events (${reasonOf(kube.events)})`;
   const read = `${pods} and ${events} read on ${name} (${scope}, through ${kube.via})`;
   if (t.registries.length === 0) return `No pod is failing to pull: ${read}.`;
   const parts = t.registries.map(

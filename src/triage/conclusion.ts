@@ -106,14 +106,23 @@ export function conclude(findings: readonly Finding[], options: ConcludeOptions 
   const unknown = findings.filter((f) => f.status === 'unknown');
   if (unknown.length > 0) {
     const first = unknown.find((f) => error?.checks.includes(f.check)) ?? unknown[0];
-    const see = first?.needs ? `the bot needs ${firstSentence(first.needs, 140)}` : first?.remediation ? lowerFirst(firstSentence(first.remediation, 140)) : 'see below';
+    const see = first?.needs
+      ? `the bot needs ${firstSentence(first.needs, 140)}`
+      : first?.remediation
+        ? lowerFirst(firstSentence(first.remediation, 140))
+        : 'see below';
     return {
       sentence: `Nothing failed, but ${unknown.length} check${unknown.length === 1 ? '' : 's'} could not see — first ${first?.title ?? 'one'}: ${see}.`,
       ...(pasted && { pasted }),
     };
   }
   const warn = findings.find((f) => f.status === 'warn');
-  if (warn) return { sentence: `Nothing failed; the closest lead is a warning: ${firstSentence(warn.evidence)} — ${lowerFirst(actionOf(warn, options))}.`, cause: warn.check, ...(pasted && { pasted }) };
+  if (warn)
+    return {
+      sentence: `Nothing failed; the closest lead is a warning: ${firstSentence(warn.evidence)} — ${lowerFirst(actionOf(warn, options))}.`,
+      cause: warn.check,
+      ...(pasted && { pasted }),
+    };
   return {
     sentence: error
       ? 'Every check passed, so the pasted error is not explained by what was read — re-run "check again" after the next failure, or paste the newest event.'

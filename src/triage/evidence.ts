@@ -51,10 +51,7 @@ export type SkipCause =
   /** It could not be attempted: something it needs was not found, not read or not usable (the registry could not be identified). */
   | 'missing-input';
 
-export type Read<T> =
-  | { state: 'ok'; value: T }
-  | { state: 'failed'; failure: ReadFailure }
-  | { state: 'skipped'; reason: string; cause?: SkipCause };
+export type Read<T> = { state: 'ok'; value: T } | { state: 'failed'; failure: ReadFailure } | { state: 'skipped'; reason: string; cause?: SkipCause };
 
 export const ok = <T>(value: T): Read<T> => ({ state: 'ok', value });
 export const failed = <T>(failure: ReadFailure): Read<T> => ({ state: 'failed', failure });

@@ -110,7 +110,14 @@ describe('podView', () => {
 
   it('is unknown with the failure and its needs when run command failed', () => {
     const e = healthyEvidence();
-    e.kube = { state: 'failed', failure: { kind: 'forbidden', message: 'run command was refused (403 AuthorizationFailed)', needs: 'Microsoft.ContainerService/managedClusters/runcommand/action on aks-prod' } };
+    e.kube = {
+      state: 'failed',
+      failure: {
+        kind: 'forbidden',
+        message: 'run command was refused (403 AuthorizationFailed)',
+        needs: 'Microsoft.ContainerService/managedClusters/runcommand/action on aks-prod',
+      },
+    };
     const view = podView(e);
     expect(view.seen).toBe(false);
     if (view.seen) return;
@@ -268,7 +275,7 @@ describe('servedBy', () => {
   });
 });
 
-describe('one definition of this registry\'s failing pods', () => {
+describe("one definition of this registry's failing pods", () => {
   const DNL = 'myacr-a1b2c3d4e5f6';
   /** Evidence for a DNL-hashed registry with a data endpoint, with one pod failing with 401 on `host`. */
   function failingOn(host: string): Evidence {
@@ -309,7 +316,11 @@ describe('backoffPods', () => {
     const e = healthyEvidence();
     const twice = failingPod('api-0', IMG, 'ErrImagePull');
     twice.containers.push({ name: 'sidecar', image: 'myacr.azurecr.io/shop/sidecar:1', kind: 'init', waitingReason: 'ImagePullBackOff' });
-    kubeOf(e).pods.push(twice, failingPod('bad-0', 'myacr.azurecr.io/Shop/API:1', 'InvalidImageName'), failingPod('web-0', 'docker.io/library/nginx:1', 'ImagePullBackOff', 'web'));
+    kubeOf(e).pods.push(
+      twice,
+      failingPod('bad-0', 'myacr.azurecr.io/Shop/API:1', 'InvalidImageName'),
+      failingPod('web-0', 'docker.io/library/nginx:1', 'ImagePullBackOff', 'web'),
+    );
     expect(backoffPods(e)).toEqual([{ namespace: 'shop', name: 'api-0' }]);
   });
 

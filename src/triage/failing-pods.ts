@@ -53,7 +53,8 @@ export function registryHostsOf(evidence: Evidence): RegistryHosts {
     return { display: host, hosts: DOCKER_HUB_ALIASES.includes(host) ? DOCKER_HUB_ALIASES : [host], acr: false };
   }
   if (evidence.registry.state === 'ok') return hostsOfRegistry(evidence.registry.value);
-  if (ref.kind === 'acr-host') return { display: ref.loginServer, hosts: [ref.loginServer, ref.host.toLowerCase()], label: ref.nameHint.toLowerCase(), acr: true };
+  if (ref.kind === 'acr-host')
+    return { display: ref.loginServer, hosts: [ref.loginServer, ref.host.toLowerCase()], label: ref.nameHint.toLowerCase(), acr: true };
   const name = ref.name.toLowerCase();
   return { display: name, hosts: [], label: name, acr: true };
 }
@@ -286,7 +287,10 @@ export function backoffPods(evidence: Evidence): { namespace: string; name: stri
 
 /** The runtime error without kubelet's preamble, cut to a length a card can show. */
 export function shortenPullMessage(text: string, max = 160): string {
-  const cut = text.replace(/^.*?desc = /s, '').replace(/\s+/g, ' ').trim();
+  const cut = text
+    .replace(/^.*?desc = /s, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (cut.length <= max) return cut;
   return '…' + cut.slice(cut.length - (max - 1));
 }

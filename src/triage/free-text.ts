@@ -10,10 +10,48 @@ const CLUSTER_CUES = new Set(['on', 'cluster', 'aks', 'in', 'at']);
 const REGISTRY_CUES = new Set(['from', 'registry', 'acr', 'pull', 'pulling', 'reach', 'access']);
 const FILLER = new Set(['the', 'our', 'my', 'a', 'an', 'this', 'that', 'their', 'your', 'cluster', 'registry', 'acr', 'aks']);
 const NOT_A_NAME = new Set([
-  'pods', 'pod', 'nodes', 'node', 'images', 'image', 'cluster', 'registry', 'check', 'again', 'help', 'audit',
-  'pull', 'pulls', 'pulling', 'cannot', "can't", 'cant', 'from', 'with', 'the', 'our', 'error', 'errors',
-  'imagepullbackoff', 'errimagepull', 'invalidimagename', 'prod', 'production', 'staging', 'namespace',
-  'anymore', 'today', 'now', 'please', 'failing', 'fails', 'failed', 'there', 'here', 'this', 'that',
+  'pods',
+  'pod',
+  'nodes',
+  'node',
+  'images',
+  'image',
+  'cluster',
+  'registry',
+  'check',
+  'again',
+  'help',
+  'audit',
+  'pull',
+  'pulls',
+  'pulling',
+  'cannot',
+  "can't",
+  'cant',
+  'from',
+  'with',
+  'the',
+  'our',
+  'error',
+  'errors',
+  'imagepullbackoff',
+  'errimagepull',
+  'invalidimagename',
+  'prod',
+  'production',
+  'staging',
+  'namespace',
+  'anymore',
+  'today',
+  'now',
+  'please',
+  'failing',
+  'fails',
+  'failed',
+  'there',
+  'here',
+  'this',
+  'that',
 ]);
 
 /** A token with the punctuation of prose around it removed; Slack's `<url|label>` becomes the url. */
@@ -47,8 +85,10 @@ function registryName(t: string): boolean {
   return /^[A-Za-z0-9]{5,50}$/.test(t) && /[A-Za-z]/.test(t) && !NOT_A_NAME.has(t.toLowerCase());
 }
 function imageish(t: string): boolean {
-  return /^[a-z0-9][\w.-]*(?::\d+)?\/[\w./-]+(?::[\w][\w.-]*)?(?:@[a-z0-9]+:[a-f0-9]+)?$/i.test(t) && /^[^/]*[.:]/.test(t)
-    || /^[a-z0-9][\w.-]*:[\w][\w.-]*$/.test(t) && /[a-z]/.test(t.split(':')[0] ?? '') && /\d/.test(t.split(':')[1] ?? '');
+  return (
+    (/^[a-z0-9][\w.-]*(?::\d+)?\/[\w./-]+(?::[\w][\w.-]*)?(?:@[a-z0-9]+:[a-f0-9]+)?$/i.test(t) && /^[^/]*[.:]/.test(t)) ||
+    (/^[a-z0-9][\w.-]*:[\w][\w.-]*$/.test(t) && /[a-z]/.test(t.split(':')[0] ?? '') && /\d/.test(t.split(':')[1] ?? ''))
+  );
 }
 
 /** What one token most plausibly is on its own (no context), with how sure that is. */
@@ -69,16 +109,27 @@ function judgeAlone(t: string): Candidate[] {
 }
 
 export function findRefsInText(text: string): { cluster?: string; registry?: string } {
-  const tokens = text.slice(0, MAX_TEXT).split(/\s+/).map(cleanToken).filter((t) => t !== '');
+  const tokens = text
+    .slice(0, MAX_TEXT)
+    .split(/\s+/)
+    .map(cleanToken)
+    .filter((t) => t !== '');
   const candidates: Candidate[] = [];
   tokens.forEach((t, i) => {
     candidates.push(...judgeAlone(t));
     // The nearest cue word before the token (skipping "the", "our", …) says what it names.
     let j = i - 1;
-    while (j >= 0 && FILLER.has((tokens[j] ?? '').toLowerCase()) && !CLUSTER_CUES.has((tokens[j] ?? '').toLowerCase()) && !REGISTRY_CUES.has((tokens[j] ?? '').toLowerCase())) j--;
+    while (
+      j >= 0 &&
+      FILLER.has((tokens[j] ?? '').toLowerCase()) &&
+      !CLUSTER_CUES.has((tokens[j] ?? '').toLowerCase()) &&
+      !REGISTRY_CUES.has((tokens[j] ?? '').toLowerCase())
+    )
+      j--;
     const cue = (tokens[j] ?? '').toLowerCase();
     const directCue = (tokens[i - 1] ?? '').toLowerCase();
-    const named = directCue === 'cluster' || directCue === 'aks' ? 'cluster' : directCue === 'registry' || directCue === 'acr' ? 'registry' : undefined;
+    const named =
+      directCue === 'cluster' || directCue === 'aks' ? 'cluster' : directCue === 'registry' || directCue === 'acr' ? 'registry' : undefined;
     if ((named === 'cluster' || CLUSTER_CUES.has(cue)) && named !== 'registry' && (clusterish(t) || rgSlashName(t))) {
       candidates.push({ kind: 'cluster', text: t, score: named === 'cluster' ? 60 : 50 });
     }

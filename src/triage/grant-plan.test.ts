@@ -26,7 +26,12 @@ function spCluster(e: Evidence, objectId: string | undefined): void {
 
 describe('planGrant', () => {
   it('plans AcrPull for the kubelet identity at exactly the registry scope on a legacy registry', () => {
-    expect(planGrant(edit(() => undefined), pullRoleFailed)).toEqual({
+    expect(
+      planGrant(
+        edit(() => undefined),
+        pullRoleFailed,
+      ),
+    ).toEqual({
       scope: REGISTRY_ID,
       registryName: 'myacr',
       registryLoginServer: 'myacr.azurecr.io',
@@ -60,12 +65,18 @@ describe('planGrant', () => {
   });
 
   it('treats a registry that does not report its mode as legacy', () => {
-    const plan = planGrant(edit((e) => e.registry.state === 'ok' && (e.registry.value.roleAssignmentMode = undefined)), pullRoleFailed);
+    const plan = planGrant(
+      edit((e) => e.registry.state === 'ok' && (e.registry.value.roleAssignmentMode = undefined)),
+      pullRoleFailed,
+    );
     expect(plan).toMatchObject({ roleName: 'AcrPull', registryMode: 'LegacyRegistryPermissions' });
   });
 
   it("plans for an SP cluster's service principal once its objectId is known", () => {
-    const plan = planGrant(edit((e) => spCluster(e, SP_OBJECT)), pullRoleFailed);
+    const plan = planGrant(
+      edit((e) => spCluster(e, SP_OBJECT)),
+      pullRoleFailed,
+    );
     expect(plan).toMatchObject({ principalId: SP_OBJECT, principalName: SP_APP, principalType: 'ServicePrincipal', roleName: 'AcrPull' });
     expect(plan?.azCommand).toContain(`--assignee-object-id ${SP_OBJECT}`);
   });
@@ -86,7 +97,11 @@ describe('planGrant', () => {
     ],
     ['the cluster could not be read', (e) => (e.cluster = { state: 'failed', failure: { kind: 'forbidden', message: '403' } }), pullRoleFailed],
     ['the registry could not be read', (e) => (e.registry = { state: 'failed', failure: { kind: 'not-found', message: '404' } }), pullRoleFailed],
-    ['the kubelet identity has no objectId', (e) => e.cluster.state === 'ok' && e.cluster.value.kubeletIdentity && (e.cluster.value.kubeletIdentity.objectId = undefined), pullRoleFailed],
+    [
+      'the kubelet identity has no objectId',
+      (e) => e.cluster.state === 'ok' && e.cluster.value.kubeletIdentity && (e.cluster.value.kubeletIdentity.objectId = undefined),
+      pullRoleFailed,
+    ],
     ['the cluster has no kubelet identity', (e) => e.cluster.state === 'ok' && (e.cluster.value.kubeletIdentity = undefined), pullRoleFailed],
     ['the registry is in another tenant (MSI)', (e) => e.registry.state === 'ok' && (e.registry.value.tenantId = OTHER_TENANT), pullRoleFailed],
     [

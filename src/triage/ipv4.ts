@@ -42,7 +42,7 @@ export function blockCovers(outer: string, inner: string): boolean {
   const o = parseIpv4Block(outer);
   const i = parseIpv4Block(inner);
   if (!o || !i || i.prefixLength < o.prefixLength) return false;
-  return ((i.network & maskOf(o.prefixLength)) >>> 0) === o.network;
+  return (i.network & maskOf(o.prefixLength)) >>> 0 === o.network;
 }
 
 /** RFC 1918 private ranges: an i/o timeout to one of these is a private-endpoint path, not internet egress. */

@@ -20,13 +20,23 @@ describe('readPaste', () => {
 
   it('reads kubectl describe pod: namespace, pod, image; the node is not the cluster', () => {
     const { refs, errors } = readPaste(DESCRIBE_POD);
-    expect(refs).toEqual({ registry: 'acrdemo.azurecr.io', image: 'acrdemo.azurecr.io/shop/api:1.4.2', namespace: 'shop', pod: 'api-7d9c5b6f4-x2kqp' });
+    expect(refs).toEqual({
+      registry: 'acrdemo.azurecr.io',
+      image: 'acrdemo.azurecr.io/shop/api:1.4.2',
+      namespace: 'shop',
+      pod: 'api-7d9c5b6f4-x2kqp',
+    });
     expect(errors.map((e) => e.class)).toEqual(['unauthorized']);
   });
 
   it('reads kubectl get events -A lines', () => {
     const { refs, errors } = readPaste(GET_EVENTS);
-    expect(refs).toEqual({ registry: 'acrdemo.azurecr.io', image: 'acrdemo.azurecr.io/payments/ledger:2.0.1', namespace: 'payments', pod: 'ledger-5f7b9c-abcde' });
+    expect(refs).toEqual({
+      registry: 'acrdemo.azurecr.io',
+      image: 'acrdemo.azurecr.io/payments/ledger:2.0.1',
+      namespace: 'payments',
+      pod: 'ledger-5f7b9c-abcde',
+    });
     expect(errors.map((e) => e.class)).toEqual(['platform']);
   });
 
@@ -39,7 +49,9 @@ describe('readPaste', () => {
   });
 
   it('reads the registry from a successful check-acr run', () => {
-    expect(readPaste('[2026-12-03T16:36:36Z] Your cluster can pull images from acrdemo.azurecr.io!').refs).toEqual({ registry: 'acrdemo.azurecr.io' });
+    expect(readPaste('[2026-12-03T16:36:36Z] Your cluster can pull images from acrdemo.azurecr.io!').refs).toEqual({
+      registry: 'acrdemo.azurecr.io',
+    });
   });
 
   it('keeps the prose around a paste: the cluster named in words, the image from the event', () => {

@@ -116,7 +116,10 @@ function readLine(line: string, found: Found): void {
   }
   const kubectlNs = firstGroup(/\bkubectl\b.{0,300}?\s(?:-n|--namespace)[\s=]+([a-z0-9-]{1,63})\b/, line);
   if (kubectlNs) found.namespace ??= kubectlNs;
-  const canipull = /(?:Checking host name resolution|Checking CNAME|Canonical name for ACR) \(([a-z0-9.-]{1,253})\)|Your cluster can pull images from ([a-z0-9.-]{1,253})/.exec(line);
+  const canipull =
+    /(?:Checking host name resolution|Checking CNAME|Canonical name for ACR) \(([a-z0-9.-]{1,253})\)|Your cluster can pull images from ([a-z0-9.-]{1,253})/.exec(
+      line,
+    );
   if (canipull) found.registry ??= (canipull[1] ?? canipull[2])?.replace(/[.!]+$/, '');
   readAzCommand(line, found);
   // The node resource group (`MC_<rg>_<cluster>_<region>`) names the cluster when neither part has a "_".
@@ -133,7 +136,10 @@ function errorsOf(lines: readonly string[], whole: string): PastedError[] {
     const known = byClass.get(rule.class);
     if (known && known.rank <= rank) return;
     const c = classifyPullError(text);
-    byClass.set(rule.class, { rank, error: { class: c.class, meaning: c.meaning, checks: c.checks, excerpt: shortenPullMessage(text, EXCERPT_LENGTH) } });
+    byClass.set(rule.class, {
+      rank,
+      error: { class: c.class, meaning: c.meaning, checks: c.checks, excerpt: shortenPullMessage(text, EXCERPT_LENGTH) },
+    });
   };
   for (const line of lines) if (ERRORISH.test(line)) consider(line);
   // A message wrapped over several lines (a narrow terminal) classifies only as a whole.

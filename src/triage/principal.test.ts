@@ -1,5 +1,14 @@
 import type { Evidence } from './evidence';
-import { clusterAuth, compareTenants, describePrincipal, identityName, pullPrincipal, requirePullPrincipal, requireRead, requireRegistry } from './principal';
+import {
+  clusterAuth,
+  compareTenants,
+  describePrincipal,
+  identityName,
+  pullPrincipal,
+  requirePullPrincipal,
+  requireRead,
+  requireRegistry,
+} from './principal';
 import { healthyCluster, healthyEvidence, KUBELET_CLIENT_ID, KUBELET_OBJECT_ID, KUBELET_RESOURCE_ID, TENANT } from '../../test/fixtures/evidence';
 
 const SP_APP = '0f1e0000-0000-4000-8000-00000000d001';
@@ -39,7 +48,13 @@ describe('pullPrincipal', () => {
     const p = pullPrincipal(healthyEvidence());
     expect(p).toEqual({
       state: 'known',
-      principal: { kind: 'kubelet-identity', objectId: KUBELET_OBJECT_ID, name: 'aks-prod-agentpool', clientId: KUBELET_CLIENT_ID, resourceId: KUBELET_RESOURCE_ID },
+      principal: {
+        kind: 'kubelet-identity',
+        objectId: KUBELET_OBJECT_ID,
+        name: 'aks-prod-agentpool',
+        clientId: KUBELET_CLIENT_ID,
+        resourceId: KUBELET_RESOURCE_ID,
+      },
     });
     if (p.state === 'known') expect(describePrincipal(p.principal)).toBe(`kubelet identity aks-prod-agentpool (objectId ${KUBELET_OBJECT_ID})`);
   });
@@ -56,17 +71,37 @@ describe('pullPrincipal', () => {
       /cluster could not be read \(AuthorizationFailed\)/,
       /Reader on rg-prod/,
     ],
-    ['cluster not read', (e) => (e.cluster = { state: 'skipped', reason: 'lookup found 2 clusters' }), /not read \(lookup found 2 clusters\)/, /managedClusters\/read/],
-    ['SP objectId not resolvable', (e) => {
-      spCluster(e);
-      e.servicePrincipal = { state: 'failed', failure: { kind: 'forbidden', message: 'Graph 403' } };
-    }, new RegExp(`service principal ${SP_APP}, whose objectId could not be read from Microsoft Graph \\(Graph 403\\)`), /Application\.Read\.All/],
-    ['MSI cluster without kubelet identity', (e) => {
-      if (e.cluster.state === 'ok') e.cluster.value.kubeletIdentity = undefined;
-    }, /aks-prod has no kubelet identity/, undefined],
-    ['kubelet identity without objectId', (e) => {
-      if (e.cluster.state === 'ok') e.cluster.value.kubeletIdentity = { resourceId: KUBELET_RESOURCE_ID, clientId: KUBELET_CLIENT_ID };
-    }, /aks-prod-agentpool of cluster aks-prod came without an objectId/, /userAssignedIdentities\/read/],
+    [
+      'cluster not read',
+      (e) => (e.cluster = { state: 'skipped', reason: 'lookup found 2 clusters' }),
+      /not read \(lookup found 2 clusters\)/,
+      /managedClusters\/read/,
+    ],
+    [
+      'SP objectId not resolvable',
+      (e) => {
+        spCluster(e);
+        e.servicePrincipal = { state: 'failed', failure: { kind: 'forbidden', message: 'Graph 403' } };
+      },
+      new RegExp(`service principal ${SP_APP}, whose objectId could not be read from Microsoft Graph \\(Graph 403\\)`),
+      /Application\.Read\.All/,
+    ],
+    [
+      'MSI cluster without kubelet identity',
+      (e) => {
+        if (e.cluster.state === 'ok') e.cluster.value.kubeletIdentity = undefined;
+      },
+      /aks-prod has no kubelet identity/,
+      undefined,
+    ],
+    [
+      'kubelet identity without objectId',
+      (e) => {
+        if (e.cluster.state === 'ok') e.cluster.value.kubeletIdentity = { resourceId: KUBELET_RESOURCE_ID, clientId: KUBELET_CLIENT_ID };
+      },
+      /aks-prod-agentpool of cluster aks-prod came without an objectId/,
+      /userAssignedIdentities\/read/,
+    ],
   ])('is unknown when %s', (_case, change, reason, needs) => {
     const p = pullPrincipal(edit(change));
     expect(p.state).toBe('unknown');
@@ -98,10 +133,14 @@ describe('compareTenants', () => {
   it.each<[string, (e: Evidence) => void, RegExp]>([
     ['registry invisible', (e) => (e.registry = { state: 'failed', failure: { kind: 'not-found', message: '404' } }), /registry is not visible/],
     ['cluster unreadable', (e) => (e.cluster = { state: 'failed', failure: { kind: 'timeout', message: 'timed out' } }), /cluster could not be read/],
-    ['subscription tenant unreadable', (e) => {
-      if (e.cluster.state === 'ok') e.cluster.value.identity = undefined;
-      e.clusterTenantId = { state: 'failed', failure: { kind: 'forbidden', message: '403 on subscription' } };
-    }, /subscription 1111.*\(403 on subscription\)/],
+    [
+      'subscription tenant unreadable',
+      (e) => {
+        if (e.cluster.state === 'ok') e.cluster.value.identity = undefined;
+        e.clusterTenantId = { state: 'failed', failure: { kind: 'forbidden', message: '403 on subscription' } };
+      },
+      /subscription 1111.*\(403 on subscription\)/,
+    ],
   ])('is unknown when %s', (_case, change, reason) => {
     const t = compareTenants(edit(change));
     expect(t.state).toBe('unknown');
@@ -111,8 +150,15 @@ describe('compareTenants', () => {
 
 describe('requireRead', () => {
   it('turns a failed read into unknown with the failure needs', () => {
-    const r = requireRead({ state: 'failed', failure: { kind: 'throttled', message: '429 after retries', needs: 'patience' } }, 'The VMSS list', 'Reader');
-    expect(r).toMatchObject({ ok: false, outcome: { status: 'unknown', evidence: 'The VMSS list could not be read: 429 after retries.', needs: 'patience' } });
+    const r = requireRead(
+      { state: 'failed', failure: { kind: 'throttled', message: '429 after retries', needs: 'patience' } },
+      'The VMSS list',
+      'Reader',
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      outcome: { status: 'unknown', evidence: 'The VMSS list could not be read: 429 after retries.', needs: 'patience' },
+    });
   });
   it('names the fallback permission for a skipped read', () => {
     const r = requireRead({ state: 'skipped', reason: 'no node resource group' }, 'The VMSS list', 'Reader on MC_x');
@@ -125,29 +171,47 @@ describe('requireRegistry', () => {
     expect(requireRegistry(edit(() => undefined))).toMatchObject({ ok: true, value: { name: 'myacr' } });
   });
   it('says what stays unknown without the registry, with the failure and its needs', () => {
-    const e = edit((x) => (x.registry = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on myacr', needs: 'Reader on myacr' } }));
+    const e = edit(
+      (x) => (x.registry = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on myacr', needs: 'Reader on myacr' } }),
+    );
     expect(requireRegistry(e, 'its firewall rules')).toMatchObject({
       ok: false,
-      outcome: { status: 'unknown', evidence: 'The registry could not be read: AuthorizationFailed on myacr. Its firewall rules cannot be known without it.', needs: 'Reader on myacr' },
+      outcome: {
+        status: 'unknown',
+        evidence: 'The registry could not be read: AuthorizationFailed on myacr. Its firewall rules cannot be known without it.',
+        needs: 'Reader on myacr',
+      },
     });
   });
   it('names the registry read permission when the registry was skipped', () => {
     const e = edit((x) => (x.registry = { state: 'skipped', reason: 'no registry matching the name is visible to the bot', cause: 'missing-input' }));
     const r = requireRegistry(e);
-    expect(r).toMatchObject({ ok: false, outcome: { status: 'unknown', evidence: 'The registry was not read: no registry matching the name is visible to the bot.' } });
+    expect(r).toMatchObject({
+      ok: false,
+      outcome: { status: 'unknown', evidence: 'The registry was not read: no registry matching the name is visible to the bot.' },
+    });
     if (!r.ok) expect(r.outcome.needs).toContain('Microsoft.ContainerRegistry/registries/read');
   });
 });
 
 describe('requirePullPrincipal', () => {
   it('gives the principal when it is known', () => {
-    expect(requirePullPrincipal(edit(() => undefined), 'anything')).toMatchObject({ ok: true, value: { objectId: KUBELET_OBJECT_ID } });
+    expect(
+      requirePullPrincipal(
+        edit(() => undefined),
+        'anything',
+      ),
+    ).toMatchObject({ ok: true, value: { objectId: KUBELET_OBJECT_ID } });
   });
   it('says what cannot be told without it, why, and what would tell it', () => {
     const e = edit((x) => (x.cluster = { state: 'failed', failure: { kind: 'forbidden', message: '403', needs: 'Reader on aks-prod' } }));
     expect(requirePullPrincipal(e, 'whether a deny assignment on myacr applies')).toMatchObject({
       ok: false,
-      outcome: { status: 'unknown', evidence: expect.stringMatching(/^Cannot tell whether a deny assignment on myacr applies: the cluster could not be read \(403\)/), needs: 'Reader on aks-prod' },
+      outcome: {
+        status: 'unknown',
+        evidence: expect.stringMatching(/^Cannot tell whether a deny assignment on myacr applies: the cluster could not be read \(403\)/),
+        needs: 'Reader on aks-prod',
+      },
     });
   });
 });

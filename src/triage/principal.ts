@@ -53,9 +53,7 @@ export interface PullPrincipal {
   migrating?: boolean;
 }
 
-export type PrincipalLookup =
-  | { state: 'known'; principal: PullPrincipal }
-  | { state: 'unknown'; reason: string; needs?: string };
+export type PrincipalLookup = { state: 'known'; principal: PullPrincipal } | { state: 'unknown'; reason: string; needs?: string };
 
 const CLUSTER_READ = 'Microsoft.ContainerService/managedClusters/read on the cluster (e.g. Reader)';
 const GRAPH_READ = "Microsoft Graph Application.Read.All (to resolve the service principal's objectId)";
@@ -69,7 +67,11 @@ export function pullPrincipal(evidence: Evidence): PrincipalLookup {
       needs: c.failure.needs ?? CLUSTER_READ,
     };
   if (c.state === 'skipped')
-    return { state: 'unknown', reason: `the cluster was not read (${c.reason}), so the identity its nodes pull with is not known`, needs: CLUSTER_READ };
+    return {
+      state: 'unknown',
+      reason: `the cluster was not read (${c.reason}), so the identity its nodes pull with is not known`,
+      needs: CLUSTER_READ,
+    };
   const cluster = c.value;
   const migrating = migratingFromServicePrincipal(cluster);
   const auth = pullAuth(cluster);
@@ -92,9 +94,22 @@ export function pullPrincipal(evidence: Evidence): PrincipalLookup {
     const appId = cluster.servicePrincipalClientId as string;
     const sp = evidence.servicePrincipal;
     if (sp.state === 'ok' && sp.value.objectId)
-      return { state: 'known', principal: { kind: 'service-principal', objectId: sp.value.objectId.toLowerCase(), name: appId, clientId: appId, ...(migrating ? { migrating } : {}) } };
+      return {
+        state: 'known',
+        principal: {
+          kind: 'service-principal',
+          objectId: sp.value.objectId.toLowerCase(),
+          name: appId,
+          clientId: appId,
+          ...(migrating ? { migrating } : {}),
+        },
+      };
     const why =
-      sp.state === 'failed' ? `could not be read from Microsoft Graph (${sp.failure.message})` : sp.state === 'skipped' ? `was not read (${sp.reason})` : 'was not in the Graph answer';
+      sp.state === 'failed'
+        ? `could not be read from Microsoft Graph (${sp.failure.message})`
+        : sp.state === 'skipped'
+          ? `was not read (${sp.reason})`
+          : 'was not in the Graph answer';
     return {
       state: 'unknown',
       reason: `cluster ${cluster.name} pulls with service principal ${appId}, whose objectId ${why}`,
@@ -124,7 +139,9 @@ export function requirePullPrincipal(evidence: Evidence, question: string): Inpu
 
 /** `kubelet identity aks-prod-agentpool (objectId 9c2e…)` */
 export function describePrincipal(p: PullPrincipal): string {
-  return p.kind === 'kubelet-identity' ? `kubelet identity ${p.name} (objectId ${p.objectId})` : `service principal ${p.name} (objectId ${p.objectId})`;
+  return p.kind === 'kubelet-identity'
+    ? `kubelet identity ${p.name} (objectId ${p.objectId})`
+    : `service principal ${p.name} (objectId ${p.objectId})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,18 +193,20 @@ export function requireRead<T>(read: Read<T>, what: string, needs: string): Inpu
 // Tenants: a managed identity cannot be authorised on a registry in another Entra tenant.
 
 export type TenantComparison =
-  | { state: 'same' | 'different'; clusterTenant: string; registryTenant: string }
-  | { state: 'unknown'; reason: string; needs?: string };
+  { state: 'same' | 'different'; clusterTenant: string; registryTenant: string } | { state: 'unknown'; reason: string; needs?: string };
 
 export function compareTenants(evidence: Evidence): TenantComparison {
   if (evidence.registry.state !== 'ok')
     return {
       state: 'unknown',
-      reason: "the registry is not visible to the bot, so its tenant is not known",
+      reason: 'the registry is not visible to the bot, so its tenant is not known',
       needs: evidence.registry.state === 'failed' ? evidence.registry.failure.needs : undefined,
     };
   const registry = evidence.registry.value;
-  const located = evidence.registryLookup.state === 'ok' ? evidence.registryLookup.value.candidates.find((c) => c.id.toLowerCase() === registry.id.toLowerCase()) : undefined;
+  const located =
+    evidence.registryLookup.state === 'ok'
+      ? evidence.registryLookup.value.candidates.find((c) => c.id.toLowerCase() === registry.id.toLowerCase())
+      : undefined;
   const registryTenant = registry.tenantId ?? located?.tenantId;
   if (!registryTenant) return { state: 'unknown', reason: `the tenant of registry ${registry.name} was not reported` };
   if (evidence.cluster.state !== 'ok')
@@ -203,7 +222,8 @@ export function compareTenants(evidence: Evidence): TenantComparison {
     return {
       state: 'unknown',
       reason: `the tenant of cluster ${cluster.name}'s subscription ${cluster.subscriptionId} could not be read${t.state === 'failed' ? ` (${t.failure.message})` : ''}`,
-      needs: t.state === 'failed' ? (t.failure.needs ?? `Microsoft.Resources/subscriptions/read on /subscriptions/${cluster.subscriptionId}`) : undefined,
+      needs:
+        t.state === 'failed' ? (t.failure.needs ?? `Microsoft.Resources/subscriptions/read on /subscriptions/${cluster.subscriptionId}`) : undefined,
     };
   }
   return {

@@ -20,7 +20,15 @@ const CASES: [string, string, Expected][] = [
   [
     'ACR firewall via containerd',
     'Failed to pull image "myacr.azurecr.io/shop/api:1.4.2": rpc error: code = Unknown desc = failed to pull and unpack image "myacr.azurecr.io/shop/api:1.4.2": failed to resolve reference "myacr.azurecr.io/shop/api:1.4.2": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://myacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fapi%3Apull&service=myacr.azurecr.io: 403 Forbidden denied: {"errors":[{"code":"DENIED","message":"client with IP \'51.4.7.9\' is not allowed access. Refer https://aka.ms/acr/firewall to grant access."}]}',
-    { class: 'firewall-denied', firstCheck: 'network.ip-rules', source: 'pull-errors row 1', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4.2', ip: '51.4.7.9' },
+    {
+      class: 'firewall-denied',
+      firstCheck: 'network.ip-rules',
+      source: 'pull-errors row 1',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: '1.4.2',
+      ip: '51.4.7.9',
+    },
   ],
   [
     'ACR firewall with JSON-escaped quotes (docker daemon)',
@@ -30,12 +38,25 @@ const CASES: [string, string, Expected][] = [
   [
     '403 on the anonymous token',
     'failed to pull and unpack image "myacr.azurecr.io/shop/api:2.0": failed to resolve reference "myacr.azurecr.io/shop/api:2.0": failed to authorize: failed to fetch anonymous token: unexpected status: 403 Forbidden',
-    { class: 'forbidden', firstCheck: 'network.public-access', source: 'pull-errors row 2', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: '2.0' },
+    {
+      class: 'forbidden',
+      firstCheck: 'network.public-access',
+      source: 'pull-errors row 2',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: '2.0',
+    },
   ],
   [
     '403 on the token URL, repository only in the scope',
     'unexpected status from GET request to https://myacr.azurecr.io/oauth2/token?scope=repository%3Ateam%2Fweb%3Apull&service=myacr.azurecr.io: 403 Forbidden',
-    { class: 'forbidden', firstCheck: 'network.public-access', source: 'pull-errors row 2', registryHost: 'myacr.azurecr.io', repository: 'team/web' },
+    {
+      class: 'forbidden',
+      firstCheck: 'network.public-access',
+      source: 'pull-errors row 2',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'team/web',
+    },
   ],
   [
     'docker CLI: no access to registry',
@@ -45,7 +66,14 @@ const CASES: [string, string, Expected][] = [
   [
     'platform mismatch (with NotFound code)',
     'Failed to pull image "myacr.azurecr.io/shop/api:1.4.2": rpc error: code = NotFound desc = failed to pull and unpack image "myacr.azurecr.io/shop/api:1.4.2": no match for platform in manifest: not found',
-    { class: 'platform', firstCheck: 'image.platform', source: 'pull-errors row 3', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4.2' },
+    {
+      class: 'platform',
+      firstCheck: 'image.platform',
+      source: 'pull-errors row 3',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: '1.4.2',
+    },
   ],
   [
     'canipull on an arm64 node',
@@ -55,47 +83,111 @@ const CASES: [string, string, Expected][] = [
   [
     '401 anonymous token, newer containerd',
     'Failed to pull image "myacr.azurecr.io/team/app:1.2": failed to pull and unpack image "myacr.azurecr.io/team/app:1.2": failed to resolve reference "myacr.azurecr.io/team/app:1.2": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://myacr.azurecr.io/oauth2/token?scope=repository%3Ateam%2Fapp%3Apull&service=myacr.azurecr.io: 401 Unauthorized',
-    { class: 'unauthorized', firstCheck: 'rbac.pull-role', source: 'pull-errors rows 4, 4b', registryHost: 'myacr.azurecr.io', repository: 'team/app', tag: '1.2' },
+    {
+      class: 'unauthorized',
+      firstCheck: 'rbac.pull-role',
+      source: 'pull-errors rows 4, 4b',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'team/app',
+      tag: '1.2',
+    },
   ],
   [
     '401 oauth token, older containerd',
     'rpc error: code = Unknown desc = failed to pull and unpack image "myacr.azurecr.io/api:v1": failed to resolve reference "myacr.azurecr.io/api:v1": failed to authorize: failed to fetch oauth token: unexpected status: 401 Unauthorized',
-    { class: 'unauthorized', firstCheck: 'rbac.pull-role', source: 'pull-errors rows 4, 4b', registryHost: 'myacr.azurecr.io', repository: 'api', tag: 'v1' },
+    {
+      class: 'unauthorized',
+      firstCheck: 'rbac.pull-role',
+      source: 'pull-errors rows 4, 4b',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'api',
+      tag: 'v1',
+    },
   ],
   [
     '401 and a NotFound blob in one message: the 401 wins (row order)',
     `Failed to pull image "arcgisenterprise248c2940cb03b8d5.azurecr.io/docker-hub/esridocker/enterprise-admin:11.4.0.6285": [failed to pull and unpack image "arcgisenterprise248c2940cb03b8d5.azurecr.io/docker-hub/esridocker/enterprise-admin:11.4.0.6285": failed to resolve reference "arcgisenterprise248c2940cb03b8d5.azurecr.io/docker-hub/esridocker/enterprise-admin:11.4.0.6285": failed to authorize: failed to fetch oauth token: unexpected status from GET request to https://arcgisenterprise248c2940cb03b8d5.azurecr.io/oauth2/token?scope=repository%3Adocker-hub%2Fesridocker%2Fenterprise-admin%3Apull&service=arcgisenterprise248c2940cb03b8d5.azurecr.io: 401 Unauthorized, rpc error: code = NotFound desc = failed to copy: httpReadSeeker: failed open: could not fetch content descriptor ${BLOB} (application/vnd.docker.image.rootfs.diff.tar.gzip) from remote: not found]`,
-    { class: 'unauthorized', firstCheck: 'rbac.pull-role', source: 'pull-errors rows 4, 4b', registryHost: 'arcgisenterprise248c2940cb03b8d5.azurecr.io', repository: 'docker-hub/esridocker/enterprise-admin', tag: '11.4.0.6285' },
+    {
+      class: 'unauthorized',
+      firstCheck: 'rbac.pull-role',
+      source: 'pull-errors rows 4, 4b',
+      registryHost: 'arcgisenterprise248c2940cb03b8d5.azurecr.io',
+      repository: 'docker-hub/esridocker/enterprise-admin',
+      tag: '11.4.0.6285',
+    },
   ],
   [
     'docker-era 401 (URL without quotes)',
     'Failed to pull image "ugsampleacr.azurecr.io/mssampleaksapplication:v1": rpc error: code = Unknown desc = Error response from daemon: Get https://ugsampleacr.azurecr.io/v2/mssampleaksapplication/manifests/v1: unauthorized: authentication required',
-    { class: 'unauthorized', firstCheck: 'rbac.pull-role', source: 'pull-errors row 4c', registryHost: 'ugsampleacr.azurecr.io', repository: 'mssampleaksapplication', tag: 'v1' },
+    {
+      class: 'unauthorized',
+      firstCheck: 'rbac.pull-role',
+      source: 'pull-errors row 4c',
+      registryHost: 'ugsampleacr.azurecr.io',
+      repository: 'mssampleaksapplication',
+      tag: 'v1',
+    },
   ],
   [
     'docker daemon 401 with the aka.ms link, no image quoted',
     'Error response from daemon: Get https://mitrust.azurecr.io/v2/devlocalnodejs-mitrust/manifests/devlocalnodejs-20180827: unauthorized: authentication required, visit https://aka.ms/acr/authorization for more information.',
-    { class: 'unauthorized', firstCheck: 'rbac.pull-role', source: 'pull-errors row 4c', registryHost: 'mitrust.azurecr.io', repository: 'devlocalnodejs-mitrust', tag: 'devlocalnodejs-20180827' },
+    {
+      class: 'unauthorized',
+      firstCheck: 'rbac.pull-role',
+      source: 'pull-errors row 4c',
+      registryHost: 'mitrust.azurecr.io',
+      repository: 'devlocalnodejs-mitrust',
+      tag: 'devlocalnodejs-20180827',
+    },
   ],
   [
     'newer kubelet waiting message carrying the runtime error',
     'Back-off pulling image "myacr.azurecr.io/shop/api:1.4.2": ErrImagePull: failed to pull and unpack image "myacr.azurecr.io/shop/api:1.4.2": failed to resolve reference "myacr.azurecr.io/shop/api:1.4.2": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://myacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fapi%3Apull&service=myacr.azurecr.io: 401 Unauthorized',
-    { class: 'unauthorized', firstCheck: 'rbac.pull-role', source: 'pull-errors rows 4, 4b', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4.2' },
+    {
+      class: 'unauthorized',
+      firstCheck: 'rbac.pull-role',
+      source: 'pull-errors rows 4, 4b',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: '1.4.2',
+    },
   ],
   [
     'tag not found',
     'Failed to pull image "myacr.azurecr.io/shop/api:1.9": rpc error: code = NotFound desc = failed to pull and unpack image "myacr.azurecr.io/shop/api:1.9": failed to resolve reference "myacr.azurecr.io/shop/api:1.9": myacr.azurecr.io/shop/api:1.9: not found',
-    { class: 'not-found', firstCheck: 'image.exists', source: 'pull-errors row 5', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.9' },
+    {
+      class: 'not-found',
+      firstCheck: 'image.exists',
+      source: 'pull-errors row 5',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: '1.9',
+    },
   ],
   [
     'docker: manifest unknown',
     'Error response from daemon: manifest for myacr.azurecr.io/web/app:v9 not found: manifest unknown: manifest tagged by "v9" is not found',
-    { class: 'not-found', firstCheck: 'image.exists', source: 'pull-errors row 5', registryHost: 'myacr.azurecr.io', repository: 'web/app', tag: 'v9' },
+    {
+      class: 'not-found',
+      firstCheck: 'image.exists',
+      source: 'pull-errors row 5',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'web/app',
+      tag: 'v9',
+    },
   ],
   [
     'DNS: typo in the ACR domain, Azure DNS',
     'Failed to pull image "myacr.azureacr.io/api:1": rpc error: code = Unknown desc = failed to pull and unpack image "myacr.azureacr.io/api:1": failed to resolve reference "myacr.azureacr.io/api:1": failed to do request: Head "https://myacr.azureacr.io/v2/api/manifests/1": dial tcp: lookup myacr.azureacr.io on 168.63.129.16:53: no such host',
-    { class: 'dns', firstCheck: 'target.image-ref', source: 'pull-errors row 6', registryHost: 'myacr.azureacr.io', repository: 'api', tag: '1', dnsServer: '168.63.129.16' },
+    {
+      class: 'dns',
+      firstCheck: 'target.image-ref',
+      source: 'pull-errors row 6',
+      registryHost: 'myacr.azureacr.io',
+      repository: 'api',
+      tag: '1',
+      dnsServer: '168.63.129.16',
+    },
   ],
   [
     'DNS: custom DNS server, no image quoted',
@@ -105,7 +197,15 @@ const CASES: [string, string, Expected][] = [
   [
     'DNS: the DNS server itself timed out (not a registry timeout)',
     'failed to do request: Head "https://myacr.azurecr.io/v2/app/manifests/2": dial tcp: lookup myacr.azurecr.io on 10.0.0.10:53: read udp 10.244.0.5:45122->10.0.0.10:53: i/o timeout',
-    { class: 'dns', firstCheck: 'target.image-ref', source: 'pull-errors row 6', registryHost: 'myacr.azurecr.io', repository: 'app', tag: '2', dnsServer: '10.0.0.10' },
+    {
+      class: 'dns',
+      firstCheck: 'target.image-ref',
+      source: 'pull-errors row 6',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'app',
+      tag: '2',
+      dnsServer: '10.0.0.10',
+    },
   ],
   [
     'DNS: server misbehaving',
@@ -115,7 +215,14 @@ const CASES: [string, string, Expected][] = [
   [
     'layer download from the data endpoint cut (EOF)',
     'failed to pull and unpack image "myacr.azurecr.io/shop/api:1.4.2": failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://myacr.westeurope.data.azurecr.io/docker/registry/v2/blobs/sha256/73/732cbede/data?se=2024": EOF',
-    { class: 'blob-blocked', firstCheck: 'network.data-endpoints', source: 'pull-errors row 10', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4.2' },
+    {
+      class: 'blob-blocked',
+      firstCheck: 'network.data-endpoints',
+      source: 'pull-errors row 10',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: '1.4.2',
+    },
   ],
   [
     'layer download from storage times out (blob before timeout)',
@@ -125,7 +232,15 @@ const CASES: [string, string, Expected][] = [
   [
     'private endpoint IP unreachable',
     'failed to resolve reference "myacr.azurecr.io/shop/api:v1": failed to do request: Head "https://myacr.azurecr.io/v2/shop/api/manifests/v1": dial tcp 10.20.0.5:443: i/o timeout',
-    { class: 'timeout', firstCheck: 'network.private-endpoint', source: 'pull-errors row 7', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: 'v1', ip: '10.20.0.5' },
+    {
+      class: 'timeout',
+      firstCheck: 'network.private-endpoint',
+      source: 'pull-errors row 7',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: 'v1',
+      ip: '10.20.0.5',
+    },
   ],
   [
     'pasted check-acr output: token exchange timed out (row 7 before canipull)',
@@ -135,7 +250,14 @@ const CASES: [string, string, Expected][] = [
   [
     'registry timeout with a host name instead of an IP',
     'failed to do request: Head "https://myacr.azurecr.io/v2/shop/api/manifests/v1": dial tcp myacr.azurecr.io:443: i/o timeout',
-    { class: 'timeout', firstCheck: 'network.private-endpoint', source: 'pull-errors row 7', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: 'v1' },
+    {
+      class: 'timeout',
+      firstCheck: 'network.private-endpoint',
+      source: 'pull-errors row 7',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: 'v1',
+    },
   ],
   [
     'registry timeout without any address',
@@ -155,27 +277,62 @@ const CASES: [string, string, Expected][] = [
   [
     'TLS inspection: unknown authority',
     'Failed to pull image "myacr.azurecr.io/app:1": failed to do request: Head "https://myacr.azurecr.io/v2/app/manifests/1": tls: failed to verify certificate: x509: certificate signed by unknown authority',
-    { class: 'cert-untrusted', firstCheck: 'network.egress-path', source: 'TLS: untrusted certificate', registryHost: 'myacr.azurecr.io', repository: 'app', tag: '1' },
+    {
+      class: 'cert-untrusted',
+      firstCheck: 'network.egress-path',
+      source: 'TLS: untrusted certificate',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'app',
+      tag: '1',
+    },
   ],
   [
     'a third-party 401 points at pull secrets, not the kubelet identity',
     'Failed to pull image "ghcr.io/org/site:3": failed to resolve reference "ghcr.io/org/site:3": failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized',
-    { class: 'unauthorized-external', firstCheck: 'pods.pull-secrets', source: 'third-party registry: refused', registryHost: 'ghcr.io', repository: 'org/site', tag: '3' },
+    {
+      class: 'unauthorized-external',
+      firstCheck: 'pods.pull-secrets',
+      source: 'third-party registry: refused',
+      registryHost: 'ghcr.io',
+      repository: 'org/site',
+      tag: '3',
+    },
   ],
   [
     'a chain: the platform link explains, the anonymous-token 401 after it does not',
     '[rpc error: code = NotFound desc = failed to pull and unpack image "myacr.azurecr.io/tools/busybox:2.0": no match for platform in manifest: not found, rpc error: code = Unknown desc = failed to pull and unpack image "myacr.azurecr.io/tools/busybox:2.0": failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized]',
-    { class: 'platform', firstCheck: 'image.platform', source: 'pull-errors row 3', registryHost: 'myacr.azurecr.io', repository: 'tools/busybox', tag: '2.0' },
+    {
+      class: 'platform',
+      firstCheck: 'image.platform',
+      source: 'pull-errors row 3',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'tools/busybox',
+      tag: '2.0',
+    },
   ],
   [
     'a chain: a 5xx link gives way to the 401 after it',
     '[rpc error: code = Unknown desc = Error response from daemon: Get https://myacr.azurecr.io/v2/app/manifests/1: received unexpected HTTP status: 500 Internal Server Error, rpc error: code = Unknown desc = Error response from daemon: Get https://myacr.azurecr.io/v2/app/manifests/1: unauthorized: authentication required]',
-    { class: 'unauthorized', firstCheck: 'rbac.pull-role', source: 'pull-errors row 4c', registryHost: 'myacr.azurecr.io', repository: 'app', tag: '1' },
+    {
+      class: 'unauthorized',
+      firstCheck: 'rbac.pull-role',
+      source: 'pull-errors row 4c',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'app',
+      tag: '1',
+    },
   ],
   [
     'TLS handshake timeout',
     'failed to do request: Head "https://test.azurecr.io/v2/test-api/manifests/v1.1.3": net/http: TLS handshake timeout',
-    { class: 'tls-timeout', firstCheck: 'network.egress-path', source: 'pull-errors row 8', registryHost: 'test.azurecr.io', repository: 'test-api', tag: 'v1.1.3' },
+    {
+      class: 'tls-timeout',
+      firstCheck: 'network.egress-path',
+      source: 'pull-errors row 8',
+      registryHost: 'test.azurecr.io',
+      repository: 'test-api',
+      tag: 'v1.1.3',
+    },
   ],
   [
     'client timeout awaiting headers',
@@ -185,12 +342,26 @@ const CASES: [string, string, Expected][] = [
   [
     'context deadline exceeded',
     'Failed to pull image "myacr.azurecr.io/batch/job:7": rpc error: code = DeadlineExceeded desc = failed to pull and unpack image "myacr.azurecr.io/batch/job:7": context deadline exceeded',
-    { class: 'client-timeout', firstCheck: 'network.egress-path', source: 'pull-errors row 9', registryHost: 'myacr.azurecr.io', repository: 'batch/job', tag: '7' },
+    {
+      class: 'client-timeout',
+      firstCheck: 'network.egress-path',
+      source: 'pull-errors row 9',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'batch/job',
+      tag: '7',
+    },
   ],
   [
     'manifest request cut (EOF)',
     'failed to resolve reference "myacr.azurecr.io/shop/api:1.4": failed to do request: Head "https://myacr.azurecr.io/v2/shop/api/manifests/1.4": EOF',
-    { class: 'eof', firstCheck: 'network.egress-path', source: 'pull-errors row 11', registryHost: 'myacr.azurecr.io', repository: 'shop/api', tag: '1.4' },
+    {
+      class: 'eof',
+      firstCheck: 'network.egress-path',
+      source: 'pull-errors row 11',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'shop/api',
+      tag: '1.4',
+    },
   ],
   [
     'connection reset by a middlebox',
@@ -200,22 +371,50 @@ const CASES: [string, string, Expected][] = [
   [
     'privatelink name in the image',
     'failed to resolve reference "myacr.privatelink.azurecr.io/app:1": failed to do request: Head "https://myacr.privatelink.azurecr.io/v2/app/manifests/1": tls: failed to verify certificate: x509: certificate is valid for *.azurecr.io, azurecr.io, not myacr.privatelink.azurecr.io',
-    { class: 'cert-name', firstCheck: 'target.image-ref', source: 'pull-errors row 12', registryHost: 'myacr.privatelink.azurecr.io', repository: 'app', tag: '1' },
+    {
+      class: 'cert-name',
+      firstCheck: 'target.image-ref',
+      source: 'pull-errors row 12',
+      registryHost: 'myacr.privatelink.azurecr.io',
+      repository: 'app',
+      tag: '1',
+    },
   ],
   [
     'kubelet pull QPS',
     'Failed to pull image "myacr.azurecr.io/web:3": pull QPS exceeded',
-    { class: 'throttled', firstCheck: 'pull.throttling', source: 'pull-errors row 13', registryHost: 'myacr.azurecr.io', repository: 'web', tag: '3' },
+    {
+      class: 'throttled',
+      firstCheck: 'pull.throttling',
+      source: 'pull-errors row 13',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'web',
+      tag: '3',
+    },
   ],
   [
     'Docker Hub rate limit (not the ACR one)',
     'Failed to pull image "nginx:1.27": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/nginx/manifests/sha256:abc: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.',
-    { class: 'hub-rate-limit', firstCheck: 'pods.pull-secrets', source: 'Docker Hub: pull rate limit', registryHost: 'docker.io', repository: 'library/nginx', tag: '1.27' },
+    {
+      class: 'hub-rate-limit',
+      firstCheck: 'pods.pull-secrets',
+      source: 'Docker Hub: pull rate limit',
+      registryHost: 'docker.io',
+      repository: 'library/nginx',
+      tag: '1.27',
+    },
   ],
   [
     'ACR throttling',
     'Failed to pull image "aksrepos.azurecr.io/mirror/hyperkube-amd64:v1.14.8": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: Too many requests. Please visit https://aka.ms/acr/skus#sku-feature-matrix to view limits of all service tiers.',
-    { class: 'too-many-requests', firstCheck: undefined, source: 'pull-errors row 14', registryHost: 'aksrepos.azurecr.io', repository: 'mirror/hyperkube-amd64', tag: 'v1.14.8' },
+    {
+      class: 'too-many-requests',
+      firstCheck: undefined,
+      source: 'pull-errors row 14',
+      registryHost: 'aksrepos.azurecr.io',
+      repository: 'mirror/hyperkube-amd64',
+      tag: 'v1.14.8',
+    },
   ],
   [
     'missing pull secret',
@@ -225,12 +424,26 @@ const CASES: [string, string, Expected][] = [
   [
     'uppercase repository (InvalidImageName)',
     'Failed to apply default image tag "MyACR.azurecr.io/Shop/API:1": couldn\'t parse image reference "MyACR.azurecr.io/Shop/API:1": invalid reference format: repository name must be lowercase',
-    { class: 'invalid-name', firstCheck: 'target.image-ref', source: 'pull-errors row 16', registryHost: 'myacr.azurecr.io', repository: 'Shop/API', tag: '1' },
+    {
+      class: 'invalid-name',
+      firstCheck: 'target.image-ref',
+      source: 'pull-errors row 16',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'Shop/API',
+      tag: '1',
+    },
   ],
   [
     'host not reachable',
     'Failed to pull image "myacr.azurecr.io/app:1": rpc error: code = Unknown desc = host is not reachable',
-    { class: 'host-unreachable', firstCheck: 'network.egress-path', source: 'pull-errors row 17', registryHost: 'myacr.azurecr.io', repository: 'app', tag: '1' },
+    {
+      class: 'host-unreachable',
+      firstCheck: 'network.egress-path',
+      source: 'pull-errors row 17',
+      registryHost: 'myacr.azurecr.io',
+      repository: 'app',
+      tag: '1',
+    },
   ],
   [
     'check-acr: identity missing from the scale set',
@@ -302,9 +515,25 @@ describe('classifyPullError', () => {
   it('keeps the pull-errors rows in their order, data-endpoint row before the timeouts', () => {
     const sources = PULL_ERROR_RULES.map((r) => r.source).filter((s) => s.startsWith('pull-errors'));
     expect(sources).toEqual([
-      'pull-errors row 1', 'pull-errors row 2', 'pull-errors row 2b', 'pull-errors row 3', 'pull-errors rows 4, 4b', 'pull-errors row 4c', 'pull-errors row 5', 'pull-errors row 6',
-      'pull-errors row 10', 'pull-errors row 7', 'pull-errors row 8', 'pull-errors row 9', 'pull-errors row 11', 'pull-errors row 12', 'pull-errors row 13', 'pull-errors row 14',
-      'pull-errors row 15', 'pull-errors row 16', 'pull-errors row 17',
+      'pull-errors row 1',
+      'pull-errors row 2',
+      'pull-errors row 2b',
+      'pull-errors row 3',
+      'pull-errors rows 4, 4b',
+      'pull-errors row 4c',
+      'pull-errors row 5',
+      'pull-errors row 6',
+      'pull-errors row 10',
+      'pull-errors row 7',
+      'pull-errors row 8',
+      'pull-errors row 9',
+      'pull-errors row 11',
+      'pull-errors row 12',
+      'pull-errors row 13',
+      'pull-errors row 14',
+      'pull-errors row 15',
+      'pull-errors row 16',
+      'pull-errors row 17',
     ]);
   });
 

@@ -49,8 +49,9 @@ const UNAUTHORIZED_CHECKS: CheckId[] = [
 ];
 const FORBIDDEN_CHECKS: CheckId[] = ['network.public-access', 'network.ip-rules', 'network.private-dns'];
 const UNAUTHORIZED_MEANING =
-  'the registry refused the node\'s credentials: no pull role for the kubelet identity, an expired service principal, an ABAC condition — or a repository that does not exist (ACR answers anonymous requests with 401)';
-const CANIPULL_DNS: RegExp = /Checking (?:host name resolution|CNAME) \([^)\s]*\): FAILED|Failed to resolve specified fqdn|Failed to get CNAME of the ACR/i;
+  "the registry refused the node's credentials: no pull role for the kubelet identity, an expired service principal, an ABAC condition — or a repository that does not exist (ACR answers anonymous requests with 401)";
+const CANIPULL_DNS: RegExp =
+  /Checking (?:host name resolution|CNAME) \([^)\s]*\): FAILED|Failed to resolve specified fqdn|Failed to get CNAME of the ACR/i;
 
 export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   {
@@ -58,35 +59,37 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     source: 'canipull: managed identity',
     pattern: /Validating managed identity exist[ae]nce: FAILED|Getting managed identity token failed with/i,
     checks: ['identity.kubelet-on-nodes', 'identity.kubelet'],
-    meaning: 'the node could not get a token for the kubelet identity from IMDS (is the identity still assigned to the node pool\'s scale set?)',
+    meaning: "the node could not get a token for the kubelet identity from IMDS (is the identity still assigned to the node pool's scale set?)",
   },
   {
     class: 'unauthorized',
     source: 'canipull: service principal',
     pattern: /Validating service principal credential: FAILED|Sign in to AAD failed with/i,
     checks: ['identity.sp-secret', 'identity.kubelet'],
-    meaning: 'the cluster\'s service principal could not sign in to Entra ID (expired or wrong secret)',
+    meaning: "the cluster's service principal could not sign in to Entra ID (expired or wrong secret)",
   },
   {
     class: 'firewall-denied',
     source: 'pull-errors row 1',
     pattern: /client with IP (?:'|\\u0027)[^'\\\s]+(?:'|\\u0027) is not allowed access/i,
     checks: ['network.ip-rules'],
-    meaning: 'the registry\'s firewall refused the node\'s egress IP',
+    meaning: "the registry's firewall refused the node's egress IP",
   },
   {
     class: 'blob-denied',
     source: 'storage: AuthorizationFailure',
     pattern: /<Code>AuthorizationFailure<\/Code>|This request is not authorized to perform this operation/i,
     checks: ['network.data-endpoints', 'network.egress-path'],
-    meaning: 'the layer download from the registry\'s storage was refused (403 AuthorizationFailure from Azure Storage): a storage firewall, a service endpoint policy or a proxy on the nodes\' subnet blocks the registry\'s blob / data endpoint',
+    meaning:
+      "the layer download from the registry's storage was refused (403 AuthorizationFailure from Azure Storage): a storage firewall, a service endpoint policy or a proxy on the nodes' subnet blocks the registry's blob / data endpoint",
   },
   {
     class: 'hub-rate-limit',
     source: 'Docker Hub: pull rate limit',
     pattern: /reached your (?:unauthenticated )?pull rate limit|docker\.com\/increase-rate-limit/i,
     checks: ['pods.pull-secrets', 'target.image-ref'],
-    meaning: 'Docker Hub refused the pull (429): the nodes pull anonymously and share their egress IPs\' hourly limit — authenticate with an imagePullSecret, or import the image into your ACR (az acr import) and pull it from there',
+    meaning:
+      "Docker Hub refused the pull (429): the nodes pull anonymously and share their egress IPs' hourly limit — authenticate with an imagePullSecret, or import the image into your ACR (az acr import) and pull it from there",
   },
   {
     class: 'unauthorized-external',
@@ -94,7 +97,8 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     pattern: /\b40[13]\b|unauthori[sz]ed|pull access denied|insufficient_scope|requested access to the resource is denied|denied: denied/i,
     host: 'external',
     checks: ['pods.pull-secrets', 'target.image-ref', 'image.exists'],
-    meaning: 'a third-party registry refused the pull: the kubelet identity means nothing there, so the pod needs an imagePullSecret with valid credentials for that registry — or the repository is private, renamed or does not exist',
+    meaning:
+      'a third-party registry refused the pull: the kubelet identity means nothing there, so the pod needs an imagePullSecret with valid credentials for that registry — or the repository is private, renamed or does not exist',
   },
   {
     class: 'unauthorized-external',
@@ -102,14 +106,16 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     pattern: /pull access denied|may require 'docker login'|requested access to the resource is denied/i,
     checks: ['pods.pull-secrets', 'target.image-ref', 'image.exists'],
     host: 'not-acr',
-    meaning: 'the registry refused the pull without saying whether the repository exists: it is private (the pod needs an imagePullSecret) or the name is wrong',
+    meaning:
+      'the registry refused the pull without saying whether the repository exists: it is private (the pod needs an imagePullSecret) or the name is wrong',
   },
   {
     class: 'forbidden',
     source: 'pull-errors row 2',
     pattern: /\b403 Forbidden\b/i,
     checks: FORBIDDEN_CHECKS,
-    meaning: 'the registry refused the connection (403): public access disabled, the egress IP not allowed, or DNS resolving to the public endpoint while only a private endpoint is allowed',
+    meaning:
+      'the registry refused the connection (403): public access disabled, the egress IP not allowed, or DNS resolving to the public endpoint while only a private endpoint is allowed',
   },
   {
     class: 'forbidden',
@@ -123,7 +129,7 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     source: 'pull-errors row 3',
     pattern: /no match for platform in manifest|no matching manifest for|exec format error/i,
     checks: ['image.platform'],
-    meaning: 'the image has no variant for the node\'s OS/architecture',
+    meaning: "the image has no variant for the node's OS/architecture",
   },
   {
     class: 'unauthorized',
@@ -149,9 +155,11 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   {
     class: 'dns',
     source: 'pull-errors row 6',
-    pattern: /lookup [^\s:]{1,253}(?: on [0-9a-f.:[\]]{1,64}:53)?: (?:no such host|server misbehaving|i\/o timeout|(?:read|dial) udp [^\s:]{1,64}(?::\d{1,5})?(?:->[^\s:]{1,64}:\d{1,5})?: i\/o timeout)/i,
+    pattern:
+      /lookup [^\s:]{1,253}(?: on [0-9a-f.:[\]]{1,64}:53)?: (?:no such host|server misbehaving|i\/o timeout|(?:read|dial) udp [^\s:]{1,64}(?::\d{1,5})?(?:->[^\s:]{1,64}:\d{1,5})?: i\/o timeout)/i,
     checks: ['target.image-ref', 'network.private-dns'],
-    meaning: 'the registry name does not resolve from the node: a typo in the host, a private DNS zone not linked to the cluster VNet, or custom DNS not forwarding privatelink.azurecr.io',
+    meaning:
+      'the registry name does not resolve from the node: a typo in the host, a private DNS zone not linked to the cluster VNet, or custom DNS not forwarding privatelink.azurecr.io',
   },
   {
     class: 'blob-blocked',
@@ -165,7 +173,7 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     source: 'pull-errors row 7',
     pattern: /dial tcp(?: (?:\[[0-9a-f:.]{1,64}\]|[0-9.]{7,15}|[a-z0-9.-]{1,253}):\d{1,5})?: (?:i\/o timeout|connect: connection timed out)/i,
     checks: ['network.private-endpoint', 'network.egress-path'],
-    meaning: 'the node could not reach the registry\'s IP (peering, route table, firewall or NSG)',
+    meaning: "the node could not reach the registry's IP (peering, route table, firewall or NSG)",
   },
   {
     class: 'tls-timeout',
@@ -193,14 +201,16 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     source: 'pull-errors row 12',
     pattern: /x509: certificate is valid for/i,
     checks: ['target.image-ref'],
-    meaning: 'the image names a host the registry\'s certificate does not cover (e.g. the privatelink name): use <registry>.azurecr.io',
+    meaning: "the image names a host the registry's certificate does not cover (e.g. the privatelink name): use <registry>.azurecr.io",
   },
   {
     class: 'cert-untrusted',
     source: 'TLS: untrusted certificate',
-    pattern: /x509: certificate signed by unknown authority|x509: certificate has expired|certificate verify failed|tls: failed to verify certificate/i,
+    pattern:
+      /x509: certificate signed by unknown authority|x509: certificate has expired|certificate verify failed|tls: failed to verify certificate/i,
     checks: ['network.egress-path'],
-    meaning: 'the node did not trust the certificate it was shown: a proxy or firewall doing TLS inspection re-signs the traffic with its own CA (exempt the registry and its data endpoints from inspection), or a private registry uses a CA the nodes do not have',
+    meaning:
+      'the node did not trust the certificate it was shown: a proxy or firewall doing TLS inspection re-signs the traffic with its own CA (exempt the registry and its data endpoints from inspection), or a private registry uses a CA the nodes do not have',
   },
   {
     class: 'throttled',
@@ -214,7 +224,8 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     source: 'pull-errors row 14',
     pattern: /toomanyrequests|too many requests|(?:status(?: code)?|HTTP\/[\d.]{1,5})[:=]?\s?429\b/i,
     checks: [],
-    meaning: 'the registry throttled the requests (429): the registry\'s SKU limits the rate of pulls — many nodes pulling at once, or an ACR cache rule hitting its upstream\'s limit',
+    meaning:
+      "the registry throttled the requests (429): the registry's SKU limits the rate of pulls — many nodes pulling at once, or an ACR cache rule hitting its upstream's limit",
   },
   {
     class: 'pull-secret-missing',
@@ -240,37 +251,41 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   {
     class: 'server-error',
     source: 'HTTP 5xx',
-    pattern: /\b(?:500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|: Service Unavailable\b|status: 50[0234]\b/i,
+    pattern:
+      /\b(?:500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|: Service Unavailable\b|status: 50[0234]\b/i,
     checks: ['network.egress-path', 'target.image-ref'],
-    meaning: 'the registry — or a proxy in front of it — answered with a server error (5xx): a proxy or TLS-inspecting firewall on the egress path, a host that is not the registry (a typo such as azureacr.io), or a passing registry outage',
+    meaning:
+      'the registry — or a proxy in front of it — answered with a server error (5xx): a proxy or TLS-inspecting firewall on the egress path, a host that is not the registry (a typo such as azureacr.io), or a passing registry outage',
   },
   {
     class: 'unauthorized',
     source: 'canipull: image pull permission',
     pattern: /Validating image pull permission: FAILED|rejected token exchange/i,
     checks: ['rbac.pull-role', 'rbac.misassigned', 'registry.arm-audience', 'rbac.deny'],
-    meaning: 'the registry refused the kubelet identity\'s token exchange: no pull role at registry level (or ARM-audience tokens disabled on the registry)',
+    meaning:
+      "the registry refused the kubelet identity's token exchange: no pull role at registry level (or ARM-audience tokens disabled on the registry)",
   },
   {
     class: 'dns',
     source: 'canipull: DNS',
     pattern: CANIPULL_DNS,
     checks: ['network.private-dns', 'target.image-ref'],
-    meaning: 'the node could not resolve the registry\'s login server',
+    meaning: "the node could not resolve the registry's login server",
   },
   {
     class: 'unauthorized',
     source: 'az aks update --attach-acr: role assignment',
     pattern: /Could not create a role assignment for ACR/i,
     checks: ['rbac.pull-role'],
-    meaning: 'attach-acr could not create the AcrPull assignment (the person running it cannot write role assignments on the registry), so the kubelet identity probably still has no pull role',
+    meaning:
+      'attach-acr could not create the AcrPull assignment (the person running it cannot write role assignments on the registry), so the kubelet identity probably still has no pull role',
   },
   {
     class: 'not-found',
     source: 'az aks update --attach-acr: registry',
     pattern: /ACR \S+ not found\. Have you provided the right ACR name/i,
     checks: ['target.registry'],
-    meaning: 'attach-acr looks a registry name up in the current subscription only: pass the registry\'s resource id instead',
+    meaning: "attach-acr looks a registry name up in the current subscription only: pass the registry's resource id instead",
   },
   {
     class: 'unauthorized',

@@ -79,8 +79,7 @@ export type PullTextFacts = Pick<PullErrorClassification, 'registryHost' | 'repo
 
 /** What one (normalised) message says about where it pulled from. */
 export function readPullText(text: string): PullTextFacts {
-  const quoted =
-    /(?:image|reference) "([^"\s]{1,512})"/i.exec(text)?.[1] ?? /manifest for (\S{1,512}) not found/i.exec(text)?.[1];
+  const quoted = /(?:image|reference) "([^"\s]{1,512})"/i.exec(text)?.[1] ?? /manifest for (\S{1,512}) not found/i.exec(text)?.[1];
   const image = quoted === undefined ? undefined : splitImage(quoted);
   const v2 = /https?:\/\/([^/\s"]{1,253})\/v2\/([^"\s]{1,512}?)\/(manifests|blobs)\/([^"\s,:]{1,200}(?::[a-f0-9]{1,128})?)/i.exec(text);
   const scope = /scope=repository(?:%3A|:)([^&\s"]{1,512}?)(?:%3A|:)(?:pull|push)/i.exec(text);

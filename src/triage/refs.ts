@@ -5,8 +5,7 @@
 
 /** A cluster named precisely (ARM id / portal URL) or loosely (bare name, optionally `rg/name`). */
 export type ClusterRef =
-  | { kind: 'id'; subscriptionId: string; resourceGroup: string; name: string }
-  | { kind: 'name'; name: string; resourceGroup?: string };
+  { kind: 'id'; subscriptionId: string; resourceGroup: string; name: string } | { kind: 'name'; name: string; resourceGroup?: string };
 
 /** Cloud suffixes whose registries are Azure Container Registries. */
 export type AcrSuffix = 'azurecr.io' | 'azurecr.cn' | 'azurecr.us' | 'azurecr.de';

@@ -71,7 +71,10 @@ describe('registryMode', () => {
 
 describe('roleGuidOf', () => {
   it.each([
-    ['/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/7F951DDA-4ED3-4680-A7CA-43FE172D538D', '7f951dda-4ed3-4680-a7ca-43fe172d538d'],
+    [
+      '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/7F951DDA-4ED3-4680-A7CA-43FE172D538D',
+      '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+    ],
     ['/providers/Microsoft.Authorization/roleDefinitions/b93aa761-3e63-49ed-ac28-beffa264f7ac', 'b93aa761-3e63-49ed-ac28-beffa264f7ac'],
     ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635'],
   ])('%s', (id, guid) => expect(roleGuidOf(id)).toBe(guid));
@@ -92,8 +95,20 @@ describe('actionMatches', () => {
 describe('customRoleGrantsPull', () => {
   it.each<[string, RoleDefinitionFact, 'legacy' | 'abac', PullAnswer, RegExp]>([
     ['exact action, legacy', custom([{ actions: [PULL_ACTION] }]), 'legacy', 'yes', /lists Microsoft\.ContainerRegistry\/registries\/pull\/read/],
-    ['wildcard action, legacy', custom([{ actions: ['Microsoft.ContainerRegistry/*'] }]), 'legacy', 'maybe', /wildcard "Microsoft\.ContainerRegistry\/\*".*ARM Private Link/],
-    ['wildcard removed by notActions', custom([{ actions: ['*'], notActions: ['Microsoft.ContainerRegistry/registries/pull/*'] }]), 'legacy', 'no', /removes .* notActions/],
+    [
+      'wildcard action, legacy',
+      custom([{ actions: ['Microsoft.ContainerRegistry/*'] }]),
+      'legacy',
+      'maybe',
+      /wildcard "Microsoft\.ContainerRegistry\/\*".*ARM Private Link/,
+    ],
+    [
+      'wildcard removed by notActions',
+      custom([{ actions: ['*'], notActions: ['Microsoft.ContainerRegistry/registries/pull/*'] }]),
+      'legacy',
+      'no',
+      /removes .* notActions/,
+    ],
     [
       'notActions in another block does not remove',
       custom([{ actions: [PULL_ACTION] }, { actions: ['*/read'], notActions: [PULL_ACTION] }]),
@@ -103,7 +118,13 @@ describe('customRoleGrantsPull', () => {
     ],
     ['only data actions, legacy', custom([{ dataActions: [PULL_DATA_ACTION] }]), 'legacy', 'no', /no actions entry/],
     ['data action, ABAC', custom([{ dataActions: [PULL_DATA_ACTION] }]), 'abac', 'yes', /dataActions/],
-    ['data action removed by notDataActions', custom([{ dataActions: ['Microsoft.ContainerRegistry/registries/repositories/*'], notDataActions: [PULL_DATA_ACTION] }]), 'abac', 'no', /notDataActions/],
+    [
+      'data action removed by notDataActions',
+      custom([{ dataActions: ['Microsoft.ContainerRegistry/registries/repositories/*'], notDataActions: [PULL_DATA_ACTION] }]),
+      'abac',
+      'no',
+      /notDataActions/,
+    ],
     ['control-plane action in ABAC', custom([{ actions: [PULL_ACTION] }]), 'abac', 'no', /no dataActions entry/],
   ])('%s', (_case, definition, mode, answer, reason) => {
     const verdict = customRoleGrantsPull(definition, mode);

@@ -22,9 +22,7 @@ export const MODE_LABELS: Record<RegistryMode, string> = {
   abac: 'RBAC Registry + ABAC Repository Permissions (AbacRepositoryPermissions)',
 };
 
-export type ModeReading =
-  | { known: true; mode: RegistryMode; reported: boolean }
-  | { known: false; value: string };
+export type ModeReading = { known: true; mode: RegistryMode; reported: boolean } | { known: false; value: string };
 
 /** Absent on older api-versions: ACR then behaves as legacy (docs/domain.md#registry-modes-and-pull-roles). */
 export function registryMode(registry: RegistryFacts): ModeReading {
@@ -63,8 +61,7 @@ interface RoleRow {
 const NOT_HONOURED_IN_ABAC = 'is not honoured on a registry in ABAC repository-permissions mode';
 const CONTROL_PLANE_ONLY = 'is control-plane only on a registry in ABAC repository-permissions mode';
 const OVER_PRIVILEGED = 'grants pull but is over-privileged for it (AcrPull is enough)';
-const REPO_ROLE_IN_LEGACY =
-  'is documented for ABAC repository-permissions mode only; on a legacy-mode registry it is not known to grant pull [U]';
+const REPO_ROLE_IN_LEGACY = 'is documented for ABAC repository-permissions mode only; on a legacy-mode registry it is not known to grant pull [U]';
 const STAR_READ = 'has */read, which may let it pull on a legacy-mode registry — not verified [U]';
 
 const ROWS: readonly RoleRow[] = [
@@ -119,11 +116,38 @@ const ROWS: readonly RoleRow[] = [
     abac: 'no',
   },
   { guid: 'fb382eab-e894-4461-af04-94435c366c3f', name: 'Container Registry Tasks Contributor', legacy: 'no', abac: 'no' },
-  { guid: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', name: 'Owner', legacy: 'yes', abac: 'no', legacyNote: OVER_PRIVILEGED, abacNote: CONTROL_PLANE_ONLY },
-  { guid: 'b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor', legacy: 'yes', abac: 'no', legacyNote: OVER_PRIVILEGED, abacNote: CONTROL_PLANE_ONLY },
-  { guid: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', name: 'Reader', legacy: 'yes', abac: 'no', legacyNote: OVER_PRIVILEGED, abacNote: CONTROL_PLANE_ONLY },
+  {
+    guid: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+    name: 'Owner',
+    legacy: 'yes',
+    abac: 'no',
+    legacyNote: OVER_PRIVILEGED,
+    abacNote: CONTROL_PLANE_ONLY,
+  },
+  {
+    guid: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
+    name: 'Contributor',
+    legacy: 'yes',
+    abac: 'no',
+    legacyNote: OVER_PRIVILEGED,
+    abacNote: CONTROL_PLANE_ONLY,
+  },
+  {
+    guid: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+    name: 'Reader',
+    legacy: 'yes',
+    abac: 'no',
+    legacyNote: OVER_PRIVILEGED,
+    abacNote: CONTROL_PLANE_ONLY,
+  },
   { guid: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', name: 'User Access Administrator', legacy: 'maybe', abac: 'no', legacyNote: STAR_READ },
-  { guid: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', name: 'Role Based Access Control Administrator', legacy: 'maybe', abac: 'no', legacyNote: STAR_READ },
+  {
+    guid: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+    name: 'Role Based Access Control Administrator',
+    legacy: 'maybe',
+    abac: 'no',
+    legacyNote: STAR_READ,
+  },
 ];
 
 function toRole(row: RoleRow): BuiltInRole {
@@ -184,7 +208,8 @@ export interface CustomRoleAnswer {
  */
 export function customRoleGrantsPull(definition: RoleDefinitionFact, mode: RegistryMode): CustomRoleAnswer {
   const target = mode === 'legacy' ? PULL_ACTION : PULL_DATA_ACTION;
-  const pick = (p: PermissionFact) => (mode === 'legacy' ? { grant: p.actions, deny: p.notActions } : { grant: p.dataActions, deny: p.notDataActions });
+  const pick = (p: PermissionFact) =>
+    mode === 'legacy' ? { grant: p.actions, deny: p.notActions } : { grant: p.dataActions, deny: p.notDataActions };
   let exact: string | undefined;
   let wildcard: string | undefined;
   let removed: string | undefined;
@@ -209,7 +234,10 @@ export function customRoleGrantsPull(definition: RoleDefinitionFact, mode: Regis
       reason: `custom role "${definition.roleName}" grants ${target} only through the wildcard "${wildcard}", which ACR honours only in tenants with ARM Private Link`,
     };
   if (removed)
-    return { answer: 'no', reason: `custom role "${definition.roleName}" removes ${target} with "${removed}" in not${kind[0].toUpperCase()}${kind.slice(1)}` };
+    return {
+      answer: 'no',
+      reason: `custom role "${definition.roleName}" removes ${target} with "${removed}" in not${kind[0].toUpperCase()}${kind.slice(1)}`,
+    };
   return { answer: 'no', reason: `custom role "${definition.roleName}" has no ${kind} entry for ${target}` };
 }
 
@@ -228,12 +256,7 @@ export interface RoleVerdict {
 }
 
 /** Built-in table first; anything else must be judged from its definition (read into Evidence.roleDefinitions). */
-export function judgeRole(
-  guid: string,
-  mode: RegistryMode,
-  definitions: Record<string, Read<RoleDefinitionFact>>,
-  registryId: string,
-): RoleVerdict {
+export function judgeRole(guid: string, mode: RegistryMode, definitions: Record<string, Read<RoleDefinitionFact>>, registryId: string): RoleVerdict {
   const id = guid.toLowerCase();
   const builtIn = builtInRole(id);
   if (builtIn) {
@@ -249,7 +272,16 @@ export function judgeRole(
   }
   const definition = definitions[id];
   const needs = `Microsoft.Authorization/roleDefinitions/read on ${registryId} (any Reader)`;
-  if (!definition) return { guid: id, roleName: `role ${id}`, answer: 'unknown', reason: `the definition of role ${id} was not read`, needs, caveat: false, repositoryScoped: false };
+  if (!definition)
+    return {
+      guid: id,
+      roleName: `role ${id}`,
+      answer: 'unknown',
+      reason: `the definition of role ${id} was not read`,
+      needs,
+      caveat: false,
+      repositoryScoped: false,
+    };
   if (definition.state === 'failed')
     return {
       guid: id,
@@ -261,7 +293,15 @@ export function judgeRole(
       repositoryScoped: false,
     };
   if (definition.state === 'skipped')
-    return { guid: id, roleName: `role ${id}`, answer: 'unknown', reason: `the definition of role ${id} was not read: ${definition.reason}`, needs, caveat: false, repositoryScoped: false };
+    return {
+      guid: id,
+      roleName: `role ${id}`,
+      answer: 'unknown',
+      reason: `the definition of role ${id} was not read: ${definition.reason}`,
+      needs,
+      caveat: false,
+      repositoryScoped: false,
+    };
   const custom = customRoleGrantsPull(definition.value, mode);
   return {
     guid: id,

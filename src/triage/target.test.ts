@@ -1,12 +1,6 @@
 import { HOSTILE_REFS } from '../../test/fixtures/hostile-refs';
 import { TargetError, type ClusterRef, type ImageRef, type RegistryRef } from './refs';
-import {
-  parseClusterRef,
-  parseImageRef,
-  parseRegistryRef,
-  parseSubscriptionId,
-  parseTarget,
-} from './target';
+import { parseClusterRef, parseImageRef, parseRegistryRef, parseSubscriptionId, parseTarget } from './target';
 
 const SUB = '11111111-1111-1111-1111-111111111111';
 const SUB_UPPER = 'ABCDEF01-2345-6789-ABCD-EF0123456789';
@@ -44,14 +38,11 @@ describe('hostile and malformed refs', () => {
     expect(error.message).toContain(h.messageIncludes);
   });
 
-  it.each(HOSTILE_REFS.filter((h) => h.part === 'image').map((h) => [h.why, h] as const))(
-    'parseImageRef refuses %s the same way',
-    (_why, h) => {
-      const error = errorOf(() => parseImageRef(h.input));
-      expect(error.part).toBe('image');
-      expect(error.message).toContain(h.messageIncludes);
-    },
-  );
+  it.each(HOSTILE_REFS.filter((h) => h.part === 'image').map((h) => [h.why, h] as const))('parseImageRef refuses %s the same way', (_why, h) => {
+    const error = errorOf(() => parseImageRef(h.input));
+    expect(error.part).toBe('image');
+    expect(error.message).toContain(h.messageIncludes);
+  });
 
   it('never echoes an invisible character back into a message', () => {
     const error = errorOf(() => parseClusterRef('aks\u200Bprod'));
@@ -83,18 +74,12 @@ describe('valid cluster refs', () => {
       `/SUBSCRIPTIONS/${SUB_UPPER}/resourcegroups/rg-prod/providers/microsoft.containerservice/MANAGEDCLUSTERS/aks-prod`,
       { kind: 'id', subscriptionId: SUB_UPPER.toLowerCase(), resourceGroup: 'rg-prod', name: 'aks-prod' },
     ],
-    [
-      `${PORTAL}${CLUSTER_ID}/overview`,
-      { kind: 'id', subscriptionId: SUB, resourceGroup: 'rg-prod', name: 'aks-prod' },
-    ],
+    [`${PORTAL}${CLUSTER_ID}/overview`, { kind: 'id', subscriptionId: SUB, resourceGroup: 'rg-prod', name: 'aks-prod' }],
     [
       `https://portal.azure.us/#@contoso.onmicrosoft.us/resource${CLUSTER_ID}/workloads`,
       { kind: 'id', subscriptionId: SUB, resourceGroup: 'rg-prod', name: 'aks-prod' },
     ],
-    [
-      `https://portal.azure.cn/#resource${CLUSTER_ID}`,
-      { kind: 'id', subscriptionId: SUB, resourceGroup: 'rg-prod', name: 'aks-prod' },
-    ],
+    [`https://portal.azure.cn/#resource${CLUSTER_ID}`, { kind: 'id', subscriptionId: SUB, resourceGroup: 'rg-prod', name: 'aks-prod' }],
     [
       `https://ms.portal.azure.com/#view/resource${CLUSTER_ID}/overview?tab=json`,
       { kind: 'id', subscriptionId: SUB, resourceGroup: 'rg-prod', name: 'aks-prod' },
@@ -133,10 +118,7 @@ describe('valid registry refs', () => {
       { kind: 'acr-host', host: 'chinaacr.azurecr.cn', loginServer: 'chinaacr.azurecr.cn', nameHint: 'chinaacr', suffix: 'azurecr.cn' },
     ],
     [REGISTRY_ID, { kind: 'acr-id', subscriptionId: SUB, resourceGroup: 'rg-acr', name: 'myacr' }],
-    [
-      `${REGISTRY_ID.replace('myacr', 'MyACR')}/`,
-      { kind: 'acr-id', subscriptionId: SUB, resourceGroup: 'rg-acr', name: 'myacr' },
-    ],
+    [`${REGISTRY_ID.replace('myacr', 'MyACR')}/`, { kind: 'acr-id', subscriptionId: SUB, resourceGroup: 'rg-acr', name: 'myacr' }],
     [`${PORTAL}${REGISTRY_ID}/overview`, { kind: 'acr-id', subscriptionId: SUB, resourceGroup: 'rg-acr', name: 'myacr' }],
     [
       'myacr.azurecr.io/team/app:1.2',
@@ -151,33 +133,23 @@ describe('valid registry refs', () => {
     [
       `myacr.azurecr.io/a/b/c_d.e__f--g:v1.0-rc_1@${DIGEST}`,
       acrHost('myacr.azurecr.io'),
-      { raw: `myacr.azurecr.io/a/b/c_d.e__f--g:v1.0-rc_1@${DIGEST}`, host: 'myacr.azurecr.io', repository: 'a/b/c_d.e__f--g', tag: 'v1.0-rc_1', digest: DIGEST },
+      {
+        raw: `myacr.azurecr.io/a/b/c_d.e__f--g:v1.0-rc_1@${DIGEST}`,
+        host: 'myacr.azurecr.io',
+        repository: 'a/b/c_d.e__f--g',
+        tag: 'v1.0-rc_1',
+        digest: DIGEST,
+      },
     ],
     [
       'myacr.westeurope.data.azurecr.io/app:1',
       acrHost('myacr.westeurope.data.azurecr.io', 'myacr.azurecr.io', 'myacr'),
       { raw: 'myacr.westeurope.data.azurecr.io/app:1', host: 'myacr.westeurope.data.azurecr.io', repository: 'app', tag: '1' },
     ],
-    [
-      'nginx:1.27',
-      { kind: 'external', host: 'docker.io' },
-      { raw: 'nginx:1.27', host: 'docker.io', repository: 'library/nginx', tag: '1.27' },
-    ],
-    [
-      'bitnami/redis',
-      { kind: 'external', host: 'docker.io' },
-      { raw: 'bitnami/redis', host: 'docker.io', repository: 'bitnami/redis' },
-    ],
-    [
-      'docker.io/nginx',
-      { kind: 'external', host: 'docker.io' },
-      { raw: 'docker.io/nginx', host: 'docker.io', repository: 'library/nginx' },
-    ],
-    [
-      'ghcr.io/org/app:v2',
-      { kind: 'external', host: 'ghcr.io' },
-      { raw: 'ghcr.io/org/app:v2', host: 'ghcr.io', repository: 'org/app', tag: 'v2' },
-    ],
+    ['nginx:1.27', { kind: 'external', host: 'docker.io' }, { raw: 'nginx:1.27', host: 'docker.io', repository: 'library/nginx', tag: '1.27' }],
+    ['bitnami/redis', { kind: 'external', host: 'docker.io' }, { raw: 'bitnami/redis', host: 'docker.io', repository: 'bitnami/redis' }],
+    ['docker.io/nginx', { kind: 'external', host: 'docker.io' }, { raw: 'docker.io/nginx', host: 'docker.io', repository: 'library/nginx' }],
+    ['ghcr.io/org/app:v2', { kind: 'external', host: 'ghcr.io' }, { raw: 'ghcr.io/org/app:v2', host: 'ghcr.io', repository: 'org/app', tag: 'v2' }],
     [
       'mcr.microsoft.com/oss/nginx/nginx:1.25',
       { kind: 'external', host: 'mcr.microsoft.com' },
@@ -188,11 +160,7 @@ describe('valid registry refs', () => {
       { kind: 'external', host: 'registry.example.com:5000' },
       { raw: 'registry.example.com:5000/team/app:1', host: 'registry.example.com:5000', repository: 'team/app', tag: '1' },
     ],
-    [
-      'localhost:5000/app',
-      { kind: 'external', host: 'localhost:5000' },
-      { raw: 'localhost:5000/app', host: 'localhost:5000', repository: 'app' },
-    ],
+    ['localhost:5000/app', { kind: 'external', host: 'localhost:5000' }, { raw: 'localhost:5000/app', host: 'localhost:5000', repository: 'app' }],
     [
       '[fd00::1]:5000/app:1',
       { kind: 'external', host: '[fd00::1]:5000' },

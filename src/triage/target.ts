@@ -16,14 +16,7 @@
  */
 import { GUID } from '../primitives/guid';
 import { isIPv6 } from 'node:net';
-import {
-  TargetError,
-  type AcrSuffix,
-  type ClusterRef,
-  type ImageRef,
-  type RegistryRef,
-  type Target,
-} from './refs';
+import { TargetError, type AcrSuffix, type ClusterRef, type ImageRef, type RegistryRef, type Target } from './refs';
 
 type Part = TargetError['part'];
 
@@ -37,10 +30,8 @@ const LABEL: Record<Part, string> = {
   subscription: 'subscription id',
 };
 
-const CLUSTER_RULE =
-  'cluster names are 1–63 ASCII letters, digits, "-" and "_", starting and ending with a letter or digit';
-const RG_RULE =
-  'resource group names are 1–90 letters, digits, "-", "_", ".", "(" and ")", not ending in "."';
+const CLUSTER_RULE = 'cluster names are 1–63 ASCII letters, digits, "-" and "_", starting and ending with a letter or digit';
+const RG_RULE = 'resource group names are 1–90 letters, digits, "-", "_", ".", "(" and ")", not ending in "."';
 const REGISTRY_RULE = 'registry names are 5–50 letters and digits';
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -104,7 +95,10 @@ function describeChar(ch: string): string {
 
 /** The value quoted for a message: invisible characters escaped, long values shortened. */
 function show(value: string): string {
-  const escaped = value.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u2000-\u200a\u3000]/gu, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+  const escaped = value.replace(
+    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u2000-\u200a\u3000]/gu,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
   const short = escaped.length > 80 ? `${escaped.slice(0, 77)}…` : escaped;
   return `"${short}"`;
 }
@@ -153,7 +147,10 @@ function validateResourceGroup(rg: string, part: Part): string {
   if (rg.endsWith('.')) fail(part, `resource group name ${show(rg)} ends in ".": ${RG_RULE}`);
   if (rg.normalize('NFKC') !== rg) {
     const odd = [...rg].find((c) => c.normalize('NFKC') !== c) ?? '';
-    fail(part, `resource group name ${show(rg)} has ${describeChar(odd)}, a compatibility form (e.g. full-width) of another character — retype it in plain characters`);
+    fail(
+      part,
+      `resource group name ${show(rg)} has ${describeChar(odd)}, a compatibility form (e.g. full-width) of another character — retype it in plain characters`,
+    );
   }
   const latin = /\p{Script=Latin}/u.test(rg);
   if (latin && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(rg)) {
@@ -228,7 +225,10 @@ function armIdFromSegments(segments: string[], part: Part, expected: ResourceTyp
 
 function parseArmId(s: string, part: Part, expected: ResourceType): ArmId {
   if (s.includes('%')) {
-    fail(part, `${LABEL[part]} resource id ${show(s)} contains "%": percent-encoded characters (such as an encoded "/" %2F) are not accepted in a resource id — paste it as the portal's JSON view shows it`);
+    fail(
+      part,
+      `${LABEL[part]} resource id ${show(s)} contains "%": percent-encoded characters (such as an encoded "/" %2F) are not accepted in a resource id — paste it as the portal's JSON view shows it`,
+    );
   }
   if (s.includes('\\')) fail(part, `${LABEL[part]} resource id ${show(s)} has "\\": resource ids use "/" only`);
   const trimmed = s.replace(/^\//, '').replace(/\/$/, '');
@@ -252,7 +252,10 @@ function isPortalUrl(s: string): boolean {
 /** The resource id inside a portal address (`#@tenant/resource/subscriptions/…/overview`, or in its path). */
 function parsePortalUrl(s: string, part: Part, expected: ResourceType): ArmId {
   if (/%2f|%5c/i.test(s)) {
-    fail(part, `portal URL contains an encoded slash (%2F or %5C), which could change which resource it names — copy the address from the browser again`);
+    fail(
+      part,
+      `portal URL contains an encoded slash (%2F or %5C), which could change which resource it names — copy the address from the browser again`,
+    );
   }
   let url: URL;
   try {
@@ -267,7 +270,10 @@ function parsePortalUrl(s: string, part: Part, expected: ResourceType): ArmId {
   if (at < 0) {
     fail(part, `portal URL does not contain a resource id: open ${expected.noun} in the portal and copy the address of its overview page`);
   }
-  const segments = source.slice(at + 1).replace(/\/$/, '').split('/');
+  const segments = source
+    .slice(at + 1)
+    .replace(/\/$/, '')
+    .split('/');
   const decoded = segments.map((seg) => {
     try {
       return decodeURIComponent(seg);
@@ -302,7 +308,10 @@ export function parseClusterRef(input: string): ClusterRef {
   if (s.includes('/')) {
     const parts = s.split('/');
     if (parts.length !== 2) {
-      fail('cluster', `cluster ${show(s)} has ${parts.length - 1} "/": write "resourceGroup/name", or give the full resource id starting with /subscriptions/`);
+      fail(
+        'cluster',
+        `cluster ${show(s)} has ${parts.length - 1} "/": write "resourceGroup/name", or give the full resource id starting with /subscriptions/`,
+      );
     }
     const resourceGroup = validateResourceGroup(parts[0] ?? '', 'cluster');
     return { kind: 'name', name: validateClusterName(parts[1] ?? '', 'cluster'), resourceGroup };
@@ -335,7 +344,8 @@ function lookAlikeDomain(labels: string[]): string | undefined {
 
 function validatePort(port: string, host: string, part: Part): void {
   const n = Number(port);
-  if (!/^\d{1,5}$/.test(port) || n < 1 || n > 65535) fail(part, `registry host ${show(host)} has port ${show(port)}; a port is a number from 1 to 65535`);
+  if (!/^\d{1,5}$/.test(port) || n < 1 || n > 65535)
+    fail(part, `registry host ${show(host)} has port ${show(port)}; a port is a number from 1 to 65535`);
 }
 
 /** A registry host (lowercased, optional port) → the ACR it names, or an external registry. */
@@ -363,18 +373,27 @@ function classifyHost(raw: string, part: Part): RegistryRef {
     const suffix = acr[2] as AcrSuffix;
     if (prefix.includes('privatelink')) {
       const fixed = [...prefix.filter((l) => l !== 'privatelink'), suffix].join('.');
-      fail(part, `${show(name)} is the private-link name of the registry: use ${fixed} — with a private endpoint, that name resolves to the private IP through the privatelink.${suffix} zone (the TLS certificate is only valid for *.${suffix})`);
+      fail(
+        part,
+        `${show(name)} is the private-link name of the registry: use ${fixed} — with a private endpoint, that name resolves to the private IP through the privatelink.${suffix} zone (the TLS certificate is only valid for *.${suffix})`,
+      );
     }
     if (port !== undefined) fail(part, `registry host ${show(raw)} has a port: ACR login servers are reached on 443 only — write ${name}`);
     const first = prefix[0] ?? '';
     if (!/^[a-z0-9]{5,50}(?:-[a-z0-9]{4,20})?$/.test(first)) {
-      fail(part, `${show(first)} is not a registry name in ${show(name)}: ${REGISTRY_RULE} (a "-" appears only before the hash of a domain-name-label-scoped registry, e.g. myacr-a1b2c3d4e5f6.${suffix})`);
+      fail(
+        part,
+        `${show(first)} is not a registry name in ${show(name)}: ${REGISTRY_RULE} (a "-" appears only before the hash of a domain-name-label-scoped registry, e.g. myacr-a1b2c3d4e5f6.${suffix})`,
+      );
     }
     if (prefix.length === 1) return { kind: 'acr-host', host: name, loginServer: name, nameHint: first, suffix };
     if (prefix.length === 3 && (prefix[2] === 'data' || prefix[2] === 'geo') && /^[a-z0-9]+$/.test(prefix[1] ?? '')) {
       return { kind: 'acr-host', host: name, loginServer: `${first}.${suffix}`, nameHint: first, suffix };
     }
-    fail(part, `${show(name)} is not a host ACR uses: expected <registry>.${suffix}, <registry>.<region>.data.${suffix} or <registry>.<region>.geo.${suffix}`);
+    fail(
+      part,
+      `${show(name)} is not a host ACR uses: expected <registry>.${suffix}, <registry>.<region>.data.${suffix} or <registry>.<region>.geo.${suffix}`,
+    );
   }
   const lookAlike = lookAlikeDomain(labels);
   if (lookAlike !== undefined) {
@@ -444,9 +463,15 @@ function parseImage(s: string, hostPart: Part): ImageRef {
   for (const component of path.split('/')) {
     if (PATH_COMPONENT.test(component)) continue;
     if (PATH_COMPONENT.test(component.toLowerCase())) {
-      fail('image', `repository ${show(path)} in ${show(s)} has uppercase letters: repository names must be lowercase (kubelet reports InvalidImageName)`);
+      fail(
+        'image',
+        `repository ${show(path)} in ${show(s)} has uppercase letters: repository names must be lowercase (kubelet reports InvalidImageName)`,
+      );
     }
-    fail('image', `repository ${show(path)} in ${show(s)} has an invalid component ${show(component)}: components are lowercase letters and digits separated by ".", "_", "__" or "-"`);
+    fail(
+      'image',
+      `repository ${show(path)} in ${show(s)} has an invalid component ${show(component)}: components are lowercase letters and digits separated by ".", "_", "__" or "-"`,
+    );
   }
   if (host.length + 1 + path.length > 255) fail('image', `image name in ${show(s)} is longer than 255 characters`);
   return { raw: s, host, repository: path, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
@@ -481,7 +506,10 @@ export function parseRegistryRef(input: string): { registry: RegistryRef; image?
     }
     const hostOnly = /^https?:\/\/([^/?#@]+)\/?$/i.exec(s);
     if (!hostOnly) {
-      fail('registry', `${show(s)} is a URL with a path: give the login server alone (myacr.azurecr.io) or an image reference without "https://" (myacr.azurecr.io/team/app:1.2)`);
+      fail(
+        'registry',
+        `${show(s)} is a URL with a path: give the login server alone (myacr.azurecr.io) or an image reference without "https://" (myacr.azurecr.io/team/app:1.2)`,
+      );
     }
     return { registry: classifyHost(hostOnly[1] ?? '', 'registry') };
   }

@@ -59,6 +59,14 @@ export function buttonsOf(message: Pick<SlackMessage, 'blocks'>): { action_id: s
 /** All text a person sees, for content assertions. */
 export function blocksText(message: Pick<SlackMessage, 'blocks'>): string {
   return message.blocks
-    .flatMap((b) => (b.type === 'header' || b.type === 'section' ? [b.text.text] : b.type === 'context' ? b.elements.map((e) => e.text) : b.type === 'actions' ? b.elements.map((e) => e.text.text) : []))
+    .flatMap((b) =>
+      b.type === 'header' || b.type === 'section'
+        ? [b.text.text]
+        : b.type === 'context'
+          ? b.elements.map((e) => e.text)
+          : b.type === 'actions'
+            ? b.elements.map((e) => e.text.text)
+            : [],
+    )
     .join('\n');
 }

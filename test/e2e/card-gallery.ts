@@ -14,21 +14,47 @@ export function cardGallery(): { name: string; card: CardJson }[] {
     { name: 'findings-healthy', card: findingsCard(healthySnapshot()) },
     { name: 'findings-incomplete', card: findingsCard(incompleteSnapshot()) },
     { name: 'findings-huge', card: findingsCard(hugeSnapshot()) },
-    { name: 'findings-pasted', card: findingsCard({ ...missingRoleSnapshot(), pasted: readPaste(DESCRIBE_POD).errors }, { plan, approval: APPROVALS.pending }) },
+    {
+      name: 'findings-pasted',
+      card: findingsCard({ ...missingRoleSnapshot(), pasted: readPaste(DESCRIBE_POD).errors }, { plan, approval: APPROVALS.pending }),
+    },
     { name: 'ask-cluster', card: askCard(toAskView('cluster', { known: 'myacr' })) },
-    { name: 'ask-cluster-after-paste', card: askCard(toAskView('cluster', { known: 'acrdemo.azurecr.io/shop/api:1.4.2', understood: 'From your paste (acrdemo.azurecr.io/shop/api:1.4.2): The registry refused the node\'s credentials.' })) },
-    { name: 'ask-registry-error', card: askCard(toAskView('registry', { known: 'aks-prod', error: '"my_acr" is not a registry name: use 5–50 letters and digits.' })) },
+    {
+      name: 'ask-cluster-after-paste',
+      card: askCard(
+        toAskView('cluster', {
+          known: 'acrdemo.azurecr.io/shop/api:1.4.2',
+          understood: "From your paste (acrdemo.azurecr.io/shop/api:1.4.2): The registry refused the node's credentials.",
+        }),
+      ),
+    },
+    {
+      name: 'ask-registry-error',
+      card: askCard(toAskView('registry', { known: 'aks-prod', error: '"my_acr" is not a registry name: use 5–50 letters and digits.' })),
+    },
     { name: 'welcome', card: helpCard(toHelpView({ welcome: true, demo: true })) },
     { name: 'help', card: helpCard(toHelpView({ welcome: false, demo: false })) },
-    { name: 'refusal', card: noticeCard({ title: 'Not approved', text: 'Only approvers can grant roles. Your press changed nothing.', tone: 'attention' }) },
-    { name: 'approval-accepted', card: noticeCard({ title: 'Approved by Ana Approver — granting', text: 'Granting AcrPull to aks-prod-agentpool on myacr.', tone: 'good' }) },
+    {
+      name: 'refusal',
+      card: noticeCard({ title: 'Not approved', text: 'Only approvers can grant roles. Your press changed nothing.', tone: 'attention' }),
+    },
+    {
+      name: 'approval-accepted',
+      card: noticeCard({ title: 'Approved by Ana Approver — granting', text: 'Granting AcrPull to aks-prod-agentpool on myacr.', tone: 'good' }),
+    },
     {
       name: 'audit',
       card: auditCard(
         toAuditView(
           [
             { at: '2026-11-28T12:00:00.000Z', kind: 'triage', actor: { id: '29:r', name: 'Rita Requester' }, summary: 'problems: rbac.pull-role' },
-            { at: '2026-11-28T12:03:04.000Z', kind: 'grant', actor: { id: '29:a', name: 'Ana Approver' }, assignmentId: 'abc', approvalId: 'Yx3kq0cXb2l1v9nQm4rT8w' },
+            {
+              at: '2026-11-28T12:03:04.000Z',
+              kind: 'grant',
+              actor: { id: '29:a', name: 'Ana Approver' },
+              assignmentId: 'abc',
+              approvalId: 'Yx3kq0cXb2l1v9nQm4rT8w',
+            },
           ],
           10,
         ),

@@ -99,7 +99,14 @@ export class FakeConnector {
       send(404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
       return true;
     }
-    const account = (p: RosterMember) => ({ id: p.id, name: p.name, aadObjectId: p.aadObjectId, objectId: p.aadObjectId, userRole: 'user', tenantId: 'tenant' });
+    const account = (p: RosterMember) => ({
+      id: p.id,
+      name: p.name,
+      aadObjectId: p.aadObjectId,
+      objectId: p.aadObjectId,
+      userRole: 'user',
+      tenantId: 'tenant',
+    });
     if (memberId === undefined) {
       send(200, m[2] === 'pagedmembers' ? { members: roster.map(account) } : roster.map(account));
       return true;

@@ -22,7 +22,11 @@ beforeAll(async () => {
   connector = new FakeConnector();
   await connector.start();
   dataDir = mkdtempSync(path.join(tmpdir(), 'triage-hostile-'));
-  app = await startApp({ env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h' }, log, print: () => undefined });
+  app = await startApp({
+    env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h' },
+    log,
+    print: () => undefined,
+  });
 });
 
 afterAll(async () => {
@@ -87,7 +91,14 @@ describe('malformed activities get a 4xx naming the problem, and no turn runs', 
 const ODD_BUT_WELL_FORMED: [string, () => string][] = [
   ['a 10 KB approval id', () => JSON.stringify(execute(connector.url, ANA, 'act-x', 'grant', { approvalId: 'A'.repeat(10 * 1024) }))],
   ['an approval id that is an object', () => JSON.stringify(execute(connector.url, ANA, 'act-x', 'grant', { approvalId: { toString: 'x' } }))],
-  ['__proto__ and constructor keys in the card data', () => JSON.stringify(grantInvoke()).replace('"data":{}', '"data":{"__proto__":{"approvalId":"x","isAdmin":true},"constructor":{"prototype":{"approvers":["x"]}}}')],
+  [
+    '__proto__ and constructor keys in the card data',
+    () =>
+      JSON.stringify(grantInvoke()).replace(
+        '"data":{}',
+        '"data":{"__proto__":{"approvalId":"x","isAdmin":true},"constructor":{"prototype":{"approvers":["x"]}}}',
+      ),
+  ],
   ['a refresh with a 10 KB id', () => JSON.stringify(execute(connector.url, ANA, 'act-x', 'refresh', { approvalId: 'A'.repeat(10 * 1024) }))],
   ['a target answer that is an object', () => JSON.stringify(execute(connector.url, RITA, 'act-x', 'provide-target', { registry: { length: 1 } }))],
   ['a target answer of 200 KB', () => JSON.stringify(execute(connector.url, RITA, 'act-x', 'provide-target', { cluster: 'a'.repeat(200 * 1024) }))],
@@ -123,7 +134,10 @@ describe('only the approval id in the card counts, and only the authenticated pr
   beforeAll(async () => {
     const from = connector.sent.length;
     await post(app.server.url, mention(connector.url, RITA, 'check aks-missing-role acrdemo'));
-    const findings = await connector.waitFor((s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'), { from, timeoutMs: 20_000 });
+    const findings = await connector.waitFor(
+      (s) => s.method === 'PUT' && executeData(cardOf(s.activity)).some((d) => typeof d.approvalId === 'string'),
+      { from, timeoutMs: 20_000 },
+    );
     const id = executeData(cardOf(findings.activity)).find((d) => typeof d.approvalId === 'string')?.approvalId;
     if (typeof id !== 'string') throw new Error('no grant button');
     approvalId = id;
@@ -139,7 +153,10 @@ describe('only the approval id in the card counts, and only the authenticated pr
   });
 
   test('a Web Chat / Direct Line activity claiming an approver object id is refused', async () => {
-    const forged = { ...execute(connector.url, { id: 'dl_attacker', aadObjectId: ANA.aadObjectId, name: 'Ana Approver' }, findingsId, 'grant', { approvalId }), channelId: 'webchat' };
+    const forged = {
+      ...execute(connector.url, { id: 'dl_attacker', aadObjectId: ANA.aadObjectId, name: 'Ana Approver' }, findingsId, 'grant', { approvalId }),
+      channelId: 'webchat',
+    };
     const res = await post(app.server.url, forged);
     expect(JSON.stringify(res.body)).toContain('Not approved');
     await app.core.background.idle();

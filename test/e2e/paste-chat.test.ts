@@ -55,12 +55,14 @@ function findingsCard(from: number, conversation: string) {
 }
 
 function question(from: number, conversation: string) {
-  return connector.waitFor((s) => s.method === 'POST' && inConversation(s, conversation) && cardText(s.activity).includes('Which AKS cluster'), { from });
+  return connector.waitFor((s) => s.method === 'POST' && inConversation(s, conversation) && cardText(s.activity).includes('Which AKS cluster'), {
+    from,
+  });
 }
 
 /** The card leads with the paste's meaning, then the conclusion, then the findings; the az command once. */
 function expectLedByThePaste(text: string): void {
-  const meaning = text.indexOf('**What the pasted error means:** The registry refused the node\'s credentials');
+  const meaning = text.indexOf("**What the pasted error means:** The registry refused the node's credentials");
   const conclusion = text.indexOf('No role assignment grants pull on acrdemo');
   const firstRow = text.indexOf('**The pulling identity holds a pull role on the registry**');
   expect(meaning).toBeGreaterThan(-1);
@@ -77,7 +79,7 @@ test('a kubelet event asks only for the cluster, keeps what it understood, and t
   const form = await question(asked.from, 'event');
   const text = cardText(form.activity);
   expect(text).toContain('Which AKS cluster cannot pull from acrdemo.azurecr.io/shop/api:1.4.2?');
-  expect(text).toContain('From your paste (acrdemo.azurecr.io/shop/api:1.4.2): The registry refused the node\'s credentials');
+  expect(text).toContain("From your paste (acrdemo.azurecr.io/shop/api:1.4.2): The registry refused the node's credentials");
   expect(text).not.toMatch(/not a valid tag|1\.4\.2"/);
 
   const answered = await say('aks-missing-role', 'event');
@@ -97,7 +99,7 @@ test('kubectl get events lines ask for the cluster, naming the image they read',
   const asked = await say(GET_EVENTS, 'events');
   const text = cardText((await question(asked.from, 'events')).activity);
   expect(text).toContain('Which AKS cluster cannot pull from acrdemo.azurecr.io/payments/ledger:2.0.1?');
-  expect(text).toContain('The image has no variant for the node\'s OS/architecture');
+  expect(text).toContain("The image has no variant for the node's OS/architecture");
 });
 
 test('az aks check-acr output (with its command line) starts the triage of the cluster it names', async () => {

@@ -7,14 +7,7 @@ import { CHECK_IDS, verdictOf, type CheckId, type Finding, type Report, type Sta
 import type { GrantPlan } from '../../src/triage/remediation';
 import type { ApprovalSnapshot, TriageSnapshot } from '../../src/channels/view-model';
 import { snapshotOf } from '../../src/channels/view-model';
-import {
-  ACRPULL,
-  ACR_SUB,
-  CLUSTER_ID,
-  KUBELET_OBJECT_ID,
-  REGISTRY_ID,
-  healthyEvidence,
-} from '../fixtures/evidence';
+import { ACRPULL, ACR_SUB, CLUSTER_ID, KUBELET_OBJECT_ID, REGISTRY_ID, healthyEvidence } from '../fixtures/evidence';
 
 /** The registered check's own title, as a real report carries it. */
 function title(id: CheckId): string {
@@ -56,7 +49,8 @@ export function missingRoleSnapshot(complete = true): TriageSnapshot {
     'pods.pull-errors': complete
       ? {
           status: 'fail',
-          evidence: '1 pod in ns shop: ImagePullBackOff — "failed to authorize: failed to fetch anonymous token: 401 Unauthorized" (auth: the node identity was refused)',
+          evidence:
+            '1 pod in ns shop: ImagePullBackOff — "failed to authorize: failed to fetch anonymous token: 401 Unauthorized" (auth: the node identity was refused)',
           remediation: 'See rbac.pull-role.',
         }
       : { status: 'unknown', evidence: 'Pod evidence is still being read.', remediation: 'Wait for the update.' },
@@ -88,9 +82,19 @@ export function healthySnapshot(): TriageSnapshot {
 
 /** Every check failing with evidence far longer than a card may carry. */
 export function hugeSnapshot(): TriageSnapshot {
-  const long = Array.from({ length: 120 }, (_, i) => `pod-${i} in ns shop: ErrImagePull — "rpc error: code = Unknown desc = failed to pull and unpack image myacr.azurecr.io/shop/api:1.4.${i}: 401 Unauthorized"`).join('\n');
+  const long = Array.from(
+    { length: 120 },
+    (_, i) =>
+      `pod-${i} in ns shop: ErrImagePull — "rpc error: code = Unknown desc = failed to pull and unpack image myacr.azurecr.io/shop/api:1.4.${i}: 401 Unauthorized"`,
+  ).join('\n');
   const overrides: Partial<Record<CheckId, Partial<Finding>>> = {};
-  for (const id of CHECK_IDS) overrides[id] = { status: 'fail', evidence: long, remediation: long.slice(0, 3000), command: `kubectl get events -A ${'--field-selector reason=Failed '.repeat(40)}` };
+  for (const id of CHECK_IDS)
+    overrides[id] = {
+      status: 'fail',
+      evidence: long,
+      remediation: long.slice(0, 3000),
+      command: `kubectl get events -A ${'--field-selector reason=Failed '.repeat(40)}`,
+    };
   return snapshotOf({ report: report(findings(overrides)), evidence: healthyEvidence() });
 }
 
@@ -117,7 +121,14 @@ const approver = { id: '29:approver', name: 'Ana Approver' };
 
 export const APPROVALS: Record<string, ApprovalSnapshot> = {
   pending: { id: 'Yx3kq0cXb2l1v9nQm4rT8w', state: 'pending', expiresAt: '2026-11-28T13:00:00.000Z', requester },
-  approved: { id: 'Yx3kq0cXb2l1v9nQm4rT8w', state: 'approved', expiresAt: '2026-11-28T13:00:00.000Z', requester, approvedBy: approver, approvedAt: '2026-11-28T12:03:00.000Z' },
+  approved: {
+    id: 'Yx3kq0cXb2l1v9nQm4rT8w',
+    state: 'approved',
+    expiresAt: '2026-11-28T13:00:00.000Z',
+    requester,
+    approvedBy: approver,
+    approvedAt: '2026-11-28T12:03:00.000Z',
+  },
   granted: {
     id: 'Yx3kq0cXb2l1v9nQm4rT8w',
     state: 'granted',
@@ -125,7 +136,10 @@ export const APPROVALS: Record<string, ApprovalSnapshot> = {
     requester,
     approvedBy: approver,
     approvedAt: '2026-11-28T12:03:00.000Z',
-    outcome: { status: 'created', assignmentId: `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/0b8e0000-0000-4000-8000-000000000042` },
+    outcome: {
+      status: 'created',
+      assignmentId: `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/0b8e0000-0000-4000-8000-000000000042`,
+    },
     verification: { visible: true, pullRoleStatus: 'pass', detail: 'AcrPull is now assigned to aks-prod-agentpool on myacr', attempts: 1 },
     finishedAt: '2026-11-28T12:03:04.000Z',
   },
@@ -136,7 +150,12 @@ export const APPROVALS: Record<string, ApprovalSnapshot> = {
     requester,
     approvedBy: approver,
     approvedAt: '2026-11-28T12:03:00.000Z',
-    outcome: { status: 'forbidden', reason: 'The bot identity lacks Microsoft.Authorization/roleAssignments/write on myacr.', needs: 'Role Based Access Control Administrator on the registry', correlationId: 'c0ffee00-0000-4000-8000-000000000001' },
+    outcome: {
+      status: 'forbidden',
+      reason: 'The bot identity lacks Microsoft.Authorization/roleAssignments/write on myacr.',
+      needs: 'Role Based Access Control Administrator on the registry',
+      correlationId: 'c0ffee00-0000-4000-8000-000000000001',
+    },
   },
   expired: { id: 'Yx3kq0cXb2l1v9nQm4rT8w', state: 'expired', expiresAt: '2026-11-28T13:00:00.000Z', requester },
 };

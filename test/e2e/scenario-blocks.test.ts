@@ -34,7 +34,8 @@ test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s renders as Block Kit w
     const plain = findingsBlocks(snapshot);
     expect(blockProblems(plain)).toEqual([]);
     expect(buttonsOf(plain)).toEqual([]);
-    for (const f of result.report.findings.filter((x) => x.status === 'fail' || x.status === 'unknown')) expect(blocksText(plain)).toContain(`\`${f.check}\``);
+    for (const f of result.report.findings.filter((x) => x.status === 'fail' || x.status === 'unknown'))
+      expect(blocksText(plain)).toContain(`\`${f.check}\``);
     if (!plan) return;
     for (const approval of STATES) {
       const message = findingsBlocks(snapshot, { plan, approval });

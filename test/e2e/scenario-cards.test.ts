@@ -56,33 +56,40 @@ async function renderPng(name: string, card: CardJson): Promise<string> {
   return text;
 }
 
-test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s renders as a valid card and as text', async (name, scenario) => {
-  const emulator = createEmulator({ world: scenario.world, faults: scenario.faults });
-  try {
-    const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
-    const engine = createTriageEngine({ clients, readDeadlineMs: 3_000, podPollIntervalMs: 10 });
-    const result = await engine.triage(parseTarget(scenario.target));
-    const snapshot = snapshotOf(result);
-    const plan = planGrant(result.evidence, result.report.findings);
-    const approval: ApprovalSnapshot | undefined = plan ? { id: 'Yx3kq0cXb2l1v9nQm4rT8wYx3kq0cXb2', state: 'pending', expiresAt: '2026-11-28T13:00:00.000Z' } : undefined;
-    const card = findingsCard(snapshot, { plan, approval, refreshUserIds: ['29:1ana'] });
-    expect(cardProblems(card)).toEqual([]);
-    for (const data of executeData(card)) expect(Object.keys(data)).toEqual(expect.arrayContaining([expect.stringMatching(/^(approvalId|action)$/)]));
-    const json = JSON.stringify(card);
-    if (plan) {
-      expect(json).toContain(plan.principalId);
-      expect(json).toContain(plan.scope);
-      expect(json).toContain('"verb":"grant"');
-    } else {
-      expect(json).not.toContain('"verb":"grant"');
+test.each(SCENARIOS.map((s) => [s.name, s] as const))(
+  '%s renders as a valid card and as text',
+  async (name, scenario) => {
+    const emulator = createEmulator({ world: scenario.world, faults: scenario.faults });
+    try {
+      const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
+      const engine = createTriageEngine({ clients, readDeadlineMs: 3_000, podPollIntervalMs: 10 });
+      const result = await engine.triage(parseTarget(scenario.target));
+      const snapshot = snapshotOf(result);
+      const plan = planGrant(result.evidence, result.report.findings);
+      const approval: ApprovalSnapshot | undefined = plan
+        ? { id: 'Yx3kq0cXb2l1v9nQm4rT8wYx3kq0cXb2', state: 'pending', expiresAt: '2026-11-28T13:00:00.000Z' }
+        : undefined;
+      const card = findingsCard(snapshot, { plan, approval, refreshUserIds: ['29:1ana'] });
+      expect(cardProblems(card)).toEqual([]);
+      for (const data of executeData(card))
+        expect(Object.keys(data)).toEqual(expect.arrayContaining([expect.stringMatching(/^(approvalId|action)$/)]));
+      const json = JSON.stringify(card);
+      if (plan) {
+        expect(json).toContain(plan.principalId);
+        expect(json).toContain(plan.scope);
+        expect(json).toContain('"verb":"grant"');
+      } else {
+        expect(json).not.toContain('"verb":"grant"');
+      }
+      const text = findingsText(snapshot, { plan, approval });
+      for (const f of result.report.findings.filter((x) => x.status === 'fail')) {
+        expect(text).toContain(`[${f.check}]`);
+        expect(json).toContain(f.check);
+      }
+      expect((await renderPng(name, card)).length).toBeGreaterThan(20);
+    } finally {
+      await emulator.close();
     }
-    const text = findingsText(snapshot, { plan, approval });
-    for (const f of result.report.findings.filter((x) => x.status === 'fail')) {
-      expect(text).toContain(`[${f.check}]`);
-      expect(json).toContain(f.check);
-    }
-    expect((await renderPng(name, card)).length).toBeGreaterThan(20);
-  } finally {
-    await emulator.close();
-  }
-}, 60_000);
+  },
+  60_000,
+);

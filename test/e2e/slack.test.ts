@@ -135,7 +135,10 @@ test('a DM saying help gets the help message; free text with only a cluster asks
   expect(blocksText({ blocks: ask.args.blocks ?? [] })).toContain('Which registry (or image) can aks-missing-role not pull from?');
   const byCluster = slackApi.calls.length;
   await send(events, dm('check aks-missing-role'));
-  const findings = await slackApi.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'D0RITA' && buttonsOf({ blocks: c.args.blocks ?? [] }).length > 0, { from: byCluster, timeoutMs: 20_000 });
+  const findings = await slackApi.waitFor(
+    (c) => c.method === 'chat.update' && c.args.channel === 'D0RITA' && buttonsOf({ blocks: c.args.blocks ?? [] }).length > 0,
+    { from: byCluster, timeoutMs: 20_000 },
+  );
   expect(blocksText({ blocks: findings.args.blocks ?? [] })).toContain('acrdemo.azurecr.io');
 });
 

@@ -2,7 +2,12 @@
 import { randomUUID } from 'node:crypto';
 
 export const BOT = { id: '28:bot-app-id', name: 'triage' };
-export const TEAM_CONVERSATION = { id: '19:incident-room@thread.tacv2;messageid=1700000000000', conversationType: 'channel', isGroup: true, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' };
+export const TEAM_CONVERSATION = {
+  id: '19:incident-room@thread.tacv2;messageid=1700000000000',
+  conversationType: 'channel',
+  isGroup: true,
+  tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+};
 
 export interface TeamsUser {
   id: string;
@@ -21,7 +26,11 @@ export interface TeamsPlace {
   channelId: string;
 }
 
-export const INCIDENT_ROOM: TeamsPlace = { conversation: TEAM_CONVERSATION, teamId: '19:team@thread.tacv2', channelId: '19:incident-room@thread.tacv2' };
+export const INCIDENT_ROOM: TeamsPlace = {
+  conversation: TEAM_CONVERSATION,
+  teamId: '19:team@thread.tacv2',
+  channelId: '19:incident-room@thread.tacv2',
+};
 
 /** Another team's channel, for tests that need a roster of their own (no shared cache with INCIDENT_ROOM). */
 export function otherTeam(name: string): TeamsPlace {
@@ -63,12 +72,25 @@ export function execute(serviceUrl: string, from: TeamsUser, replyToId: string, 
 }
 
 export function installed(serviceUrl: string, by: TeamsUser) {
-  return { ...base(serviceUrl, by), type: 'conversationUpdate', membersAdded: [BOT], channelData: { eventType: 'teamMemberAdded', tenant: { id: TEAM_CONVERSATION.tenantId } } };
+  return {
+    ...base(serviceUrl, by),
+    type: 'conversationUpdate',
+    membersAdded: [BOT],
+    channelData: { eventType: 'teamMemberAdded', tenant: { id: TEAM_CONVERSATION.tenantId } },
+  };
 }
 
-export async function post(botUrl: string, activity: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown; ms: number }> {
+export async function post(
+  botUrl: string,
+  activity: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown; ms: number }> {
   const started = Date.now();
-  const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+  const res = await fetch(`${botUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(activity),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined, ms: Date.now() - started };
 }

@@ -129,9 +129,7 @@ describe.each([
 
     // Every press, won or lost, now asks its instance to execute (a confused caller must not grant twice).
     const claimed = accepted[0].result.record as ApprovalRecord;
-    const executions = await Promise.all(
-      presses.map(({ result, on }) => services[on].execute(result.record ?? claimed)),
-    );
+    const executions = await Promise.all(presses.map(({ result, on }) => services[on].execute(result.record ?? claimed)));
 
     expect(roleAssignmentWrites(a.emulator)).toBe(1);
     expect(pullGrantsFor(a.emulator, a.plan)).toBe(1);
@@ -207,7 +205,8 @@ describe('refused presses never reach Azure', () => {
 
     const second = await services[1].press(id, SECOND_APPROVER);
     expect(second).toMatchObject({ kind: 'refused', reason: 'already-handled', record: { state: 'granted' } });
-    if (second.kind === 'refused') expect(refusalNotice(second.reason, second.record, SECOND_APPROVER).text).toMatch(/Already approved by Ana Approver.*granted/);
+    if (second.kind === 'refused')
+      expect(refusalNotice(second.reason, second.record, SECOND_APPROVER).text).toMatch(/Already approved by Ana Approver.*granted/);
     await services[1].execute(second.record as ApprovalRecord);
     await services[0].execute(first.record as ApprovalRecord);
     expect(a.emulator.requests).toEqual([]);
@@ -217,7 +216,15 @@ describe('refused presses never reach Azure', () => {
 describe('failed grants are recorded, not thrown', () => {
   test('ARM refuses the role-assignment write: the record says failed with the reason, no verification', async () => {
     const a = await azure();
-    a.emulator.setFaults([{ method: 'PUT', path: '/providers/Microsoft.Authorization/roleAssignments/', status: 403, code: 'AuthorizationFailed', message: 'The client does not have authorization to perform action Microsoft.Authorization/roleAssignments/write.' }]);
+    a.emulator.setFaults([
+      {
+        method: 'PUT',
+        path: '/providers/Microsoft.Authorization/roleAssignments/',
+        status: 403,
+        code: 'AuthorizationFailed',
+        message: 'The client does not have authorization to perform action Microsoft.Authorization/roleAssignments/write.',
+      },
+    ]);
     const { services, audit } = fileServices(a);
     const { id } = await services[0].create({ plan: a.plan, requester: REQUESTER, summary: 's' });
     const press = await services[0].press(id, APPROVER);

@@ -17,7 +17,12 @@ afterEach(async () => emulator?.close());
 
 function engineFor(world: World, faults: Fault[] = [], podDeadlineMs = 5000) {
   emulator = createEmulator({ world, faults });
-  const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, retryOptions: { maxRetries: 0 } });
+  const clients = createAzureClients({
+    credential: emulator.credential,
+    endpoint: emulator.endpoint,
+    httpClient: emulator.httpClient,
+    retryOptions: { maxRetries: 0 },
+  });
   return createTriageEngine({ clients, readDeadlineMs: 2000, podDeadlineMs, podPollIntervalMs: 10 });
 }
 
@@ -51,7 +56,10 @@ describe('triage engine', () => {
     (cluster.properties!.apiServerAccessProfile as Record<string, unknown>).enablePrivateCluster = true;
     const engine = engineFor(world);
     const result = await engine.triage(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }));
-    expect(result.evidence.kube).toMatchObject({ state: 'failed', failure: { code: 'RunCommandDisabled', needs: expect.stringContaining('kubectl get events') } });
+    expect(result.evidence.kube).toMatchObject({
+      state: 'failed',
+      failure: { code: 'RunCommandDisabled', needs: expect.stringContaining('kubectl get events') },
+    });
     expect(result.report.findings.find((f) => f.check === 'pods.pull-errors')?.status).toBe('unknown');
     expect(emulator.requests.some((r) => /runCommand/i.test(r.path))).toBe(false);
   });
@@ -80,7 +88,10 @@ describe('triage engine', () => {
 
     engine = engineFor(privateWorld(), [{ path: '/runCommand', status: 403, code: 'AuthorizationFailed', message: 'no runcommand/action' }]);
     result = await engine.triage(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }));
-    expect(result.evidence.kube).toMatchObject({ state: 'failed', failure: { kind: 'forbidden', needs: expect.stringContaining('runcommand/action') } });
+    expect(result.evidence.kube).toMatchObject({
+      state: 'failed',
+      failure: { kind: 'forbidden', needs: expect.stringContaining('runcommand/action') },
+    });
     await emulator.close();
 
     engine = engineFor(privateWorld(), [{ path: '/runCommand', hang: true }], 300);

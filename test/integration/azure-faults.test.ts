@@ -11,8 +11,16 @@ import type { Evidence, Read, ReadFailureKind } from '../../src/triage/evidence'
 import { smallWorld } from './azure-world';
 
 const READS: { name: string; path: string; pick: (e: Evidence) => Read<unknown>[] }[] = [
-  { name: 'cluster GET', path: '^/subscriptions/[^/]+/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod$', pick: (e) => [e.cluster] },
-  { name: 'registry GET', path: '^/subscriptions/[^/]+/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/myacr$', pick: (e) => [e.registry] },
+  {
+    name: 'cluster GET',
+    path: '^/subscriptions/[^/]+/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod$',
+    pick: (e) => [e.cluster],
+  },
+  {
+    name: 'registry GET',
+    path: '^/subscriptions/[^/]+/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/myacr$',
+    pick: (e) => [e.registry],
+  },
   { name: 'role assignments', path: '/providers/Microsoft.Authorization/roleAssignments', pick: (e) => [e.pullerAssignments, e.scopeAssignments] },
   { name: 'deny assignments', path: '/providers/Microsoft.Authorization/denyAssignments', pick: (e) => [e.denyAssignments] },
   { name: 'VMSS list', path: '/virtualMachineScaleSets', pick: (e) => [e.vmss] },
@@ -33,9 +41,15 @@ describe.each(READS)('$name', ({ path, pick }) => {
 
   it.each(FAILURES)('$name becomes a failed read of the right kind', async ({ fault, kind }) => {
     emulator = createEmulator({ world: smallWorld(), faults: [{ path, ...fault }] });
-    const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, retryOptions: { maxRetries: 0 } });
+    const clients = createAzureClients({
+      credential: emulator.credential,
+      endpoint: emulator.endpoint,
+      httpClient: emulator.httpClient,
+      retryOptions: { maxRetries: 0 },
+    });
     const started = Date.now();
-    const evidence = await gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }), clients, { pods: false, readDeadlineMs: 400 }).withPods;
+    const evidence = await gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }), clients, { pods: false, readDeadlineMs: 400 })
+      .withPods;
     expect(Date.now() - started).toBeLessThan(3000);
     for (const read of pick(evidence)) {
       expect(read.state).toBe('failed');
@@ -54,8 +68,14 @@ describe('Resource Graph failing', () => {
 
   it.each(FAILURES)('$name falls back to listing subscriptions and still finds both', async ({ fault }) => {
     emulator = createEmulator({ world: smallWorld(), faults: [{ path: '/providers/Microsoft.ResourceGraph/resources', ...fault }] });
-    const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, retryOptions: { maxRetries: 0 } });
-    const evidence = await gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }), clients, { pods: false, readDeadlineMs: 400 }).evidence;
+    const clients = createAzureClients({
+      credential: emulator.credential,
+      endpoint: emulator.endpoint,
+      httpClient: emulator.httpClient,
+      retryOptions: { maxRetries: 0 },
+    });
+    const evidence = await gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr' }), clients, { pods: false, readDeadlineMs: 400 })
+      .evidence;
     expect(evidence.clusterLookup).toMatchObject({ state: 'ok', value: { candidates: [{ name: 'aks-prod' }] } });
     expect(evidence.registryLookup).toMatchObject({ state: 'ok', value: { candidates: [{ name: 'myacr' }] } });
     expect(evidence.cluster.state).toBe('ok');

@@ -46,8 +46,17 @@ describe('gatherEvidence against the emulator', () => {
     expect(cluster.network.effectiveOutboundIpIds).toEqual([PIP_ID]);
     expect(cluster.aad.managed).toBe(true);
     const registry = ok(evidence.registry);
-    expect(registry).toMatchObject({ id: REGISTRY_ID, subscriptionId: ACR_SUB, sku: 'Premium', loginServer: 'myacr.azurecr.io', roleAssignmentMode: 'LegacyRegistryPermissions', tenantId: TENANT });
-    expect(ok(evidence.pullerAssignments).map((a) => [a.roleGuid, a.principalId])).toEqual([['7f951dda-4ed3-4680-a7ca-43fe172d538d', KUBELET_OBJECT]]);
+    expect(registry).toMatchObject({
+      id: REGISTRY_ID,
+      subscriptionId: ACR_SUB,
+      sku: 'Premium',
+      loginServer: 'myacr.azurecr.io',
+      roleAssignmentMode: 'LegacyRegistryPermissions',
+      tenantId: TENANT,
+    });
+    expect(ok(evidence.pullerAssignments).map((a) => [a.roleGuid, a.principalId])).toEqual([
+      ['7f951dda-4ed3-4680-a7ca-43fe172d538d', KUBELET_OBJECT],
+    ]);
     expect(ok(evidence.scopeAssignments).length).toBeGreaterThanOrEqual(2);
     expect(ok(evidence.denyAssignments)).toEqual([]);
     expect(ok(evidence.vmss)).toEqual([expect.objectContaining({ name: 'aks-nodepool1-12345678-vmss', userAssignedIdentityIds: [KUBELET_ID] })]);
@@ -82,7 +91,9 @@ describe('gatherEvidence against the emulator', () => {
     expect(emulator.requests.filter((r) => ['PUT', 'PATCH', 'DELETE'].includes(r.method))).toEqual([]);
     emulator.clearRequests();
 
-    const withPods = await gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr.azurecr.io/shop/api:1.4.2' }), env.clients, { podPollIntervalMs: 10 }).withPods;
+    const withPods = await gatherEvidence(parseTarget({ cluster: 'aks-prod', registry: 'myacr.azurecr.io/shop/api:1.4.2' }), env.clients, {
+      podPollIntervalMs: 10,
+    }).withPods;
     expect(withPods.kube.state).toBe('ok');
     expect(ok(withPods.image)).toMatchObject({ exists: true, platforms: [{ os: 'linux', architecture: 'amd64' }] });
     expect(emulator.requests.filter((r) => ['PUT', 'PATCH', 'DELETE'].includes(r.method))).toEqual([]);
@@ -92,7 +103,8 @@ describe('gatherEvidence against the emulator', () => {
         /\/providers\/Microsoft\.Authorization\/permissions$/i.test(post.path) ||
         /\/oauth2\/(exchange|token)$/.test(post.path) ||
         /\/managedClusters\/[^/]+\/listClusterUserCredential$/i.test(post.path) ||
-        (/\/managedClusters\/[^/]+\/runCommand$/i.test(post.path) && READ_ONLY_KUBE_COMMANDS.includes((post.body as { command?: string }).command ?? ''));
+        (/\/managedClusters\/[^/]+\/runCommand$/i.test(post.path) &&
+          READ_ONLY_KUBE_COMMANDS.includes((post.body as { command?: string }).command ?? ''));
       expect({ path: post.path, allowed }).toEqual({ path: post.path, allowed: true });
     }
   });

@@ -34,7 +34,12 @@ afterEach(async () => emulator?.close());
 
 function engineFor(world: World, faults: Fault[] = []) {
   emulator = createEmulator({ world, faults });
-  const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, retryOptions: { maxRetries: 0 } });
+  const clients = createAzureClients({
+    credential: emulator.credential,
+    endpoint: emulator.endpoint,
+    httpClient: emulator.httpClient,
+    retryOptions: { maxRetries: 0 },
+  });
   return createTriageEngine({ clients, readDeadlineMs: 2000 });
 }
 
@@ -49,7 +54,12 @@ describe('grant', () => {
     expect(okPuts()).toHaveLength(1);
     expect(puts()[0]!.path).toBe(`${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/${assignmentName(plan())}`);
     expect(puts()[0]!.body).toMatchObject({
-      properties: { principalId: KUBELET_OBJECT, principalType: 'ServicePrincipal', roleDefinitionId: plan().roleDefinitionId, description: expect.stringContaining('alice@contoso.com') },
+      properties: {
+        principalId: KUBELET_OBJECT,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: plan().roleDefinitionId,
+        description: expect.stringContaining('alice@contoso.com'),
+      },
     });
     const verified = await engine.verify(plan(), { delaysMs: [0] });
     expect(verified).toMatchObject({ visible: true, pullRoleStatus: 'pass', attempts: 1 });
@@ -65,13 +75,24 @@ describe('grant', () => {
       plan({ roleGuid: guid, roleDefinitionId: `/subscriptions/${ACR_SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}` }),
       { approvedBy: 'alice@contoso.com' },
     );
-    expect(outcome).toMatchObject({ status: 'failed', code: 'InvalidPlan', reason: expect.stringContaining('is not AcrPull or Container Registry Repository Reader') });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      code: 'InvalidPlan',
+      reason: expect.stringContaining('is not AcrPull or Container Registry Repository Reader'),
+    });
     expect(emulator.requests).toHaveLength(0);
   });
 
   it('retries PrincipalNotFound with back-off and then succeeds with exactly one successful PUT', async () => {
     const engine = engineFor(smallWorld({ acrPull: false }), [
-      { method: 'PUT', path: '/providers/Microsoft.Authorization/roleAssignments/', status: 400, code: 'PrincipalNotFound', message: `Principal ${KUBELET_OBJECT.replace(/-/g, '')} does not exist in the directory.`, times: 2 },
+      {
+        method: 'PUT',
+        path: '/providers/Microsoft.Authorization/roleAssignments/',
+        status: 400,
+        code: 'PrincipalNotFound',
+        message: `Principal ${KUBELET_OBJECT.replace(/-/g, '')} does not exist in the directory.`,
+        times: 2,
+      },
     ]);
     const outcome = await engine.grant(plan(), { approvedBy: 'alice', retryDelaysMs: [20, 20, 20] });
     expect(outcome.status).toBe('created');
@@ -81,7 +102,16 @@ describe('grant', () => {
 
   it('says already-exists (with the existing id) when Azure reports RoleAssignmentExists', async () => {
     // The pre-check cannot see the existing assignment (its read fails once), so the PUT meets it.
-    const engine = engineFor(smallWorld({ acrPull: true }), [{ method: 'GET', path: '/providers/Microsoft.Authorization/roleAssignments', status: 503, code: 'ServiceUnavailable', message: 'try later', times: 1 }]);
+    const engine = engineFor(smallWorld({ acrPull: true }), [
+      {
+        method: 'GET',
+        path: '/providers/Microsoft.Authorization/roleAssignments',
+        status: 503,
+        code: 'ServiceUnavailable',
+        message: 'try later',
+        times: 1,
+      },
+    ]);
     const outcome = await engine.grant(plan(), { approvedBy: 'alice', retryDelaysMs: [10] });
     expect(outcome).toMatchObject({ status: 'already-exists', assignmentId: expect.stringMatching(/roleAssignments\/[0-9a-f-]{36}$/) });
     expect(okPuts()).toHaveLength(0);
@@ -111,12 +141,23 @@ describe('grant', () => {
   it('refuses when the bot lacks roleAssignments/write, naming the roles that have it', async () => {
     const engine = engineFor(smallWorld({ acrPull: false, callerIsOwner: false }));
     const outcome = await engine.grant(plan(), { approvedBy: 'alice' });
-    expect(outcome).toMatchObject({ status: 'forbidden', needs: expect.stringContaining('Owner, User Access Administrator or Role Based Access Control Administrator on myacr') });
+    expect(outcome).toMatchObject({
+      status: 'forbidden',
+      needs: expect.stringContaining('Owner, User Access Administrator or Role Based Access Control Administrator on myacr'),
+    });
     expect(puts()).toHaveLength(0);
   });
 
   it('stops at once on a 403 from the PUT itself', async () => {
-    const engine = engineFor(smallWorld({ acrPull: false }), [{ method: 'PUT', path: '/roleAssignments/', status: 403, code: 'AuthorizationFailed', message: 'does not have authorization to perform action Microsoft.Authorization/roleAssignments/write' }]);
+    const engine = engineFor(smallWorld({ acrPull: false }), [
+      {
+        method: 'PUT',
+        path: '/roleAssignments/',
+        status: 403,
+        code: 'AuthorizationFailed',
+        message: 'does not have authorization to perform action Microsoft.Authorization/roleAssignments/write',
+      },
+    ]);
     const outcome = await engine.grant(plan(), { approvedBy: 'alice', retryDelaysMs: [10, 10, 10] });
     expect(outcome.status).toBe('forbidden');
     expect(puts()).toHaveLength(1);
@@ -168,7 +209,15 @@ describe('grant on a service-principal cluster', () => {
   });
 
   it('grants nothing when Graph cannot say which principal the cluster pulls with', async () => {
-    const engine = engineFor(spWorld(APP_ID), [{ method: 'GET', path: '/v1.0/servicePrincipals', status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' }]);
+    const engine = engineFor(spWorld(APP_ID), [
+      {
+        method: 'GET',
+        path: '/v1.0/servicePrincipals',
+        status: 403,
+        code: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges to complete the operation.',
+      },
+    ]);
     const outcome = await engine.grant(spPlan(), { approvedBy: 'alice', retryDelaysMs: [] });
     expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringContaining('Could not re-check which service principal') });
     expect(puts()).toHaveLength(0);

@@ -85,7 +85,16 @@ export function smallWorld(options: WorldOptions = {}): World {
           servicePrincipalProfile: { clientId: 'msi' },
           identityProfile: { kubeletidentity: { resourceId: KUBELET_ID, clientId: KUBELET_CLIENT, objectId: KUBELET_OBJECT } },
           agentPoolProfiles: [
-            { name: 'nodepool1', count: 3, vmSize: 'Standard_D4s_v5', osType: 'Linux', osSKU: 'Ubuntu', mode: 'System', type: 'VirtualMachineScaleSets', powerState: { code: 'Running' } },
+            {
+              name: 'nodepool1',
+              count: 3,
+              vmSize: 'Standard_D4s_v5',
+              osType: 'Linux',
+              osSKU: 'Ubuntu',
+              mode: 'System',
+              type: 'VirtualMachineScaleSets',
+              powerState: { code: 'Running' },
+            },
           ],
           networkProfile: {
             networkPlugin: 'azure',
@@ -152,7 +161,11 @@ export function smallWorld(options: WorldOptions = {}): World {
             apiVersion: 'v1',
             kind: 'Pod',
             metadata: { namespace: 'shop', name: 'api-7d9c-abcde' },
-            spec: { nodeName: 'aks-nodepool1-12345678-vmss000000', serviceAccountName: 'default', containers: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2' }] },
+            spec: {
+              nodeName: 'aks-nodepool1-12345678-vmss000000',
+              serviceAccountName: 'default',
+              containers: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2' }],
+            },
             status: { phase: 'Running', containerStatuses: [{ name: 'api', image: 'myacr.azurecr.io/shop/api:1.4.2', state: { running: {} } }] },
           },
         ],
@@ -163,7 +176,12 @@ export function smallWorld(options: WorldOptions = {}): World {
             kind: 'Node',
             metadata: {
               name: 'aks-nodepool1-12345678-vmss000000',
-              labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', agentpool: 'nodepool1', 'kubernetes.azure.com/agentpool': 'nodepool1' },
+              labels: {
+                'kubernetes.io/os': 'linux',
+                'kubernetes.io/arch': 'amd64',
+                agentpool: 'nodepool1',
+                'kubernetes.azure.com/agentpool': 'nodepool1',
+              },
             },
             status: { nodeInfo: { operatingSystem: 'linux', architecture: 'amd64' } },
           },

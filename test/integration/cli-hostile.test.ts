@@ -37,13 +37,42 @@ const BAD_USAGE: NamedCase[] = [
   { name: 'unknown command', argv: ['chekc', ...VALID], says: 'unknown command "chekc"' },
   { name: 'positional argument', argv: ['check', 'aks-healthy', 'acrdemo'], says: 'aks-healthy' },
   { name: '--yes on check', argv: ['check', ...VALID, '--yes'], says: "'--yes'" },
-  { name: 'grant with a hostile cluster', argv: ['grant', "--cluster=x') or true or ('", '--registry=acrdemo', '--yes'], says: "has a single quote (')" },
+  {
+    name: 'grant with a hostile cluster',
+    argv: ['grant', "--cluster=x') or true or ('", '--registry=acrdemo', '--yes'],
+    says: "has a single quote (')",
+  },
   { name: 'unknown demo scenario', argv: ['check', '--demo', 'aks-does-not-exist'], says: 'No scenario named "aks-does-not-exist"' },
-  { name: 'plain-http ARM endpoint', argv: ['check', ...VALID], env: { AZURE_RESOURCE_MANAGER_ENDPOINT: 'http://127.0.0.1:1' }, says: 'AZURE_RESOURCE_MANAGER_ENDPOINT must use https' },
-  { name: 'garbage ARM endpoint', argv: ['check', ...VALID], env: { AZURE_RESOURCE_MANAGER_ENDPOINT: 'not a url' }, says: 'AZURE_RESOURCE_MANAGER_ENDPOINT must be an https URL' },
-  { name: 'ARM endpoint with credentials', argv: ['check', ...VALID], env: { AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://user:pw@127.0.0.1:1' }, says: 'AZURE_RESOURCE_MANAGER_ENDPOINT must be a plain endpoint' },
-  { name: 'subscription that is no GUID', argv: ['check', ...VALID], env: { AZURE_SUBSCRIPTION_ID: 'prod-subscription' }, says: 'AZURE_SUBSCRIPTION_ID must be a GUID' },
-  { name: 'subscription with an injection', argv: ['check', ...VALID], env: { AZURE_SUBSCRIPTION_ID: "x' or '1'='1" }, says: 'AZURE_SUBSCRIPTION_ID must be a GUID' },
+  {
+    name: 'plain-http ARM endpoint',
+    argv: ['check', ...VALID],
+    env: { AZURE_RESOURCE_MANAGER_ENDPOINT: 'http://127.0.0.1:1' },
+    says: 'AZURE_RESOURCE_MANAGER_ENDPOINT must use https',
+  },
+  {
+    name: 'garbage ARM endpoint',
+    argv: ['check', ...VALID],
+    env: { AZURE_RESOURCE_MANAGER_ENDPOINT: 'not a url' },
+    says: 'AZURE_RESOURCE_MANAGER_ENDPOINT must be an https URL',
+  },
+  {
+    name: 'ARM endpoint with credentials',
+    argv: ['check', ...VALID],
+    env: { AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://user:pw@127.0.0.1:1' },
+    says: 'AZURE_RESOURCE_MANAGER_ENDPOINT must be a plain endpoint',
+  },
+  {
+    name: 'subscription that is no GUID',
+    argv: ['check', ...VALID],
+    env: { AZURE_SUBSCRIPTION_ID: 'prod-subscription' },
+    says: 'AZURE_SUBSCRIPTION_ID must be a GUID',
+  },
+  {
+    name: 'subscription with an injection',
+    argv: ['check', ...VALID],
+    env: { AZURE_SUBSCRIPTION_ID: "x' or '1'='1" },
+    says: 'AZURE_SUBSCRIPTION_ID must be a GUID',
+  },
   { name: 'bad TRIAGE_PODS', argv: ['check', ...VALID], env: { TRIAGE_PODS: 'maybe' }, says: 'TRIAGE_PODS must be true or false' },
 ];
 

@@ -68,7 +68,11 @@ describe('check in its own process', () => {
     const e = await serve(s);
     const result = await runCliProcess(['check', ...targetArgs(s), '--format', 'json'], envFor(e));
     const report = jsonOf(result);
-    expect({ code: result.code, verdict: report.verdict, pullRole: statusOf(report, 'rbac.pull-role') }).toEqual({ code: 1, verdict: 'problems', pullRole: 'fail' });
+    expect({ code: result.code, verdict: report.verdict, pullRole: statusOf(report, 'rbac.pull-role') }).toEqual({
+      code: 1,
+      verdict: 'problems',
+      pullRole: 'fail',
+    });
     expect(report.findings.find((f) => f.check === 'rbac.pull-role')!.evidence).toContain('aks-missing-role');
     expect(usedManagedIdentity(e)).toBe(true);
     expect(nonReads(e.requests)).toEqual([]);
@@ -100,7 +104,10 @@ describe('check in its own process', () => {
   it('by cluster alone on a healthy cluster: exit 0, no pod is failing to pull', async () => {
     const e = await serve(scenario('aks-healthy'));
     const result = await runCliProcess(['check', '--cluster', 'aks-healthy'], envFor(e));
-    expect({ code: result.code, first: result.stdout.split('\n')[0] }).toEqual({ code: 0, first: expect.stringMatching(/^No pod is failing to pull: 6 pods and 0 events read on aks-healthy/) });
+    expect({ code: result.code, first: result.stdout.split('\n')[0] }).toEqual({
+      code: 0,
+      first: expect.stringMatching(/^No pod is failing to pull: 6 pods and 0 events read on aks-healthy/),
+    });
   }, 40_000);
 
   it('a cluster whose role assignments cannot be read: exit 3, rbac.pull-role unknown', async () => {
@@ -108,7 +115,11 @@ describe('check in its own process', () => {
     const e = await serve(s);
     const result = await runCliProcess(['check', ...targetArgs(s), '--format', 'json'], envFor(e));
     const report = jsonOf(result);
-    expect({ code: result.code, verdict: report.verdict, pullRole: statusOf(report, 'rbac.pull-role') }).toEqual({ code: 3, verdict: 'incomplete', pullRole: 'unknown' });
+    expect({ code: result.code, verdict: report.verdict, pullRole: statusOf(report, 'rbac.pull-role') }).toEqual({
+      code: 3,
+      verdict: 'incomplete',
+      pullRole: 'unknown',
+    });
   }, 40_000);
 
   it('no credential at all: exit 2 with what to do, no stack trace', async () => {
@@ -126,9 +137,13 @@ describe('grant in its own process', () => {
   it('without --yes prints the plan and writes nothing; with --yes writes one AcrPull assignment, after which check passes', async () => {
     const s = scenario('aks-missing-role');
     const e = await serve(s);
-    const cluster = e.world.resources.find((r) => r.type.toLowerCase() === 'microsoft.containerservice/managedclusters' && r.name === s.target.cluster)!;
-    const kubeletObjectId = ((cluster.properties!.identityProfile as Record<string, { objectId: string }>).kubeletidentity!).objectId;
-    const registry = e.world.resources.find((r) => r.type.toLowerCase() === 'microsoft.containerregistry/registries' && r.name === s.target.registry)!;
+    const cluster = e.world.resources.find(
+      (r) => r.type.toLowerCase() === 'microsoft.containerservice/managedclusters' && r.name === s.target.cluster,
+    )!;
+    const kubeletObjectId = (cluster.properties!.identityProfile as Record<string, { objectId: string }>).kubeletidentity!.objectId;
+    const registry = e.world.resources.find(
+      (r) => r.type.toLowerCase() === 'microsoft.containerregistry/registries' && r.name === s.target.registry,
+    )!;
 
     const dryRun = await runCliProcess(['grant', ...targetArgs(s)], envFor(e));
     expect(dryRun.code).toBe(0);
@@ -145,7 +160,9 @@ describe('grant in its own process', () => {
     const puts = e.requests.filter((r) => r.method === 'PUT');
     expect(puts).toHaveLength(1);
     const put = puts[0]!;
-    expect(put.path.toLowerCase()).toMatch(new RegExp(`^${registry.id.toLowerCase().replace(/[.]/g, '\\.')}/providers/microsoft\\.authorization/roleassignments/[0-9a-f-]{36}$`));
+    expect(put.path.toLowerCase()).toMatch(
+      new RegExp(`^${registry.id.toLowerCase().replace(/[.]/g, '\\.')}/providers/microsoft\\.authorization/roleassignments/[0-9a-f-]{36}$`),
+    );
     expect(put.status).toBeLessThan(300);
     const properties = (put.body as { properties: Record<string, string> }).properties;
     expect(properties.roleDefinitionId.toLowerCase().endsWith(`/roledefinitions/${ACR_PULL}`)).toBe(true);
@@ -156,6 +173,10 @@ describe('grant in its own process', () => {
     // check after the grant reads ARM only.
     const after = await runCliProcess(['check', ...targetArgs(s), '--no-pods', '--format', 'json'], envFor(e));
     const report = jsonOf(after);
-    expect({ code: after.code, verdict: report.verdict, pullRole: statusOf(report, 'rbac.pull-role') }).toEqual({ code: 0, verdict: 'healthy', pullRole: 'pass' });
+    expect({ code: after.code, verdict: report.verdict, pullRole: statusOf(report, 'rbac.pull-role') }).toEqual({
+      code: 0,
+      verdict: 'healthy',
+      pullRole: 'pass',
+    });
   }, 90_000);
 });

@@ -56,7 +56,8 @@ describe('coalescing identical triages', () => {
     // A pod read is a run command or a first page of pods from the cluster's API server.
     const podReads = () =>
       emulator.requests.filter(
-        (r) => (r.method === 'POST' && /\/runCommand$/i.test(r.path)) || (r.method === 'GET' && /^\/api\/v1\/pods$/.test(r.path) && !r.query.continue),
+        (r) =>
+          (r.method === 'POST' && /\/runCommand$/i.test(r.path)) || (r.method === 'GET' && /^\/api\/v1\/pods$/.test(r.path) && !r.query.continue),
       ).length;
     const alone = await triageCluster(inner, parseClusterRef('aks-missing-role'));
     const single = armRequests();

@@ -89,7 +89,8 @@ function violations(label: string, run: ScenarioRun, fault?: { kind: string; pat
     const hit = run.emulator.requests.some((r) => r.method === target.method && r.host === target.host && new RegExp(target.rule, 'i').test(r.path));
     if (!hit) {
       const kube = evidence.kube;
-      const path = kube.state === 'ok' ? ` (pod evidence came through ${kube.value.via}${kube.value.viaReason ? `: ${kube.value.viaReason}` : ''})` : '';
+      const path =
+        kube.state === 'ok' ? ` (pod evidence came through ${kube.value.via}${kube.value.viaReason ? `: ${kube.value.viaReason}` : ''})` : '';
       out.push(`${label}: the faulted path was never requested${path}`);
     }
     // No other read has a second source: the fault must surface as a failed read the clean run did not have.
@@ -114,7 +115,11 @@ async function sweep(source: Scenario, clean: CleanRun, kind: (typeof FAULT_KIND
     paths.map(async (p) => {
       const run = await triageScenario(source, { faults: [kind.fault(p.method, p.rule)], ...SWEEP_DEADLINES });
       try {
-        return violations(`${source.name} · ${kind.kind} on ${p.method} ${p.host}${p.path}`, run, { kind: kind.kind, path: p, cleanFailures: clean.failures });
+        return violations(`${source.name} · ${kind.kind} on ${p.method} ${p.host}${p.path}`, run, {
+          kind: kind.kind,
+          path: p,
+          cleanFailures: clean.failures,
+        });
       } finally {
         await run.emulator.close();
       }
@@ -132,7 +137,9 @@ describe('the dependency map itself', () => {
 
     const broken: Evidence = { ...clean, vmss: failed({ kind: 'forbidden', status: 403, message: 'Could not read the scale sets.' }) };
     const claimed = [{ check: 'identity.kubelet-on-nodes' as const, status: 'pass' }];
-    expect(passesOnUnreadableEvidence(broken, claimed)).toEqual(['identity.kubelet-on-nodes: pass although vmss failed (Could not read the scale sets.)']);
+    expect(passesOnUnreadableEvidence(broken, claimed)).toEqual([
+      'identity.kubelet-on-nodes: pass although vmss failed (Could not read the scale sets.)',
+    ]);
     expect(failedReadsNeeded(broken)).toEqual(['vmss']);
     // And the real check does not make that claim.
     expect(judge(broken, { complete: true }).findings.find((f) => f.check === 'identity.kubelet-on-nodes')?.status).toBe('unknown');
@@ -168,7 +175,11 @@ describe.each(SWEPT_SCENARIOS)('generated faults on every read path of %s', (nam
     if (source.expect.verdict === 'healthy') expect(clean.failures).toEqual([]);
   });
 
-  it.each(FAULT_KINDS.map((k) => [k.kind, k] as const))('%s on each path, one at a time', async (_kind, kind) => {
-    expect(await sweep(source, clean, kind)).toEqual([]);
-  }, SWEEP_TIMEOUT_MS);
+  it.each(FAULT_KINDS.map((k) => [k.kind, k] as const))(
+    '%s on each path, one at a time',
+    async (_kind, kind) => {
+      expect(await sweep(source, clean, kind)).toEqual([]);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
 });

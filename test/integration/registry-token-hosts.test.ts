@@ -26,7 +26,12 @@ afterEach(async () => emulator?.close());
 
 function setup(world: World) {
   emulator = createEmulator({ world });
-  return createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient, retryOptions: { maxRetries: 0 } });
+  return createAzureClients({
+    credential: emulator.credential,
+    endpoint: emulator.endpoint,
+    httpClient: emulator.httpClient,
+    retryOptions: { maxRetries: 0 },
+  });
 }
 
 const toHost = (host: string) => emulator.requests.filter((r) => r.host === host);

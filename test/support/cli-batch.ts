@@ -46,7 +46,11 @@ const { runCli } = require(${JSON.stringify(join(ROOT, 'dist', 'src', 'cli', 'ma
 })().catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(70); });
 `;
 
-export async function runCliBatch(cases: readonly BatchCase[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<BatchResult[]> {
+export async function runCliBatch(
+  cases: readonly BatchCase[],
+  env: Record<string, string>,
+  options: { timeoutMs?: number } = {},
+): Promise<BatchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'triage-cli-batch-'));
   const input = join(dir, 'cases.json');
   writeFileSync(input, JSON.stringify(cases));
@@ -55,7 +59,12 @@ export async function runCliBatch(cases: readonly BatchCase[], env: Record<strin
       execFile(
         process.execPath,
         ['-e', CHILD, input],
-        { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 32 * 1024 * 1024 },
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env },
+          timeout: options.timeoutMs ?? 60_000,
+          maxBuffer: 32 * 1024 * 1024,
+        },
         (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
       );
     });

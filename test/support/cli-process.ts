@@ -57,7 +57,10 @@ export function ensureBuilt(): void {
   try {
     if (!fresh()) {
       // tsc emits even when someone else's file has a type error elsewhere; its exit code is not ours to judge.
-      spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
+      spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], {
+        cwd: ROOT,
+        stdio: 'pipe',
+      });
     }
   } finally {
     rmdirSync(lock);

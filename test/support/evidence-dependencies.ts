@@ -36,7 +36,8 @@ export type EvidenceField =
 
 export function readsOf(e: Evidence): Record<EvidenceField, Read<unknown>> {
   // Pieces of pod evidence are read on their own; without pods they were not read at all.
-  const piece = (read: (k: KubeFacts) => Read<unknown>): Read<unknown> => (e.kube.state === 'ok' ? read(e.kube.value) : { state: 'skipped', reason: 'no pod evidence' });
+  const piece = (read: (k: KubeFacts) => Read<unknown>): Read<unknown> =>
+    e.kube.state === 'ok' ? read(e.kube.value) : { state: 'skipped', reason: 'no pod evidence' };
   return {
     clusterLookup: e.clusterLookup,
     cluster: e.cluster,
@@ -65,13 +66,19 @@ export function readsOf(e: Evidence): Record<EvidenceField, Read<unknown>> {
 
 /** Every unreadable piece of evidence: the fields above plus each custom role definition. */
 export function failedReads(e: Evidence): string[] {
-  const fields = Object.entries(readsOf(e)).filter(([, read]) => read.state === 'failed').map(([field]) => field);
-  const roles = Object.entries(e.roleDefinitions).filter(([, read]) => read.state === 'failed').map(([guid]) => `roleDefinitions.${guid}`);
+  const fields = Object.entries(readsOf(e))
+    .filter(([, read]) => read.state === 'failed')
+    .map(([field]) => field);
+  const roles = Object.entries(e.roleDefinitions)
+    .filter(([, read]) => read.state === 'failed')
+    .map(([guid]) => `roleDefinitions.${guid}`);
   return [...fields, ...roles];
 }
 
 const spCluster = (e: Evidence): boolean =>
-  e.cluster.state === 'ok' && e.cluster.value.servicePrincipalClientId !== undefined && e.cluster.value.servicePrincipalClientId.toLowerCase() !== 'msi';
+  e.cluster.state === 'ok' &&
+  e.cluster.value.servicePrincipalClientId !== undefined &&
+  e.cluster.value.servicePrincipalClientId.toLowerCase() !== 'msi';
 const hasPrivateEndpoints = (e: Evidence): boolean => e.registry.state === 'ok' && e.registry.value.privateEndpointConnections.length > 0;
 const when = (condition: boolean, ...fields: EvidenceField[]): EvidenceField[] => (condition ? fields : []);
 /** The principal the role checks look up: the kubelet identity's objectId, or on SP clusters the SP's objectId from Graph. */
@@ -132,7 +139,11 @@ export const CHECK_DEPENDENCIES: Record<CheckId, (e: Evidence) => EvidenceField[
   'network.egress-path': () => ['cluster', 'network.clusterSubnets'],
   'pods.pull-errors': () => ['kube'],
   // Service accounts may add pull secrets to any failing pod; the secrets matter once a failing pod references one.
-  'pods.pull-secrets': (e) => ['kube', ...when(registryPullFailures(e).length > 0, 'kube.serviceAccounts'), ...when(failingPodsReferenceSecrets(e), 'kube.pullSecrets')],
+  'pods.pull-secrets': (e) => [
+    'kube',
+    ...when(registryPullFailures(e).length > 0, 'kube.serviceAccounts'),
+    ...when(failingPodsReferenceSecrets(e), 'kube.pullSecrets'),
+  ],
   'image.exists': () => ['image'],
   'image.platform': () => ['image', 'cluster'],
   // kubelet's QPS refusals are events (per node, whatever the image).

@@ -19,7 +19,9 @@ export function isWriteMethod(request: RecordedRequest): boolean {
  * Why a POST is a read, or undefined when it is not known to be one. Permission reads
  * (`…/providers/Microsoft.Authorization/permissions`) are GETs in ARM, so they never appear here.
  */
-export function readOnlyPostKind(request: RecordedRequest): 'resource-graph' | 'run-command' | 'acr-token-exchange' | 'cluster-user-credential' | undefined {
+export function readOnlyPostKind(
+  request: RecordedRequest,
+): 'resource-graph' | 'run-command' | 'acr-token-exchange' | 'cluster-user-credential' | undefined {
   if (request.method.toUpperCase() !== 'POST') return undefined;
   if (REGISTRY_HOST.test(request.host)) return ACR_TOKEN_EXCHANGE.test(request.path) ? 'acr-token-exchange' : undefined;
   if (RESOURCE_GRAPH.test(request.path)) return 'resource-graph';

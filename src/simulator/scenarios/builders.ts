@@ -771,7 +771,10 @@ export function managedCluster(o: {
       dnsPrefix,
       ...(o.private
         ? { privateFQDN: `${dnsPrefix}-${fqdnHash}.${guid('private-dns', key)}.privatelink.${LOCATION}.azmk8s.io` }
-        : { fqdn: `${dnsPrefix}-${fqdnHash}.hcp.${LOCATION}.azmk8s.io`, azurePortalFQDN: `${dnsPrefix}-${fqdnHash}.portal.hcp.${LOCATION}.azmk8s.io` }),
+        : {
+            fqdn: `${dnsPrefix}-${fqdnHash}.hcp.${LOCATION}.azmk8s.io`,
+            azurePortalFQDN: `${dnsPrefix}-${fqdnHash}.portal.hcp.${LOCATION}.azmk8s.io`,
+          }),
       agentPoolProfiles,
       servicePrincipalProfile: { clientId: o.sp ? o.sp.appId : (o.migratingFromSp?.appId ?? 'msi') },
       nodeResourceGroup: nodeRg,
@@ -935,4 +938,3 @@ export function repositoryPrefixCondition(prefix: string): string {
     ` OR (@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringStartsWithIgnoreCase '${prefix}'))`
   );
 }
-

@@ -88,7 +88,11 @@ export function shopBatchNeighbour(): Neighbour {
 }
 
 /** AcrPull (or another role) for the cluster's kubelet identity at the registry — what `az aks update --attach-acr` creates. */
-export function kubeletGrant(cluster: ClusterBundle, reg: RegistryBundle, role: 'AcrPull' | 'AcrPush' | 'Reader' | 'RepositoryReader' = 'AcrPull'): ArmRoleAssignment {
+export function kubeletGrant(
+  cluster: ClusterBundle,
+  reg: RegistryBundle,
+  role: 'AcrPull' | 'AcrPush' | 'Reader' | 'RepositoryReader' = 'AcrPull',
+): ArmRoleAssignment {
   return roleAssignment({ role, principal: kubeletOf(cluster).principalId, scope: reg.id });
 }
 

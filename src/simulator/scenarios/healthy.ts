@@ -84,7 +84,8 @@ function abacHealthy(): Scenario {
 export const HEALTHY_SCENARIOS: readonly Scenario[] = [
   healthy({
     name: 'aks-healthy',
-    description: "Healthy: the kubelet identity holds AcrPull on acrdemo itself (what --attach-acr creates); aks-shop-batch's kubelet shares the registry.",
+    description:
+      "Healthy: the kubelet identity holds AcrPull on acrdemo itself (what --attach-acr creates); aks-shop-batch's kubelet shares the registry.",
     target: { cluster: 'aks-healthy', registry: 'acrdemo' },
     grant: (c) => kubeletGrant(c, ACRDEMO),
     neighbours: [shopBatchNeighbour()],

@@ -16,7 +16,7 @@ function spExpired(): Scenario {
   const cluster = managedCluster({ name, sp });
   return pullScenario({
     name,
-    description: "Service-principal cluster whose only client secret expired on 2026-10-31: the SP still holds AcrPull but cannot sign in.",
+    description: 'Service-principal cluster whose only client secret expired on 2026-10-31: the SP still holds AcrPull but cannot sign in.',
     target: { cluster: `rg-${name}/${name}`, registry: 'acrdemo' },
     cluster,
     registries: [ACRDEMO],
@@ -42,16 +42,27 @@ function spMigrating(): Scenario {
   const cluster = managedCluster({ name, migratingFromSp: { appId: sp.appId } });
   return pullScenario({
     name,
-    description: 'Service principal → managed identity, node pools not upgraded yet: nodes still pull with the SP, which has no AcrPull; the new kubelet identity has it.',
+    description:
+      'Service principal → managed identity, node pools not upgraded yet: nodes still pull with the SP, which has no AcrPull; the new kubelet identity has it.',
     target: { cluster: name, registry: 'acrdemo' },
     cluster,
     registries: [ACRDEMO],
     grants: [kubeletGrant(cluster, ACRDEMO)],
     workloads: [{ ns: 'shop', app: 'api', image: API, error: pullErrors.unauthorized(API) }],
-    world: { servicePrincipals: [{ appId: sp.appId, id: sp.objectId, displayName: sp.displayName, passwordCredentials: [{ endDateTime: '2027-10-31T23:59:59Z' }] }] },
+    world: {
+      servicePrincipals: [
+        { appId: sp.appId, id: sp.objectId, displayName: sp.displayName, passwordCredentials: [{ endDateTime: '2027-10-31T23:59:59Z' }] },
+      ],
+    },
     expect: {
       verdict: 'problems',
-      statuses: { 'identity.kubelet': 'warn', 'identity.kubelet-on-nodes': 'skip', 'identity.sp-secret': 'pass', 'rbac.pull-role': 'fail', 'pods.pull-errors': 'fail' },
+      statuses: {
+        'identity.kubelet': 'warn',
+        'identity.kubelet-on-nodes': 'skip',
+        'identity.sp-secret': 'pass',
+        'rbac.pull-role': 'fail',
+        'pods.pull-errors': 'fail',
+      },
     },
   });
 }

@@ -103,10 +103,16 @@ function manifestUrl(image: string): string {
 export const pullErrors = {
   /** Newer containerd: anonymous token refused (no role, expired secret, detached identity, ABAC condition, unknown repo). */
   unauthorized: (image: string): PullError =>
-    rpc('Unknown', `${resolve(image)}: failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ${tokenUrl(image)}: 401 Unauthorized`),
+    rpc(
+      'Unknown',
+      `${resolve(image)}: failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ${tokenUrl(image)}: 401 Unauthorized`,
+    ),
   /** Same cause, for a third-party registry whose token endpoint is /token. */
   unauthorizedAt: (image: string, tokenPath: string): PullError =>
-    rpc('Unknown', `${resolve(image)}: failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ${tokenUrl(image, tokenPath)}: 401 Unauthorized`),
+    rpc(
+      'Unknown',
+      `${resolve(image)}: failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ${tokenUrl(image, tokenPath)}: 401 Unauthorized`,
+    ),
   /** Older containerd wording of a refused token. */
   oauthUnauthorized: (image: string): PullError =>
     rpc('Unknown', `${resolve(image)}: failed to authorize: failed to fetch oauth token: unexpected status: 401 Unauthorized`),
@@ -118,10 +124,16 @@ export const pullErrors = {
     ),
   /** 403 on the token endpoint: public access disabled, or the name resolved to the public IP. */
   forbidden: (image: string): PullError =>
-    rpc('Unknown', `${resolve(image)}: failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ${tokenUrl(image)}: 403 Forbidden`),
+    rpc(
+      'Unknown',
+      `${resolve(image)}: failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ${tokenUrl(image)}: 403 Forbidden`,
+    ),
   notFound: (image: string): PullError => rpc('NotFound', `${resolve(image)}: ${image}: not found`),
   dns: (image: string, dnsServer = '168.63.129.16'): PullError =>
-    rpc('Unknown', `${resolve(image)}: failed to do request: Head "${manifestUrl(image)}": dial tcp: lookup ${partsOf(image).host} on ${dnsServer}:53: no such host`),
+    rpc(
+      'Unknown',
+      `${resolve(image)}: failed to do request: Head "${manifestUrl(image)}": dial tcp: lookup ${partsOf(image).host} on ${dnsServer}:53: no such host`,
+    ),
   timeout: (image: string, ip: string): PullError =>
     rpc('Unknown', `${resolve(image)}: failed to do request: Head "${manifestUrl(image)}": dial tcp ${ip}:443: i/o timeout`),
   tlsTimeout: (image: string): PullError =>
@@ -338,9 +350,27 @@ function systemPods(cluster: ClusterBundle): PodBundle[] {
   const first = cluster.nodes.find((n) => n.os === 'linux');
   if (!first) return [];
   return [
-    runningPod({ ns: 'kube-system', app: 'coredns', image: 'mcr.microsoft.com/oss/v2/kubernetes/coredns:v1.11.3-8', node: first.name, seed: cluster.id }),
-    runningPod({ ns: 'kube-system', app: 'konnectivity-agent', image: 'mcr.microsoft.com/oss/v2/kubernetes/apiserver-network-proxy/agent:v0.30.3-3', node: first.name, seed: cluster.id }),
-    runningPod({ ns: 'kube-system', app: 'metrics-server', image: 'mcr.microsoft.com/oss/v2/kubernetes/metrics-server:v0.7.2-5', node: first.name, seed: cluster.id }),
+    runningPod({
+      ns: 'kube-system',
+      app: 'coredns',
+      image: 'mcr.microsoft.com/oss/v2/kubernetes/coredns:v1.11.3-8',
+      node: first.name,
+      seed: cluster.id,
+    }),
+    runningPod({
+      ns: 'kube-system',
+      app: 'konnectivity-agent',
+      image: 'mcr.microsoft.com/oss/v2/kubernetes/apiserver-network-proxy/agent:v0.30.3-3',
+      node: first.name,
+      seed: cluster.id,
+    }),
+    runningPod({
+      ns: 'kube-system',
+      app: 'metrics-server',
+      image: 'mcr.microsoft.com/oss/v2/kubernetes/metrics-server:v0.7.2-5',
+      node: first.name,
+      seed: cluster.id,
+    }),
   ];
 }
 

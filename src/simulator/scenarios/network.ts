@@ -105,7 +105,12 @@ function privateRegistry(o: {
     records: [{ name: o.registryName, ip: o.ips[0] }, ...(o.dataZone ? [] : [{ name: `${o.registryName}.${LOCATION}.data`, ip: o.ips[1] }])],
   });
   const dataZone = o.dataZone
-    ? privateDnsZone({ rg: o.zoneRg, name: `${LOCATION}.data.${PRIVATELINK_ACR_ZONE}`, links: o.zoneLinks, records: [{ name: o.registryName, ip: o.ips[1] }] })
+    ? privateDnsZone({
+        rg: o.zoneRg,
+        name: `${LOCATION}.data.${PRIVATELINK_ACR_ZONE}`,
+        links: o.zoneLinks,
+        records: [{ name: o.registryName, ip: o.ips[1] }],
+      })
     : [];
   return { reg, network: [...pe, ...zone, ...dataZone] };
 }
@@ -128,7 +133,7 @@ function dnsDataZone(): Scenario {
   return pullScenario({
     name,
     description:
-      "Healthy private registry whose data endpoint record lives in its own zone westeurope.data.privatelink.azurecr.io (both zones linked): not a missing record in privatelink.azurecr.io.",
+      'Healthy private registry whose data endpoint record lives in its own zone westeurope.data.privatelink.azurecr.io (both zones linked): not a missing record in privatelink.azurecr.io.',
     target: { cluster: name, registry: 'acrdatazone' },
     cluster,
     registries: [reg],
@@ -173,7 +178,13 @@ function peUnapproved(): Scenario {
 function dnsUnlinked(): Scenario {
   const name = 'aks-dns-unlinked';
   const net = spoke(name, 31);
-  const jumpbox = vnet({ name: 'vnet-jumpbox', rg: `rg-${name}`, sub: SUBS.apps, prefix: '10.131.0.0/24', subnets: [{ name: 'default', prefix: '10.131.0.0/24' }] });
+  const jumpbox = vnet({
+    name: 'vnet-jumpbox',
+    rg: `rg-${name}`,
+    sub: SUBS.apps,
+    prefix: '10.131.0.0/24',
+    subnets: [{ name: 'default', prefix: '10.131.0.0/24' }],
+  });
   const { reg, network } = privateRegistry({
     registryName: 'acrprivate',
     peName: 'pe-acrprivate',
@@ -189,7 +200,8 @@ function dnsUnlinked(): Scenario {
   const image = 'acrprivate.azurecr.io/shop/api:1.4.2';
   return pullScenario({
     name,
-    description: "acrprivate's approved private endpoint is in the cluster VNet, but privatelink.azurecr.io is linked only to vnet-jumpbox: nodes resolve the public IP and get 403.",
+    description:
+      "acrprivate's approved private endpoint is in the cluster VNet, but privatelink.azurecr.io is linked only to vnet-jumpbox: nodes resolve the public IP and get 403.",
     target: { cluster: name, registry: 'acrprivate' },
     cluster,
     registries: [reg],

@@ -95,7 +95,8 @@ function pullSecretMissing(): Scenario {
   const image = 'acrdemo.azurecr.io/billing/invoice-worker:3.2.0';
   return pullScenario({
     name,
-    description: 'billing pods rely on imagePullSecret acr-cred, which was deleted from namespace billing; the kubelet identity has no role on acrdemo either.',
+    description:
+      'billing pods rely on imagePullSecret acr-cred, which was deleted from namespace billing; the kubelet identity has no role on acrdemo either.',
     target: { cluster: name, registry: 'acrdemo.azurecr.io' },
     cluster,
     registries: [ACRDEMO],

@@ -23,14 +23,21 @@ function missingRole(): Scenario {
   const cluster = managedCluster({ name: 'aks-missing-role' });
   return pullScenario({
     name: 'aks-missing-role',
-    description: "The kubelet identity has no role on acrdemo (the registry was never attached; only aks-shop-batch's kubelet has AcrPull there): pulls get 401.",
+    description:
+      "The kubelet identity has no role on acrdemo (the registry was never attached; only aks-shop-batch's kubelet has AcrPull there): pulls get 401.",
     target: { cluster: 'aks-missing-role', registry: 'acrdemo' },
     cluster,
     registries: [ACRDEMO],
     neighbours: [shopBatchNeighbour()],
     workloads: [
       { ns: 'shop', app: 'api', image: API, error: pullErrors.unauthorized(API) },
-      { ns: 'shop', app: 'web', image: 'acrdemo.azurecr.io/shop/web:2.0.1', error: pullErrors.unauthorized('acrdemo.azurecr.io/shop/web:2.0.1'), replicas: 1 },
+      {
+        ns: 'shop',
+        app: 'web',
+        image: 'acrdemo.azurecr.io/shop/web:2.0.1',
+        error: pullErrors.unauthorized('acrdemo.azurecr.io/shop/web:2.0.1'),
+        replicas: 1,
+      },
     ],
     expect: {
       verdict: 'problems',

@@ -90,11 +90,31 @@ describe('scenario names', () => {
 
   it('includes every cause-named cluster the demo documents', () => {
     const required = [
-      'aks-missing-role', 'aks-abac-acrpull', 'aks-abac-condition', 'aks-sp-expired', 'aks-wrong-principal', 'aks-old-kubelet',
-      'aks-vmss-detached', 'aks-firewall', 'aks-public-disabled', 'aks-pe-unapproved', 'aks-dns-unlinked', 'aks-peering-broken',
-      'aks-udr-egress', 'aks-data-endpoint-blocked', 'aks-image-typo', 'aks-tag-missing', 'aks-arm64-image', 'aks-pull-qps',
-      'aks-pullsecret-missing', 'aks-cross-tenant', 'aks-arm-audience-off', 'aks-deny-assignment', 'aks-no-kubelet-identity',
-      'aks-stopped', 'aks-healthy',
+      'aks-missing-role',
+      'aks-abac-acrpull',
+      'aks-abac-condition',
+      'aks-sp-expired',
+      'aks-wrong-principal',
+      'aks-old-kubelet',
+      'aks-vmss-detached',
+      'aks-firewall',
+      'aks-public-disabled',
+      'aks-pe-unapproved',
+      'aks-dns-unlinked',
+      'aks-peering-broken',
+      'aks-udr-egress',
+      'aks-data-endpoint-blocked',
+      'aks-image-typo',
+      'aks-tag-missing',
+      'aks-arm64-image',
+      'aks-pull-qps',
+      'aks-pullsecret-missing',
+      'aks-cross-tenant',
+      'aks-arm-audience-off',
+      'aks-deny-assignment',
+      'aks-no-kubelet-identity',
+      'aks-stopped',
+      'aks-healthy',
     ];
     const names = new Set(SCENARIOS.map((s) => s.name));
     expect(required.filter((r) => !names.has(r))).toEqual([]);
@@ -136,12 +156,14 @@ describe('ARM ids', () => {
       for (const a of s.world.roleAssignments) {
         const { scope, roleDefinitionId, principalId } = a.properties;
         if (armIdProblem(scope)) problems.push(`${s.name}: scope ${scope}: ${armIdProblem(scope)}`);
-        if (a.id !== `${scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`) problems.push(`${s.name}: id ${a.id} is not under its scope`);
+        if (a.id !== `${scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`)
+          problems.push(`${s.name}: id ${a.id} is not under its scope`);
         if (!GUID.test(a.name)) problems.push(`${s.name}: name ${a.name} is not a GUID`);
         if (!GUID.test(principalId)) problems.push(`${s.name}: principal ${principalId} is not a GUID`);
         const m = /^\/subscriptions\/([0-9a-f-]{36})\/providers\/Microsoft\.Authorization\/roleDefinitions\/([0-9a-f-]{36})$/.exec(roleDefinitionId);
         if (!m || !GUID.test(m[2])) problems.push(`${s.name}: roleDefinitionId ${roleDefinitionId} is malformed`);
-        else if (!scope.toLowerCase().startsWith(`/subscriptions/${m[1]}`)) problems.push(`${s.name}: roleDefinitionId ${roleDefinitionId} is not in the scope's subscription`);
+        else if (!scope.toLowerCase().startsWith(`/subscriptions/${m[1]}`))
+          problems.push(`${s.name}: roleDefinitionId ${roleDefinitionId} is not in the scope's subscription`);
         if (a.properties.condition && a.properties.conditionVersion !== '2.0') problems.push(`${s.name}: condition without conditionVersion 2.0`);
       }
     }
@@ -150,8 +172,12 @@ describe('ARM ids', () => {
 
   it('custom roles used by assignments are defined in the same world', () => {
     const builtIn = new Set([
-      '7f951dda-4ed3-4680-a7ca-43fe172d538d', '8311e382-0749-4cb8-b61a-304f252e45ec', 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
-      'b93aa761-3e63-49ed-ac28-beffa264f7ac', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', '7f6c6a51-bcf8-42ba-9220-52d62157d7db',
+      '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+      '8311e382-0749-4cb8-b61a-304f252e45ec',
+      'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+      'b93aa761-3e63-49ed-ac28-beffa264f7ac',
+      'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+      '7f6c6a51-bcf8-42ba-9220-52d62157d7db',
     ]);
     for (const s of SCENARIOS) {
       const custom = new Set((s.world.roleDefinitions ?? []).map((d) => d.name));
@@ -167,8 +193,7 @@ describe('ARM ids', () => {
 function referencedIds(r: ArmResource): string[] {
   const p = (r.properties ?? {}) as Record<string, unknown>;
   const out: string[] = [];
-  const idOf = (v: unknown): string | undefined =>
-    v && typeof v === 'object' && 'id' in v && typeof v.id === 'string' ? v.id : undefined;
+  const idOf = (v: unknown): string | undefined => (v && typeof v === 'object' && 'id' in v && typeof v.id === 'string' ? v.id : undefined);
   if (r.type === 'Microsoft.ContainerService/ManagedClusters') {
     const kid = (p.identityProfile as { kubeletidentity?: { resourceId?: string } } | undefined)?.kubeletidentity?.resourceId;
     if (kid) out.push(kid);
@@ -256,7 +281,10 @@ describe('demoWorld()', () => {
         expect(writes).toContain('Microsoft.Authorization/roleAssignments/write');
         expect(
           world.roleAssignments.some(
-            (a) => a.properties.principalId === BOT.principalId && a.properties.scope === r.id && a.properties.roleDefinitionId.endsWith('f58310d9-a9f6-439a-9e8d-f62e7b41a168'),
+            (a) =>
+              a.properties.principalId === BOT.principalId &&
+              a.properties.scope === r.id &&
+              a.properties.roleDefinitionId.endsWith('f58310d9-a9f6-439a-9e8d-f62e7b41a168'),
           ),
         ).toBe(true);
       }
@@ -281,7 +309,8 @@ describe('expectations', () => {
       }
       const values = statuses.map(([, v]) => v);
       if (values.includes('fail')) expect({ scenario: s.name, verdict: s.expect.verdict }).toEqual({ scenario: s.name, verdict: 'problems' });
-      else if (values.includes('unknown')) expect({ scenario: s.name, verdict: s.expect.verdict }).toEqual({ scenario: s.name, verdict: 'incomplete' });
+      else if (values.includes('unknown'))
+        expect({ scenario: s.name, verdict: s.expect.verdict }).toEqual({ scenario: s.name, verdict: 'incomplete' });
       if (s.expect.verdict === 'healthy') expect(values.filter((v) => v === 'fail' || v === 'unknown')).toEqual([]);
     }
   });
@@ -312,11 +341,21 @@ describe('failing pods', () => {
     for (const s of SCENARIOS.filter((x) => x.expect.statuses['pods.pull-errors'] === 'fail')) {
       const pods = podsOf(s);
       const failing = pods.filter((p) => waiting(p));
-      expect({ scenario: s.name, failing: failing.length > 0, running: pods.length > failing.length }).toEqual({ scenario: s.name, failing: true, running: true });
-      const events = Object.values(s.world.kube ?? {}).flatMap((k) => k.events) as { reason: string; message: string; involvedObject: { name: string } }[];
+      expect({ scenario: s.name, failing: failing.length > 0, running: pods.length > failing.length }).toEqual({
+        scenario: s.name,
+        failing: true,
+        running: true,
+      });
+      const events = Object.values(s.world.kube ?? {}).flatMap((k) => k.events) as {
+        reason: string;
+        message: string;
+        involvedObject: { name: string };
+      }[];
       for (const p of failing) {
         const name = (p.metadata as { name: string }).name;
-        expect(events.some((e) => e.involvedObject.name === name && e.reason === 'Failed' && e.message.startsWith('Failed to pull image "'))).toBe(true);
+        expect(events.some((e) => e.involvedObject.name === name && e.reason === 'Failed' && e.message.startsWith('Failed to pull image "'))).toBe(
+          true,
+        );
       }
     }
   });

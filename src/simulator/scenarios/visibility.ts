@@ -36,7 +36,7 @@ function rbacForbidden(): Scenario {
   const assignments = `${reg.id}/providers/Microsoft.Authorization/roleAssignments`;
   return pullScenario({
     name,
-    description: "Listing role assignments on acrnorbac answers 403 to the bot: rbac.pull-role is unknown (the kubelet does hold AcrPull).",
+    description: 'Listing role assignments on acrnorbac answers 403 to the bot: rbac.pull-role is unknown (the kubelet does hold AcrPull).',
     target: { cluster: name, registry: 'acrnorbac' },
     cluster,
     registries: [reg],
@@ -89,7 +89,10 @@ function kubeReaderOnly(): Scenario {
     cluster,
     registries: [ACRDEMO],
     workloads: [{ ns: 'shop', app: 'api', image, error: pullErrors.unauthorized(image), pullSecrets: ['acr-cred'] }],
-    kube: (pods) => ({ ...kubeState(cluster, { workloads: pods, pullSecrets: [{ namespace: 'shop', name: 'acr-cred' }] }), forbidden: ['secrets', 'nodes'] }),
+    kube: (pods) => ({
+      ...kubeState(cluster, { workloads: pods, pullSecrets: [{ namespace: 'shop', name: 'acr-cred' }] }),
+      forbidden: ['secrets', 'nodes'],
+    }),
     expect: {
       verdict: 'problems',
       statuses: { 'rbac.pull-role': 'fail', 'pods.pull-errors': 'fail', 'pods.pull-secrets': 'unknown', 'image.platform': 'pass' },
@@ -110,7 +113,10 @@ function noResourceGraph(): Scenario {
     workloads: RUNNING,
     world: { resourceGraphDisabled: true },
     // Without Resource Graph the principals holding pull roles (here only the bot) must still be identified.
-    expect: { verdict: 'healthy', statuses: { 'target.cluster': 'pass', 'target.registry': 'pass', 'rbac.pull-role': 'pass', 'rbac.misassigned': 'pass' } },
+    expect: {
+      verdict: 'healthy',
+      statuses: { 'target.cluster': 'pass', 'target.registry': 'pass', 'rbac.pull-role': 'pass', 'rbac.misassigned': 'pass' },
+    },
   });
 }
 

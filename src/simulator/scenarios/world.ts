@@ -101,13 +101,23 @@ export function assemble(parts: WorldParts): World {
   const readable = subscriptions.map((s) => s.subscriptionId).filter((s) => !UNREADABLE_SUBSCRIPTIONS.includes(s));
 
   const botAssignments: ArmRoleAssignment[] = readable.map((s) =>
-    roleAssignment({ role: 'Reader', principal: BOT.principalId, scope: subscriptionScope(s), description: 'aks-registry-triage: read-only view of the subscription' }),
+    roleAssignment({
+      role: 'Reader',
+      principal: BOT.principalId,
+      scope: subscriptionScope(s),
+      description: 'aks-registry-triage: read-only view of the subscription',
+    }),
   );
   const callerPermissions: Record<string, Permission[]> = Object.fromEntries(readable.map((s) => [subscriptionScope(s), [READ]]));
   for (const c of clusters) {
     if (!readable.includes(c.sub)) continue;
     botAssignments.push(
-      roleAssignment({ role: BOT_CLUSTER_ROLE, principal: BOT.principalId, scope: c.id, description: 'aks-registry-triage: read pods and events through run command' }),
+      roleAssignment({
+        role: BOT_CLUSTER_ROLE,
+        principal: BOT.principalId,
+        scope: c.id,
+        description: 'aks-registry-triage: read pods and events through run command',
+      }),
       roleAssignment({ role: 'AksRbacReader', principal: BOT.principalId, scope: c.id, description: 'aks-registry-triage: Kubernetes read access' }),
     );
     callerPermissions[c.id] = [CLUSTER_OPERATOR];
@@ -121,7 +131,12 @@ export function assemble(parts: WorldParts): World {
         scope: r.id,
         description: 'aks-registry-triage: check that images exist and which platforms they have',
       }),
-      roleAssignment({ role: 'RbacAdministrator', principal: BOT.principalId, scope: r.id, description: 'aks-registry-triage: grant pull roles after approval' }),
+      roleAssignment({
+        role: 'RbacAdministrator',
+        principal: BOT.principalId,
+        scope: r.id,
+        description: 'aks-registry-triage: grant pull roles after approval',
+      }),
     );
     callerPermissions[r.id] = [registryOperator(r.mode)];
   }

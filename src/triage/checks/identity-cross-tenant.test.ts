@@ -14,7 +14,12 @@ const registryElsewhere = (e: Evidence) => e.registry.state === 'ok' && (e.regis
 describe('identity.cross-tenant', () => {
   it.each<[string, (e: Evidence) => void, string, RegExp]>([
     ['same tenant', () => undefined, 'pass', new RegExp(`myacr and cluster aks-prod are both in tenant ${TENANT}`)],
-    ['registry in another tenant, MSI cluster', registryElsewhere, 'fail', new RegExp(`Registry myacr lives in tenant ${OTHER}; cluster aks-prod in tenant ${TENANT} — a managed identity cannot`)],
+    [
+      'registry in another tenant, MSI cluster',
+      registryElsewhere,
+      'fail',
+      new RegExp(`Registry myacr lives in tenant ${OTHER}; cluster aks-prod in tenant ${TENANT} — a managed identity cannot`),
+    ],
     [
       'registry in another tenant, SP cluster',
       (e) => {
@@ -42,7 +47,12 @@ describe('identity.cross-tenant', () => {
       'unknown',
       /tenant of cluster aks-prod's subscription .* could not be read \(subscription read refused\)/,
     ],
-    ['a registry that is not an ACR', (e) => (e.target.registry = { kind: 'external', host: 'docker.io' }), 'skip', /docker\.io is not an Azure Container Registry/],
+    [
+      'a registry that is not an ACR',
+      (e) => (e.target.registry = { kind: 'external', host: 'docker.io' }),
+      'skip',
+      /docker\.io is not an Azure Container Registry/,
+    ],
   ])('%s', (_case, change, status, evidence) => {
     const o = identityCrossTenant.run(edit(change));
     expect(o.status).toBe(status);

@@ -21,7 +21,8 @@ export const identityCrossTenant: Check = {
       };
     const registry = e.registry.state === 'ok' ? e.registry.value.name : 'the registry';
     const cluster = e.cluster.state === 'ok' ? e.cluster.value : undefined;
-    if (t.state === 'same') return { status: 'pass', evidence: `Registry ${registry} and cluster ${cluster?.name} are both in tenant ${t.registryTenant}.` };
+    if (t.state === 'same')
+      return { status: 'pass', evidence: `Registry ${registry} and cluster ${cluster?.name} are both in tenant ${t.registryTenant}.` };
     const where = `Registry ${registry} lives in tenant ${t.registryTenant}; cluster ${cluster?.name} in tenant ${t.clusterTenant}`;
     const remediation =
       'Use a multitenant service principal provisioned in the registry tenant (learn.microsoft.com/azure/container-registry/authenticate-aks-cross-tenant), ' +

@@ -40,7 +40,12 @@ describe('identity.kubelet-on-nodes', () => {
       'unknown',
       new RegExp(`The scale sets in ${NODE_RG} could not be read: AuthorizationFailed on MC_`),
     ],
-    ['the scale sets were not read', (e) => (e.vmss = { state: 'skipped', reason: 'no node resource group' }), 'unknown', /were not read: no node resource group/],
+    [
+      'the scale sets were not read',
+      (e) => (e.vmss = { state: 'skipped', reason: 'no node resource group' }),
+      'unknown',
+      /were not read: no node resource group/,
+    ],
     ['no scale set is visible', (e) => (e.vmss = { state: 'ok', value: [] }), 'unknown', /No scale set was found in MC_.*\(nodepool1\)/],
     [
       'the kubelet identity is not known',
@@ -48,7 +53,12 @@ describe('identity.kubelet-on-nodes', () => {
       'unknown',
       /kubelet identity resource id of cluster aks-prod is not known/,
     ],
-    ['the cluster could not be read', (e) => (e.cluster = { state: 'failed', failure: { kind: 'timeout', message: 'timed out' } }), 'unknown', /The cluster could not be read: timed out/],
+    [
+      'the cluster could not be read',
+      (e) => (e.cluster = { state: 'failed', failure: { kind: 'timeout', message: 'timed out' } }),
+      'unknown',
+      /The cluster could not be read: timed out/,
+    ],
     [
       'an SP cluster',
       (e) => {

@@ -43,7 +43,12 @@ export const identityKubeletOnNodes: Check = {
         needs: v.failure.needs ?? needs,
       };
     if (v.state === 'skipped')
-      return { status: 'unknown', evidence: `The scale sets in ${nodeRg} were not read: ${v.reason}`, remediation: 'Check again once the node resource group is known.', needs };
+      return {
+        status: 'unknown',
+        evidence: `The scale sets in ${nodeRg} were not read: ${v.reason}`,
+        remediation: 'Check again once the node resource group is known.',
+        needs,
+      };
     if (v.value.length === 0)
       return {
         status: 'unknown',
@@ -61,6 +66,9 @@ export const identityKubeletOnNodes: Check = {
         command,
       };
     }
-    return { status: 'pass', evidence: `All ${v.value.length} scale set(s) in ${nodeRg} carry identity ${name}: ${v.value.map((s) => s.name).join(', ')}.` };
+    return {
+      status: 'pass',
+      evidence: `All ${v.value.length} scale set(s) in ${nodeRg} carry identity ${name}: ${v.value.map((s) => s.name).join(', ')}.`,
+    };
   },
 };

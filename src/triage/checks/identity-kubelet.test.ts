@@ -33,12 +33,20 @@ describe('identity.kubelet', () => {
       'SP cluster whose objectId Graph would not give',
       (e) => {
         asSpCluster(e);
-        e.servicePrincipal = { state: 'failed', failure: { kind: 'forbidden', message: 'Graph: Authorization_RequestDenied', needs: 'Application.Read.All' } };
+        e.servicePrincipal = {
+          state: 'failed',
+          failure: { kind: 'forbidden', message: 'Graph: Authorization_RequestDenied', needs: 'Application.Read.All' },
+        };
       },
       'pass',
       new RegExp(`appId ${SP_APP}\\. Its objectId could not be resolved \\(Graph: Authorization_RequestDenied\\)`),
     ],
-    ['MSI cluster without kubelet identity', (e) => e.cluster.state === 'ok' && (e.cluster.value.kubeletIdentity = undefined), 'fail', /aks-prod uses managed identity but has no kubelet identity/],
+    [
+      'MSI cluster without kubelet identity',
+      (e) => e.cluster.state === 'ok' && (e.cluster.value.kubeletIdentity = undefined),
+      'fail',
+      /aks-prod uses managed identity but has no kubelet identity/,
+    ],
     [
       'kubelet identity without objectId',
       (e) => e.cluster.state === 'ok' && (e.cluster.value.kubeletIdentity = { resourceId: KUBELET_RESOURCE_ID, clientId: KUBELET_CLIENT_ID }),
@@ -66,7 +74,8 @@ describe('identity.kubelet', () => {
     expect(o.status).toBe(status);
     expect(o.evidence).toMatch(evidence);
     if (status === 'unknown') expect(o.needs).toBeTruthy();
-    if (status === 'fail') expect(o.command).toBe('az aks update --resource-group rg-prod --name aks-prod --subscription 11111111-1111-1111-1111-111111111111');
+    if (status === 'fail')
+      expect(o.command).toBe('az aks update --resource-group rg-prod --name aks-prod --subscription 11111111-1111-1111-1111-111111111111');
   });
 });
 

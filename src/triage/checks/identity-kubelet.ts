@@ -17,9 +17,7 @@ export const identityKubelet: Check = {
     if (migratingFromServicePrincipal(cluster)) return migrating(e, cluster);
     if (auth === 'msi') {
       const kid = cluster.kubeletIdentity;
-      const controlPlane = cluster.identity?.principalId
-        ? ` The control-plane identity ${cluster.identity.principalId} is NOT used for pulls.`
-        : '';
+      const controlPlane = cluster.identity?.principalId ? ` The control-plane identity ${cluster.identity.principalId} is NOT used for pulls.` : '';
       if (!kid) {
         const command = `az aks update --resource-group ${cluster.resourceGroup} --name ${cluster.name} --subscription ${cluster.subscriptionId}`;
         return {
@@ -46,7 +44,10 @@ export const identityKubelet: Check = {
       const appId = cluster.servicePrincipalClientId as string;
       const sp = e.servicePrincipal;
       if (sp.state === 'ok' && sp.value.objectId)
-        return { status: 'pass', evidence: `Cluster ${cluster.name} pulls with its service principal: appId ${appId}, objectId ${sp.value.objectId}.` };
+        return {
+          status: 'pass',
+          evidence: `Cluster ${cluster.name} pulls with its service principal: appId ${appId}, objectId ${sp.value.objectId}.`,
+        };
       const why = sp.state === 'failed' ? sp.failure.message : sp.state === 'skipped' ? sp.reason : 'Graph returned no objectId';
       return {
         status: 'pass',
@@ -70,11 +71,15 @@ export const identityKubelet: Check = {
 function migrating(e: Evidence, cluster: ClusterFacts): Outcome {
   const appId = cluster.servicePrincipalClientId as string;
   const kid = cluster.kubeletIdentity;
-  const kubelet = kid ? `kubelet identity ${identityName(kid.resourceId) ?? kid.clientId ?? ''} (objectId ${kid.objectId ?? 'not reported'})` : 'no kubelet identity yet';
+  const kubelet = kid
+    ? `kubelet identity ${identityName(kid.resourceId) ?? kid.clientId ?? ''} (objectId ${kid.objectId ?? 'not reported'})`
+    : 'no kubelet identity yet';
   const sp = e.servicePrincipal;
   const spObject = sp.state === 'ok' && sp.value.objectId ? `objectId ${sp.value.objectId}` : 'objectId not resolved';
   const pools = cluster.agentPools.map((p) => p.name).filter(Boolean);
-  const upgrade = pools.map((p) => `az aks nodepool upgrade -g ${cluster.resourceGroup} --cluster-name ${cluster.name} -n ${p} --node-image-only`).join('\n');
+  const upgrade = pools
+    .map((p) => `az aks nodepool upgrade -g ${cluster.resourceGroup} --cluster-name ${cluster.name} -n ${p} --node-image-only`)
+    .join('\n');
   return {
     status: 'warn',
     evidence:

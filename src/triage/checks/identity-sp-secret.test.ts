@@ -18,9 +18,24 @@ function spCluster(secretEndDates: string[], change: (e: Evidence) => void = () 
 
 describe('identity.sp-secret', () => {
   it.each<[string, Evidence, string, RegExp]>([
-    ['a secret valid for months', spCluster(['2025-01-01T00:00:00Z', '2027-06-01T00:00:00Z']), 'pass', /latest secret is valid until 2027-06-01T00:00:00Z/],
-    ['the only secret expired', spCluster(['2025-03-01T00:00:00Z']), 'fail', new RegExp(`service principal ${SP_APP}; its only secret expired 2025-03-01T00:00:00Z`)],
-    ['every secret expired', spCluster(['2025-03-01T00:00:00Z', '2026-11-28T11:59:59Z']), 'fail', /all 2 of its secrets have expired, the last on 2026-11-28T11:59:59Z/],
+    [
+      'a secret valid for months',
+      spCluster(['2025-01-01T00:00:00Z', '2027-06-01T00:00:00Z']),
+      'pass',
+      /latest secret is valid until 2027-06-01T00:00:00Z/,
+    ],
+    [
+      'the only secret expired',
+      spCluster(['2025-03-01T00:00:00Z']),
+      'fail',
+      new RegExp(`service principal ${SP_APP}; its only secret expired 2025-03-01T00:00:00Z`),
+    ],
+    [
+      'every secret expired',
+      spCluster(['2025-03-01T00:00:00Z', '2026-11-28T11:59:59Z']),
+      'fail',
+      /all 2 of its secrets have expired, the last on 2026-11-28T11:59:59Z/,
+    ],
     ['no secret at all', spCluster([]), 'fail', /has no client secret at all/],
     ['the latest secret expires in 10 days', spCluster(['2026-12-08T12:00:00Z']), 'warn', /expires 2026-12-08T12:00:00Z \(in 10 days\)/],
     [
@@ -29,7 +44,12 @@ describe('identity.sp-secret', () => {
       'unknown',
       new RegExp(`secrets of service principal ${SP_APP} could not be read: Authorization_RequestDenied`),
     ],
-    ['Graph was not asked', spCluster([], (e) => (e.servicePrincipal = { state: 'skipped', reason: 'Graph disabled' })), 'unknown', /were not read: Graph disabled/],
+    [
+      'Graph was not asked',
+      spCluster([], (e) => (e.servicePrincipal = { state: 'skipped', reason: 'Graph disabled' })),
+      'unknown',
+      /were not read: Graph disabled/,
+    ],
     ['unreadable dates', spCluster(['soon']), 'unknown', /could not be understood: soon/],
     ['an MSI cluster', healthyEvidence(), 'skip', /aks-prod uses a managed identity/],
     [

@@ -6,7 +6,7 @@ import type { Check } from '../report';
 import { pullAuth, requireCluster } from '../principal';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const GRAPH = 'Microsoft Graph Application.Read.All (to read the application\'s passwordCredentials)';
+const GRAPH = "Microsoft Graph Application.Read.All (to read the application's passwordCredentials)";
 
 export const identitySpSecret: Check = {
   id: 'identity.sp-secret',
@@ -63,7 +63,8 @@ export const identitySpSecret: Check = {
       };
     const latest = ends.reduce((a, b) => (b.t > a.t ? b : a));
     if (latest.t < now) {
-      const what = ends.length === 1 ? `its only secret expired ${latest.d}` : `all ${ends.length} of its secrets have expired, the last on ${latest.d}`;
+      const what =
+        ends.length === 1 ? `its only secret expired ${latest.d}` : `all ${ends.length} of its secrets have expired, the last on ${latest.d}`;
       return { status: 'fail', evidence: `Cluster ${cluster.name} uses service principal ${appId}; ${what}.`, remediation, command: reset };
     }
     const days = Math.floor((latest.t - now) / DAY_MS);

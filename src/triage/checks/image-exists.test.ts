@@ -12,12 +12,14 @@ function change(fn: (e: Evidence) => void): () => Evidence {
   };
 }
 
-const failing = (message: string) => (e: Evidence): void => {
-  if (e.kube.state !== 'ok') return;
-  const c = e.kube.value.pods[0]?.containers[0];
-  if (c) c.waitingReason = 'ErrImagePull';
-  okList(e.kube.value.events).push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
-};
+const failing =
+  (message: string) =>
+  (e: Evidence): void => {
+    if (e.kube.state !== 'ok') return;
+    const c = e.kube.value.pods[0]?.containers[0];
+    if (c) c.waitingReason = 'ErrImagePull';
+    okList(e.kube.value.events).push({ namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9c-abcde', reason: 'Failed', message });
+  };
 
 const NOT_FOUND = `Failed to pull image "${IMG}": rpc error: code = NotFound desc = failed to pull and unpack image "${IMG}": failed to resolve reference "${IMG}": ${IMG}: not found`;
 const UNAUTHORIZED = `Failed to pull image "${IMG}": rpc error: code = Unknown desc = failed to pull and unpack image "${IMG}": failed to resolve reference "${IMG}": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://myacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fapi%3Apull&service=myacr.azurecr.io: 401 Unauthorized`;
@@ -35,7 +37,13 @@ describe('image.exists', () => {
     [
       'bot could not read the image',
       'unknown',
-      change((e) => (e.image = { state: 'failed', failure: { kind: 'forbidden', message: 'token exchange refused (401)', needs: 'AcrPull on myacr for the bot' } })),
+      change(
+        (e) =>
+          (e.image = {
+            state: 'failed',
+            failure: { kind: 'forbidden', message: 'token exchange refused (401)', needs: 'AcrPull on myacr for the bot' },
+          }),
+      ),
       ['token exchange refused (401)', 'says nothing'],
     ],
     ['not checked, pods fail with 401', 'unknown', change(failing(UNAUTHORIZED)), ['401', 'does not exist']],

@@ -11,15 +11,22 @@ export const imageExists: Check = {
   title: 'Image exists in the registry',
   run(evidence): Outcome {
     if (evidence.target.registry.kind === 'external') {
-      return { status: 'skip', evidence: `${evidence.target.registry.host} is not an Azure Container Registry; the bot cannot read its repositories.` };
+      return {
+        status: 'skip',
+        evidence: `${evidence.target.registry.host} is not an Azure Container Registry; the bot cannot read its repositories.`,
+      };
     }
     const registry = registryHostsOf(evidence);
     const acrName = evidence.registry.state === 'ok' ? evidence.registry.value.name : (registry.label ?? registry.display);
-    const showTags = (repository: string): string => `az acr repository show-tags -n ${acrName} --repository ${repository} --orderby time_desc -o table`;
+    const showTags = (repository: string): string =>
+      `az acr repository show-tags -n ${acrName} --repository ${repository} --orderby time_desc -o table`;
     const image = evidence.image;
     if (image.state === 'ok' && !image.value.exists) {
       const ref = splitReference(image.value.reference);
-      const tags = image.value.knownTags && image.value.knownTags.length > 0 ? ` (repository ${ref.repository} has tags ${image.value.knownTags.join(', ')})` : '';
+      const tags =
+        image.value.knownTags && image.value.knownTags.length > 0
+          ? ` (repository ${ref.repository} has tags ${image.value.knownTags.join(', ')})`
+          : '';
       return {
         status: 'fail',
         evidence: `${image.value.reference} — ${ref.tag || ref.digest ? 'tag not found' : 'not found'}${tags}.`,
@@ -47,7 +54,9 @@ export const imageExists: Check = {
         evidence: `Whether the image exists is unknown: the bot could not read it from ${registry.display} (${image.failure.message}). This says nothing about the nodes' access.`,
         remediation: `Check the tag yourself, or give the bot a pull role on ${acrName}.`,
         command: `az acr repository list -n ${acrName} -o table`,
-        needs: image.failure.needs ?? `AcrPull (or Container Registry Repository Reader) on ${acrName} for the bot's identity, and network reach to ${registry.display}`,
+        needs:
+          image.failure.needs ??
+          `AcrPull (or Container Registry Repository Reader) on ${acrName} for the bot's identity, and network reach to ${registry.display}`,
       };
     }
     // 401 from containerd also means "no such repository" (anonymous token first), so an unchecked image stays open.

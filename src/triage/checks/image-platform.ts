@@ -47,9 +47,12 @@ export const imagePlatform: Check = {
     const nodes = view.seen ? readList(view.kube.nodes) : [];
     const nodeWords = (nodeName: string | undefined): string => {
       const node = nodes.find((n) => n.name === nodeName);
-      return node ? ` on node ${node.name}${node.agentPool ? ` (pool ${node.agentPool}` : ' ('}${node.arch ? `, ${node.os ?? 'linux'}/${node.arch}` : ''})` : '';
+      return node
+        ? ` on node ${node.name}${node.agentPool ? ` (pool ${node.agentPool}` : ' ('}${node.arch ? `, ${node.os ?? 'linux'}/${node.arch}` : ''})`
+        : '';
     };
-    const nodeSelectorFix = 'Build a multi-arch image (docker buildx --platform linux/amd64,linux/arm64), or pin the pods with nodeSelector kubernetes.io/arch / kubernetes.io/os to nodes the image supports.';
+    const nodeSelectorFix =
+      'Build a multi-arch image (docker buildx --platform linux/amd64,linux/arm64), or pin the pods with nodeSelector kubernetes.io/arch / kubernetes.io/os to nodes the image supports.';
 
     const mismatch = view.seen ? pullMessagesOf(view.kube, registry).find((m) => m.classification.class === 'platform') : undefined;
     if (mismatch) {
@@ -89,7 +92,8 @@ export const imagePlatform: Check = {
         needs: 'Microsoft.ContainerService/managedClusters/read on the cluster (Reader)',
       };
     }
-    const supports = (p: PoolPlatform): boolean => fact.platforms?.some((f) => f.os.toLowerCase() === p.os && f.architecture.toLowerCase() === p.arch) ?? false;
+    const supports = (p: PoolPlatform): boolean =>
+      fact.platforms?.some((f) => f.os.toLowerCase() === p.os && f.architecture.toLowerCase() === p.arch) ?? false;
     const platforms = fact.platforms.map(show).join(', ');
     const unsupported = pools.filter((p) => !supports(p));
     const ref = fact.reference.toLowerCase();
@@ -113,6 +117,9 @@ export const imagePlatform: Check = {
         remediation: nodeSelectorFix,
       };
     }
-    return { status: 'pass', evidence: `Image ${fact.reference} provides ${platforms}, which covers every node pool (${pools.map((p) => `${p.pool}: ${show(p)}`).join(', ')}).` };
+    return {
+      status: 'pass',
+      evidence: `Image ${fact.reference} provides ${platforms}, which covers every node pool (${pools.map((p) => `${p.pool}: ${show(p)}`).join(', ')}).`,
+    };
   },
 };

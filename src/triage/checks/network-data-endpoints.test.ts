@@ -35,17 +35,48 @@ const blobEof = (e: Evidence): void => {
 describe('network.data-endpoints', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['direct egress', 'pass', () => healthyEvidence(), ['egresses directly', 'myacr.azurecr.io and *.blob.core.windows.net']],
-    ['UDR, no dedicated data endpoints', 'warn', change(udr), ['user-defined routing', 'myacr.azurecr.io and *.blob.core.windows.net (registry storage) (TCP 443)']],
-    ['UDR with data endpoints (replicas)', 'warn', change((e) => { udr(e); dataEndpoints(e); }), ['myacr.azurecr.io, myacr.westeurope.data.azurecr.io and myacr.eastus.data.azurecr.io']],
+    [
+      'UDR, no dedicated data endpoints',
+      'warn',
+      change(udr),
+      ['user-defined routing', 'myacr.azurecr.io and *.blob.core.windows.net (registry storage) (TCP 443)'],
+    ],
+    [
+      'UDR with data endpoints (replicas)',
+      'warn',
+      change((e) => {
+        udr(e);
+        dataEndpoints(e);
+      }),
+      ['myacr.azurecr.io, myacr.westeurope.data.azurecr.io and myacr.eastus.data.azurecr.io'],
+    ],
     [
       'HTTP proxy',
       'warn',
       change((e) => e.cluster.state === 'ok' && (e.cluster.value.network.httpProxy = { httpsProxy: 'http://proxy.corp:3128', noProxy: [] })),
       ['http://proxy.corp:3128'],
     ],
-    ['layer download cut (EOF on the data host)', 'fail', change((e) => { dataEndpoints(e); blobEof(e); }), ['api-7d9c-abcde', 'from myacr.westeurope.data.azurecr.io']],
-    ['cluster not readable', 'unknown', change((e) => (e.cluster = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on aks-prod' } })), ['cluster could not be read']],
-    ['registry not readable', 'unknown', change((e) => (e.registry = { state: 'failed', failure: { kind: 'timeout', message: 'timed out reading myacr' } })), ['timed out reading myacr']],
+    [
+      'layer download cut (EOF on the data host)',
+      'fail',
+      change((e) => {
+        dataEndpoints(e);
+        blobEof(e);
+      }),
+      ['api-7d9c-abcde', 'from myacr.westeurope.data.azurecr.io'],
+    ],
+    [
+      'cluster not readable',
+      'unknown',
+      change((e) => (e.cluster = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on aks-prod' } })),
+      ['cluster could not be read'],
+    ],
+    [
+      'registry not readable',
+      'unknown',
+      change((e) => (e.registry = { state: 'failed', failure: { kind: 'timeout', message: 'timed out reading myacr' } })),
+      ['timed out reading myacr'],
+    ],
     ['non-ACR registry', 'skip', change((e) => (e.target.registry = { kind: 'external', host: 'ghcr.io' })), ['ghcr.io']],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = networkDataEndpoints.run(make());

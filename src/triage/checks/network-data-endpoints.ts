@@ -43,7 +43,9 @@ export const networkDataEndpoints: Check = {
         status: 'unknown',
         evidence: `The cluster could not be read, so whether its egress filters ${registry.name}'s data endpoints is unknown. Egress must allow ${allowText}.`,
         remediation,
-        needs: (evidence.cluster.state === 'failed' ? evidence.cluster.failure.needs : undefined) ?? 'Microsoft.ContainerService/managedClusters/read on the cluster (Reader)',
+        needs:
+          (evidence.cluster.state === 'failed' ? evidence.cluster.failure.needs : undefined) ??
+          'Microsoft.ContainerService/managedClusters/read on the cluster (Reader)',
       };
     }
     const cluster = evidence.cluster.value;

@@ -22,14 +22,20 @@ export const networkEgressPath: Check = {
         status: 'unknown',
         evidence: `The cluster could not be read, so its egress path is unknown${evidence.cluster.state === 'failed' ? `: ${evidence.cluster.failure.message}` : ''}.`,
         remediation: 'Give the bot read access to the cluster and run the check again.',
-        needs: (evidence.cluster.state === 'failed' ? evidence.cluster.failure.needs : undefined) ?? 'Microsoft.ContainerService/managedClusters/read on the cluster (Reader)',
+        needs:
+          (evidence.cluster.state === 'failed' ? evidence.cluster.failure.needs : undefined) ??
+          'Microsoft.ContainerService/managedClusters/read on the cluster (Reader)',
       };
     }
     const cluster = evidence.cluster.value;
     const registryHosts = registryHostsOf(evidence);
     const fqdns =
       evidence.registry.state === 'ok'
-        ? registryFqdns(evidence.registry.value.loginServer, evidence.registry.value.dataEndpointEnabled, evidence.registry.value.dataEndpointHostNames)
+        ? registryFqdns(
+            evidence.registry.value.loginServer,
+            evidence.registry.value.dataEndpointEnabled,
+            evidence.registry.value.dataEndpointHostNames,
+          )
         : [registryHosts.display];
     const allowText = `${fqdns.join(', ')} (TCP 443)`;
 
@@ -47,7 +53,9 @@ export const networkEgressPath: Check = {
     const stalled = view.seen
       ? pullMessagesOf(view.kube, registryHosts).find(
           // a timeout to a private IP is the private endpoint's path (network.private-endpoint), not internet egress
-          (m) => PATH_CLASSES.has(m.classification.class) && !(m.classification.class === 'timeout' && m.classification.ip && isPrivateIpv4(m.classification.ip)),
+          (m) =>
+            PATH_CLASSES.has(m.classification.class) &&
+            !(m.classification.class === 'timeout' && m.classification.ip && isPrivateIpv4(m.classification.ip)),
         )
       : undefined;
     if (stalled) {
@@ -85,7 +93,9 @@ export const networkEgressPath: Check = {
       };
     }
     const nsg = subnets.state === 'ok' ? subnets.value.find((s) => s.networkSecurityGroupId)?.networkSecurityGroupId : undefined;
-    const nsgNote = nsg ? ` The node subnet has NSG ${nameOf(nsg)}; its outbound rules are not read, and a Deny on 443 there would also block pulls.` : '';
+    const nsgNote = nsg
+      ? ` The node subnet has NSG ${nameOf(nsg)}; its outbound rules are not read, and a Deny on 443 there would also block pulls.`
+      : '';
     return {
       status: 'pass',
       evidence: `${cluster.name} egresses through ${cluster.network.outboundType ?? 'its load balancer'} with no proxy and no user-defined routing.${nsgNote}`,

@@ -35,7 +35,12 @@ describe('network.ip-rules', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['firewall open (defaultAction Allow)', 'pass', () => healthyEvidence(), ['any IP']],
     ['egress IP inside an allowed block', 'pass', () => firewalled(['51.4.7.0/24']), ['51.4.7.9 (rule 51.4.7.0/24)']],
-    ['egress IP not allowed', 'fail', () => firewalled(['20.1.2.0/24']), ['myacr allows only 20.1.2.0/24', 'aks-prod egresses from 51.4.7.9 (load balancer outbound IP)']],
+    [
+      'egress IP not allowed',
+      'fail',
+      () => firewalled(['20.1.2.0/24']),
+      ['myacr allows only 20.1.2.0/24', 'aks-prod egresses from 51.4.7.9 (load balancer outbound IP)'],
+    ],
     ['no rule at all', 'fail', () => firewalled([]), ['denies all public traffic', '51.4.7.9']],
     [
       'egress prefix only partly inside a rule',
@@ -49,18 +54,40 @@ describe('network.ip-rules', () => {
       () => firewalled(['51.4.0.0/16'], (e) => (e.network.egressIps = { state: 'ok', value: [{ id: EGRESS_IP_ID, ipPrefix: '51.4.7.0/28' }] })),
       ['51.4.7.0/28'],
     ],
-    ['pod event names a refused IP (UDR egress)', 'fail', () => firewalled(['20.1.2.0/24'], (e) => { setOutbound('userDefinedRouting')(e); deniedEvent('52.9.9.9')(e); }), ["client with IP '52.9.9.9' is not allowed access"]],
+    [
+      'pod event names a refused IP (UDR egress)',
+      'fail',
+      () =>
+        firewalled(['20.1.2.0/24'], (e) => {
+          setOutbound('userDefinedRouting')(e);
+          deniedEvent('52.9.9.9')(e);
+        }),
+      ["client with IP '52.9.9.9' is not allowed access"],
+    ],
     ['userDefinedRouting', 'unknown', () => firewalled(['20.1.2.0/24'], setOutbound('userDefinedRouting')), ['firewall or appliance']],
     ['userAssignedNATGateway', 'unknown', () => firewalled(['20.1.2.0/24'], setOutbound('userAssignedNATGateway')), ['NAT gateway']],
     ['outboundType none', 'unknown', () => firewalled(['20.1.2.0/24'], setOutbound('none')), ['outboundType none']],
     [
       'egress IPs not readable',
       'unknown',
-      () => firewalled(['20.1.2.0/24'], (e) => (e.network.egressIps = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on 5d1e-outbound', needs: 'Reader on MC_rg-prod_aks-prod_westeurope' } })),
+      () =>
+        firewalled(
+          ['20.1.2.0/24'],
+          (e) =>
+            (e.network.egressIps = {
+              state: 'failed',
+              failure: { kind: 'forbidden', message: 'AuthorizationFailed on 5d1e-outbound', needs: 'Reader on MC_rg-prod_aks-prod_westeurope' },
+            }),
+        ),
       ['AuthorizationFailed on 5d1e-outbound'],
     ],
     ['Standard SKU', 'skip', () => firewalled([], (e) => e.registry.state === 'ok' && (e.registry.value.sku = 'Standard')), ['Standard', 'Premium']],
-    ['public access Disabled', 'skip', () => firewalled([], (e) => e.registry.state === 'ok' && (e.registry.value.publicNetworkAccess = 'Disabled')), ['overrides every IP rule']],
+    [
+      'public access Disabled',
+      'skip',
+      () => firewalled([], (e) => e.registry.state === 'ok' && (e.registry.value.publicNetworkAccess = 'Disabled')),
+      ['overrides every IP rule'],
+    ],
     [
       'pulls go through an approved private endpoint',
       'skip',
@@ -72,7 +99,12 @@ describe('network.ip-rules', () => {
         }),
       ['private endpoint pe-acr'],
     ],
-    ['registry not readable', 'unknown', () => firewalled([], (e) => (e.registry = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on myacr' } })), ['AuthorizationFailed on myacr']],
+    [
+      'registry not readable',
+      'unknown',
+      () => firewalled([], (e) => (e.registry = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on myacr' } })),
+      ['AuthorizationFailed on myacr'],
+    ],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = networkIpRules.run(make());
     expect(out.status).toBe(status);
@@ -91,7 +123,10 @@ describe('network.ip-rules', () => {
 
   it('passes the failure needs through when egress IPs could not be read', () => {
     const out = networkIpRules.run(
-      firewalled(['20.1.2.0/24'], (e) => (e.network.egressIps = { state: 'failed', failure: { kind: 'forbidden', message: 'x', needs: 'Reader on MC_rg' } })),
+      firewalled(
+        ['20.1.2.0/24'],
+        (e) => (e.network.egressIps = { state: 'failed', failure: { kind: 'forbidden', message: 'x', needs: 'Reader on MC_rg' } }),
+      ),
     );
     expect(out.needs).toBe('Reader on MC_rg');
   });

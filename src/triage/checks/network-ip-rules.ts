@@ -38,7 +38,10 @@ export const networkIpRules: Check = {
   title: 'Registry firewall admits the cluster egress IPs',
   run(evidence): Outcome {
     if (evidence.target.registry.kind === 'external') {
-      return { status: 'skip', evidence: `${evidence.target.registry.host} is not an Azure Container Registry; its firewall is not visible in Azure.` };
+      return {
+        status: 'skip',
+        evidence: `${evidence.target.registry.host} is not an Azure Container Registry; its firewall is not visible in Azure.`,
+      };
     }
     const input = requireRegistry(evidence, 'its firewall rules');
     if (!input.ok) return input.outcome;
@@ -47,12 +50,18 @@ export const networkIpRules: Check = {
       return { status: 'skip', evidence: `${registry.name} is ${registry.sku}; IP rules exist only on Premium registries, so no IP is filtered.` };
     }
     if (registry.publicNetworkAccess?.toLowerCase() === 'disabled') {
-      return { status: 'skip', evidence: `Public network access on ${registry.name} is Disabled, which overrides every IP rule (see network.public-access).` };
+      return {
+        status: 'skip',
+        evidence: `Public network access on ${registry.name} is Disabled, which overrides every IP rule (see network.public-access).`,
+      };
     }
     const paths = endpointPathsOf(evidence);
     const usable = usableEndpoint(paths);
     if (usable) {
-      return { status: 'skip', evidence: `Pulls from the cluster go through ${describeEndpoint(usable)}; IP rules apply only to the public endpoint.` };
+      return {
+        status: 'skip',
+        evidence: `Pulls from the cluster go through ${describeEndpoint(usable)}; IP rules apply only to the public endpoint.`,
+      };
     }
     const ruleSet = registry.networkRuleSet;
     const defaultAction = ruleSet?.defaultAction.toLowerCase();
@@ -66,10 +75,14 @@ export const networkIpRules: Check = {
       };
     }
     if (!ruleSet || defaultAction !== 'deny') {
-      return { status: 'pass', evidence: `${registry.name} accepts public traffic from any IP (firewall default action ${ruleSet?.defaultAction ?? 'Allow'}).` };
+      return {
+        status: 'pass',
+        evidence: `${registry.name} accepts public traffic from any IP (firewall default action ${ruleSet?.defaultAction ?? 'Allow'}).`,
+      };
     }
     const allows = ruleSet.ipRules.filter((r) => (r.action ?? 'Allow').toLowerCase() === 'allow').map((r) => r.value);
-    const allowedText = allows.length > 0 ? `${registry.name} allows only ${allows.join(', ')}` : `${registry.name} denies all public traffic (no IP rule)`;
+    const allowedText =
+      allows.length > 0 ? `${registry.name} allows only ${allows.join(', ')}` : `${registry.name} denies all public traffic (no IP rule)`;
     const fix = `Allow the cluster's egress IP on ${registry.name} (new rules take a few minutes to apply). AKS is not a trusted Azure service, so "Allow trusted services" does not admit it.`;
 
     const denied = deniedIpFromEvents(evidence, allows);
@@ -82,14 +95,17 @@ export const networkIpRules: Check = {
       };
     }
     // A private endpoint the nodes may or may not reach would make the rules moot; say so instead of failing.
-    const unsureEndpoint = paths.state === 'unseen' || (paths.state === 'seen' && paths.paths.some((p) => p.reach === 'unknown' && p.status.toLowerCase() === 'approved'));
+    const unsureEndpoint =
+      paths.state === 'unseen' || (paths.state === 'seen' && paths.paths.some((p) => p.reach === 'unknown' && p.status.toLowerCase() === 'approved'));
 
     if (evidence.cluster.state !== 'ok') {
       return {
         status: 'unknown',
         evidence: `${allowedText}; the cluster could not be read, so its egress IPs are unknown.`,
         remediation: `Confirm the cluster's egress IP is in ${registry.name}'s IP rules.`,
-        needs: (evidence.cluster.state === 'failed' ? evidence.cluster.failure.needs : undefined) ?? 'Microsoft.ContainerService/managedClusters/read on the cluster (Reader)',
+        needs:
+          (evidence.cluster.state === 'failed' ? evidence.cluster.failure.needs : undefined) ??
+          'Microsoft.ContainerService/managedClusters/read on the cluster (Reader)',
       };
     }
     const cluster = evidence.cluster.value;
@@ -106,12 +122,15 @@ export const networkIpRules: Check = {
     }
     const egress = evidence.network.egressIps;
     if (egress.state !== 'ok' || egress.value.length === 0) {
-      const why = egress.state === 'failed' ? egress.failure.message : egress.state === 'skipped' ? egress.reason : 'no outbound IP was found on the cluster';
+      const why =
+        egress.state === 'failed' ? egress.failure.message : egress.state === 'skipped' ? egress.reason : 'no outbound IP was found on the cluster';
       return {
         status: 'unknown',
         evidence: `${allowedText}; the egress IPs of ${cluster.name} are unknown: ${why}.`,
         remediation: `Confirm the cluster's egress IP is in ${registry.name}'s IP rules.`,
-        needs: (egress.state === 'failed' ? egress.failure.needs : undefined) ?? `Microsoft.Network/publicIPAddresses/read in ${cluster.nodeResourceGroup ?? 'the node resource group'} (Reader)`,
+        needs:
+          (egress.state === 'failed' ? egress.failure.needs : undefined) ??
+          `Microsoft.Network/publicIPAddresses/read in ${cluster.nodeResourceGroup ?? 'the node resource group'} (Reader)`,
       };
     }
     const address = (ip: EgressIpFact): string | undefined => ip.ipAddress ?? ip.ipPrefix;

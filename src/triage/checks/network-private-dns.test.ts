@@ -25,17 +25,24 @@ function privateRegistry(zones: PrivateDnsZoneFact[] = [zone()]): Evidence {
   e.registry.value.publicNetworkAccess = 'Disabled';
   e.registry.value.dataEndpointEnabled = true;
   e.registry.value.dataEndpointHostNames = ['myacr.westeurope.data.azurecr.io'];
-  e.registry.value.privateEndpointConnections = [{ id: `${e.registry.value.id}/privateEndpointConnections/c1`, privateEndpointId: PE_ID, status: 'Approved' }];
+  e.registry.value.privateEndpointConnections = [
+    { id: `${e.registry.value.id}/privateEndpointConnections/c1`, privateEndpointId: PE_ID, status: 'Approved' },
+  ];
   e.network.privateEndpoints = {
     state: 'ok',
-    value: [{ id: PE_ID, name: 'pe-acr', vnetId: VNET_ID, dnsConfigs: [{ fqdn: 'myacr.azurecr.io', ipAddresses: ['10.20.0.5'] }], dnsZoneIds: [ZONE_ID] }],
+    value: [
+      { id: PE_ID, name: 'pe-acr', vnetId: VNET_ID, dnsConfigs: [{ fqdn: 'myacr.azurecr.io', ipAddresses: ['10.20.0.5'] }], dnsZoneIds: [ZONE_ID] },
+    ],
   };
   e.network.privateDnsZones = { state: 'ok', value: zones };
   return e;
 }
 
 const DATA_ZONE = 'westeurope.data.privatelink.azurecr.io';
-const dataZone = (records: PrivateDnsZoneFact['aRecords'], links = [{ name: 'prod-link', vnetId: VNET_ID, state: 'Completed' }]): PrivateDnsZoneFact => ({
+const dataZone = (
+  records: PrivateDnsZoneFact['aRecords'],
+  links = [{ name: 'prod-link', vnetId: VNET_ID, state: 'Completed' }],
+): PrivateDnsZoneFact => ({
   id: ZONE_ID.replace('privatelink.azurecr.io', DATA_ZONE),
   name: DATA_ZONE,
   vnetLinks: links,
@@ -66,8 +73,18 @@ describe('network.private-dns', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['no private endpoint', 'skip', () => healthyEvidence(), ['no private endpoint']],
     ['zone linked with every record', 'pass', () => privateRegistry(), ['linked to vnet-prod', 'myacr, myacr.westeurope.data']],
-    ['zone not linked to the cluster VNet', 'fail', () => privateRegistry([zone({ vnetLinks: [] })]), ['has records myacr, myacr.westeurope.data', 'not linked to vnet-prod']],
-    ['data endpoint record missing', 'fail', () => privateRegistry([zone({ aRecords: [{ name: 'myacr', ipv4Addresses: ['10.20.0.5'] }] })]), ['lacks A records for myacr.westeurope.data']],
+    [
+      'zone not linked to the cluster VNet',
+      'fail',
+      () => privateRegistry([zone({ vnetLinks: [] })]),
+      ['has records myacr, myacr.westeurope.data', 'not linked to vnet-prod'],
+    ],
+    [
+      'data endpoint record missing',
+      'fail',
+      () => privateRegistry([zone({ aRecords: [{ name: 'myacr', ipv4Addresses: ['10.20.0.5'] }] })]),
+      ['lacks A records for myacr.westeurope.data'],
+    ],
     ['no zone at all', 'fail', () => privateRegistry([]), ['no privatelink.azurecr.io zone is visible']],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = networkPrivateDns.run(make());
@@ -100,7 +117,10 @@ describe('network.private-dns', () => {
 
   it('is unknown when the zones are not readable (another subscription)', () => {
     const e = privateRegistry();
-    e.network.privateDnsZones = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on sub 3333', needs: 'Reader on subscription 3333' } };
+    e.network.privateDnsZones = {
+      state: 'failed',
+      failure: { kind: 'forbidden', message: 'AuthorizationFailed on sub 3333', needs: 'Reader on subscription 3333' },
+    };
     const out = networkPrivateDns.run(e);
     expect(out).toMatchObject({ status: 'unknown', needs: 'Reader on subscription 3333' });
     expect(out.evidence).toContain('AuthorizationFailed on sub 3333');
@@ -129,7 +149,10 @@ describe('network.private-dns', () => {
 describe('network.private-dns record command', () => {
   it("uses the endpoint's IP for the missing name", () => {
     const e = privateRegistry([zone({ aRecords: [{ name: 'myacr', ipv4Addresses: ['10.20.0.5'] }] })]);
-    if (e.network.privateEndpoints.state === 'ok') e.network.privateEndpoints.value[0]?.dnsConfigs.push({ fqdn: 'myacr.westeurope.data.azurecr.io', ipAddresses: ['10.20.0.6'] });
-    expect(networkPrivateDns.run(e).command).toBe('az network private-dns record-set a add-record -g rg-dns -z privatelink.azurecr.io -n myacr.westeurope.data -a 10.20.0.6');
+    if (e.network.privateEndpoints.state === 'ok')
+      e.network.privateEndpoints.value[0]?.dnsConfigs.push({ fqdn: 'myacr.westeurope.data.azurecr.io', ipAddresses: ['10.20.0.6'] });
+    expect(networkPrivateDns.run(e).command).toBe(
+      'az network private-dns record-set a add-record -g rg-dns -z privatelink.azurecr.io -n myacr.westeurope.data -a 10.20.0.6',
+    );
   });
 });

@@ -16,7 +16,6 @@ import { endpointPathsOf, nameOf, vnetOfSubnet } from './network-private-endpoin
 
 const AZURE_DNS = '168.63.129.16';
 
-
 function resourceGroupOf(id: string): string {
   return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? '<zone-rg>';
 }
@@ -51,12 +50,14 @@ export const networkPrivateDns: Check = {
         evidence: `${registry.name} has a private endpoint, but the ${zoneName} zones could not be read (${why}); a zone in another subscription may be invisible to the bot.`,
         remediation: `Give the bot Reader on the subscription that holds ${zoneName}, or check the zone's VNet links yourself.`,
         command: `az network private-dns link vnet list -g <zone-rg> -z ${zoneName} -o table`,
-        needs: (zonesRead.state === 'failed' ? zonesRead.failure.needs : undefined) ?? `Microsoft.Network/privateDnsZones/read on ${zoneName} (Reader)`,
+        needs:
+          (zonesRead.state === 'failed' ? zonesRead.failure.needs : undefined) ?? `Microsoft.Network/privateDnsZones/read on ${zoneName} (Reader)`,
       };
     }
     const vnetsRead = evidence.network.clusterVnets;
     // Private DNS links do not follow peerings: every VNet the nodes sit in needs its own link.
-    const fromPools = evidence.cluster.state === 'ok' ? evidence.cluster.value.agentPools.flatMap((p) => (p.vnetSubnetId ? [vnetOfSubnet(p.vnetSubnetId)] : [])) : [];
+    const fromPools =
+      evidence.cluster.state === 'ok' ? evidence.cluster.value.agentPools.flatMap((p) => (p.vnetSubnetId ? [vnetOfSubnet(p.vnetSubnetId)] : [])) : [];
     const clusterVnetIds = [...fromPools, ...(vnetsRead.state === 'ok' ? vnetsRead.value.map((v) => v.id) : [])].filter(
       (id, i, all) => all.findIndex((o) => sameArmId(o, id)) === i,
     );
@@ -65,7 +66,9 @@ export const networkPrivateDns: Check = {
         status: 'unknown',
         evidence: `The cluster VNet could not be determined or read${vnetsRead.state === 'failed' ? ` (${vnetsRead.failure.message})` : ''}, so the links of ${zoneName} cannot be checked.`,
         remediation: 'Give the bot Reader on the cluster VNet and check again.',
-        needs: (vnetsRead.state === 'failed' ? vnetsRead.failure.needs : undefined) ?? 'Microsoft.Network/virtualNetworks/read on the cluster VNet (Reader)',
+        needs:
+          (vnetsRead.state === 'failed' ? vnetsRead.failure.needs : undefined) ??
+          'Microsoft.Network/virtualNetworks/read on the cluster VNet (Reader)',
       };
     }
     const customDns = vnetsRead.value.filter((v) => v.dnsServers.length > 0);
@@ -82,7 +85,9 @@ export const networkPrivateDns: Check = {
       { zone: zoneName, record: label },
       ...dataHosts.map((h) => {
         const dataZone = `${h.toLowerCase().split('.')[1] ?? registry.location}.data.${zoneName}`;
-        return linkedZone(dataZone) ? { zone: dataZone, record: label } : { zone: zoneName, record: h.toLowerCase().replace(/\.azurecr\.(io|cn|us|de)$/, '') };
+        return linkedZone(dataZone)
+          ? { zone: dataZone, record: label }
+          : { zone: zoneName, record: h.toLowerCase().replace(/\.azurecr\.(io|cn|us|de)$/, '') };
       }),
     ];
     const recordNames = required.map((r) => (r.zone === zoneName ? r.record : `${r.record} (in ${r.zone})`));
@@ -115,7 +120,8 @@ export const networkPrivateDns: Check = {
     if (zoneForRecords && firstMissing) {
       // the endpoint's own DNS configuration says which private IP serves which name
       const endpoints = evidence.network.privateEndpoints.state === 'ok' ? evidence.network.privateEndpoints.value : [];
-      const fqdnStart = firstMissing.zone === zoneName ? `${firstMissing.record}.` : `${firstMissing.record}.${firstMissing.zone.split('.')[0]}.data.`;
+      const fqdnStart =
+        firstMissing.zone === zoneName ? `${firstMissing.record}.` : `${firstMissing.record}.${firstMissing.zone.split('.')[0]}.data.`;
       const ip = endpoints.flatMap((pe) => pe.dnsConfigs).find((d) => d.fqdn.toLowerCase().startsWith(fqdnStart))?.ipAddresses[0];
       const recordZone = linkedZone(firstMissing.zone) ?? named(firstMissing.zone)[0] ?? zoneForRecords;
       return {

@@ -21,10 +21,22 @@ function withEndpoint({ status = 'Approved', vnet = VNET_ID, peering, publicAcce
   ];
   e.network.privateEndpoints = {
     state: 'ok',
-    value: [{ id: PE_ID, name: 'pe-acr', subnetId: `${vnet}/subnets/pe`, vnetId: vnet, dnsConfigs: [{ fqdn: 'myacr.azurecr.io', ipAddresses: ['10.20.0.5'] }], dnsZoneIds: [] }],
+    value: [
+      {
+        id: PE_ID,
+        name: 'pe-acr',
+        subnetId: `${vnet}/subnets/pe`,
+        vnetId: vnet,
+        dnsConfigs: [{ fqdn: 'myacr.azurecr.io', ipAddresses: ['10.20.0.5'] }],
+        dnsZoneIds: [],
+      },
+    ],
   };
   if (peering) {
-    e.network.clusterVnets = { state: 'ok', value: [{ id: VNET_ID, dnsServers: [], peerings: [{ name: 'prod-to-hub', remoteVnetId: HUB_VNET, state: peering }] }] };
+    e.network.clusterVnets = {
+      state: 'ok',
+      value: [{ id: VNET_ID, dnsServers: [], peerings: [{ name: 'prod-to-hub', remoteVnetId: HUB_VNET, state: peering }] }],
+    };
   }
   return e;
 }
@@ -33,11 +45,26 @@ describe('network.private-endpoint', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['no private endpoint', 'skip', () => healthyEvidence(), ['myacr has no private endpoint']],
     ['approved endpoint in the cluster VNet', 'pass', () => withEndpoint(), ['pe-acr', '10.20.0.5', 'vnet-prod']],
-    ['approved endpoint in a Connected peered VNet', 'pass', () => withEndpoint({ vnet: HUB_VNET, peering: 'Connected' }), ['pe-acr', 'vnet-hub', 'peered']],
+    [
+      'approved endpoint in a Connected peered VNet',
+      'pass',
+      () => withEndpoint({ vnet: HUB_VNET, peering: 'Connected' }),
+      ['pe-acr', 'vnet-hub', 'peered'],
+    ],
     ['pending connection', 'fail', () => withEndpoint({ status: 'Pending' }), ['pe-acr.conn', 'Pending']],
     ['rejected connection', 'fail', () => withEndpoint({ status: 'Rejected' }), ['Rejected']],
-    ['peering Disconnected, public access Disabled', 'fail', () => withEndpoint({ vnet: HUB_VNET, peering: 'Disconnected' }), ['vnet-prod ↔ vnet-hub peering state: Disconnected', 'i/o timeout']],
-    ['no peering, public access Enabled', 'warn', () => withEndpoint({ vnet: HUB_VNET, publicAccess: 'Enabled' }), ['vnet-prod has no peering with vnet-hub']],
+    [
+      'peering Disconnected, public access Disabled',
+      'fail',
+      () => withEndpoint({ vnet: HUB_VNET, peering: 'Disconnected' }),
+      ['vnet-prod ↔ vnet-hub peering state: Disconnected', 'i/o timeout'],
+    ],
+    [
+      'no peering, public access Enabled',
+      'warn',
+      () => withEndpoint({ vnet: HUB_VNET, publicAccess: 'Enabled' }),
+      ['vnet-prod has no peering with vnet-hub'],
+    ],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = networkPrivateEndpoint.run(make());
     expect(out.status).toBe(status);
@@ -45,17 +72,24 @@ describe('network.private-endpoint', () => {
   });
 
   it('gives the approve command for a pending connection', () => {
-    expect(networkPrivateEndpoint.run(withEndpoint({ status: 'Pending' })).command).toBe('az acr private-endpoint-connection approve -r myacr -n pe-acr.conn');
+    expect(networkPrivateEndpoint.run(withEndpoint({ status: 'Pending' })).command).toBe(
+      'az acr private-endpoint-connection approve -r myacr -n pe-acr.conn',
+    );
   });
 
   it('gives a peering command when the endpoint VNet is not peered', () => {
     const out = networkPrivateEndpoint.run(withEndpoint({ vnet: HUB_VNET, peering: 'Disconnected' }));
-    expect(out.command).toBe(`az network vnet peering create -g rg-net --vnet-name vnet-prod -n vnet-prod-to-vnet-hub --remote-vnet ${HUB_VNET} --allow-vnet-access`);
+    expect(out.command).toBe(
+      `az network vnet peering create -g rg-net --vnet-name vnet-prod -n vnet-prod-to-vnet-hub --remote-vnet ${HUB_VNET} --allow-vnet-access`,
+    );
   });
 
   it('warns when the peered path runs through a route table (hub firewall)', () => {
     const e = withEndpoint({ vnet: HUB_VNET, peering: 'Connected' });
-    e.network.clusterSubnets = { state: 'ok', value: [{ id: SUBNET_ID, routeTableId: `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/routeTables/rt-prod` }] };
+    e.network.clusterSubnets = {
+      state: 'ok',
+      value: [{ id: SUBNET_ID, routeTableId: `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/routeTables/rt-prod` }],
+    };
     const out = networkPrivateEndpoint.run(e);
     expect(out.status).toBe('warn');
     expect(out.evidence).toContain('route table rt-prod');
@@ -69,9 +103,29 @@ describe('network.private-endpoint', () => {
   });
 
   it.each<[string, (e: Evidence) => void, string]>([
-    ['the registry', (e) => (e.registry = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on myacr', needs: 'Reader on myacr' } }), 'Reader on myacr'],
-    ['the private endpoints', (e) => (e.network.privateEndpoints = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on pe-acr', needs: 'Reader on rg-hub' } }), 'Reader on rg-hub'],
-    ['the cluster VNet peerings', (e) => (e.network.clusterVnets = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on vnet-prod', needs: 'Reader on rg-net' } }), 'Reader on rg-net'],
+    [
+      'the registry',
+      (e) => (e.registry = { state: 'failed', failure: { kind: 'forbidden', message: 'AuthorizationFailed on myacr', needs: 'Reader on myacr' } }),
+      'Reader on myacr',
+    ],
+    [
+      'the private endpoints',
+      (e) =>
+        (e.network.privateEndpoints = {
+          state: 'failed',
+          failure: { kind: 'forbidden', message: 'AuthorizationFailed on pe-acr', needs: 'Reader on rg-hub' },
+        }),
+      'Reader on rg-hub',
+    ],
+    [
+      'the cluster VNet peerings',
+      (e) =>
+        (e.network.clusterVnets = {
+          state: 'failed',
+          failure: { kind: 'forbidden', message: 'AuthorizationFailed on vnet-prod', needs: 'Reader on rg-net' },
+        }),
+      'Reader on rg-net',
+    ],
   ])('is unknown with needs when %s could not be read', (_what, breakIt, needs) => {
     const e = withEndpoint({ vnet: HUB_VNET });
     breakIt(e);
@@ -96,7 +150,9 @@ describe('network.private-endpoint', () => {
     });
 
     it('passes when the endpoint sits in the node resource group VNet', () => {
-      const out = networkPrivateEndpoint.run(managed(`/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/Microsoft.Network/virtualNetworks/aks-vnet-123`));
+      const out = networkPrivateEndpoint.run(
+        managed(`/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/Microsoft.Network/virtualNetworks/aks-vnet-123`),
+      );
       expect(out.status).toBe('pass');
     });
   });

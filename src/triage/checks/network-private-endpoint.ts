@@ -23,9 +23,7 @@ export interface EndpointPath {
 }
 
 export type EndpointPaths =
-  | { state: 'none' }
-  | { state: 'unseen'; evidence: string; needs?: string }
-  | { state: 'seen'; paths: EndpointPath[]; clusterVnetIds: string[] };
+  { state: 'none' } | { state: 'unseen'; evidence: string; needs?: string } | { state: 'seen'; paths: EndpointPath[]; clusterVnetIds: string[] };
 
 export const nameOf = (id: string | undefined): string => (id ?? '').split('/').filter(Boolean).pop() ?? '';
 
@@ -41,7 +39,11 @@ export function endpointPathsOf(evidence: Evidence): EndpointPaths {
   const registry = evidence.registry.value;
   if (registry.privateEndpointConnections.length === 0) return { state: 'none' };
   if (evidence.cluster.state !== 'ok') {
-    return { state: 'unseen', evidence: `the cluster could not be read (${evidence.cluster.state === 'failed' ? evidence.cluster.failure.message : evidence.cluster.reason}), so its VNet is unknown`, needs: evidence.cluster.state === 'failed' ? evidence.cluster.failure.needs : undefined };
+    return {
+      state: 'unseen',
+      evidence: `the cluster could not be read (${evidence.cluster.state === 'failed' ? evidence.cluster.failure.message : evidence.cluster.reason}), so its VNet is unknown`,
+      needs: evidence.cluster.state === 'failed' ? evidence.cluster.failure.needs : undefined,
+    };
   }
   const cluster = evidence.cluster.value;
   const endpoints = evidence.network.privateEndpoints;
@@ -50,15 +52,16 @@ export function endpointPathsOf(evidence: Evidence): EndpointPaths {
     return {
       state: 'unseen',
       evidence: `the private endpoints of ${registry.name} could not be read (${why})`,
-      needs: endpoints.state === 'failed' ? (endpoints.failure.needs ?? 'Microsoft.Network/privateEndpoints/read on the endpoints (Reader on their resource group)') : undefined,
+      needs:
+        endpoints.state === 'failed'
+          ? (endpoints.failure.needs ?? 'Microsoft.Network/privateEndpoints/read on the endpoints (Reader on their resource group)')
+          : undefined,
     };
   }
   const vnetFacts = evidence.network.clusterVnets.state === 'ok' ? evidence.network.clusterVnets.value : undefined;
   const nodeRg = cluster.nodeResourceGroup?.toLowerCase();
   const fromSubnets = cluster.agentPools.flatMap((p) => (p.vnetSubnetId ? [vnetOfSubnet(p.vnetSubnetId)] : []));
-  const clusterVnetIds = [...fromSubnets, ...(vnetFacts ?? []).map((v) => v.id)].filter(
-    (id, i, all) => all.findIndex((o) => sameArmId(o, id)) === i,
-  );
+  const clusterVnetIds = [...fromSubnets, ...(vnetFacts ?? []).map((v) => v.id)].filter((id, i, all) => all.findIndex((o) => sameArmId(o, id)) === i);
   const managedPools = cluster.agentPools.filter((p) => !p.vnetSubnetId).map((p) => p.name);
   const managedVnetKnown = clusterVnetIds.some((id) => resourceGroupOf(id)?.toLowerCase() === nodeRg);
   const vnetReadFailure = evidence.network.clusterVnets.state === 'failed' ? evidence.network.clusterVnets.failure.message : undefined;
@@ -78,7 +81,8 @@ export function endpointPathsOf(evidence: Evidence): EndpointPaths {
     const verdicts: { reach: Reach; note?: string }[] = clusterVnetIds.map((vnetId) => {
       if (sameArmId(vnetId, peVnet)) return { reach: 'same-vnet' };
       const facts = vnetFacts?.find((v) => sameArmId(v.id, vnetId));
-      if (!facts) return { reach: 'unknown', note: `the peerings of ${nameOf(vnetId)} were not read${vnetReadFailure ? ` (${vnetReadFailure})` : ''}` };
+      if (!facts)
+        return { reach: 'unknown', note: `the peerings of ${nameOf(vnetId)} were not read${vnetReadFailure ? ` (${vnetReadFailure})` : ''}` };
       const peering = facts.peerings.find((p) => sameArmId(p.remoteVnetId, peVnet));
       if (peering?.state.toLowerCase() === 'connected') return { reach: 'peered' };
       return {
@@ -93,11 +97,13 @@ export function endpointPathsOf(evidence: Evidence): EndpointPaths {
       verdicts.push(
         inNodeRg
           ? { reach: 'same-vnet' }
-          : { reach: 'unknown', note: `node pool ${managedPools.join(', ')} has no vnetSubnetId: it uses the AKS-managed VNet in ${cluster.nodeResourceGroup ?? 'the node resource group'}, which was not read` },
+          : {
+              reach: 'unknown',
+              note: `node pool ${managedPools.join(', ')} has no vnetSubnetId: it uses the AKS-managed VNet in ${cluster.nodeResourceGroup ?? 'the node resource group'}, which was not read`,
+            },
       );
     }
-    const worst =
-      verdicts.find((v) => v.reach === 'unreachable') ??
+    const worst = verdicts.find((v) => v.reach === 'unreachable') ??
       verdicts.find((v) => v.reach === 'unknown') ??
       verdicts.find((v) => v.reach === 'peered') ??
       verdicts[0] ?? { reach: 'unknown' as Reach, note: 'no cluster VNet is known' };
@@ -132,14 +138,18 @@ export const networkPrivateEndpoint: Check = {
     const registry = input.value;
     const paths = endpointPathsOf(evidence);
     if (paths.state === 'none') {
-      return { status: 'skip', evidence: `${registry.name} has no private endpoint connections; nodes reach it through its public endpoint (see network.public-access).` };
+      return {
+        status: 'skip',
+        evidence: `${registry.name} has no private endpoint connections; nodes reach it through its public endpoint (see network.public-access).`,
+      };
     }
     if (paths.state === 'unseen') {
       return {
         status: 'unknown',
         evidence: `${registry.name} has ${registry.privateEndpointConnections.length} private endpoint connection(s), but ${paths.evidence}.`,
         remediation: 'Give the bot Reader on the private endpoints and the cluster VNet, then check again.',
-        needs: paths.needs ?? 'Microsoft.Network/privateEndpoints/read and Microsoft.Network/virtualNetworks/read (Reader on the network resource groups)',
+        needs:
+          paths.needs ?? 'Microsoft.Network/privateEndpoints/read and Microsoft.Network/virtualNetworks/read (Reader on the network resource groups)',
       };
     }
     const clusterVnets = paths.clusterVnetIds.map(nameOf).join(', ') || 'the cluster VNet';
@@ -187,7 +197,9 @@ export const networkPrivateEndpoint: Check = {
       status: publicClosed ? 'fail' : 'warn',
       evidence:
         `${capital(describeEndpoint(blocked))} is Approved but not reachable from the nodes: ${blocked.reachNote ?? 'no path'}.` +
-        (publicClosed ? ' Public network access is Disabled, so pulls end in "i/o timeout" or 403.' : ' Pulls work only while DNS resolves the registry to its public address.'),
+        (publicClosed
+          ? ' Public network access is Disabled, so pulls end in "i/o timeout" or 403.'
+          : ' Pulls work only while DNS resolves the registry to its public address.'),
       remediation: `Peer ${clusterVnets} with ${nameOf(blocked.vnetId)} (both directions, state Connected), or add a private endpoint in the cluster VNet.`,
       command: peCommand,
     };

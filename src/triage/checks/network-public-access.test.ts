@@ -10,10 +10,14 @@ function closed(endpoint?: { status: string; vnet: string }): Evidence {
   if (e.registry.state !== 'ok') throw new Error('fixture');
   e.registry.value.publicNetworkAccess = 'Disabled';
   if (endpoint) {
-    e.registry.value.privateEndpointConnections = [{ id: `${e.registry.value.id}/privateEndpointConnections/c1`, privateEndpointId: PE_ID, status: endpoint.status }];
+    e.registry.value.privateEndpointConnections = [
+      { id: `${e.registry.value.id}/privateEndpointConnections/c1`, privateEndpointId: PE_ID, status: endpoint.status },
+    ];
     e.network.privateEndpoints = {
       state: 'ok',
-      value: [{ id: PE_ID, name: 'pe-acr', vnetId: endpoint.vnet, dnsConfigs: [{ fqdn: 'myacr.azurecr.io', ipAddresses: ['10.20.0.5'] }], dnsZoneIds: [] }],
+      value: [
+        { id: PE_ID, name: 'pe-acr', vnetId: endpoint.vnet, dnsConfigs: [{ fqdn: 'myacr.azurecr.io', ipAddresses: ['10.20.0.5'] }], dnsZoneIds: [] },
+      ],
     };
   }
   return e;
@@ -22,10 +26,25 @@ function closed(endpoint?: { status: string; vnet: string }): Evidence {
 describe('network.public-access', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['public access Enabled', 'pass', () => healthyEvidence(), ['Public network access on myacr is Enabled']],
-    ['Disabled with an approved endpoint in the cluster VNet', 'pass', () => closed({ status: 'Approved', vnet: VNET_ID }), ['Disabled', 'pe-acr (10.20.0.5) in vnet-prod']],
+    [
+      'Disabled with an approved endpoint in the cluster VNet',
+      'pass',
+      () => closed({ status: 'Approved', vnet: VNET_ID }),
+      ['Disabled', 'pe-acr (10.20.0.5) in vnet-prod'],
+    ],
     ['Disabled and no private endpoint', 'fail', () => closed(), ['Disabled and it has no private endpoint', '403']],
-    ['Disabled and the endpoint is Pending', 'fail', () => closed({ status: 'Pending', vnet: VNET_ID }), ['no approved private endpoint is in (or peered with) vnet-prod', 'Pending']],
-    ['Disabled and the endpoint is in an unpeered VNet', 'fail', () => closed({ status: 'Approved', vnet: HUB_VNET }), ['vnet-prod has no peering with vnet-hub']],
+    [
+      'Disabled and the endpoint is Pending',
+      'fail',
+      () => closed({ status: 'Pending', vnet: VNET_ID }),
+      ['no approved private endpoint is in (or peered with) vnet-prod', 'Pending'],
+    ],
+    [
+      'Disabled and the endpoint is in an unpeered VNet',
+      'fail',
+      () => closed({ status: 'Approved', vnet: HUB_VNET }),
+      ['vnet-prod has no peering with vnet-hub'],
+    ],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = networkPublicAccess.run(make());
     expect(out.status).toBe(status);

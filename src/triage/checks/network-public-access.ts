@@ -11,7 +11,10 @@ export const networkPublicAccess: Check = {
   title: 'Public network access',
   run(evidence): Outcome {
     if (evidence.target.registry.kind === 'external') {
-      return { status: 'skip', evidence: `${evidence.target.registry.host} is not an Azure Container Registry; its network access is not visible in Azure.` };
+      return {
+        status: 'skip',
+        evidence: `${evidence.target.registry.host} is not an Azure Container Registry; its network access is not visible in Azure.`,
+      };
     }
     const input = requireRegistry(evidence, 'whether it accepts public traffic');
     if (!input.ok) return input.outcome;

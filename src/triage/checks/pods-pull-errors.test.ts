@@ -6,7 +6,12 @@ const IMG = 'myacr.azurecr.io/shop/api:1.4.2';
 const UNAUTHORIZED = `Failed to pull image "${IMG}": rpc error: code = Unknown desc = failed to pull and unpack image "${IMG}": failed to resolve reference "${IMG}": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://myacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fapi%3Apull&service=myacr.azurecr.io: 401 Unauthorized`;
 
 function pod(name: string, image: string, reason: string, namespace = 'shop'): PodFact {
-  return { namespace, name, imagePullSecrets: [], containers: [{ name: 'app', image, kind: 'container', waitingReason: reason, waitingMessage: `Back-off pulling image "${image}"` }] };
+  return {
+    namespace,
+    name,
+    imagePullSecrets: [],
+    containers: [{ name: 'app', image, kind: 'container', waitingReason: reason, waitingMessage: `Back-off pulling image "${image}"` }],
+  };
 }
 
 function withFailing(pods: PodFact[], failedMessage?: string): Evidence {
@@ -14,7 +19,14 @@ function withFailing(pods: PodFact[], failedMessage?: string): Evidence {
   if (e.kube.state !== 'ok') throw new Error('fixture');
   e.kube.value.pods.push(...pods);
   if (failedMessage) {
-    for (const p of pods) okList(e.kube.value.events).push({ namespace: p.namespace, involvedKind: 'Pod', involvedName: p.name, reason: 'Failed', message: failedMessage });
+    for (const p of pods)
+      okList(e.kube.value.events).push({
+        namespace: p.namespace,
+        involvedKind: 'Pod',
+        involvedName: p.name,
+        reason: 'Failed',
+        message: failedMessage,
+      });
   }
   return e;
 }
@@ -31,7 +43,9 @@ describe('pods.pull-errors', () => {
   });
 
   it('counts failing pods per namespace and reason, with a shortened message and its meaning', () => {
-    const out = podsPullErrors.run(withFailing([pod('api-1', IMG, 'ErrImagePull'), pod('api-2', IMG, 'ErrImagePull'), pod('api-3', IMG, 'ErrImagePull')], UNAUTHORIZED));
+    const out = podsPullErrors.run(
+      withFailing([pod('api-1', IMG, 'ErrImagePull'), pod('api-2', IMG, 'ErrImagePull'), pod('api-3', IMG, 'ErrImagePull')], UNAUTHORIZED),
+    );
     expect(out.status).toBe('fail');
     expect(out.evidence).toMatch(/^3 pods in ns shop: ErrImagePull — "…[^"]*401 Unauthorized" \(unauthorized: [^)]+\)/);
     expect(out.remediation).toContain('rbac.pull-role');
@@ -68,8 +82,16 @@ describe('pods.pull-errors', () => {
     ['still pending', { state: 'skipped', reason: 'pod evidence is still being read', cause: 'pending' }, 'unknown'],
     ['missing its input', { state: 'skipped', reason: 'the registry could not be identified', cause: 'missing-input' }, 'unknown'],
     ['skipped without a cause, whatever the text says', { state: 'skipped', reason: 'pod checks turned off (--no-pods)' }, 'unknown'],
-    ['run command failed', { state: 'failed', failure: { kind: 'forbidden', message: 'runCommand refused (403)', needs: 'runcommand/action on aks-prod' } }, 'unknown'],
-    ['run command pod did not start', { state: 'skipped', reason: 'run command failed: KubernetesPerformanceError', cause: 'missing-input' }, 'unknown'],
+    [
+      'run command failed',
+      { state: 'failed', failure: { kind: 'forbidden', message: 'runCommand refused (403)', needs: 'runcommand/action on aks-prod' } },
+      'unknown',
+    ],
+    [
+      'run command pod did not start',
+      { state: 'skipped', reason: 'run command failed: KubernetesPerformanceError', cause: 'missing-input' },
+      'unknown',
+    ],
   ])('pod evidence %s → %s', (_case, kube, status) => {
     const e = healthyEvidence();
     e.kube = kube;

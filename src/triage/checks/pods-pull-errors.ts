@@ -28,7 +28,10 @@ export const podsPullErrors: Check = {
     const registry = registryHostsOf(evidence);
     const failures = failingPullsOf(view.kube, registry);
     if (failures.length === 0) {
-      return { status: 'pass', evidence: `No pod is failing to pull from ${registry.display} now (${view.kube.podCount ?? view.kube.pods.length} pods read through ${view.kube.via === 'kubernetes-api' ? 'the Kubernetes API' : 'run command'}${view.kube.viaReason ? ` — ${view.kube.viaReason}` : ''}).` };
+      return {
+        status: 'pass',
+        evidence: `No pod is failing to pull from ${registry.display} now (${view.kube.podCount ?? view.kube.pods.length} pods read through ${view.kube.via === 'kubernetes-api' ? 'the Kubernetes API' : 'run command'}${view.kube.viaReason ? ` — ${view.kube.viaReason}` : ''}).`,
+      };
     }
     // ErrImagePull and ImagePullBackOff are two moments of the same failure: one group per namespace and cause.
     const groups = [...groupBy(failures, (f) => `${f.namespace}\u0000${f.classification.class}`).values()];
@@ -43,7 +46,9 @@ export const podsPullErrors: Check = {
       status: 'fail',
       evidence: `${groups.map(describeGroup).join('; ')}. Failing: ${listNames(failures.map((f) => `${f.namespace}/${f.pod}`))}.`,
       remediation:
-        (likely.length > 0 ? `Fix what ${likely.slice(0, 3).join(', ')} report${likely.length === 1 ? 's' : ''} (see those findings). ` : 'The message does not match a known cause; read it in full with `kubectl describe pod`. ') +
+        (likely.length > 0
+          ? `Fix what ${likely.slice(0, 3).join(', ')} report${likely.length === 1 ? 's' : ''} (see those findings). `
+          : 'The message does not match a known cause; read it in full with `kubectl describe pod`. ') +
         'Then delete the pods so kubelet retries at once instead of after its back-off (up to 5 minutes).',
       command: deleteCommands.join(' && '),
     };

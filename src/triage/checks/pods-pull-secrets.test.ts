@@ -12,13 +12,24 @@ function withKube(fn: (k: KubeFacts, e: Evidence) => void): () => Evidence {
 }
 
 const webPod = (k: KubeFacts, secrets: string[], image = 'myacr.azurecr.io/web/site:3', reason?: string): void => {
-  k.pods.push({ namespace: 'web', name: 'web-0', serviceAccountName: 'default', imagePullSecrets: secrets, containers: [{ name: 'site', image, kind: 'container', waitingReason: reason }] });
+  k.pods.push({
+    namespace: 'web',
+    name: 'web-0',
+    serviceAccountName: 'default',
+    imagePullSecrets: secrets,
+    containers: [{ name: 'site', image, kind: 'container', waitingReason: reason }],
+  });
 };
 
 describe('pods.pull-secrets', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['no pull secrets, ACR', 'pass', () => healthyEvidence(), ['pulls use the kubelet identity']],
-    ['referenced secret missing', 'fail', withKube((k) => webPod(k, ['acr-cred'])), ['Pod web-0 references imagePullSecret "acr-cred" which does not exist in namespace web']],
+    [
+      'referenced secret missing',
+      'fail',
+      withKube((k) => webPod(k, ['acr-cred'])),
+      ['Pod web-0 references imagePullSecret "acr-cred" which does not exist in namespace web'],
+    ],
     [
       'missing secret inherited from the service account',
       'fail',
@@ -33,7 +44,13 @@ describe('pods.pull-secrets', () => {
       'fail',
       withKube((k) => {
         webPod(k, []);
-        okList(k.events).push({ namespace: 'web', involvedKind: 'Pod', involvedName: 'web-0', reason: 'FailedToRetrieveImagePullSecret', message: 'Unable to retrieve some image pull secrets (old-cred); attempting to pull the image may not succeed.' });
+        okList(k.events).push({
+          namespace: 'web',
+          involvedKind: 'Pod',
+          involvedName: 'web-0',
+          reason: 'FailedToRetrieveImagePullSecret',
+          message: 'Unable to retrieve some image pull secrets (old-cred); attempting to pull the image may not succeed.',
+        });
       }),
       ['web-0', 'old-cred'],
     ],
@@ -46,7 +63,12 @@ describe('pods.pull-secrets', () => {
       }),
       ['web/acr-cred', 'admin user is disabled on myacr'],
     ],
-    ['missing secret of a pod of another registry is not ours', 'pass', withKube((k) => webPod(k, ['gh-cred'], 'ghcr.io/org/site:3')), ['kubelet identity']],
+    [
+      'missing secret of a pod of another registry is not ours',
+      'pass',
+      withKube((k) => webPod(k, ['gh-cred'], 'ghcr.io/org/site:3')),
+      ['kubelet identity'],
+    ],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = podsPullSecrets.run(make());
     expect(out.status).toBe(status);
@@ -55,7 +77,9 @@ describe('pods.pull-secrets', () => {
 
   it('commands recreating the missing secret for this registry', () => {
     const out = podsPullSecrets.run(withKube((k) => webPod(k, ['acr-cred']))());
-    expect(out.command).toBe('kubectl create secret docker-registry acr-cred -n web --docker-server=myacr.azurecr.io --docker-username=<username> --docker-password=<password>');
+    expect(out.command).toBe(
+      'kubectl create secret docker-registry acr-cred -n web --docker-server=myacr.azurecr.io --docker-username=<username> --docker-password=<password>',
+    );
   });
 
   describe('external registry', () => {
@@ -66,14 +90,21 @@ describe('pods.pull-secrets', () => {
       });
 
     it.each<[string, string, () => Evidence, string]>([
-      ['failing without any pull secret', 'fail', external((k) => webPod(k, [], 'ghcr.io/org/site:3', 'ErrImagePull')), 'without any imagePullSecret'],
+      [
+        'failing without any pull secret',
+        'fail',
+        external((k) => webPod(k, [], 'ghcr.io/org/site:3', 'ErrImagePull')),
+        'without any imagePullSecret',
+      ],
       [
         'refused by the third-party registry (401), no pull secret',
         'fail',
         external((k) => {
           webPod(k, [], 'ghcr.io/org/site:3', 'ErrImagePull');
           const c = k.pods[k.pods.length - 1]?.containers[0];
-          if (c) c.waitingMessage = 'failed to pull and unpack image "ghcr.io/org/site:3": failed to resolve reference "ghcr.io/org/site:3": failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized';
+          if (c)
+            c.waitingMessage =
+              'failed to pull and unpack image "ghcr.io/org/site:3": failed to resolve reference "ghcr.io/org/site:3": failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized';
         }),
         'without any imagePullSecret',
       ],
@@ -84,7 +115,9 @@ describe('pods.pull-secrets', () => {
           e.target.registry = { kind: 'external', host: 'docker.io' };
           webPod(k, [], 'docker.io/library/nginx:1.27', 'ErrImagePull');
           const c = k.pods[k.pods.length - 1]?.containers[0];
-          if (c) c.waitingMessage = 'failed to pull and unpack image "docker.io/library/nginx:1.27": 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.';
+          if (c)
+            c.waitingMessage =
+              'failed to pull and unpack image "docker.io/library/nginx:1.27": 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.';
         }),
         'without any imagePullSecret',
       ],
@@ -107,7 +140,15 @@ describe('pods.pull-secrets', () => {
   });
 
   describe('with Kubernetes `list secrets` forbidden (AKS RBAC Reader)', () => {
-    const forbidden = { state: 'failed' as const, failure: { kind: 'forbidden' as const, code: 'Forbidden', message: 'kubectl could not list secrets: Forbidden', needs: 'Kubernetes `list secrets` in all namespaces' } };
+    const forbidden = {
+      state: 'failed' as const,
+      failure: {
+        kind: 'forbidden' as const,
+        code: 'Forbidden',
+        message: 'kubectl could not list secrets: Forbidden',
+        needs: 'Kubernetes `list secrets` in all namespaces',
+      },
+    };
     it('a failing pod that references a secret is unknown, naming the permission — never "missing"', () => {
       const out = podsPullSecrets.run(
         withKube((k) => {

@@ -15,7 +15,14 @@ function createSecretCommand(name: string, namespace: string, server: string): s
 }
 
 /** What a registry answers a pull without credentials (a third-party refusal, Docker Hub's anonymous limit). */
-const ANONYMOUS_REFUSALS: ReadonlySet<PullErrorClass> = new Set(['unauthorized', 'unauthorized-external', 'hub-rate-limit', 'forbidden', 'not-found', 'unclassified']);
+const ANONYMOUS_REFUSALS: ReadonlySet<PullErrorClass> = new Set([
+  'unauthorized',
+  'unauthorized-external',
+  'hub-rate-limit',
+  'forbidden',
+  'not-found',
+  'unclassified',
+]);
 
 export const podsPullSecrets: Check = {
   id: 'pods.pull-secrets',
@@ -34,9 +41,14 @@ export const podsPullSecrets: Check = {
     };
     const secrets = kube.pullSecrets;
     // Without `list secrets` a referenced secret is neither present nor missing: nothing is called missing.
-    const exists = (namespace: string, name: string): boolean => secrets.state !== 'ok' || secrets.value.some((s) => s.namespace === namespace && s.name === name);
+    const exists = (namespace: string, name: string): boolean =>
+      secrets.state !== 'ok' || secrets.value.some((s) => s.namespace === namespace && s.name === name);
 
-    const missing = pods.flatMap((pod) => secretsOf(pod).filter((s) => !exists(pod.namespace, s)).map((secret) => ({ pod, secret })));
+    const missing = pods.flatMap((pod) =>
+      secretsOf(pod)
+        .filter((s) => !exists(pod.namespace, s))
+        .map((secret) => ({ pod, secret })),
+    );
     const podNames = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
     const eventMisses = readList(kube.events)
       .filter((e) => e.reason === 'FailedToRetrieveImagePullSecret' || SECRET_NAMES_IN_EVENT.test(e.message))
@@ -118,7 +130,8 @@ function unseenPieces(kube: KubeFacts, anyPod: boolean, anySecret: boolean): Out
   return {
     status: 'unknown',
     evidence: `The failing pods' pull secrets could not be checked: ${missing.map((m) => `${m.what} — ${m.failure.message}`).join('; ')}.`,
-    remediation: 'Give the bot the Kubernetes permissions named below and check again, or look yourself: `kubectl get pod <pod> -o jsonpath={.spec.imagePullSecrets}` and `kubectl get secret -n <ns>`.',
+    remediation:
+      'Give the bot the Kubernetes permissions named below and check again, or look yourself: `kubectl get pod <pod> -o jsonpath={.spec.imagePullSecrets}` and `kubectl get secret -n <ns>`.',
     needs: missing.map((m) => m.failure.needs ?? m.what).join('; '),
   };
 }

@@ -16,9 +16,24 @@ function withEvent(message: string, image = IMG): Evidence {
 describe('pull.throttling', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['no throttling', 'pass', () => healthyEvidence(), ['No pull throttling', 'aks-prod']],
-    ['pull QPS exceeded', 'warn', () => withEvent(`Failed to pull image "${IMG}": pull QPS exceeded`), ['kubelet rejected pulls', 'pull QPS exceeded', 'shop/api-7d9c-abcde']],
-    ['pull QPS exceeded for another registry still throttles this node', 'warn', () => withEvent('Failed to pull image "nginx:1.27": pull QPS exceeded', 'nginx:1.27'), ['pull QPS exceeded']],
-    ['registry 429', 'warn', () => withEvent(`Failed to pull image "${IMG}": rpc error: code = Unknown desc = unexpected status: 429 Too Many Requests toomanyrequests`), ['answered 429']],
+    [
+      'pull QPS exceeded',
+      'warn',
+      () => withEvent(`Failed to pull image "${IMG}": pull QPS exceeded`),
+      ['kubelet rejected pulls', 'pull QPS exceeded', 'shop/api-7d9c-abcde'],
+    ],
+    [
+      'pull QPS exceeded for another registry still throttles this node',
+      'warn',
+      () => withEvent('Failed to pull image "nginx:1.27": pull QPS exceeded', 'nginx:1.27'),
+      ['pull QPS exceeded'],
+    ],
+    [
+      'registry 429',
+      'warn',
+      () => withEvent(`Failed to pull image "${IMG}": rpc error: code = Unknown desc = unexpected status: 429 Too Many Requests toomanyrequests`),
+      ['answered 429'],
+    ],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = pullThrottling.run(make());
     expect(out.status).toBe(status);
@@ -26,8 +41,11 @@ describe('pull.throttling', () => {
     if (status === 'warn') expect(out.remediation).toMatch(/IfNotPresent/);
   });
 
-  it('Docker Hub\'s anonymous limit is a 429 too, with its own fix', () => {
-    const e = withEvent('Failed to pull image "docker.io/library/nginx:1.27": toomanyrequests: You have reached your pull rate limit. https://www.docker.com/increase-rate-limit', 'docker.io/library/nginx:1.27');
+  it("Docker Hub's anonymous limit is a 429 too, with its own fix", () => {
+    const e = withEvent(
+      'Failed to pull image "docker.io/library/nginx:1.27": toomanyrequests: You have reached your pull rate limit. https://www.docker.com/increase-rate-limit',
+      'docker.io/library/nginx:1.27',
+    );
     e.target.registry = { kind: 'external', host: 'docker.io' };
     const out = pullThrottling.run(e);
     expect(out.status).toBe('warn');
@@ -48,7 +66,10 @@ describe('pull.throttling', () => {
   it('events unreadable (Kubernetes `list events` refused) is unknown, naming the permission — not a pass', () => {
     const e = healthyEvidence();
     if (e.kube.state !== 'ok') throw new Error('fixture');
-    e.kube.value.events = { state: 'failed', failure: { kind: 'forbidden', code: 'Forbidden', message: 'kubectl could not list events: Forbidden', needs: 'Kubernetes `list events`' } };
+    e.kube.value.events = {
+      state: 'failed',
+      failure: { kind: 'forbidden', code: 'Forbidden', message: 'kubectl could not list events: Forbidden', needs: 'Kubernetes `list events`' },
+    };
     expect(pullThrottling.run(e)).toMatchObject({ status: 'unknown', needs: 'Kubernetes `list events`' });
   });
 });

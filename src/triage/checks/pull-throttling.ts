@@ -19,14 +19,17 @@ export const pullThrottling: Check = {
     // kubelet's QPS limit is per node, not per registry: its events count even when they name another image
     const qps = [
       ...messages.filter((m) => m.classification.class === 'throttled'),
-      ...readList(view.kube.events).filter((e) => e.involvedKind === 'Pod' && QPS.test(e.message)).map((e) => ({ pod: e.involvedName, namespace: e.namespace, text: e.message })),
+      ...readList(view.kube.events)
+        .filter((e) => e.involvedKind === 'Pod' && QPS.test(e.message))
+        .map((e) => ({ pod: e.involvedName, namespace: e.namespace, text: e.message })),
     ];
     const firstQps = qps[0];
     if (firstQps) {
       return {
         status: 'warn',
         evidence: `kubelet rejected pulls: "${shortenPullMessage(firstQps.text)}" (pods ${listNames(qps.map((m) => `${m.namespace}/${m.pod}`))}).`,
-        remediation: 'Use imagePullPolicy: IfNotPresent for tagged images, stagger rollouts, or raise kubelet registryPullQPS/registryBurst (custom node configuration).',
+        remediation:
+          'Use imagePullPolicy: IfNotPresent for tagged images, stagger rollouts, or raise kubelet registryPullQPS/registryBurst (custom node configuration).',
       };
     }
     const tooMany = messages.find((m) => m.classification.class === 'too-many-requests' || m.classification.class === 'hub-rate-limit');
@@ -50,6 +53,9 @@ export const pullThrottling: Check = {
         needs: failure.needs ?? 'Kubernetes `list events` for the bot',
       };
     }
-    return { status: 'pass', evidence: `No pull throttling in the events of ${evidence.cluster.state === 'ok' ? evidence.cluster.value.name : 'the cluster'} ("pull QPS exceeded" or 429 from ${registry.display}).` };
+    return {
+      status: 'pass',
+      evidence: `No pull throttling in the events of ${evidence.cluster.state === 'ok' ? evidence.cluster.value.name : 'the cluster'} ("pull QPS exceeded" or 429 from ${registry.display}).`,
+    };
   },
 };

@@ -27,16 +27,36 @@ const image = (repository: string) => (e: Evidence) =>
 
 describe('rbac.abac-condition', () => {
   it.each<[string, Evidence, string, RegExp]>([
-    ['a registry-wide Repository Reader', abacEvidence([reader()]), 'pass', /Assignment 5e1a.* \(Container Registry Repository Reader\) at .*myacr has no condition: it applies to every repository of myacr/],
-    ['a condition that admits the image', abacEvidence([reader({ condition: PREFIX_A })], image('team-a/api')), 'pass', /conditions on .*aks-prod-agentpool.* admit "team-a\/api"/],
+    [
+      'a registry-wide Repository Reader',
+      abacEvidence([reader()]),
+      'pass',
+      /Assignment 5e1a.* \(Container Registry Repository Reader\) at .*myacr has no condition: it applies to every repository of myacr/,
+    ],
+    [
+      'a condition that admits the image',
+      abacEvidence([reader({ condition: PREFIX_A })], image('team-a/api')),
+      'pass',
+      /conditions on .*aks-prod-agentpool.* admit "team-a\/api"/,
+    ],
     [
       'a condition that leaves out the image',
       abacEvidence([reader({ condition: PREFIX_A })], image('team-b/api')),
       'fail',
       /^Assignment 5e1a0000-0000-4000-8000-000000000005 \(Container Registry Repository Reader\) is limited to repositories starting with "team-a\/"; the failing image is "team-b\/api" on myacr\.$/,
     ],
-    ['conditions and no repository known', abacEvidence([reader({ condition: PREFIX_A })]), 'warn', /no repository is known .* Conditions, verbatim: Assignment 5e1a.*StringStartsWithIgnoreCase 'team-a\/'/],
-    ['a condition that cannot be evaluated', abacEvidence([reader({ condition: 'team-a only' })], image('team-a/api')), 'warn', /Cannot evaluate whether the conditions admit "team-a\/api" on myacr; shown verbatim: .*team-a only/],
+    [
+      'conditions and no repository known',
+      abacEvidence([reader({ condition: PREFIX_A })]),
+      'warn',
+      /no repository is known .* Conditions, verbatim: Assignment 5e1a.*StringStartsWithIgnoreCase 'team-a\/'/,
+    ],
+    [
+      'a condition that cannot be evaluated',
+      abacEvidence([reader({ condition: 'team-a only' })], image('team-a/api')),
+      'warn',
+      /Cannot evaluate whether the conditions admit "team-a\/api" on myacr; shown verbatim: .*team-a only/,
+    ],
     ['a legacy-mode registry', healthyEvidence(), 'skip', /myacr uses legacy registry permissions/],
     ['only AcrPull on an ABAC registry', abacEvidence([acrPullAssignment()]), 'skip', /holds no repository role on myacr/],
     [
@@ -55,14 +75,18 @@ describe('rbac.abac-condition', () => {
   it('offers an assignment limited to the failing repository, as a command a shell reads back intact', () => {
     const o = rbacAbacCondition.run(abacEvidence([reader({ condition: PREFIX_A })], image('team-b/api')));
     expect(o.command).toMatch(
-      new RegExp(`^az role assignment create --assignee-object-id ${KUBELET_OBJECT_ID} --assignee-principal-type ServicePrincipal --role "Container Registry Repository Reader" --scope ${REGISTRY_ID} --condition '.*' --condition-version 2\\.0$`),
+      new RegExp(
+        `^az role assignment create --assignee-object-id ${KUBELET_OBJECT_ID} --assignee-principal-type ServicePrincipal --role "Container Registry Repository Reader" --scope ${REGISTRY_ID} --condition '.*' --condition-version 2\\.0$`,
+      ),
     );
     const args = execFileSync('bash', ['-c', `az() { printf '%s\\n' "$@"; }; ${o.command}`], { encoding: 'utf8' }).split('\n');
     expect(args[args.indexOf('--condition') + 1]).toBe(repositoryCondition('team-b/api'));
   });
 
   it('passes when one of several conditional assignments admits the repository', () => {
-    const o = rbacAbacCondition.run(abacEvidence([reader({ condition: PREFIX_A }), reader({ name: 'b', condition: repositoryCondition('team-b/api') })], image('team-b/api')));
+    const o = rbacAbacCondition.run(
+      abacEvidence([reader({ condition: PREFIX_A }), reader({ name: 'b', condition: repositoryCondition('team-b/api') })], image('team-b/api')),
+    );
     expect(o.status).toBe('pass');
   });
 });

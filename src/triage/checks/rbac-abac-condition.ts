@@ -18,7 +18,10 @@ export const rbacAbacCondition: Check = {
     if (!analysis.ok) return analysis.outcome;
     const { registry, mode, principal, repositories } = analysis;
     if (mode === 'legacy')
-      return { status: 'skip', evidence: `Registry ${registry.name} uses legacy registry permissions; repository conditions apply only in ABAC repository-permissions mode.` };
+      return {
+        status: 'skip',
+        evidence: `Registry ${registry.name} uses legacy registry permissions; repository conditions apply only in ABAC repository-permissions mode.`,
+      };
     const granting = analysis.assignments.filter((j) => j.role.answer === 'yes' || j.role.answer === 'maybe');
     const conditioned = granting.filter((j) => j.assignment.condition);
     const open = granting.filter((j) => !j.assignment.condition);
@@ -37,7 +40,8 @@ export const rbacAbacCondition: Check = {
       return {
         status: 'warn',
         evidence: `Every pull grant of ${describePrincipal(principal)} on ${registry.name} is limited by a condition, and no repository is known to test them against (name the image to check). Conditions, verbatim: ${conditions}`,
-        remediation: 'Check again naming the image (e.g. myacr.azurecr.io/team/app:tag), or compare the conditions above with the repository that fails.',
+        remediation:
+          'Check again naming the image (e.g. myacr.azurecr.io/team/app:tag), or compare the conditions above with the repository that fails.',
       };
     const uncovered: string[] = [];
     const unevaluable: string[] = [];
@@ -54,14 +58,20 @@ export const rbacAbacCondition: Check = {
         status: 'fail',
         evidence: `${limits}; the failing image${uncovered.length === 1 ? ' is' : 's are'} ${uncovered.map((r) => `"${r}"`).join(', ')} on ${registry.name}.`,
         remediation: `Add an assignment (or widen a condition) that admits ${uncovered.map((r) => `"${r}"`).join(', ')} for ${describePrincipal(principal)}, or remove the condition to grant the whole registry.`,
-        command: azRoleAssignmentCreate({ principalObjectId: principal.objectId, roleName: REPOSITORY_READER.name, scope: registry.id, condition: repositoryCondition(first) }),
+        command: azRoleAssignmentCreate({
+          principalObjectId: principal.objectId,
+          roleName: REPOSITORY_READER.name,
+          scope: registry.id,
+          condition: repositoryCondition(first),
+        }),
       };
     }
     if (unevaluable.length > 0)
       return {
         status: 'warn',
         evidence: `Cannot evaluate whether the conditions admit ${unevaluable.map((r) => `"${r}"`).join(', ')} on ${registry.name}; shown verbatim: ${conditions}`,
-        remediation: 'Compare the conditions above with the repository by hand; conditions of the documented forms (StringEqualsIgnoreCase, StringStartsWithIgnoreCase, StringLike) can be evaluated.',
+        remediation:
+          'Compare the conditions above with the repository by hand; conditions of the documented forms (StringEqualsIgnoreCase, StringStartsWithIgnoreCase, StringLike) can be evaluated.',
       };
     return {
       status: 'pass',

@@ -51,7 +51,10 @@ export const rbacDeny: Check = {
     const target = describePrincipal(principal);
     if (blocking.length > 0) {
       const list = blocking
-        .map(({ d, pattern }) => `Deny assignment "${d.name}"${d.description ? ` (${d.description})` : ''} at ${d.scope ?? 'an ancestor scope'} denies ${pattern}`)
+        .map(
+          ({ d, pattern }) =>
+            `Deny assignment "${d.name}"${d.description ? ` (${d.description})` : ''} at ${d.scope ?? 'an ancestor scope'} denies ${pattern}`,
+        )
         .join('; ');
       return {
         status: 'fail',

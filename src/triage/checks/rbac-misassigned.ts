@@ -60,9 +60,16 @@ export const rbacMisassigned: Check = {
       // identity sharing the registry is normal; only one that belonged to *this* cluster is a stale grant.
       const names = [p?.displayName, identityName(p?.resourceId)].filter((n): n is string => Boolean(n));
       const kubeletLike = names.some((n) => n.toLowerCase() === ownKubeletName) || inNodeResourceGroup(p?.resourceId);
-      if (id === controlPlane) found.push({ assignment: a, roleName: role.roleName, why: `the cluster's control-plane identity, which is not used for pulls` });
-      else if (kubeletLike) found.push({ assignment: a, roleName: role.roleName, why: `${names[0]}, a kubelet identity that is not the one cluster ${cluster.name} uses now` });
-      else if (a.principalType?.toLowerCase() === 'unknown') found.push({ assignment: a, roleName: role.roleName, why: 'a principal that no longer exists in the directory' });
+      if (id === controlPlane)
+        found.push({ assignment: a, roleName: role.roleName, why: `the cluster's control-plane identity, which is not used for pulls` });
+      else if (kubeletLike)
+        found.push({
+          assignment: a,
+          roleName: role.roleName,
+          why: `${names[0]}, a kubelet identity that is not the one cluster ${cluster.name} uses now`,
+        });
+      else if (a.principalType?.toLowerCase() === 'unknown')
+        found.push({ assignment: a, roleName: role.roleName, why: 'a principal that no longer exists in the directory' });
     }
 
     const pullerHolds = pulling.some((x) => x.a.principalId.toLowerCase() === principal.objectId);

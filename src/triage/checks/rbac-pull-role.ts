@@ -39,7 +39,14 @@ export type PullGrantAnalysis =
 
 const ASSIGNMENTS_READ = (registryId: string) => `Microsoft.Authorization/roleAssignments/read on ${registryId} (any Reader)`;
 
-function judge(a: RoleAssignmentFact, e: Evidence, registry: RegistryFacts, mode: RegistryMode, principal: PullPrincipal, repositories: string[]): JudgedAssignment {
+function judge(
+  a: RoleAssignmentFact,
+  e: Evidence,
+  registry: RegistryFacts,
+  mode: RegistryMode,
+  principal: PullPrincipal,
+  repositories: string[],
+): JudgedAssignment {
   const role = judgeRole(a.roleGuid || roleGuidOf(a.roleDefinitionId), mode, e.roleDefinitions, registry.id);
   const notes: string[] = [];
   let level: JudgedAssignment['level'];
@@ -97,9 +104,16 @@ function judge(a: RoleAssignmentFact, e: Evidence, registry: RegistryFacts, mode
 
 export function analysePullGrants(e: Evidence): PullGrantAnalysis {
   if (e.target.registry.kind === 'external')
-    return { ok: false, outcome: { status: 'skip', evidence: `${e.target.registry.host} is not an Azure Container Registry; Azure role assignments do not apply (pull secrets do).` } };
+    return {
+      ok: false,
+      outcome: {
+        status: 'skip',
+        evidence: `${e.target.registry.host} is not an Azure Container Registry; Azure role assignments do not apply (pull secrets do).`,
+      },
+    };
   const input = requireRegistry(e);
-  if (!input.ok) return { ok: false, outcome: { ...input.outcome, evidence: `${input.outcome.evidence} Without it the role assignments cannot be judged.` } };
+  if (!input.ok)
+    return { ok: false, outcome: { ...input.outcome, evidence: `${input.outcome.evidence} Without it the role assignments cannot be judged.` } };
   const registry = input.value;
   const who = requirePullPrincipal(e, `which role assignments matter on ${registry.name}`);
   if (!who.ok) return who;
@@ -130,12 +144,16 @@ export function analysePullGrants(e: Evidence): PullGrantAnalysis {
       },
     };
   const repositories = mode.mode === 'abac' ? repositoriesToCheck(e) : [];
-  const assignments = read.value.filter((a) => scopeCovers(a.scope, registry.id)).map((a) => judge(a, e, registry, mode.mode, principal, repositories));
+  const assignments = read.value
+    .filter((a) => scopeCovers(a.scope, registry.id))
+    .map((a) => judge(a, e, registry, mode.mode, principal, repositories));
   return { ok: true, registry, mode: mode.mode, principal, repositories, assignments };
 }
 
 function label(j: JudgedAssignment, registry: RegistryFacts): string {
-  return sameArmId(j.assignment.scope.replace(/\/+$/, ''), registry.id) ? `${j.role.roleName} on the registry itself` : `${j.role.roleName} inherited from ${j.assignment.scope}`;
+  return sameArmId(j.assignment.scope.replace(/\/+$/, ''), registry.id)
+    ? `${j.role.roleName} on the registry itself`
+    : `${j.role.roleName} inherited from ${j.assignment.scope}`;
 }
 
 /** ABAC: several conditional assignments may together admit every repository being pulled. */
@@ -156,7 +174,8 @@ export const rbacPullRole: Check = {
     const who = describePrincipal(principal);
     const role = pullRoleFor(mode);
     const command = azRoleAssignmentCreate({ principalObjectId: principal.objectId, roleName: role.name, scope: registry.id });
-    const abacNote = mode === 'abac' ? ' The registry uses ABAC repository permissions, where AcrPull (what az aks update --attach-acr assigns) is ignored.' : '';
+    const abacNote =
+      mode === 'abac' ? ' The registry uses ABAC repository permissions, where AcrPull (what az aks update --attach-acr assigns) is ignored.' : '';
     const grantWords = `Grant ${role.name} on ${registry.name} to ${who}, scoped to the registry.${abacNote}`;
 
     const grants = assignments.filter((j) => j.level === 'grant');
@@ -187,7 +206,8 @@ export const rbacPullRole: Check = {
         needs: unknowns.find((j) => j.needs)?.needs ?? `Microsoft.Authorization/roleDefinitions/read on ${registry.id}`,
         command,
       };
-    const why = assignments.length > 0 ? ` Not granting: ${assignments.map((j) => `${label(j, registry)} — ${j.notes.join('; ')}`).join(' | ')}.` : '';
+    const why =
+      assignments.length > 0 ? ` Not granting: ${assignments.map((j) => `${label(j, registry)} — ${j.notes.join('; ')}`).join(' | ')}.` : '';
     return {
       status: 'fail',
       evidence: `No role assignment grants pull on ${registry.name} to ${who}. Checked ${assignments.length} assignment${assignments.length === 1 ? '' : 's'} at or above ${registry.id}.${why}`,

@@ -25,8 +25,18 @@ const podGets401 = (image: string) => (e: Evidence) => {
 describe('registry.alt-auth', () => {
   it.each<[string, (e: Evidence) => void, string, RegExp]>([
     ['neither anonymous pull nor admin user', () => undefined, 'pass', /Anonymous pull is disabled on myacr.*The admin user is disabled\./],
-    ['admin user enabled', (e) => (registry(e).adminUserEnabled = true), 'pass', /Anonymous pull is disabled on myacr.*admin user is enabled: pull secrets built from its credentials/],
-    ['anonymous pull enabled', (e) => (registry(e).anonymousPullEnabled = true), 'pass', /Anonymous pull is enabled on myacr: any client can pull — a 401 here means a wrong name or repository/],
+    [
+      'admin user enabled',
+      (e) => (registry(e).adminUserEnabled = true),
+      'pass',
+      /Anonymous pull is disabled on myacr.*admin user is enabled: pull secrets built from its credentials/,
+    ],
+    [
+      'anonymous pull enabled',
+      (e) => (registry(e).anonymousPullEnabled = true),
+      'pass',
+      /Anonymous pull is enabled on myacr: any client can pull — a 401 here means a wrong name or repository/,
+    ],
     [
       'anonymous pull enabled and a pod still gets 401',
       (e) => {
@@ -45,8 +55,18 @@ describe('registry.alt-auth', () => {
       'pass',
       /Anonymous pull is enabled on myacr: any client can pull/,
     ],
-    ['the registry could not be read', (e) => (e.registry = { state: 'failed', failure: { kind: 'timeout', message: 'timed out' } }), 'unknown', /The registry could not be read: timed out\./],
-    ['a registry that is not an ACR', (e) => (e.target.registry = { kind: 'external', host: 'docker.io' }), 'skip', /docker\.io is not an Azure Container Registry/],
+    [
+      'the registry could not be read',
+      (e) => (e.registry = { state: 'failed', failure: { kind: 'timeout', message: 'timed out' } }),
+      'unknown',
+      /The registry could not be read: timed out\./,
+    ],
+    [
+      'a registry that is not an ACR',
+      (e) => (e.target.registry = { kind: 'external', host: 'docker.io' }),
+      'skip',
+      /docker\.io is not an Azure Container Registry/,
+    ],
   ])('%s', (_case, change, status, evidence) => {
     const o = registryAltAuth.run(edit(change));
     expect(o.status).toBe(status);

@@ -18,8 +18,7 @@ export const registryAltAuth: Check = {
   id: 'registry.alt-auth',
   title: 'Anonymous pull and admin user',
   run(e) {
-    if (e.target.registry.kind === 'external')
-      return { status: 'skip', evidence: `${e.target.registry.host} is not an Azure Container Registry.` };
+    if (e.target.registry.kind === 'external') return { status: 'skip', evidence: `${e.target.registry.host} is not an Azure Container Registry.` };
     const input = requireRegistry(e);
     if (!input.ok) return input.outcome;
     const registry = input.value;
@@ -32,7 +31,8 @@ export const registryAltAuth: Check = {
         return {
           status: 'warn',
           evidence: `Anonymous pull is enabled on ${registry.name}, yet ${refused.join(', ')} got 401 Unauthorized: with anonymous pull a 401 points at a wrong registry name or a repository that does not exist, not at a missing role.${admin}`,
-          remediation: 'Check the image reference (registry host, repository, tag) against what the registry holds (see image.exists and target.image-ref).',
+          remediation:
+            'Check the image reference (registry host, repository, tag) against what the registry holds (see image.exists and target.image-ref).',
           command: `az acr repository list --name ${registry.name} --output table`,
         };
       return {

@@ -15,7 +15,15 @@ function withUnauthorizedPod(e: Evidence): Evidence {
     namespace: 'shop',
     name: 'api-7d9',
     imagePullSecrets: [],
-    containers: [{ name: 'api', image, kind: 'container', waitingReason: 'ErrImagePull', waitingMessage: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://myacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fapi%3Apull&service=myacr.azurecr.io: 401 Unauthorized` }],
+    containers: [
+      {
+        name: 'api',
+        image,
+        kind: 'container',
+        waitingReason: 'ErrImagePull',
+        waitingMessage: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://myacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fapi%3Apull&service=myacr.azurecr.io: 401 Unauthorized`,
+      },
+    ],
   });
   return e;
 }
@@ -24,8 +32,18 @@ describe('registry.arm-audience', () => {
   it.each<[string, Evidence, string, RegExp]>([
     ['enabled', withPolicy('enabled'), 'pass', /myacr accepts ARM-audience tokens \(azureADAuthenticationAsArmPolicy = enabled\)/],
     ['not reported', withPolicy(undefined), 'pass', /myacr did not report azureADAuthenticationAsArmPolicy; the default is enabled/],
-    ['disabled, pulls fine: a hardening, and check-acr’s false negative explained', withPolicy('disabled'), 'pass', /myacr refuses ARM-audience tokens .*current node images .* ACR-audience tokens\. az aks check-acr reports FAILED .*Azure\/AKS#4560/],
-    ['disabled, pods get 401: suspect an old node image', withUnauthorizedPod(withPolicy('disabled')), 'warn', /pod api-7d9 gets 401 .*node image old enough/],
+    [
+      'disabled, pulls fine: a hardening, and check-acr’s false negative explained',
+      withPolicy('disabled'),
+      'pass',
+      /myacr refuses ARM-audience tokens .*current node images .* ACR-audience tokens\. az aks check-acr reports FAILED .*Azure\/AKS#4560/,
+    ],
+    [
+      'disabled, pods get 401: suspect an old node image',
+      withUnauthorizedPod(withPolicy('disabled')),
+      'warn',
+      /pod api-7d9 gets 401 .*node image old enough/,
+    ],
   ])('%s', (_case, evidence, status, text) => {
     const o = registryArmAudience.run(evidence);
     expect(o.status).toBe(status);
@@ -41,7 +59,10 @@ describe('registry.arm-audience', () => {
   it('is unknown when the registry was not read', () => {
     const e = healthyEvidence();
     e.registry = { state: 'skipped', reason: 'the registry could not be located' };
-    expect(registryArmAudience.run(e)).toMatchObject({ status: 'unknown', evidence: 'The registry was not read: the registry could not be located.' });
+    expect(registryArmAudience.run(e)).toMatchObject({
+      status: 'unknown',
+      evidence: 'The registry was not read: the registry could not be located.',
+    });
   });
 
   it('skips a registry that is not an ACR', () => {

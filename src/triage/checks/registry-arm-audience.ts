@@ -39,7 +39,8 @@ export const registryArmAudience: Check = {
         ...(cluster ? { command: `az aks upgrade -g ${cluster.resourceGroup} -n ${cluster.name} --node-image-only` } : {}),
       };
     }
-    if (status === 'enabled') return { status: 'pass', evidence: `Registry ${registry.name} accepts ARM-audience tokens (azureADAuthenticationAsArmPolicy = enabled).` };
+    if (status === 'enabled')
+      return { status: 'pass', evidence: `Registry ${registry.name} accepts ARM-audience tokens (azureADAuthenticationAsArmPolicy = enabled).` };
     return {
       status: 'pass',
       evidence: `Registry ${registry.name} did not report azureADAuthenticationAsArmPolicy; the default is enabled, so ARM-audience tokens are accepted.`,

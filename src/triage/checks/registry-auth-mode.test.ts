@@ -10,9 +10,19 @@ function withMode(mode: string | undefined): Evidence {
 
 describe('registry.auth-mode', () => {
   it.each<[string, Evidence, string, RegExp]>([
-    ['legacy', withMode('LegacyRegistryPermissions'), 'pass', /^Registry myacr uses RBAC Registry Permissions \(LegacyRegistryPermissions\): AcrPull grants pull\.$/],
+    [
+      'legacy',
+      withMode('LegacyRegistryPermissions'),
+      'pass',
+      /^Registry myacr uses RBAC Registry Permissions \(LegacyRegistryPermissions\): AcrPull grants pull\.$/,
+    ],
     ['not reported', withMode(undefined), 'pass', /myacr uses RBAC Registry Permissions .*roleAssignmentMode was not reported.*behave as legacy/],
-    ['ABAC', withMode('AbacRepositoryPermissions'), 'pass', /myacr uses RBAC Registry \+ ABAC Repository Permissions .* — AcrPull\/AcrPush\/AcrDelete are ignored/],
+    [
+      'ABAC',
+      withMode('AbacRepositoryPermissions'),
+      'pass',
+      /myacr uses RBAC Registry \+ ABAC Repository Permissions .* — AcrPull\/AcrPush\/AcrDelete are ignored/,
+    ],
     ['an unknown mode', withMode('FuturePermissions'), 'warn', /myacr reports roleAssignmentMode "FuturePermissions", which this tool does not know/],
   ])('%s', (_case, evidence, status, text) => {
     const o = registryAuthMode.run(evidence);

@@ -30,7 +30,10 @@ describe('target.cluster', () => {
       (e) => {
         e.target.cluster = { kind: 'id', subscriptionId: SUB, resourceGroup: 'rg-prod', name: 'aks-prod' };
         e.clusterLookup = { state: 'skipped', reason: 'named by resource id' };
-        e.cluster = { state: 'failed', failure: { kind: 'not-found', status: 404, code: 'ResourceNotFound', message: `${CLUSTER_ID} was not found.` } };
+        e.cluster = {
+          state: 'failed',
+          failure: { kind: 'not-found', status: 404, code: 'ResourceNotFound', message: `${CLUSTER_ID} was not found.` },
+        };
       },
       'fail',
       new RegExp(`No such cluster: aks-prod \\(resource group rg-prod, subscription ${SUB}\\)`),
@@ -48,7 +51,8 @@ describe('target.cluster', () => {
     ],
     [
       'the search itself was refused',
-      (e) => (e.clusterLookup = { state: 'failed', failure: { kind: 'forbidden', message: 'Resource Graph: 403', needs: 'Reader on a subscription' } }),
+      (e) =>
+        (e.clusterLookup = { state: 'failed', failure: { kind: 'forbidden', message: 'Resource Graph: 403', needs: 'Reader on a subscription' } }),
       'unknown',
       /Could not search for cluster aks-prod: Resource Graph: 403/,
     ],
@@ -85,7 +89,9 @@ describe('target.cluster', () => {
   });
 
   it('passes on the permission the failed read names', () => {
-    const o = targetCluster.run(edit((e) => (e.cluster = { state: 'failed', failure: { kind: 'forbidden', message: '403', needs: 'Reader on rg-prod' } })));
+    const o = targetCluster.run(
+      edit((e) => (e.cluster = { state: 'failed', failure: { kind: 'forbidden', message: '403', needs: 'Reader on rg-prod' } })),
+    );
     expect(o.needs).toBe('Reader on rg-prod');
   });
 

@@ -6,7 +6,12 @@ function failingPod(image: string, reason = 'ErrImagePull'): () => Evidence {
   return () => {
     const e = healthyEvidence();
     if (e.kube.state !== 'ok') throw new Error('fixture');
-    e.kube.value.pods.push({ namespace: 'shop', name: 'api-7d9', imagePullSecrets: [], containers: [{ name: 'api', image, kind: 'container', waitingReason: reason }] });
+    e.kube.value.pods.push({
+      namespace: 'shop',
+      name: 'api-7d9',
+      imagePullSecrets: [],
+      containers: [{ name: 'api', image, kind: 'container', waitingReason: reason }],
+    });
     return e;
   };
 }
@@ -22,14 +27,34 @@ function named(raw: string, host: string, repository: string, tag?: string): () 
 describe('target.image-ref', () => {
   it.each<[string, string, () => Evidence, string[]]>([
     ['nothing named, nothing failing', 'pass', () => healthyEvidence(), ['no reference to check']],
-    ['a correct image named', 'pass', named('myacr.azurecr.io/shop/api:1.4.2', 'myacr.azurecr.io', 'shop/api', '1.4.2'), ['myacr.azurecr.io/shop/api:1.4.2']],
-    ['typo in the suffix', 'fail', failingPod('myacr.azureacr.io/api:1.4'), ['Pod api-7d9 (ns shop) uses "myacr.azureacr.io/api:1.4" — "azureacr.io" is not an ACR domain (expected *.azurecr.io)']],
+    [
+      'a correct image named',
+      'pass',
+      named('myacr.azurecr.io/shop/api:1.4.2', 'myacr.azurecr.io', 'shop/api', '1.4.2'),
+      ['myacr.azurecr.io/shop/api:1.4.2'],
+    ],
+    [
+      'typo in the suffix',
+      'fail',
+      failingPod('myacr.azureacr.io/api:1.4'),
+      ['Pod api-7d9 (ns shop) uses "myacr.azureacr.io/api:1.4" — "azureacr.io" is not an ACR domain (expected *.azurecr.io)'],
+    ],
     ['.com instead of .io', 'fail', failingPod('myacr.azurecr.com/api:1.4'), ['"azurecr.com" is not an ACR domain']],
     ['privatelink name', 'fail', failingPod('myacr.privatelink.azurecr.io/api:1.4'), ['private link name', 'x509']],
-    ['uppercase repository', 'fail', failingPod('myacr.azurecr.io/Shop/API:1.4', 'InvalidImageName'), ['repository "Shop/API" has uppercase letters']],
+    [
+      'uppercase repository',
+      'fail',
+      failingPod('myacr.azurecr.io/Shop/API:1.4', 'InvalidImageName'),
+      ['repository "Shop/API" has uppercase letters'],
+    ],
     ['no tag', 'warn', failingPod('myacr.azurecr.io/shop/api'), ['no tag', ':latest']],
     ['same name, other cloud', 'warn', failingPod('myacr.azurecr.cn/shop/api:1'), ['myacr.azurecr.cn is not myacr.azurecr.io']],
-    ['geo-replica (regional endpoint) host', 'warn', failingPod('myacr.westeurope.geo.azurecr.io/shop/api:1.4.2'), ['more than one label before .azurecr.io', 'likely sends no credential', '401']],
+    [
+      'geo-replica (regional endpoint) host',
+      'warn',
+      failingPod('myacr.westeurope.geo.azurecr.io/shop/api:1.4.2'),
+      ['more than one label before .azurecr.io', 'likely sends no credential', '401'],
+    ],
     ['failing pod of another registry is not this check', 'pass', failingPod('docker.io/library/nginx:1.27'), ['no reference to check']],
   ])('%s → %s', (_case, status, make, texts) => {
     const out = targetImageRef.run(make());
@@ -38,7 +63,9 @@ describe('target.image-ref', () => {
   });
 
   it('points a geo-replica host back at the login server', () => {
-    expect(targetImageRef.run(failingPod('myacr.westeurope.geo.azurecr.io/shop/api:1.4.2')()).remediation).toContain('"myacr.azurecr.io/shop/api:1.4.2"');
+    expect(targetImageRef.run(failingPod('myacr.westeurope.geo.azurecr.io/shop/api:1.4.2')()).remediation).toContain(
+      '"myacr.azurecr.io/shop/api:1.4.2"',
+    );
   });
 
   it('suggests the corrected reference', () => {

@@ -24,7 +24,6 @@ interface Problem {
   fix?: string;
 }
 
-
 function problemsOf(ref: Reference, registry: RegistryHosts, loginServer: string | undefined): Problem[] {
   const host = imageHostOf(ref.raw);
   const path = ref.raw.trim().slice(ref.raw.trim().indexOf('/') + 1);
@@ -32,11 +31,17 @@ function problemsOf(ref: Reference, registry: RegistryHosts, loginServer: string
   const lastColon = (nameAndTag ?? '').lastIndexOf(':');
   const hasTag = lastColon > (nameAndTag ?? '').lastIndexOf('/');
   const repository = hasTag ? (nameAndTag ?? '').slice(0, lastColon) : (nameAndTag ?? '');
-  const corrected = loginServer ? `${loginServer}/${path.toLowerCase() === path ? path : repository.toLowerCase() + path.slice(repository.length)}` : undefined;
+  const corrected = loginServer
+    ? `${loginServer}/${path.toLowerCase() === path ? path : repository.toLowerCase() + path.slice(repository.length)}`
+    : undefined;
   const suffix = acrSuffixOf(loginServer ?? registry.display) ?? 'azurecr.io';
   const out: Problem[] = [];
   if (/\.privatelink\.azurecr\./.test(host)) {
-    out.push({ status: 'fail', text: `"${host}" is the private link name; TLS certificates are for *.${suffix}, so pulls fail with x509`, fix: corrected });
+    out.push({
+      status: 'fail',
+      text: `"${host}" is the private link name; TLS certificates are for *.${suffix}, so pulls fail with x509`,
+      fix: corrected,
+    });
   } else if (!isAcrHost(host) && (LOOKS_LIKE_ACR.test(host.split('.').slice(1).join('.')) || hostBelongsTo(host, registry))) {
     out.push({ status: 'fail', text: `"${host.split('.').slice(1).join('.')}" is not an ACR domain (expected *.${suffix})`, fix: corrected });
   } else if (isAcrHost(host) && host.slice(0, -(acrSuffixOf(host)!.length + 1)).includes('.')) {
@@ -50,7 +55,11 @@ function problemsOf(ref: Reference, registry: RegistryHosts, loginServer: string
     out.push({ status: 'warn', text: `its host ${host} is not ${loginServer}, the registry being checked`, fix: corrected });
   }
   if (repository !== repository.toLowerCase()) {
-    out.push({ status: 'fail', text: `repository "${repository}" has uppercase letters, which image references do not allow (InvalidImageName)`, fix: corrected });
+    out.push({
+      status: 'fail',
+      text: `repository "${repository}" has uppercase letters, which image references do not allow (InvalidImageName)`,
+      fix: corrected,
+    });
   }
   if (!hasTag && !digest) {
     out.push({ status: 'warn', text: 'it has no tag, so containerd pulls ":latest"' });
@@ -88,7 +97,12 @@ export const targetImageRef: Check = {
       };
     }
     const registry = registryHostsOf(evidence);
-    const loginServer = evidence.registry.state === 'ok' ? evidence.registry.value.loginServer.toLowerCase() : target.kind === 'acr-host' ? target.loginServer : undefined;
+    const loginServer =
+      evidence.registry.state === 'ok'
+        ? evidence.registry.value.loginServer.toLowerCase()
+        : target.kind === 'acr-host'
+          ? target.loginServer
+          : undefined;
     const refs = referencesOf(evidence);
     if (refs.length === 0) {
       const view = podView(evidence);
@@ -100,7 +114,10 @@ export const targetImageRef: Check = {
     const findings = refs.flatMap((ref) => problemsOf(ref, registry, loginServer).map((p) => ({ ref, ...p })));
     const worst = findings.find((f) => f.status === 'fail') ?? findings.find((f) => f.status === 'warn');
     if (!worst) {
-      return { status: 'pass', evidence: `${refs.length} image reference${refs.length === 1 ? '' : 's'} checked (${refs.map((r) => r.raw).join(', ')}): all name ${registry.display} correctly.` };
+      return {
+        status: 'pass',
+        evidence: `${refs.length} image reference${refs.length === 1 ? '' : 's'} checked (${refs.map((r) => r.raw).join(', ')}): all name ${registry.display} correctly.`,
+      };
     }
     const others = findings.length > 1 ? ` (${findings.length - 1} more problem${findings.length > 2 ? 's' : ''} in other references)` : '';
     return {

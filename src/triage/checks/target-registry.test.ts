@@ -90,8 +90,10 @@ describe('target.registry', () => {
         kind: 'forbidden',
         status: 401,
         code: 'InvalidAuthenticationTokenTenant',
-        message: "Could not read registry myacr: it lives in Entra tenant 3b8a0000-0000-4000-8000-000000000002, not in the bot's tenant, and that tenant refuses the bot's token (401 InvalidAuthenticationTokenTenant).",
-        needs: 'an identity for the bot in Entra tenant 3b8a0000-0000-4000-8000-000000000002 (a multi-tenant app registration with a service principal there) with Reader — a role in the bot’s own tenant cannot help',
+        message:
+          "Could not read registry myacr: it lives in Entra tenant 3b8a0000-0000-4000-8000-000000000002, not in the bot's tenant, and that tenant refuses the bot's token (401 InvalidAuthenticationTokenTenant).",
+        needs:
+          'an identity for the bot in Entra tenant 3b8a0000-0000-4000-8000-000000000002 (a multi-tenant app registration with a service principal there) with Reader — a role in the bot’s own tenant cannot help',
       },
     };
     const out = targetRegistry.run(e);

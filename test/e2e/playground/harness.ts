@@ -70,7 +70,9 @@ export class PlaygroundChat {
       await card.waitFor({ state: 'visible', timeout: timeoutMs });
     } catch (error) {
       const texts = (await this.cardTexts()).map((t) => t.replace(/\s+/g, ' ').slice(0, 600));
-      throw new Error(`${this.who}: no card showed ${text} within ${Math.round(timeoutMs / 1000)} s (${(error as Error).message.split('\n')[0]}). Cards on screen:\n${texts.join('\n---\n')}`);
+      throw new Error(
+        `${this.who}: no card showed ${text} within ${Math.round(timeoutMs / 1000)} s (${(error as Error).message.split('\n')[0]}). Cards on screen:\n${texts.join('\n---\n')}`,
+      );
     }
     return card;
   }

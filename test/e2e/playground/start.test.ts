@@ -50,45 +50,67 @@ function listeners(port: number): string[] {
   return found;
 }
 
-test('listens on loopback only: whoever reaches the page acts as the signed-in approver', async () => {
-  const playground = await startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, startTimeoutMs: START_MS });
-  running.push(playground);
-  // 0100007F is 127.0.0.1 as /proc/net/tcp writes it; every interface would be 00000000 or an IPv6 :: entry.
-  expect(listeners(playground.port)).toEqual(['0100007F']);
-  await playground.stop();
-}, START_MS + 15_000);
+test(
+  'listens on loopback only: whoever reaches the page acts as the signed-in approver',
+  async () => {
+    const playground = await startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, startTimeoutMs: START_MS });
+    running.push(playground);
+    // 0100007F is 127.0.0.1 as /proc/net/tcp writes it; every interface would be 00000000 or an IPv6 :: entry.
+    expect(listeners(playground.port)).toEqual(['0100007F']);
+    await playground.stop();
+  },
+  START_MS + 15_000,
+);
 
-test('serves the Playground page on the port it really took, and stop() ends it', async () => {
-  const playground = await startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, startTimeoutMs: START_MS });
-  running.push(playground);
-  expect(playground.url).toBe(`http://localhost:${playground.port}`);
-  expect(playground.port).toBeGreaterThan(0);
-  expect(await status(`http://127.0.0.1:${playground.port}/`)).toBe(200);
+test(
+  'serves the Playground page on the port it really took, and stop() ends it',
+  async () => {
+    const playground = await startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, startTimeoutMs: START_MS });
+    running.push(playground);
+    expect(playground.url).toBe(`http://localhost:${playground.port}`);
+    expect(playground.port).toBeGreaterThan(0);
+    expect(await status(`http://127.0.0.1:${playground.port}/`)).toBe(200);
 
-  await playground.stop();
-  await playground.stop();
-  expect(await status(`http://127.0.0.1:${playground.port}/`)).toBe('ECONNREFUSED');
-}, START_MS + 15_000);
+    await playground.stop();
+    await playground.stop();
+    expect(await status(`http://127.0.0.1:${playground.port}/`)).toBe('ECONNREFUSED');
+  },
+  START_MS + 15_000,
+);
 
-test('a taken port makes the Playground choose another, and the url says which', async () => {
-  blocker = createServer((_req, res) => res.end('not the playground'));
-  await new Promise<void>((resolve) => blocker?.listen(0, resolve));
-  const taken = (blocker.address() as AddressInfo).port;
+test(
+  'a taken port makes the Playground choose another, and the url says which',
+  async () => {
+    blocker = createServer((_req, res) => res.end('not the playground'));
+    await new Promise<void>((resolve) => blocker?.listen(0, resolve));
+    const taken = (blocker.address() as AddressInfo).port;
 
-  const playground = await startPlayground({ botEndpoint: NO_BOT, port: taken, configFile: APPROVER_CONFIG, startTimeoutMs: START_MS });
-  running.push(playground);
-  expect(playground.port).not.toBe(taken);
-  expect(await status(playground.url)).toBe(200);
-}, START_MS + 15_000);
+    const playground = await startPlayground({ botEndpoint: NO_BOT, port: taken, configFile: APPROVER_CONFIG, startTimeoutMs: START_MS });
+    running.push(playground);
+    expect(playground.port).not.toBe(taken);
+    expect(await status(playground.url)).toBe(200);
+  },
+  START_MS + 15_000,
+);
 
-test('aborting the signal stops a running Playground', async () => {
-  const controller = new AbortController();
-  const playground = await startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, signal: controller.signal, startTimeoutMs: START_MS });
-  running.push(playground);
-  controller.abort();
-  await playground.stop();
-  expect(await status(`http://127.0.0.1:${playground.port}/`)).toBe('ECONNREFUSED');
-}, START_MS + 15_000);
+test(
+  'aborting the signal stops a running Playground',
+  async () => {
+    const controller = new AbortController();
+    const playground = await startPlayground({
+      botEndpoint: NO_BOT,
+      port: 0,
+      configFile: APPROVER_CONFIG,
+      signal: controller.signal,
+      startTimeoutMs: START_MS,
+    });
+    running.push(playground);
+    controller.abort();
+    await playground.stop();
+    expect(await status(`http://127.0.0.1:${playground.port}/`)).toBe('ECONNREFUSED');
+  },
+  START_MS + 15_000,
+);
 
 test('a missing config is an error, not the Playground’s built-in user', async () => {
   const missing = path.join(scratch, 'nobody.yml');
@@ -98,19 +120,25 @@ test('a missing config is an error, not the Playground’s built-in user', async
   });
 });
 
-test('an invalid config fails the start with the Playground’s own reason', async () => {
-  const bad = path.join(scratch, 'bad.yml');
-  writeFileSync(bad, 'version: "0.1.1"\ntenantId: 8a5c7e10-5d3f-4b9e-9c2a-0d3e1f7a6b42\n');
-  const logFile = path.join(scratch, 'bad.log');
-  await expect(startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: bad, logFile, startTimeoutMs: START_MS })).rejects.toMatchObject({
-    code: 'PlaygroundExited',
-    logFile,
-    message: expect.stringMatching(/Failed to parse config file.*must have required property 'bot'/),
-  });
-}, START_MS + 15_000);
+test(
+  'an invalid config fails the start with the Playground’s own reason',
+  async () => {
+    const bad = path.join(scratch, 'bad.yml');
+    writeFileSync(bad, 'version: "0.1.1"\ntenantId: 8a5c7e10-5d3f-4b9e-9c2a-0d3e1f7a6b42\n');
+    const logFile = path.join(scratch, 'bad.log');
+    await expect(startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: bad, logFile, startTimeoutMs: START_MS })).rejects.toMatchObject({
+      code: 'PlaygroundExited',
+      logFile,
+      message: expect.stringMatching(/Failed to parse config file.*must have required property 'bot'/),
+    });
+  },
+  START_MS + 15_000,
+);
 
 test('a cancelled start does not start anything', async () => {
   const controller = new AbortController();
   controller.abort();
-  await expect(startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, signal: controller.signal })).rejects.toMatchObject({ code: 'PlaygroundAborted' });
+  await expect(startPlayground({ botEndpoint: NO_BOT, port: 0, configFile: APPROVER_CONFIG, signal: controller.signal })).rejects.toMatchObject({
+    code: 'PlaygroundAborted',
+  });
 });
