@@ -7,7 +7,8 @@
  * (and recorded by the intake), and a cluster the bot cannot see gets a card saying why.
  */
 import { alertBannerView, type AlertBannerView, type AlertHeader } from '../channels/alert-banner';
-import { clip, type NoticeView } from '../channels/view-model';
+import { clip } from '../channels/clip';
+import type { NoticeView } from '../channels/view-model';
 import type { ApprovalService, Person } from '../conversation/approvals';
 import type { BackgroundWork, Logger } from '../conversation/background';
 import type { CardStore } from '../conversation/card-store';

@@ -7,8 +7,8 @@
  * header, 75 for a button label, 300 for a confirm dialog's text), so every text is fitted with `clip()`
  * and the findings are re-rendered with smaller budgets until the message fits.
  */
+import { clip } from './clip';
 import {
-  clip,
   toReportView,
   type AskView,
   type AuditView,

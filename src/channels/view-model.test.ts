@@ -1,4 +1,5 @@
-import { clip, portalUrl, registryLabel, snapshotOf, targetLabel, toAskView, toAuditView, toReportView } from './view-model';
+import { clip } from './clip';
+import { portalUrl, registryLabel, snapshotOf, targetLabel, toAskView, toAuditView, toReportView } from './view-model';
 import { APPROVALS, acrPullPlan, healthySnapshot, incompleteSnapshot, missingRoleSnapshot } from '../../test/e2e/report-fixtures';
 import { CLUSTER_ID, KUBELET_RESOURCE_ID, REGISTRY_ID, healthyEvidence } from '../../test/fixtures/evidence';
 import { timeToken } from './times';
