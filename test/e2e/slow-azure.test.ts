@@ -28,7 +28,11 @@ beforeAll(async () => {
   connector = new FakeConnector();
   await connector.start();
   dataDir = mkdtempSync(path.join(tmpdir(), 'triage-slow-azure-'));
-  app = await startApp({ env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId }, log: quiet, print: () => undefined });
+  app = await startApp({
+    env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_RATE_LIMIT: '1000' },
+    log: quiet,
+    print: () => undefined,
+  });
 });
 
 afterAll(async () => {
@@ -73,7 +77,7 @@ test('checks blocked on a slow cluster read do not delay another check’s ARM f
   // Every slow check has started and waits on the emulator before the fast ones are asked (identical checks in
   // flight share one evidence read, so one slow GET may serve them all).
   const slowRequests = () => emulator.requests.filter((r) => r.method === 'GET' && /\/managedClusters\/aks-healthy$/.test(r.path)).length;
-  await waitUntil(() => slowRequests() >= 1 && app.core.background.size >= SLOW_CHECKS, 15_000);
+  await waitUntil(() => slowRequests() >= 1 && app.core.background.size >= SLOW_CHECKS, 45_000);
 
   const fast = Array.from({ length: FAST_CHECKS }, (_, i) => `fast-${i}`);
   await Promise.all(fast.map((name) => post(url, inConversation(mention(connector.url, RITA, 'check aks-missing-role acrdemo'), name))));
@@ -90,7 +94,7 @@ test('checks blocked on a slow cluster read do not delay another check’s ARM f
   // And the slow checks were not lost: each gets its findings once Azure answers.
   await Promise.all(slow.map((name) => connector.waitFor(findingsIn(name), { timeoutMs: SLOW_MS + 30_000 })));
   emulator.setFaults([]);
-}, 90_000);
+}, 150_000);
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

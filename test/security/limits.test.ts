@@ -5,43 +5,17 @@
  * "try again" answer (the work scheduler's maxWaiting, TRIAGE_QUEUE_LIMIT: src/scheduling/work-scheduler.test.ts), and
  * each person has a rate (TRIAGE_RATE_LIMIT).
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { createAzureClients } from '../../src/azure/clients';
 import { startApp, type App } from '../../src/index';
 import type { Logger } from '../../src/conversation/background';
-import { createEmulator } from '../../src/simulator/emulator';
-import { scenario } from '../../src/simulator/scenarios';
 import { FakeConnector, cardText } from '../e2e/fake-connector';
 import { NICK, RITA, mention } from '../e2e/teams';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapMb = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / (1024 * 1024);
-};
-
-test('SDK clients for 2,000 different subscriptions do not stay in memory', () => {
-  const emulator = createEmulator({ world: structuredClone(scenario('aks-healthy').world) });
-  const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
-  for (let i = 0; i < 50; i++) clients.authorization(randomUUID());
-  const before = heapMb();
-  for (let i = 0; i < 2_000; i++) {
-    const subscription = randomUUID();
-    clients.authorization(subscription);
-    clients.containerRegistry(subscription);
-    clients.containerService(subscription);
-  }
-  // Unbounded, 6,000 clients held 106 MB; with the LRU (32 of each kind) growth measured 10–30 MB on a loaded
-  // machine, the rest being compiled code and GC timing, not clients. Half the unbounded figure still tells them apart.
-  expect(heapMb() - before).toBeLessThan(50);
-});
+// The LRU that bounds SDK clients per subscription is pinned exactly in src/limits/lru.test.ts and its use in
+// src/azure/clients.ts. A heap-growth assertion here was dropped: inside a full jest run the measured growth
+// ranged from 10 MB to 575 MB (collection timing in a shared worker), so it could not tell bounded from unbounded.
 
 describe('per-person rate over the real server', () => {
   const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
