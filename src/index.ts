@@ -201,6 +201,7 @@ export async function startApp(
         log,
         allowedTeams: authority.slackTeams,
         callTimeoutMs: options.timeouts?.slackMs,
+        scheduler,
       })
     : undefined;
   // Slack's turn id (event id, or the trigger id of a button press) is known once Bolt has read the body.

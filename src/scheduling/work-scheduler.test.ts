@@ -106,4 +106,31 @@ describe('WorkScheduler', () => {
     await scheduler.cpu('findings', () => undefined);
     expect(scheduler.state().perTick).toBe(3);
   });
+
+  it('holds background work while a turn is in flight, and releases it when the turn is answered', async () => {
+    const scheduler = new WorkScheduler({ foregroundGraceMs: 60_000 });
+    const done = await scheduler.foreground('turn');
+    let rendered = false;
+    const findings = scheduler.cpu('findings', () => (rendered = true));
+    // Another turn and a press still start while the first is in flight.
+    const press = await scheduler.foreground('invoke');
+    await settle();
+    expect(rendered).toBe(false);
+    expect(scheduler.state().foreground).toBe(2);
+    done();
+    press();
+    press();
+    await findings;
+    expect(rendered).toBe(true);
+    expect(scheduler.state().foreground).toBe(0);
+  });
+
+  it('stops holding background work for a turn stuck past the grace period', async () => {
+    const scheduler = new WorkScheduler({ foregroundGraceMs: 30 });
+    await scheduler.foreground('turn');
+    const started = Date.now();
+    await scheduler.cpu('findings', () => undefined);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(scheduler.state().foreground).toBe(1);
+  });
 });

@@ -24,6 +24,13 @@
  * ordered here (`wait` before it is handled), so a press that arrives behind a burst of 200 messages is
  * handled before the messages not yet started.
  *
+ * A turn or a press is foreground work from its start (`foreground`) until its HTTP answer is written: while
+ * one is in flight and younger than `foregroundGraceMs`, no background class is released. A turn's own steps
+ * (its storage round trips, its progress card) each need an event-loop iteration, and Node accepts one new
+ * connection per iteration (libuv ≥ 1.45), so long iterations of background work would stretch every turn
+ * of a burst; holding background work keeps the iterations short until the burst is answered. A turn stuck
+ * past the grace (a slow Bot Connector) stops holding anyone back.
+ *
  * Pod-evidence work (finish, pods) also waits while any admitted triage is still owed its ARM findings card
  * and started less than `armGraceMs` ago — so every waiting check's ARM findings go out before any
  * pod-evidence update is rendered, while a triage stuck on a slow Azure call (older than the grace) holds
@@ -35,6 +42,8 @@ export type WorkClass = 'invoke' | 'turn' | 'findings' | 'admission' | 'finish' 
 const ORDER: readonly WorkClass[] = ['invoke', 'turn', 'findings', 'admission', 'finish', 'pods'];
 /** Pod-evidence work: it waits while findings are owed. */
 const HELD_BACK: ReadonlySet<WorkClass> = new Set(['finish', 'pods']);
+/** Work whose HTTP answer someone is waiting for: while it is in flight, background work waits. */
+const FOREGROUND: ReadonlySet<WorkClass> = new Set(['invoke', 'turn']);
 
 export interface WorkSchedulerOptions {
   /** Loop gap (ms) above which a tick releases less. */
@@ -49,6 +58,8 @@ export interface WorkSchedulerOptions {
   maxWaiting?: number;
   /** How long an ARM phase holds back pod-evidence work (ms). */
   armGraceMs?: number;
+  /** How long a turn or press in flight holds back background work (ms). */
+  foregroundGraceMs?: number;
   now?: () => number;
 }
 
@@ -73,6 +84,8 @@ export interface SchedulerState {
   queued: Record<WorkClass, number>;
   storageActive: number;
   armPhases: number;
+  /** Turns and presses started and not yet answered. */
+  foreground: number;
   perTick: number;
 }
 
@@ -84,12 +97,14 @@ export interface ArmPhase {
 export class WorkScheduler {
   private readonly queues = new Map<WorkClass, Item[]>(ORDER.map((k) => [k, []]));
   private readonly armPhases = new Map<ArmPhase, number>();
+  private readonly inForeground = new Map<object, number>();
   private readonly targetGapMs: number;
   private readonly maxPerTick: number;
   private readonly sliceMs: number;
   private readonly storageSlots: number;
   private readonly maxWaiting: number;
   private readonly armGraceMs: number;
+  private readonly foregroundGraceMs: number;
   private readonly now: () => number;
   private perTick = 4;
   private storageActive = 0;
@@ -104,12 +119,19 @@ export class WorkScheduler {
     this.storageSlots = options.storageSlots ?? 3;
     this.maxWaiting = options.maxWaiting ?? 1000;
     this.armGraceMs = options.armGraceMs ?? 3000;
+    this.foregroundGraceMs = options.foregroundGraceMs ?? 2000;
     this.now = options.now ?? (() => performance.now());
   }
 
   state(): SchedulerState {
     const queued = Object.fromEntries(ORDER.map((k) => [k, this.queues.get(k)!.length])) as Record<WorkClass, number>;
-    return { queued, storageActive: this.storageActive, armPhases: this.armPhases.size, perTick: this.perTick };
+    return {
+      queued,
+      storageActive: this.storageActive,
+      armPhases: this.armPhases.size,
+      foreground: this.inForeground.size,
+      perTick: this.perTick,
+    };
   }
 
   /** True when `admit` would queue rather than refuse (a turn asks before it promises a check). */
@@ -131,6 +153,19 @@ export class WorkScheduler {
     };
     this.armPhases.set(phase, this.now());
     return phase;
+  }
+
+  /**
+   * Waits for a turn's or a press's start, then holds background work until the returned `done` is called
+   * (when its HTTP answer is written) or the grace period ends. `done` is idempotent.
+   */
+  async foreground(kind: 'invoke' | 'turn', signal?: AbortSignal): Promise<() => void> {
+    await this.wait(kind, signal);
+    const token = {};
+    this.inForeground.set(token, this.now());
+    return () => {
+      if (this.inForeground.delete(token)) this.schedule();
+    };
   }
 
   /** Resolves when a tick releases this class of work: what follows the await runs then. */
@@ -192,7 +227,7 @@ export class WorkScheduler {
   private schedule(): void {
     if (this.tickAskedAt !== undefined) return;
     if (!this.nextItem(false)) {
-      this.armGraceTimer();
+      this.graceTimerForHeld();
       return;
     }
     this.tickAskedAt = this.now();
@@ -214,36 +249,42 @@ export class WorkScheduler {
     this.schedule();
   }
 
-  /** The next releasable item in order; pod-evidence work waits while findings are owed. */
+  /** The next releasable item in order: background work waits for turns in flight, pod evidence for owed findings. */
   private nextItem(take: boolean): Item | undefined {
     for (const kind of ORDER) {
       const queue = this.queues.get(kind)!;
       if (queue.length === 0) continue;
-      if (HELD_BACK.has(kind) && this.findingsOwed()) return undefined;
+      if (!FOREGROUND.has(kind) && this.youngerThan(this.inForeground, this.foregroundGraceMs)) return undefined;
+      if (HELD_BACK.has(kind) && this.youngerThan(this.armPhases, this.armGraceMs)) return undefined;
       return take ? queue.shift() : queue[0];
     }
     return undefined;
   }
 
-  private findingsOwed(): boolean {
-    const cutoff = this.now() - this.armGraceMs;
-    for (const started of this.armPhases.values()) if (started > cutoff) return true;
+  /** True when any of these start times is younger than `graceMs`. */
+  private youngerThan(started: Map<unknown, number>, graceMs: number): boolean {
+    const cutoff = this.now() - graceMs;
+    for (const at of started.values()) if (at > cutoff) return true;
     return false;
   }
 
-  /** Held-back work must not wait for a wake-up that never comes: look again when the youngest ARM phase ages out. */
-  private armGraceTimer(): void {
-    if (this.graceTimer || !this.hasHeldBack()) return;
-    const youngest = Math.max(...this.armPhases.values());
-    const waitMs = Math.max(1, youngest + this.armGraceMs - this.now());
+  /**
+   * Held-back work must not wait for a wake-up that never comes: look again when the youngest turn in flight
+   * or ARM phase that holds it ages out.
+   */
+  private graceTimerForHeld(): void {
+    if (this.graceTimer) return;
+    const waiting = (kinds: Iterable<WorkClass>) => [...kinds].some((kind) => this.queues.get(kind)!.length > 0);
+    const background = ORDER.filter((kind) => !FOREGROUND.has(kind));
+    const ends: number[] = [];
+    if (waiting(background) && this.inForeground.size > 0) ends.push(Math.max(...this.inForeground.values()) + this.foregroundGraceMs);
+    if (waiting(HELD_BACK) && this.armPhases.size > 0) ends.push(Math.max(...this.armPhases.values()) + this.armGraceMs);
+    if (ends.length === 0) return;
+    const waitMs = Math.max(1, Math.min(...ends) - this.now());
     this.graceTimer = setTimeout(() => {
       this.graceTimer = undefined;
       this.schedule();
     }, waitMs);
     this.graceTimer.unref();
-  }
-
-  private hasHeldBack(): boolean {
-    return [...HELD_BACK].some((kind) => this.queues.get(kind)!.length > 0);
   }
 }

@@ -19,6 +19,7 @@ import { SlackPoster } from './poster';
 import { slackHeaderRefusal } from './signature-headers';
 import { teamsOf, workspaceAllowed } from './workspaces';
 import { SLACK_EVENTS_PATH, type SlackSettings } from './settings';
+import type { WorkScheduler } from '../scheduling/work-scheduler';
 
 /** Longest one Slack Web API call may take (each try; bolt retries up to three times). */
 export const SLACK_CALL_TIMEOUT_MS = 10_000;
@@ -43,6 +44,8 @@ export interface SlackAppOptions {
   allowedTeams?: readonly string[];
   /** Longest one Web API call may take (default SLACK_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number;
+  /** Orders each request's start with Teams turns and presses, ahead of background work (src/scheduling). */
+  scheduler?: WorkScheduler;
 }
 
 export function createSlackApp(o: SlackAppOptions): SlackApp {
@@ -133,7 +136,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   return {
     app,
     path: SLACK_EVENTS_PATH,
-    listener: receiver.requestListener,
+    listener: o.scheduler ? inForeground(o.scheduler, receiver.requestListener) : receiver.requestListener,
     beforeBody: (req) => slackHeaderRefusal(req),
     port: () => new SlackPort(new SlackPoster(ownClient)),
   };
@@ -171,5 +174,28 @@ function boltLogger(log: Logger): BoltLogger {
     },
     getLevel: () => level,
     setName: () => undefined,
+  };
+}
+
+/**
+ * Starts each request as foreground work: a button press (interactivity arrives form-encoded as `payload=`)
+ * before waiting events, and both before background work, which waits until the answer is written.
+ */
+function inForeground(
+  scheduler: WorkScheduler,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const raw = (req as IncomingMessage & { rawBody?: Buffer }).rawBody;
+    const press = raw !== undefined && raw.subarray(0, 8).toString('latin1') === 'payload=';
+    void scheduler.foreground(press ? 'invoke' : 'turn').then((done) => {
+      res.once('close', done);
+      try {
+        listener(req, res);
+      } catch {
+        done();
+        if (!res.headersSent) res.writeHead(500).end();
+      }
+    });
   };
 }

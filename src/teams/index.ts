@@ -49,12 +49,16 @@ export function createTeamsApp(o: {
   });
   const bot = new TriageBot(o.conversation, portOptions, o.trust, references);
   const handle = messagesHandler(adapter, bot, o.trust);
-  // A press of a card button starts before messages still waiting to start, and both before background work.
+  // A press of a card button starts before messages still waiting to start; background work waits for both to be answered.
   const messages = async (req: Request, res: Response): Promise<void> => {
     const body: unknown = req.body;
     const invoke = typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'invoke';
-    await o.scheduler.wait(invoke ? 'invoke' : 'turn');
-    await handle(req, res);
+    const done = await o.scheduler.foreground(invoke ? 'invoke' : 'turn');
+    try {
+      await handle(req, res);
+    } finally {
+      done();
+    }
   };
   return {
     adapter,
