@@ -26,7 +26,7 @@ import { startPlayground, type RunningPlayground } from './playground';
 import { DEMO_APPROVER, DEMO_APPROVER_IDS } from './simulator/demo-people';
 import { createAuditLog } from './storage/audit';
 import { createStorage, storageSettingsFromEnv } from './storage';
-import { createSlackApp, type SlackApp } from './slack/app';
+import type { SlackApp } from './slack/app';
 import { slackSettingsFromEnv } from './slack/settings';
 import { AlertAuthenticator } from './alerts/auth';
 import { IncidentStore } from './alerts/incidents';
@@ -116,7 +116,7 @@ export async function startApp(
   const env = options.env ?? process.env;
   const work = new WorkContext();
   const log = options.log ?? createLogger({ level: logLevelFromEnv(env), context: work, destination: options.logDestination });
-  const telemetry = startTelemetry({ ...telemetrySettingsFromEnv(env), ...options.telemetry });
+  const telemetry = await startTelemetry({ ...telemetrySettingsFromEnv(env), ...options.telemetry });
   const demo = demoMode(env);
   const settings = demo ? withDemoPeople(botSettingsFromEnv(env), env) : botSettingsFromEnv(env);
   const slackSettings = slackSettingsFromEnv(env);
@@ -194,8 +194,9 @@ export async function startApp(
     trust,
     connectorTimeoutMs: options.timeouts?.connectorMs,
   });
+  // Bolt and Slack's Web API client are loaded only for a bot that serves Slack (some 9 MB of heap otherwise idle).
   const slack = slackSettings
-    ? createSlackApp({
+    ? (await import('./slack/app')).createSlackApp({
         settings: slackSettings,
         conversation: core.conversation,
         log,
