@@ -140,14 +140,16 @@ export class FileStorage implements Store {
   private async publish(key: string, change: { value?: Record<string, unknown>; expected?: string; deleted?: true }): Promise<void> {
     const directory = this.keyDirectory(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // An unconditional write needs only the newest version number; a conditional write or a delete
-      // also needs to know whether that version is a tombstone, so it reads the file.
-      const current = change.expected === undefined && !change.deleted ? await this.newest(directory) : await this.current(key);
-      if (change.expected !== undefined) {
-        if (!current || current.deleted || eTagOf(current.version) !== change.expected) {
-          throw new StorageConflictError(key);
-        }
-      }
+      // A conditional write reads nothing: linking the version after the one it holds is the check (a
+      // newer version or a tombstone there makes `link` fail; a ghost of a collected name is caught by the
+      // listing after it). An unconditional write needs only the newest version number; a delete also needs
+      // to know whether that version is a tombstone, so it reads the file.
+      const current =
+        change.expected !== undefined
+          ? expectedVersion(change.expected, key)
+          : change.deleted
+            ? await this.current(key)
+            : await this.newest(directory);
       // Deleting what is not there (or is already a tombstone) changes nothing.
       if (change.deleted && (!current || current.deleted)) return;
 
@@ -164,7 +166,10 @@ export class FileStorage implements Store {
       // One listing answers both "did a newer version appear meanwhile?" and "which old ones can go?".
       const { versions, temps } = await listing(directory);
       const newest = versions.reduce((m, v) => Math.max(m, v), version);
-      if (newest > version) {
+      // Only the writer of `version` collects what precedes it, so a version held by a conditional write is
+      // still there now; when it is not, the eTag was never this key's (a reset directory): undo, conflict.
+      const heldMissing = change.expected !== undefined && !versions.includes(version - 1);
+      if (newest > version || heldMissing) {
         await removeQuietly(path.join(directory, versionFile(version)));
         if (change.expected !== undefined) throw new StorageConflictError(key);
         continue;
@@ -188,6 +193,13 @@ export class FileStorage implements Store {
 
 function eTagOf(version: number): string {
   return `"${version}"`;
+}
+
+/** The version a conditional write holds; an eTag this storage never gave out can only conflict. */
+function expectedVersion(eTag: string, key: string): { version: number; deleted: false } {
+  const match = /^"(\d{1,12})"$/.exec(eTag);
+  if (!match) throw new StorageConflictError(key);
+  return { version: Number(match[1]), deleted: false };
 }
 
 function versionFile(version: number): string {
@@ -253,13 +265,13 @@ async function linkVersion(directory: string, version: number, content: string, 
   try {
     await fs.link(temp, path.join(directory, versionFile(version)));
   } catch (error) {
+    await removeQuietly(temp);
     if (errorCode(error) === 'EEXIST') return 'taken';
     if (errorCode(error) === 'ENOENT') return 'gone';
     throw error;
-  } finally {
-    await removeQuietly(temp);
   }
-  await syncDirectory(directory);
+  // Independent steps, so they share the wait: each sequential step costs the writer an event-loop iteration.
+  await Promise.all([removeQuietly(temp), syncDirectory(directory)]);
   return 'linked';
 }
 

@@ -104,6 +104,16 @@ describe.each(backends)('$name storage', (backend) => {
     expect((await storage.read(['item'])).item.n).toBe(3);
   });
 
+  test('an eTag from the future (never given out for this key) is a conflict, and changes nothing', async () => {
+    const storage = backend.fresh().open();
+    await storage.write({ item: { n: 1 } });
+    await storage.write({ item: { n: 2 } });
+    const { eTag } = (await storage.read(['item'])).item;
+    const future = String(eTag).replace(/\d+/, (digits) => String(Number(digits) + 5));
+    await expect(storage.write({ item: { n: 3, eTag: future } })).rejects.toBeInstanceOf(StorageConflictError);
+    expect((await storage.read(['item'])).item).toMatchObject({ n: 2, eTag });
+  });
+
   test('a conditional write to a key that does not exist is a conflict, and creates nothing', async () => {
     const storage = backend.fresh().open();
     await expect(storage.write({ ghost: { n: 1, eTag: '"12345"' } })).rejects.toBeInstanceOf(StorageConflictError);
