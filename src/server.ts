@@ -47,6 +47,8 @@ export interface RawRoute {
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** TCP connections accepted since start (a burst on fresh connections is let in one per loop iteration). */
+  connectionsAccepted(): number;
   /** Stops accepting, waits up to `graceMs` for requests in flight, then closes what is left. */
   close(graceMs?: number): Promise<void>;
 }
@@ -63,8 +65,17 @@ function refuse(req: Request, res: Response, status: number, message: string): v
   });
 }
 
+/** How long an idle keep-alive connection stays open. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const server = restify.createServer({ name: 'aks-registry-triage', handleUncaughtExceptions: false });
+  // Node 20 accepts one new connection per event-loop iteration (libuv/libuv#3696), so a burst on fresh
+  // connections is let in slowly while the loop is busy; idle connections are kept well past Node's 5 s
+  // default so that the channel's next burst finds them open (the idle limit is sent in Keep-Alive).
+  server.server.keepAliveTimeout = KEEP_ALIVE_MS;
+  let accepted = 0;
+  server.server.on('connection', () => (accepted += 1));
   let closing = false;
   let inFlight = 0;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -161,6 +172,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
+    connectionsAccepted: () => accepted,
     async close(graceMs = 10_000) {
       closing = true;
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));

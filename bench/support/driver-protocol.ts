@@ -39,9 +39,17 @@ export interface PressOutcome {
   accepted: boolean;
 }
 
+/** Sequential turns: POST → HTTP response, and POST → the reply reaching the connector, each in ms. */
+export interface TurnTimes {
+  http: number[];
+  reply: number[];
+}
+
 export interface TurnOutcome {
   status: number;
   turnMs: number;
+  /** The progress card (the first message the check posts) at the connector. */
+  progressMs?: number;
   /** The ARM findings card (ARM checks done; the progress card replaced). */
   firstFindingsMs?: number;
   /** The pod-evidence update: the findings card with the grant button (approval offered). */
@@ -51,7 +59,7 @@ export interface TurnOutcome {
 
 export type DriverReply =
   | { kind: 'ready'; connectorUrl: string }
-  | { kind: 'turns'; id: number; times: number[] }
+  | { kind: 'turns'; id: number; times: TurnTimes }
   | { kind: 'round'; id: number; outcomes: TurnOutcome[]; presses: PressOutcome[] }
   | { kind: 'offers'; id: number; offers: Offer[] }
   | { kind: 'error'; id: number; message: string };

@@ -5,7 +5,7 @@
  * bot's CPU. Both clocks (request start, card arrival) are this thread's performance.now().
  */
 import { BenchConnector, cardOf, type Arrival } from './connector';
-import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome } from './driver-protocol';
+import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome, TurnTimes } from './driver-protocol';
 import { conversationId, grantPress, mention, post } from './teams-activity';
 import { parentLink } from '../../src/simulator/message-channel';
 
@@ -19,19 +19,23 @@ const isEcho = (a: Arrival) => a.method === 'POST' && typeof a.activity.text ===
 const hasGrantButton = (a: Arrival) => a.method === 'PUT' && cardJson(a).includes('"approvalId"');
 const couldNotFinish = (a: Arrival) => a.method === 'PUT' && cardJson(a).includes('could not finish');
 
-/** `n` help turns one after another; each must have delivered its reply inside the turn. */
-async function turns(url: string, conversation: string, n: number, expect: Expected): Promise<number[]> {
-  const from = connector.arrivals(conversation).length;
-  const times: number[] = [];
+/**
+ * `n` help turns one after another, each timed to its HTTP response and to its reply reaching the connector
+ * (whether the bot replies inside the turn, as the echo bot does, or after acknowledging it, as ours does).
+ */
+async function turns(url: string, conversation: string, n: number, expect: Expected): Promise<TurnTimes> {
+  const times: TurnTimes = { http: [], reply: [] };
+  const expected = expect === 'help-card' ? isHelpCard : isEcho;
   for (let i = 0; i < n; i += 1) {
-    const res = await post(url, mention(connector.url, conversation, 1, 'help'), AbortSignal.timeout(TURN_TIMEOUT_MS));
+    const signal = AbortSignal.timeout(TURN_TIMEOUT_MS);
+    const from = connector.arrivals(conversation).length;
+    const res = await post(url, mention(connector.url, conversation, 1, 'help'), signal);
     if (res.status !== 200) throw new Error(`${conversation}: help turn answered HTTP ${res.status}`);
-    times.push(res.ms);
+    const reply = await connector.waitFor(conversation, () => true, { from, signal });
+    if (!expected(reply)) throw new Error(`${conversation}: a help turn was answered with something else than the expected reply`);
+    times.http.push(res.ms);
+    times.reply.push(reply.at - res.started);
   }
-  const replies = connector.arrivals(conversation).slice(from);
-  const good = replies.filter(expect === 'help-card' ? isHelpCard : isEcho).length;
-  if (replies.length !== n || good !== n)
-    throw new Error(`${conversation}: ${n} turns delivered ${replies.length} activities, ${good} of them the expected reply`);
   return times;
 }
 
@@ -42,10 +46,10 @@ async function converse(url: string, conversation: string, n: number, text: stri
   const outcome: TurnOutcome = { status: res.status, turnMs: res.ms };
   if (res.status !== 200) return { ...outcome, failure: `HTTP ${res.status}` };
   const last = await connector.waitFor(conversation, (a) => hasGrantButton(a) || couldNotFinish(a), { from, signal }).catch(() => undefined);
-  const first = connector
-    .arrivals(conversation)
-    .slice(from)
-    .find((a) => a.method === 'PUT');
+  const arrived = connector.arrivals(conversation).slice(from);
+  const progress = arrived.find((a) => a.method === 'POST');
+  const first = arrived.find((a) => a.method === 'PUT');
+  if (progress) outcome.progressMs = progress.at - res.started;
   if (first) outcome.firstFindingsMs = first.at - res.started;
   if (!last) return { ...outcome, failure: 'no findings card before the deadline' };
   if (!hasGrantButton(last)) return { ...outcome, failure: 'the check could not finish' };

@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { childLink, type Port } from '../../src/simulator/message-channel';
-import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome } from './driver-protocol';
+import type { DriverReply, DriverRequest, Expected, Offer, PressOutcome, PressPlan, TurnOutcome, TurnTimes } from './driver-protocol';
 
 type Pending = { resolve: (reply: DriverReply) => void; timer: NodeJS.Timeout };
 
@@ -47,7 +47,7 @@ export class Driver {
     return new Driver(child, connectorUrl);
   }
 
-  async turns(url: string, conversation: string, n: number, expect: Expected, timeoutMs: number): Promise<number[]> {
+  async turns(url: string, conversation: string, n: number, expect: Expected, timeoutMs: number): Promise<TurnTimes> {
     const reply = await this.ask({ kind: 'turns', id: this.nextId++, url, conversation, n, expect }, timeoutMs);
     if (reply.kind !== 'turns') throw new DriverError(reply.kind === 'error' ? reply.message : `unexpected ${reply.kind} reply`);
     return reply.times;

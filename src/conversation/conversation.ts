@@ -15,7 +15,8 @@ import { IntentRouter, intentOf } from './intents';
 import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView, FindingsView, Turn } from './port';
 import { fromAnswer, fromText, repeat, type DialogStep } from './target-dialog';
-import { AUDIT_FOR_APPROVERS, AUDIT_IN_PRIVATE, grantingNotice, NO_EARLIER_CHECK, refusalNotice } from './wording';
+import { AUDIT_FOR_APPROVERS, AUDIT_IN_PRIVATE, grantingNotice, messageFailedNotice, NO_EARLIER_CHECK, refusalNotice } from './wording';
+import { randomUUID } from 'node:crypto';
 import { TriageStarter, type NotAdmitted, type TriageFlowDeps } from './triage-flow';
 
 export interface ConversationOptions extends TriageFlowDeps {
@@ -93,6 +94,28 @@ export class Conversation {
     const context: Context = { port, turn };
     await this.router.dispatch(context, intent);
     return this.decided(turn, context.decision ?? 'help');
+  }
+
+  /**
+   * A message handled after its channel's request was answered. Teams gives a request 15 s and Slack 3 s; under
+   * a burst, the state write and the progress card of hundreds of messages would hold every request open (and
+   * past those limits the channel retries, or tells the person the bot did not answer). Until its own answer
+   * is out the message keeps its place ahead of background work (the scheduler's hold); a failure is said in
+   * the conversation, with a reference to the log.
+   */
+  acknowledged(port: ChannelPort, turn: Turn, text: string): void {
+    const release = this.o.scheduler.hold();
+    this.o.background.run('message', async () => {
+      try {
+        await this.message(port, turn, text);
+      } catch (error) {
+        const ref = randomUUID().slice(0, 8);
+        this.o.log.error('message failed', { ref, channel: turn.channel, error: error instanceof Error ? error.message : String(error) });
+        await port.post(turn.where, { kind: 'notice', view: messageFailedNotice(ref) }).catch(() => undefined);
+      } finally {
+        release();
+      }
+    });
   }
 
   /** The bot was added to a conversation. */

@@ -101,3 +101,12 @@ export function unfinishedNotice(target: string, shuttingDown: boolean): NoticeV
     tone: 'attention',
   };
 }
+
+/** A message whose handling failed after the channel's request was answered; `ref` finds it in the log. */
+export function messageFailedNotice(ref: string): NoticeView {
+  return {
+    title: 'Something went wrong on my side',
+    text: `I could not handle that message (ref ${ref}). Nothing was changed in Azure. Type "help" to see what I understand.`,
+    tone: 'attention',
+  };
+}

@@ -133,4 +133,31 @@ describe('WorkScheduler', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
     expect(scheduler.state().foreground).toBe(1);
   });
+
+  it('holds background work while an acknowledged message is being answered', async () => {
+    const scheduler = new WorkScheduler({ foregroundGraceMs: 60_000 });
+    const done = scheduler.hold();
+    let rendered = false;
+    const findings = scheduler.cpu('findings', () => (rendered = true));
+    await settle();
+    expect(rendered).toBe(false);
+    done();
+    await findings;
+    expect(rendered).toBe(true);
+  });
+
+  it('lets an item go once it has waited the grace period, even while fresh turns keep arriving', async () => {
+    let now = 0;
+    const scheduler = new WorkScheduler({ foregroundGraceMs: 100, now: () => now });
+    await scheduler.foreground('turn');
+    let rendered = false;
+    const findings = scheduler.cpu('findings', () => (rendered = true));
+    await settle();
+    expect(rendered).toBe(false);
+    now = 150;
+    // A new turn in flight (younger than the grace) would hold it, but the item has waited long enough.
+    await scheduler.foreground('turn');
+    await findings;
+    expect(rendered).toBe(true);
+  });
 });

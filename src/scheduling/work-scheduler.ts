@@ -24,12 +24,15 @@
  * ordered here (`wait` before it is handled), so a press that arrives behind a burst of 200 messages is
  * handled before the messages not yet started.
  *
- * A turn or a press is foreground work from its start (`foreground`) until its HTTP answer is written: while
- * one is in flight and younger than `foregroundGraceMs`, no background class is released. A turn's own steps
- * (its storage round trips, its progress card) each need an event-loop iteration, and Node accepts one new
- * connection per iteration (libuv ≥ 1.45), so long iterations of background work would stretch every turn
- * of a burst; holding background work keeps the iterations short until the burst is answered. A turn stuck
- * past the grace (a slow Bot Connector) stops holding anyone back.
+ * Holds. A turn or a press is foreground from its start (`foreground`) until its HTTP answer is written, and
+ * a message acknowledged before it was handled (`hold`) until its own answer (state, progress card) is out.
+ * While one is in flight no background class is released. Node accepts one new connection per event-loop
+ * iteration (libuv ≥ 1.45, libuv/libuv#3696), so a burst on fresh connections is let in only as fast as
+ * iterations go by: holding background work keeps them short until the burst is answered. A hold stops
+ * holding once it is older than `foregroundGraceMs` (a Bot Connector that hangs), and no held item waits
+ * longer than that either, so a steady stream of overlapping turns cannot starve what waits behind them.
+ * (Holding acknowledged messages behind turns in flight was tried and measured slower: their storage steps,
+ * released together, lengthened the iterations that let the rest of the burst in.)
  *
  * Pod-evidence work (finish, pods) also waits while any admitted triage is still owed its ARM findings card
  * and started less than `armGraceMs` ago — so every waiting check's ARM findings go out before any
@@ -42,7 +45,7 @@ export type WorkClass = 'invoke' | 'turn' | 'findings' | 'admission' | 'finish' 
 const ORDER: readonly WorkClass[] = ['invoke', 'turn', 'findings', 'admission', 'finish', 'pods'];
 /** Pod-evidence work: it waits while findings are owed. */
 const HELD_BACK: ReadonlySet<WorkClass> = new Set(['finish', 'pods']);
-/** Work whose HTTP answer someone is waiting for: while it is in flight, background work waits. */
+/** Never held: what someone is waiting for an answer to. */
 const FOREGROUND: ReadonlySet<WorkClass> = new Set(['invoke', 'turn']);
 
 export interface WorkSchedulerOptions {
@@ -58,7 +61,7 @@ export interface WorkSchedulerOptions {
   maxWaiting?: number;
   /** How long an ARM phase holds back pod-evidence work (ms). */
   armGraceMs?: number;
-  /** How long a turn or press in flight holds back background work (ms). */
+  /** Longest a turn, press or message in flight holds back what follows it, and longest a held item waits (ms). */
   foregroundGraceMs?: number;
   now?: () => number;
 }
@@ -73,6 +76,7 @@ export class SchedulerBusyError extends Error {
 
 interface Item {
   kind: WorkClass;
+  queuedAt: number;
   /** Called by a tick: resolves a waiter, or runs a synchronous step (the tick times it). */
   release(): void;
   signal?: AbortSignal;
@@ -84,7 +88,7 @@ export interface SchedulerState {
   queued: Record<WorkClass, number>;
   storageActive: number;
   armPhases: number;
-  /** Turns and presses started and not yet answered. */
+  /** Turns, presses and acknowledged messages started and not yet answered. */
   foreground: number;
   perTick: number;
 }
@@ -97,7 +101,8 @@ export interface ArmPhase {
 export class WorkScheduler {
   private readonly queues = new Map<WorkClass, Item[]>(ORDER.map((k) => [k, []]));
   private readonly armPhases = new Map<ArmPhase, number>();
-  private readonly inForeground = new Map<object, number>();
+  /** When each turn, press or acknowledged message in flight started. */
+  private readonly holds = new Map<object, number>();
   private readonly targetGapMs: number;
   private readonly maxPerTick: number;
   private readonly sliceMs: number;
@@ -129,7 +134,7 @@ export class WorkScheduler {
       queued,
       storageActive: this.storageActive,
       armPhases: this.armPhases.size,
-      foreground: this.inForeground.size,
+      foreground: this.holds.size,
       perTick: this.perTick,
     };
   }
@@ -161,10 +166,18 @@ export class WorkScheduler {
    */
   async foreground(kind: 'invoke' | 'turn', signal?: AbortSignal): Promise<() => void> {
     await this.wait(kind, signal);
+    return this.hold();
+  }
+
+  /**
+   * Holds background work from now until the returned `done` (or the grace period): for a message whose
+   * channel request is already answered but whose own answer (state, progress card) is still being made.
+   */
+  hold(): () => void {
     const token = {};
-    this.inForeground.set(token, this.now());
+    this.holds.set(token, this.now());
     return () => {
-      if (this.inForeground.delete(token)) this.schedule();
+      if (this.holds.delete(token)) this.schedule();
     };
   }
 
@@ -172,7 +185,7 @@ export class WorkScheduler {
   wait(kind: WorkClass, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const item: Item = { kind, release: resolve, signal };
+      const item: Item = { kind, queuedAt: this.now(), release: resolve, signal };
       if (signal) {
         item.onAbort = () => {
           const queue = this.queues.get(kind)!;
@@ -193,6 +206,7 @@ export class WorkScheduler {
     await new Promise<void>((resolve) => {
       const item: Item = {
         kind,
+        queuedAt: this.now(),
         release: () => {
           try {
             result = { value: step() };
@@ -249,38 +263,51 @@ export class WorkScheduler {
     this.schedule();
   }
 
-  /** The next releasable item in order: background work waits for turns in flight, pod evidence for owed findings. */
+  /**
+   * The next releasable item in order: background work waits while a turn, press or message is in flight (an
+   * item held past the grace goes anyway), and pod evidence waits for owed findings.
+   */
   private nextItem(take: boolean): Item | undefined {
+    const now = this.now();
     for (const kind of ORDER) {
       const queue = this.queues.get(kind)!;
       if (queue.length === 0) continue;
-      if (!FOREGROUND.has(kind) && this.youngerThan(this.inForeground, this.foregroundGraceMs)) return undefined;
-      if (HELD_BACK.has(kind) && this.youngerThan(this.armPhases, this.armGraceMs)) return undefined;
+      if (!FOREGROUND.has(kind) && this.youngHold(now) && queue[0].queuedAt > now - this.foregroundGraceMs) return undefined;
+      if (HELD_BACK.has(kind) && this.youngArmPhase(now)) return undefined;
       return take ? queue.shift() : queue[0];
     }
     return undefined;
   }
 
-  /** True when any of these start times is younger than `graceMs`. */
-  private youngerThan(started: Map<unknown, number>, graceMs: number): boolean {
-    const cutoff = this.now() - graceMs;
-    for (const at of started.values()) if (at > cutoff) return true;
+  private youngHold(now: number): boolean {
+    const cutoff = now - this.foregroundGraceMs;
+    for (const at of this.holds.values()) if (at > cutoff) return true;
+    return false;
+  }
+
+  private youngArmPhase(now: number): boolean {
+    const cutoff = now - this.armGraceMs;
+    for (const at of this.armPhases.values()) if (at > cutoff) return true;
     return false;
   }
 
   /**
-   * Held-back work must not wait for a wake-up that never comes: look again when the youngest turn in flight
-   * or ARM phase that holds it ages out.
+   * Held work must not wait for a wake-up that never comes: look again at the next moment a hold or an ARM
+   * phase ages out, or a held item has waited its longest.
    */
   private graceTimerForHeld(): void {
     if (this.graceTimer) return;
-    const waiting = (kinds: Iterable<WorkClass>) => [...kinds].some((kind) => this.queues.get(kind)!.length > 0);
-    const background = ORDER.filter((kind) => !FOREGROUND.has(kind));
-    const ends: number[] = [];
-    if (waiting(background) && this.inForeground.size > 0) ends.push(Math.max(...this.inForeground.values()) + this.foregroundGraceMs);
-    if (waiting(HELD_BACK) && this.armPhases.size > 0) ends.push(Math.max(...this.armPhases.values()) + this.armGraceMs);
-    if (ends.length === 0) return;
-    const waitMs = Math.max(1, Math.min(...ends) - this.now());
+    const now = this.now();
+    const moments = [
+      ...[...this.holds.values()].map((at) => at + this.foregroundGraceMs),
+      ...[...this.armPhases.values()].map((at) => at + this.armGraceMs),
+      ...ORDER.flatMap((kind) => {
+        const head = this.queues.get(kind)![0];
+        return head ? [head.queuedAt + this.foregroundGraceMs] : [];
+      }),
+    ].filter((at) => at > now);
+    if (moments.length === 0 || !ORDER.some((kind) => this.queues.get(kind)!.length > 0)) return;
+    const waitMs = Math.max(1, Math.min(...moments) - now);
     this.graceTimer = setTimeout(() => {
       this.graceTimer = undefined;
       this.schedule();

@@ -2,7 +2,8 @@
  * The Slack app: a bolt `App` whose HTTP receiver is mounted on the bot's own server (POST /slack/events —
  * events and interactivity both arrive there). Bolt verifies every request's signature (401 otherwise),
  * answers Slack's url_verification, and acknowledges events itself; the grant action acks first thing.
- * Handlers stay thin: they make a Turn from Slack's signed payload and hand it to the conversation core.
+ * Handlers stay thin: they make a Turn from Slack's signed payload and hand it to the conversation core, which
+ * answers a message after the request (as for Teams).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
@@ -88,7 +89,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
       person(event.user),
       body.event_id,
     );
-    await o.conversation.message(new SlackPort(new SlackPoster(client)), turn, withoutMentions(event.text));
+    o.conversation.acknowledged(new SlackPort(new SlackPoster(client)), turn, withoutMentions(event.text));
   });
 
   app.message(async ({ message, body, client }) => {
@@ -100,7 +101,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
       person(message.user),
       body.event_id,
     );
-    await o.conversation.message(new SlackPort(new SlackPoster(client)), turn, withoutMentions(message.text ?? ''));
+    o.conversation.acknowledged(new SlackPort(new SlackPoster(client)), turn, withoutMentions(message.text ?? ''));
   });
 
   app.action({ type: 'block_actions', action_id: GRANT_ACTION_ID }, async ({ ack, body, action, client }) => {

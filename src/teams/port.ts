@@ -63,13 +63,21 @@ export class TeamsPort implements ChannelPort {
   /** The approvers' ids in this turn's conversation, asked for while the turn is live (it carries the team). */
   private readonly turnRefreshIds?: Promise<readonly string[]>;
 
-  /** `context` is the turn this port answers; without one the port only reaches stored conversations. */
+  private readonly context?: TurnContext;
+
+  /**
+   * `context` is the turn this port answers; without one the port only reaches stored conversations. With
+   * `afterTurn` the port answers a turn already acknowledged: it sends nothing on the turn (its context is
+   * revoked by then) but keeps what only the live turn could tell (the team, for the approvers' ids).
+   */
   constructor(
     private readonly o: TeamsPortOptions,
-    private readonly context?: TurnContext,
+    context?: TurnContext,
+    options: { afterTurn?: boolean } = {},
   ) {
-    this.invoke = context?.activity.type === ActivityTypes.Invoke;
-    this.pressedMessageId = context?.activity.replyToId;
+    this.context = options.afterTurn ? undefined : context;
+    this.invoke = this.context?.activity.type === ActivityTypes.Invoke;
+    this.pressedMessageId = this.context?.activity.replyToId;
     this.turnRefreshIds = context ? o.roster.mris(context) : undefined;
   }
 
@@ -80,7 +88,7 @@ export class TeamsPort implements ChannelPort {
   async render(view: ConversationView, continued?: TurnContext): Promise<CardJson> {
     // Only a card that offers a grant carries refresh.
     const offers = (view.kind === 'findings' && view.offer) || (view.kind === 'refusal' && view.findings?.offer);
-    const lookup = continued ? this.o.roster.mris(continued) : this.turnRefreshIds;
+    const lookup = this.turnRefreshIds ?? (continued ? this.o.roster.mris(continued) : undefined);
     return renderCard(view, offers && lookup ? await lookup : []);
   }
 

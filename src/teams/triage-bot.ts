@@ -2,6 +2,8 @@
  * The Teams activity handler: turns activities into Turns for the conversation core and answers invokes.
  * What to do is decided in src/conversation; this file only translates (mention removal, card verbs,
  * invoke responses). Identity comes from the authenticated activity (personOf), never from card data.
+ * A message is acknowledged at once and answered after its turn (Conversation.acknowledged); a card
+ * button's invoke is answered within its turn, since the answer carries the presser's card.
  */
 import { ActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import { objectIdVouched, type TeamsTrustPolicy } from '../authority/teams-trust';
@@ -35,7 +37,8 @@ export class TriageBot extends ActivityHandler {
         // Clients without universal actions send Action.Execute as a message with `value` (Bot Framework Emulator).
         await context.sendActivity({ text: 'This client cannot run card buttons. Type "check again" or "check <cluster> <registry>" instead.' });
       } else {
-        await this.conversation.message(this.portFor(context), turnOf(context), text);
+        // Answered after the turn, through the stored conversation: the request is acknowledged at once.
+        this.conversation.acknowledged(new TeamsPort(this.portOptions, context, { afterTurn: true }), turnOf(context), text);
       }
       await next();
     });
