@@ -139,6 +139,14 @@ export class WorkScheduler {
     };
   }
 
+  /**
+   * True when nothing waits here and nothing but the asking turn is in flight: a message can then be
+   * answered inside its own turn, the cheapest path to its reply (the turn's own connector client).
+   */
+  quiet(): boolean {
+    return this.holds.size <= 1 && ORDER.every((kind) => this.queues.get(kind)!.length === 0);
+  }
+
   /** True when `admit` would queue rather than refuse (a turn asks before it promises a check). */
   hasRoom(): boolean {
     return this.queues.get('admission')!.length < this.maxWaiting;

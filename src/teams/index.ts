@@ -47,7 +47,7 @@ export function createTeamsApp(o: {
     trackLatest: o.demo,
     onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),
   });
-  const bot = new TriageBot(o.conversation, portOptions, o.trust, references);
+  const bot = new TriageBot(o.conversation, portOptions, o.trust, references, () => o.scheduler.quiet());
   const handle = messagesHandler(adapter, bot, o.trust);
   // A press of a card button starts before messages still waiting to start; background work waits for both to be answered.
   const messages = async (req: Request, res: Response): Promise<void> => {

@@ -5,7 +5,7 @@
  * too (triage and grant finish after it). In a card-button turn (an invoke) the answer to the presser is
  * the invoke response: a card seen by the presser alone, shown at once.
  */
-import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuilder';
+import { ActivityTypes, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { MessageLocation, TeamsLocation } from '../conversation/location';
 import type { Logger } from '../conversation/background';
 import type { ChannelPort, ConversationView, Turn } from '../conversation/port';
@@ -21,6 +21,19 @@ export interface ConversationAdapter {
     reference: Partial<ConversationReference>,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void>;
+}
+
+/**
+ * The part of botbuilder's connector client (the one the adapter made for a turn) the port uses once that
+ * turn has been acknowledged: creating another per message (continueConversationAsync makes a connector
+ * client and a user-token client each time) doubled the per-message cost of the reply.
+ */
+interface TurnConnector {
+  conversations: {
+    replyToActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<{ id?: string }>;
+    sendToConversation(conversationId: string, activity: Partial<Activity>): Promise<{ id?: string }>;
+    updateActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<{ id?: string }>;
+  };
 }
 
 export interface TeamsPortOptions {
@@ -64,6 +77,8 @@ export class TeamsPort implements ChannelPort {
   private readonly turnRefreshIds?: Promise<readonly string[]>;
 
   private readonly context?: TurnContext;
+  /** The acknowledged turn's connector client and conversation, for sending after the turn. */
+  private readonly acknowledged?: { connector: TurnConnector; reference: Partial<ConversationReference> };
 
   /**
    * `context` is the turn this port answers; without one the port only reaches stored conversations. With
@@ -76,6 +91,8 @@ export class TeamsPort implements ChannelPort {
     options: { afterTurn?: boolean } = {},
   ) {
     this.context = options.afterTurn ? undefined : context;
+    const connector = options.afterTurn ? context?.turnState.get<TurnConnector | undefined>(context.adapter.ConnectorClientKey) : undefined;
+    if (context && connector) this.acknowledged = { connector, reference: TurnContext.getConversationReference(context.activity) };
     this.invoke = this.context?.activity.type === ActivityTypes.Invoke;
     this.pressedMessageId = this.context?.activity.replyToId;
     this.turnRefreshIds = context ? o.roster.mris(context) : undefined;
@@ -101,6 +118,8 @@ export class TeamsPort implements ChannelPort {
       // burst it would only cost every check turn one more send.
       sentId = (await context.sendActivity(cardActivity(await this.render(view))))?.id;
       reference = TurnContext.getConversationReference(context.activity);
+    } else if (this.acknowledged) {
+      sentId = (await this.afterTurn(teams(where).reference, await this.render(view))).id;
     } else {
       await this.outsideTurn(reference, async (context) => {
         sentId = (await context.sendActivity(cardActivity(await this.render(view, context))))?.id;
@@ -112,6 +131,10 @@ export class TeamsPort implements ChannelPort {
 
   async replace(at: MessageLocation, view: ConversationView): Promise<void> {
     const location = teams(at);
+    if (this.acknowledged) {
+      await this.afterTurn(location.reference, await this.render(view), location.messageId);
+      return;
+    }
     // In a turn the card is ready before the connector is called, so the invoke can answer even if the update fails.
     const ready = this.context ? await this.render(view) : undefined;
     if (ready && this.invoke && location.messageId && location.messageId === this.pressedMessageId) this.invokeResponse = ready;
@@ -120,6 +143,22 @@ export class TeamsPort implements ChannelPort {
       if (location.messageId) await context.updateActivity({ ...cardActivity(card), id: location.messageId });
       else await context.sendActivity(cardActivity(card));
     });
+  }
+
+  /**
+   * Sends (or, with `messageId`, updates) a card through the acknowledged turn's connector client, addressed
+   * as the adapter would address it (TurnContext.applyConversationReference), within the same deadline.
+   */
+  private async afterTurn(reference: TeamsLocation['reference'], card: CardJson, messageId?: string): Promise<{ id?: string }> {
+    const { connector } = this.acknowledged!;
+    const activity = TurnContext.applyConversationReference(cardActivity(card), reference as Partial<ConversationReference>);
+    const conversationId = activity.conversation?.id ?? '';
+    const call = messageId
+      ? connector.conversations.updateActivity(conversationId, messageId, { ...activity, id: messageId })
+      : activity.replyToId
+        ? connector.conversations.replyToActivity(conversationId, activity.replyToId, activity)
+        : connector.conversations.sendToConversation(conversationId, activity);
+    return withinDeadline(call, this.o.connectorTimeoutMs ?? CONNECTOR_CALL_TIMEOUT_MS, 'the Bot Connector (card update)');
   }
 
   private async outsideTurn(reference: TeamsLocation['reference'], logic: (context: TurnContext) => Promise<void>): Promise<void> {

@@ -2,8 +2,9 @@
  * The Teams activity handler: turns activities into Turns for the conversation core and answers invokes.
  * What to do is decided in src/conversation; this file only translates (mention removal, card verbs,
  * invoke responses). Identity comes from the authenticated activity (personOf), never from card data.
- * A message is acknowledged at once and answered after its turn (Conversation.acknowledged); a card
- * button's invoke is answered within its turn, since the answer carries the presser's card.
+ * When other work is in flight a message is acknowledged at once and answered after its turn
+ * (Conversation.acknowledged); on a quiet bot it is answered inside the turn, the cheaper path to the
+ * reply. A card button's invoke is always answered within its turn: the answer carries the presser's card.
  */
 import { ActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import { objectIdVouched, type TeamsTrustPolicy } from '../authority/teams-trust';
@@ -26,6 +27,8 @@ export class TriageBot extends ActivityHandler {
     private readonly trust: TeamsTrustPolicy,
     /** Kept from every activity, so that alerts can be posted where the bot is installed. */
     private readonly references?: ConversationReferences,
+    /** True when a message may be answered inside its turn; otherwise it is acknowledged first. */
+    private readonly answerInTurn: () => boolean = () => true,
   ) {
     super();
 
@@ -36,6 +39,8 @@ export class TriageBot extends ActivityHandler {
       if (!text.trim() && submitted && typeof submitted === 'object') {
         // Clients without universal actions send Action.Execute as a message with `value` (Bot Framework Emulator).
         await context.sendActivity({ text: 'This client cannot run card buttons. Type "check again" or "check <cluster> <registry>" instead.' });
+      } else if (this.answerInTurn()) {
+        await this.conversation.message(this.portFor(context), turnOf(context), text);
       } else {
         // Answered after the turn, through the stored conversation: the request is acknowledged at once.
         this.conversation.acknowledged(new TeamsPort(this.portOptions, context, { afterTurn: true }), turnOf(context), text);

@@ -49,11 +49,12 @@ async function loggedWithin(pattern: RegExp, ms: number): Promise<void> {
   }
 }
 
-async function postActivity(app: App, activity: unknown): Promise<number> {
+async function postActivity(app: App, activity: unknown, signal?: AbortSignal): Promise<number> {
   const res = await fetch(`${app.server.url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(activity),
+    signal,
   });
   await res.text();
   return res.status;
@@ -78,6 +79,26 @@ describe('Bot Connector', () => {
     await connector?.close();
   });
 
+  test('a quiet bot answers a message inside its turn: the reply is at the connector before the HTTP answer', async () => {
+    const from = connector.sent.length;
+    expect(await postActivity(app, mention(connector.url, RITA, 'help'))).toBe(200);
+    expect(connector.sent.slice(from).filter((s) => s.method === 'POST')).toHaveLength(1);
+  });
+
+  test('a busy bot acknowledges a message at once and answers after the turn: a hanging connector holds no request', async () => {
+    connector.behaviour = (method) => (method === 'POST' ? 'hang' : 'ok');
+    // Other work in flight, as under a burst: the message is acknowledged before it is handled.
+    const busy = app.scheduler.hold();
+    try {
+      expect(await postActivity(app, mention(connector.url, RITA, 'help'), AbortSignal.timeout(5_000))).toBe(200);
+    } finally {
+      busy();
+    }
+    // The reply went out after the turn, through the stored conversation, and its deadline ended it.
+    await loggedWithin(/message failed.*the Bot Connector .* did not answer within 300 ms/, 5_000);
+    await idleWithin(app, 5_000);
+  });
+
   test('card updates that never answer: the triage ends, its slot is freed, the failure is logged, the bot serves on', async () => {
     connector.behaviour = (method) => (method === 'PUT' ? 'hang' : 'ok');
     expect(await postActivity(app, mention(connector.url, RITA, 'check aks-healthy acrdemo'))).toBe(200);
@@ -89,13 +110,14 @@ describe('Bot Connector', () => {
     await connector.waitFor((s) => s.method === 'POST', { from });
   });
 
-  test('a connector answering 500: the message is acknowledged, its failure logged (no hang, no crash), and the bot recovers', async () => {
+  test('a connector answering 500: the turn ends with an error logged (no hang, no crash), and recovers', async () => {
     connector.behaviour = () => 'fail';
     const started = Date.now();
-    expect(await postActivity(app, mention(connector.url, RITA, 'check aks-healthy acrdemo'))).toBe(200);
-    await idleWithin(app, 20_000);
+    const status = await postActivity(app, mention(connector.url, RITA, 'check aks-healthy acrdemo'));
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(errors.join('\n')).toMatch(/message failed.*Bot Connector/);
+    expect([200, 500]).toContain(status);
+    await idleWithin(app, 20_000);
+    expect(errors.join('\n')).toMatch(/turn failed/);
     connector.behaviour = () => 'ok';
     const from = connector.sent.length;
     expect(await postActivity(app, mention(connector.url, RITA, 'help'))).toBe(200);
@@ -185,13 +207,13 @@ describe('Blob storage', () => {
     await new Promise<void>((resolve) => blob.close(() => resolve()));
   });
 
-  test('state reads that never answer: the message ends within seconds with an apology saying nothing changed in Azure', async () => {
+  test('state reads that never answer: the turn ends within seconds with an apology saying nothing changed in Azure', async () => {
     const started = Date.now();
     const from = connector.sent.length;
-    expect(await postActivity(app, mention(connector.url, RITA, 'check aks-healthy acrdemo'))).toBe(200);
-    const apology = await connector.waitFor((s) => s.method === 'POST', { from, timeoutMs: 15_000 });
+    await postActivity(app, mention(connector.url, RITA, 'check aks-healthy acrdemo'));
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(String(apology.activity.text ?? cardText(apology.activity))).toMatch(/went wrong[\s\S]*Nothing was changed in Azure/);
+    const apology = await connector.waitFor((s) => s.method === 'POST', { from });
+    expect(String(apology.activity.text ?? cardText(apology.activity))).toMatch(/went wrong.*Nothing was changed in Azure/);
     await idleWithin(app, 10_000);
     expect(app.emulator?.requests.filter((r) => r.method !== 'GET' && r.method !== 'POST')).toEqual([]);
   });
