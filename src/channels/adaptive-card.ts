@@ -10,7 +10,7 @@ import helpTemplate from '../../cards/help.json';
 import noticeTemplate from '../../cards/notice.json';
 import progressTemplate from '../../cards/progress.json';
 import { plainData } from './card-markdown';
-import { adaptiveCardTime, replaceTimesDeep } from './times';
+import { adaptiveCardTime, replaceTimesInPlace } from './times';
 import {
   toReportView,
   type AskView,
@@ -72,7 +72,7 @@ export function findingsCard(snapshot: TriageSnapshot, options: FindingsCardOpti
   let card: CardJson = {};
   for (const budget of BUDGETS) {
     const view = toReportView(snapshot, { ...options, ...budget });
-    card = replaceTimesDeep(expand(findingsTemplate, view, { portalLinks: markdownLinks(view.links) }), adaptiveCardTime);
+    card = replaceTimesInPlace(expand(findingsTemplate, view, { portalLinks: markdownLinks(view.links) }), adaptiveCardTime);
     if (view.grant && options.refreshUserIds && options.refreshUserIds.length > 0) {
       card.refresh = {
         action: { type: 'Action.Execute', title: 'Refresh', verb: 'refresh', data: { approvalId: view.grant.approvalId } },
@@ -103,9 +103,9 @@ export function helpCard(view: HelpView): CardJson {
 }
 
 export function noticeCard(view: NoticeView): CardJson {
-  return replaceTimesDeep(expand(noticeTemplate, view), adaptiveCardTime);
+  return replaceTimesInPlace(expand(noticeTemplate, view), adaptiveCardTime);
 }
 
 export function auditCard(view: AuditView): CardJson {
-  return replaceTimesDeep(expand(auditTemplate, view), adaptiveCardTime);
+  return replaceTimesInPlace(expand(auditTemplate, view), adaptiveCardTime);
 }

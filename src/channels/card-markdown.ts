@@ -17,7 +17,10 @@ export function plainData<T>(data: T): T {
   if (typeof data === 'string') return plainInMarkdown(data) as T;
   if (Array.isArray(data)) return data.map((item: unknown) => plainData(item)) as T;
   if (typeof data === 'object' && data !== null) {
-    return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, plainData(value)])) as T;
+    // A loop, not fromEntries(entries().map()): this runs over every view model of every card.
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(data)) out[key] = plainData((data as Record<string, unknown>)[key]);
+    return out as T;
   }
   return data;
 }
