@@ -5,7 +5,7 @@
 import { skipped, type ImageFact, type KubeFacts, type Read, type RegistryFacts } from '../triage/evidence';
 import type { ImageRef } from '../triage/refs';
 import { failingPullsOf, hostsOfRegistry, servedBy } from '../triage/failing-pods';
-import { parseImageRef } from '../triage/target';
+import { parseImageRef } from '../triage/image-ref';
 import type { AzureClients } from './clients';
 import { readImage, type RegistryTokens } from './data-plane';
 import type { Spec } from './gather-shared';

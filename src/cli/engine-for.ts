@@ -9,7 +9,8 @@ import { createEmulator } from '../simulator/emulator';
 import { scenario } from '../simulator/scenarios';
 import type { TriageEngine } from '../triage/engine';
 import type { ClusterRef, Target } from '../triage/refs';
-import { parseClusterRef, parseSubscriptionId, parseTarget } from '../triage/target';
+import { parseClusterRef, parseTarget } from '../triage/target';
+import { parseSubscriptionId } from '../triage/ref-input';
 import { UsageError, type TargetArgs } from './args';
 
 export interface EngineSetup {

@@ -7,7 +7,7 @@
  * MAX_TEXT before anything runs on it.
  */
 import type { PullErrorClassification } from './pull-errors';
-import { parseImageRef } from './target';
+import { parseImageRef } from './image-ref';
 
 /** Pasted logs can be long; every rule is linear, but there is no reason to read megabytes. */
 export const MAX_TEXT = 65_536;

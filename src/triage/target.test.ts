@@ -1,6 +1,8 @@
 import { HOSTILE_REFS } from '../../test/fixtures/hostile-refs';
 import { TargetError, type ClusterRef, type ImageRef, type RegistryRef } from './refs';
-import { parseClusterRef, parseImageRef, parseRegistryRef, parseSubscriptionId, parseTarget } from './target';
+import { parseClusterRef, parseRegistryRef, parseTarget } from './target';
+import { parseImageRef } from './image-ref';
+import { parseSubscriptionId } from './ref-input';
 
 const SUB = '11111111-1111-1111-1111-111111111111';
 const SUB_UPPER = 'ABCDEF01-2345-6789-ABCD-EF0123456789';
