@@ -241,7 +241,7 @@ function printOverhead(f: OverheadFigures): { ratio: number } {
   console.log(
     `aks-registry-triage (help)  | ${cell(ms(median(f.ours)), 15)} | ${cell(ms(percentile(f.ours, 95)), 12)} | ${cell(ms(median(f.oursHttp)), 23)}`,
   );
-  console.log('(the echo bot replies inside its turn; ours acknowledges the turn and replies after it)');
+  console.log('(both reply inside the turn here: ours acknowledges a message first only while other work is in flight)');
   console.log(
     `ratio ours/echo: ${ratio.toFixed(2)} (medians), ${p95Ratio.toFixed(2)} (p95); per-run median ratio ${Math.min(...f.pairRatios).toFixed(2)}–${max(f.pairRatios).toFixed(2)}, median ${median(f.pairRatios).toFixed(2)}. Target ≤ ${OVERHEAD_TARGET}.`,
   );
@@ -316,7 +316,7 @@ function reading(overhead: OverheadFigures | undefined, rounds: RoundFigures[] |
   if (overhead) {
     const ratio = median(overhead.ours) / median(overhead.echo);
     parts.push(
-      `A help reply reaches the connector ${ms(median(overhead.ours))} ms after the POST at the median, against ${ms(median(overhead.echo))} ms for a bare echo bot on the same adapter and server: ratio ${ratio.toFixed(2)}, ${ratio <= OVERHEAD_TARGET ? 'within' : 'above'} the ${OVERHEAD_TARGET} target. Both send one reply to the connector, so the difference is our own work (routing, the help card's template expansion, a card instead of a line of text, and the reply sent after the acknowledged turn through the stored conversation).`,
+      `A help reply reaches the connector ${ms(median(overhead.ours))} ms after the POST at the median, against ${ms(median(overhead.echo))} ms for a bare echo bot on the same adapter and server: ratio ${ratio.toFixed(2)}, ${ratio <= OVERHEAD_TARGET ? 'within' : 'above'} the ${OVERHEAD_TARGET} target. Both send one reply to the connector inside the turn (ours acknowledges first only while other work is in flight), so the difference is our own work (routing, the help card's template expansion, a card instead of a line of text).`,
     );
   }
   for (const r of rounds ?? []) {
