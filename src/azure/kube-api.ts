@@ -1,12 +1,12 @@
 /**
- * Pod evidence straight from the cluster's Kubernetes API (with @kubernetes/client-node), for clusters whose
+ * Pod evidence straight from the cluster's Kubernetes API (kube-client.ts), for clusters whose
  * API server the bot can reach: seconds instead of run command's pod scheduling. The kubeconfig from
  * `listClusterUserCredential` names the server and its CA; Entra-enabled clusters are then called with the
  * bot's own token for the AKS server application, local-account clusters with the kubeconfig's credential.
  * The same five lists as the run-command path, each on its own (a Forbidden one costs only its piece), paged
  * with `limit`/`continue`. A server that cannot be reached returns `unreachable`, so the caller can fall back.
  */
-import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { connectionFromKubeconfig, listPage, type KubeConnection, type ListPage } from './kube-client';
 import {
   failed,
   ok,
@@ -79,33 +79,27 @@ export async function readKubeEvidenceViaApi(clients: AzureClients, cluster: Kub
   if (credential.state !== 'ok')
     return { state: 'no-credential', reason: credential.state === 'failed' ? credential.failure.message : credential.reason };
 
-  let api: CoreV1Api;
+  let connection: KubeConnection;
   try {
-    api = await apiClient(credential.value, cluster.aadManaged ? await aadToken(clients, options.signal) : undefined);
+    connection = connectionFromKubeconfig(credential.value, cluster.aadManaged ? await aadToken(clients, options.signal) : undefined);
   } catch (error) {
-    // No usable kubeconfig, no token for the AKS server application, or no Kubernetes client (Node < 20.19
-    // cannot load the ES module): run command may still read the cluster.
+    // No usable kubeconfig, or no token for the AKS server application: run command may still read the cluster.
     return { state: 'no-credential', reason: `the Kubernetes API could not be called: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const list = <T>(
-    section: KubeSection,
-    page: (cont: string | undefined) => Promise<{ items: unknown[]; metadata?: { _continue?: string } }>,
-    map: (items: unknown[]) => T,
-  ) => readAllPages(section, cluster.name, page, map, spec);
+  const list = <T>(section: KubeSection, path: string, fieldSelector: string | undefined, map: (items: unknown[]) => T) =>
+    readAllPages(
+      section,
+      cluster.name,
+      (cont, signal) => listPage(connection, path, { fieldSelector, limit: String(PAGE_SIZE), continue: cont }, signal),
+      map,
+      spec,
+    );
   const [pods, events, nodes, serviceAccounts, pullSecrets] = await Promise.all([
-    list('pods', (c) => api.listPodForAllNamespaces({ limit: PAGE_SIZE, _continue: c }), podFacts),
-    list(
-      'events',
-      (c) => api.listEventForAllNamespaces({ fieldSelector: 'involvedObject.kind=Pod,type=Warning', limit: PAGE_SIZE, _continue: c }),
-      eventFacts,
-    ),
-    list('nodes', (c) => api.listNode({ limit: PAGE_SIZE, _continue: c }), nodeFacts),
-    list('serviceaccounts', (c) => api.listServiceAccountForAllNamespaces({ limit: PAGE_SIZE, _continue: c }), serviceAccountFacts),
-    list(
-      'secrets',
-      (c) => api.listSecretForAllNamespaces({ fieldSelector: 'type=kubernetes.io/dockerconfigjson', limit: PAGE_SIZE, _continue: c }),
-      secretNames,
-    ),
+    list('pods', '/api/v1/pods', undefined, podFacts),
+    list('events', '/api/v1/events', 'involvedObject.kind=Pod,type=Warning', eventFacts),
+    list('nodes', '/api/v1/nodes', undefined, nodeFacts),
+    list('serviceaccounts', '/api/v1/serviceaccounts', undefined, serviceAccountFacts),
+    list('secrets', '/api/v1/secrets', 'type=kubernetes.io/dockerconfigjson', secretNames),
   ]);
   for (const r of [pods, events, nodes, serviceAccounts, pullSecrets]) if ('unreachable' in r) return { state: 'unreachable', reason: r.unreachable };
   const podsRead = readOf(pods);
@@ -131,27 +125,6 @@ async function aadToken(clients: AzureClients, abortSignal: AbortSignal | undefi
   return token.token;
 }
 
-/** A client for the kubeconfig's server and CA; Entra clusters use `token` instead of the kubeconfig's exec plugin. */
-async function apiClient(kubeconfig: string, token: string | undefined): Promise<CoreV1Api> {
-  // Loaded on first use: the package is an ES module (Node 20.19+ requires it natively).
-  const k8s = await import('@kubernetes/client-node');
-  const parsed: KubeConfig = new k8s.KubeConfig();
-  parsed.loadFromString(kubeconfig);
-  const server = parsed.getCurrentCluster();
-  const user = parsed.getCurrentUser();
-  if (!server) throw new Error('no current cluster');
-  const bot = token ? { name: 'bot', token } : { name: 'bot', token: user?.token, certData: user?.certData, keyData: user?.keyData };
-  if (!bot.token && !(bot as { certData?: string }).certData) throw new Error('no usable credential (local accounts may be disabled)');
-  const kc: KubeConfig = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'cluster', server: server.server, caData: server.caData, skipTLSVerify: false }],
-    users: [bot],
-    contexts: [{ name: 'bot', cluster: 'cluster', user: 'bot' }],
-    currentContext: 'bot',
-  });
-  return kc.makeApiClient(k8s.CoreV1Api);
-}
-
 type PageOutcome<T> = { read: Read<T> } | { unreachable: string };
 
 function readOf<T>(outcome: PageOutcome<T>): Read<T> {
@@ -161,26 +134,26 @@ function readOf<T>(outcome: PageOutcome<T>): Read<T> {
 async function readAllPages<T>(
   section: KubeSection,
   clusterName: string,
-  page: (cont: string | undefined) => Promise<{ items: unknown[]; metadata?: { _continue?: string } }>,
+  page: (cont: string | undefined, signal: AbortSignal) => Promise<ListPage>,
   map: (items: unknown[]) => T,
   spec: KubeApiOptions,
 ): Promise<PageOutcome<T>> {
   const items: unknown[] = [];
   let cont: string | undefined;
   let unreachable: string | undefined;
-  const read = await readArm({ ...spec, what: `${section} of ${clusterName} (Kubernetes API)`, needs: kubePermission(section) }, async () => {
+  const read = await readArm({ ...spec, what: `${section} of ${clusterName} (Kubernetes API)`, needs: kubePermission(section) }, async (signal) => {
     do {
       try {
-        const result = await page(cont);
+        const result = await page(cont, signal);
         items.push(...result.items);
-        cont = result.metadata?._continue || undefined;
+        cont = result.next;
       } catch (error) {
         const code = connectionCode(error);
         if (code) {
           unreachable = `the API server did not answer (${code})`;
           return;
         }
-        throw kubeFailure(error, section);
+        throw error;
       }
     } while (cont);
   });
@@ -193,34 +166,6 @@ function connectionCode(error: unknown): string | undefined {
   const e = error as { code?: unknown; errno?: unknown; cause?: { code?: unknown } };
   const code = [e.code, e.errno, e.cause?.code].find((c): c is string => typeof c === 'string');
   return code && UNREACHABLE_CODES.has(code) ? code : undefined;
-}
-
-/** An ApiException with the API server's Status object, as the failure readArm reports. */
-class KubeStatusError extends Error {
-  readonly code: string;
-  constructor(
-    readonly statusCode: number,
-    reason: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'KubeStatusError';
-    this.code = reason;
-  }
-}
-
-function kubeFailure(error: unknown, section: KubeSection): unknown {
-  const e = error as { code?: unknown; body?: unknown };
-  if (typeof e.code !== 'number') return error;
-  let body: { reason?: unknown; message?: unknown } = {};
-  try {
-    body = typeof e.body === 'string' ? (JSON.parse(e.body) as typeof body) : ((e.body ?? {}) as typeof body);
-  } catch {
-    body = {};
-  }
-  const reason = typeof body.reason === 'string' ? body.reason : String(e.code);
-  const message = typeof body.message === 'string' ? body.message : `the API server answered ${e.code} listing ${section}`;
-  return new KubeStatusError(e.code, reason, message);
 }
 
 // ---------------------------------------------------------------------------------------------

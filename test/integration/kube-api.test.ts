@@ -1,8 +1,9 @@
 /**
  * Pod evidence straight from the Kubernetes API: the emulator's API server driven by the real
- * @kubernetes/client-node (field selectors, limit/continue paging, Status 401/403/400), and the product's
- * choice of path — the API for a public API server, run command for a private or unreachable one — through
- * the real ARM SDK and the real Kubernetes client.
+ * @kubernetes/client-node (field selectors, limit/continue paging, Status 401/403/400) — so that the emulated
+ * servers behave as the official client expects — and the product's choice of path (the API for a public API
+ * server, run command for a private or unreachable one) through the real ARM SDK and the bot's own
+ * Kubernetes reads (src/azure/kube-client.ts).
  */
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { createAzureClients, AKS_AAD_SERVER_SCOPE, type AzureClients } from '../../src/azure/clients';
