@@ -158,8 +158,8 @@ export async function startApp(
 
   const fromEnv = storageSettingsFromEnv(env);
   const storageSettings = fromEnv.blob ? { ...fromEnv, blob: { ...fromEnv.blob, callTimeoutMs: options.timeouts?.blobMs } } : fromEnv;
-  const storage = createStorage(storageSettings);
-  const audit = countedAudit(createAuditLog(storageSettings), telemetry);
+  const storage = await createStorage(storageSettings);
+  const audit = countedAudit(await createAuditLog(storageSettings), telemetry);
   const inFlight = new InFlightIndex(storage);
   const approvals = new ApprovalService({
     storage,

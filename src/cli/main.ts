@@ -186,7 +186,7 @@ async function grant(command: Extract<Command, { name: 'grant' }>, io: CliIo): P
   }
   // The same audit log as the bot's: a grant from a terminal is recorded like one from a chat, and the entry
   // saying it started is written before Azure is touched (no entry, no write).
-  const audit = createAuditLog(storageSettingsFromEnv(io.env as NodeJS.ProcessEnv));
+  const audit = await createAuditLog(storageSettingsFromEnv(io.env as NodeJS.ProcessEnv));
   const actor = { id: `cli:${safeUser()}`, name: safeUser(), channel: 'cli' };
   const target = { cluster: plan.clusterId, registry: plan.scope };
   await audit.append({ at: new Date().toISOString(), kind: 'grant-started', actor, target, plan }, { signal: io.signal });

@@ -37,7 +37,7 @@ function entry(i: number, extra: Partial<AuditEntry> = {}): AuditEntry {
 describe('file audit log', () => {
   test('appends JSON lines and returns the newest n, oldest first', async () => {
     const dataDir = tempDir();
-    const log = createAuditLog({ dataDir });
+    const log = await createAuditLog({ dataDir });
     for (let i = 0; i < 5; i++) await log.append(entry(i));
     const lines = readFileSync(path.join(dataDir, 'audit.jsonl'), 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(5);
@@ -64,8 +64,8 @@ describe('file audit log', () => {
 
   test('concurrent appends from two log instances keep every line whole', async () => {
     const dataDir = tempDir();
-    const a = createAuditLog({ dataDir });
-    const b = createAuditLog({ dataDir });
+    const a = await createAuditLog({ dataDir });
+    const b = await createAuditLog({ dataDir });
     const big = 'y'.repeat(20_000);
     await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).append(entry(i, { summary: big }))));
     const all = await readAudit({ dataDir }, { limit: Infinity });
@@ -75,11 +75,11 @@ describe('file audit log', () => {
 
   test('a torn last line (power cut mid-write) is skipped, and the next process starts a fresh line', async () => {
     const dataDir = tempDir();
-    const log = createAuditLog({ dataDir });
+    const log = await createAuditLog({ dataDir });
     await log.append(entry(1));
     appendFileSync(path.join(dataDir, 'audit.jsonl'), '{"at":"2025-01-01T00:00:02.000Z","kind":"gra');
     expect((await log.recent(10)).map((e) => e.approvalId)).toEqual(['id-1']);
-    const restarted = createAuditLog({ dataDir });
+    const restarted = await createAuditLog({ dataDir });
     await restarted.append(entry(3));
     expect((await restarted.recent(10)).map((e) => e.approvalId)).toEqual(['id-1', 'id-3']);
   });

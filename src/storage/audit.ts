@@ -15,7 +15,7 @@ import type { GrantOutcome, VerifyOutcome } from '../triage/engine';
 import type { GrantPlan } from '../triage/remediation';
 import { INSTANCE_ID } from '../instance';
 import { readAll, statusOf } from './blob-storage';
-import { auditContainerClient, blobDeadline, containerCreator, dataDirectory } from './location';
+import { blobDeadline, containerCreator, dataDirectory } from './location';
 import type { StorageSettings } from './settings';
 
 /**
@@ -58,14 +58,17 @@ export interface AuditLog {
   recent(n: number, options?: { signal?: AbortSignal }): Promise<AuditEntry[]>;
 }
 
-export function createAuditLog(settings: StorageSettings): AuditLog {
-  if (settings.blob) return new BlobAuditLog({ container: auditContainerClient(settings.blob), callTimeoutMs: settings.blob.callTimeoutMs });
+export async function createAuditLog(settings: StorageSettings): Promise<AuditLog> {
+  if (settings.blob) {
+    const { auditContainerClient } = await import('./blob-clients');
+    return new BlobAuditLog({ container: auditContainerClient(settings.blob), callTimeoutMs: settings.blob.callTimeoutMs });
+  }
   return new FileAuditLog({ file: path.join(dataDirectory(settings), 'audit.jsonl') });
 }
 
 /** For `aks-registry-triage audit`: the newest entries (all of them with `limit: Infinity`), oldest first. */
 export async function readAudit(settings: StorageSettings, options: { limit?: number; signal?: AbortSignal } = {}): Promise<AuditEntry[]> {
-  return createAuditLog(settings).recent(options.limit ?? 100, { signal: options.signal });
+  return (await createAuditLog(settings)).recent(options.limit ?? 100, { signal: options.signal });
 }
 
 function line(entry: AuditEntry): string {

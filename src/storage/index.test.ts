@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startAzurite, type Azurite } from '../../test/support/azurite';
 import { ContainerClient } from '@azure/storage-blob';
-import { auditContainerClient } from './location';
-import { AzureBlobStorage, FileStorage, containerClient, createAuditLog, createStorage, storageSettingsFromEnv } from './index';
+import { AzureBlobStorage, FileStorage, createAuditLog, createStorage, storageSettingsFromEnv } from './index';
+import { auditContainerClient, containerClient } from './blob-clients';
 
 let azurite: Azurite;
 let directory: string;
@@ -49,22 +49,22 @@ describe('containerClient', () => {
 describe('createStorage', () => {
   test('file storage under <dataDir>/state, audit beside it, data surviving a new instance', async () => {
     const dataDir = path.join(directory, 'data');
-    const storage = createStorage({ dataDir });
+    const storage = await createStorage({ dataDir });
     expect(storage).toBeInstanceOf(FileStorage);
     await storage.write({ 'approvals/x': { state: 'pending' } });
-    await createAuditLog({ dataDir }).append({ at: new Date().toISOString(), kind: 'triage', summary: 'healthy' });
+    await (await createAuditLog({ dataDir })).append({ at: new Date().toISOString(), kind: 'triage', summary: 'healthy' });
     expect(readdirSync(dataDir).sort()).toEqual(['audit.jsonl', 'state']);
-    expect((await createStorage({ dataDir }).read(['approvals/x']))['approvals/x'].state).toBe('pending');
+    expect((await (await createStorage({ dataDir })).read(['approvals/x']))['approvals/x'].state).toBe('pending');
   });
 
   test('blob storage when a connection string is set, nothing written to disk', async () => {
     const dataDir = path.join(directory, 'unused');
     const container = azurite.uniqueContainer('factory');
     const settings = { dataDir, blob: { connectionString: azurite.connectionString, container } };
-    const storage = createStorage(settings);
+    const storage = await createStorage(settings);
     expect(storage).toBeInstanceOf(AzureBlobStorage);
     await storage.write({ 'approvals/y': { state: 'pending' } });
-    expect((await createStorage(settings).read(['approvals/y']))['approvals/y'].state).toBe('pending');
+    expect((await (await createStorage(settings)).read(['approvals/y']))['approvals/y'].state).toBe('pending');
     expect(existsSync(dataDir)).toBe(false);
   });
 
@@ -76,8 +76,8 @@ describe('createStorage', () => {
       TRIAGE_BLOB_CONTAINER: container,
       TRIAGE_AUDIT_CONTAINER: auditContainer,
     });
-    await createStorage(settings).write({ 'approvals/z': { state: 'pending' } });
-    await createAuditLog(settings).append({ at: new Date().toISOString(), kind: 'triage', summary: 'problems' });
+    await (await createStorage(settings)).write({ 'approvals/z': { state: 'pending' } });
+    await (await createAuditLog(settings)).append({ at: new Date().toISOString(), kind: 'triage', summary: 'problems' });
     const names = async (name: string) => {
       const found: string[] = [];
       for await (const blob of new ContainerClient(azurite.connectionString, name).listBlobsFlat()) found.push(blob.name);
@@ -86,7 +86,7 @@ describe('createStorage', () => {
     expect((await names(auditContainer)).every((n) => n.startsWith('audit/'))).toBe(true);
     expect(await names(auditContainer)).toHaveLength(1);
     expect((await names(container)).some((n) => n.startsWith('audit/'))).toBe(false);
-    expect((await createAuditLog(settings).recent(5)).map((e) => e.summary)).toEqual(['problems']);
+    expect((await (await createAuditLog(settings)).recent(5)).map((e) => e.summary)).toEqual(['problems']);
   });
 });
 

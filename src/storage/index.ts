@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Store } from './store';
 import { AzureBlobStorage } from './blob-storage';
 import { FileStorage } from './file-storage';
-import { containerClient, dataDirectory } from './location';
+import { dataDirectory } from './location';
 import type { StorageSettings } from './settings';
 
 export { BlobAuditLog, FileAuditLog, createAuditLog, readAudit, type AuditActor, type AuditEntry, type AuditKind, type AuditLog } from './audit';
@@ -14,10 +14,13 @@ export { AzureBlobStorage } from './blob-storage';
 export { FileStorage } from './file-storage';
 export type { Store, StoreItems } from './store';
 export { StorageBusyError, StorageConflictError, StorageCorruptError, StorageKeyError, isConflict } from './errors';
-export { containerClient, dataDirectory } from './location';
+export { dataDirectory } from './location';
 export { storageSettingsFromEnv, type BlobSettings, type StorageSettings } from './settings';
 
-export function createStorage(settings: StorageSettings): Store {
-  if (settings.blob) return new AzureBlobStorage({ container: containerClient(settings.blob), callTimeoutMs: settings.blob.callTimeoutMs });
+export async function createStorage(settings: StorageSettings): Promise<Store> {
+  if (settings.blob) {
+    const { containerClient } = await import('./blob-clients');
+    return new AzureBlobStorage({ container: containerClient(settings.blob), callTimeoutMs: settings.blob.callTimeoutMs });
+  }
   return new FileStorage({ directory: path.join(dataDirectory(settings), 'state') });
 }

@@ -226,7 +226,7 @@ async function run(channel: 'teams' | 'slack'): Promise<Observed[]> {
   if (channel === 'slack') Object.assign(env, { SLACK_BOT_TOKEN: 'xoxb-parity', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slackApi.url });
   const app: App = await startApp({ env, log, print: () => undefined });
   const driver = channel === 'teams' ? teamsDriver(app, connector) : slackDriver(app, slackApi);
-  const audit = createAuditLog({ dataDir });
+  const audit = await createAuditLog({ dataDir });
   const handles: unknown[] = [];
   const observed: Observed[] = [];
   try {
@@ -276,7 +276,7 @@ function expected(step: Step, channel: 'teams' | 'slack'): Observed {
 }
 
 async function expire(dataDir: string, approvalId: string): Promise<void> {
-  const storage = createStorage({ dataDir });
+  const storage = await createStorage({ dataDir });
   const key = `approvals/${approvalId}`;
   const item = (await storage.read([key]))[key];
   await storage.write({ [key]: { ...item, expiresAt: new Date(Date.now() - 1000).toISOString(), eTag: '*' } });

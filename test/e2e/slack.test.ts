@@ -46,8 +46,8 @@ beforeAll(async () => {
   const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
   const engine = createTriageEngine({ clients, podPollIntervalMs: 10 });
   const settings = botSettingsFromEnv({ TRIAGE_APPROVERS: 'slack:U123' });
-  const storage = createStorage({ dataDir });
-  const audit = createAuditLog({ dataDir });
+  const storage = await createStorage({ dataDir });
+  const audit = await createAuditLog({ dataDir });
   const approvals = new ApprovalService({
     storage,
     audit,
@@ -172,7 +172,7 @@ test('(before anyone grants, so a plan is offered) a press on an expired offer i
   const ts = String(findings.args.ts);
   const approvalId = String(buttonsOf({ blocks: findings.args.blocks ?? [] })[0].value);
   // Age the stored record through the storage interface, as time would.
-  const storage = createStorage({ dataDir });
+  const storage = await createStorage({ dataDir });
   const key = `approvals/${approvalId}`;
   const item = (await storage.read([key]))[key] as Record<string, unknown>;
   await storage.write({ [key]: { ...item, expiresAt: new Date(Date.now() - 1000).toISOString(), eTag: '*' } });
@@ -267,8 +267,8 @@ test('a bot token Slack rejects at start is reported, not fatal, and the next ev
   const log: Logger = { ...quiet, warn: (m) => warnings.push(m) };
   const dir = mkdtempSync(path.join(tmpdir(), 'triage-slack-token-'));
   const work = new BackgroundWork(quiet);
-  const storage = createStorage({ dataDir: dir });
-  const audit = createAuditLog({ dataDir: dir });
+  const storage = await createStorage({ dataDir: dir });
+  const audit = await createAuditLog({ dataDir: dir });
   const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
   const engine = createTriageEngine({ clients, pods: false });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 60_000 });

@@ -98,7 +98,7 @@ test('an expired approval is refused and writes nothing (before anyone grants, s
   const findings = await findingsWithButton(from);
   const approvalId = approvalIdOf(findings.activity);
   // Age the stored record through the storage interface, as time would.
-  const storage = createStorage({ dataDir });
+  const storage = await createStorage({ dataDir });
   const key = `approvals/${approvalId}`;
   const item = (await storage.read([key]))[key] as Record<string, unknown>;
   await storage.write({ [key]: { ...item, expiresAt: new Date(Date.now() - 1000).toISOString(), eTag: '*' } });

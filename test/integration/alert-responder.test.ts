@@ -19,8 +19,7 @@ import { BackgroundWork, type Logger } from '../../src/conversation/background';
 import { CardStore } from '../../src/conversation/card-store';
 import { createEmulator, type ArmEmulator } from '../../src/simulator/emulator';
 import { demoWorld } from '../../src/simulator/scenarios';
-import { createStorage } from '../../src/storage';
-import { createAuditLog } from '../../src/storage/audit';
+import { FileAuditLog, FileStorage } from '../../src/storage';
 import { coalescingEngine } from '../../src/triage/coalescing-engine';
 import { POD_DEADLINE_MS, READ_DEADLINE_MS } from '../support/scenario-engine';
 
@@ -66,8 +65,9 @@ function instance(o: { now?: () => Date; windowMs?: number } = {}) {
   const engine = coalescingEngine(
     createTriageEngine({ clients, readDeadlineMs: READ_DEADLINE_MS, podDeadlineMs: POD_DEADLINE_MS, podPollIntervalMs: 20 }),
   );
-  const storage = createStorage({ dataDir });
-  const audit = createAuditLog({ dataDir });
+  // What createStorage and createAuditLog make for a data directory, built directly: instance() is synchronous.
+  const storage = new FileStorage({ directory: path.join(dataDir, 'state') });
+  const audit = new FileAuditLog({ file: path.join(dataDir, 'audit.jsonl') });
   const approvals = new ApprovalService({ storage, audit, engine, approvers: [], allowSelfApproval: false, ttlMs: 3_600_000 });
   const background = new BackgroundWork(quiet);
   const channel = new RecordingPort();

@@ -65,8 +65,8 @@ async function approvalOn(emulator: ArmEmulator, dir: string): Promise<string> {
   const plan = planGrant(result.evidence, result.report.findings);
   if (!plan) throw new Error('aks-missing-role offers no grant');
   const approvals = new ApprovalService({
-    storage: createStorage({ dataDir: dir }),
-    audit: createAuditLog({ dataDir: dir }),
+    storage: await createStorage({ dataDir: dir }),
+    audit: await createAuditLog({ dataDir: dir }),
     engine,
     approvers: [ANA.aadObjectId],
     allowSelfApproval: false,

@@ -144,7 +144,7 @@ function pullAssignments(): unknown[] {
 }
 
 async function finishedRecord(approvalId: string, timeoutMs: number): Promise<Record<string, unknown>> {
-  const storage = createStorage({ dataDir });
+  const storage = await createStorage({ dataDir });
   const key = `approvals/${approvalId}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -38,7 +38,7 @@ async function approved(emulator: ArmEmulator, audit: AuditLog, options: { grant
   const plan = planGrant(result.evidence, result.report.findings);
   if (!plan) throw new Error('no plan');
   const approvals = new ApprovalService({
-    storage: createStorage({ dataDir }),
+    storage: await createStorage({ dataDir }),
     audit,
     engine,
     approvers: [ANA.aadObjectId!],
@@ -57,7 +57,7 @@ async function approved(emulator: ArmEmulator, audit: AuditLog, options: { grant
 
 test('an audit log that cannot record the grant stops the grant: no PUT, a finished "failed" record saying why', async () => {
   const emulator = createEmulator({ world: structuredClone(scenario('aks-missing-role').world) });
-  const real = createAuditLog({ dataDir });
+  const real = await createAuditLog({ dataDir });
   const audit: AuditLog = {
     append: async (entry, options) => {
       if (entry.kind === 'grant-started') throw Object.assign(new Error('storage account unreachable'), { code: 'ECONNREFUSED' });
@@ -75,7 +75,7 @@ test('an audit log that cannot record the grant stops the grant: no PUT, a finis
 
 test('grant-started is in the audit log before the PUT reaches Azure', async () => {
   const emulator = createEmulator({ world: structuredClone(scenario('aks-missing-role').world) });
-  const real = createAuditLog({ dataDir });
+  const real = await createAuditLog({ dataDir });
   const order: string[] = [];
   const audit: AuditLog = {
     append: async (e, o) => {
@@ -96,7 +96,7 @@ test('a PUT that never answers ends at the grant deadline: the record finishes a
     world: structuredClone(scenario('aks-missing-role').world),
     faults: [{ method: 'PUT', path: 'roleAssignments', hang: true }],
   });
-  const { approvals, record } = await approved(emulator, createAuditLog({ dataDir }), { grantDeadlineMs: 1_500 });
+  const { approvals, record } = await approved(emulator, await createAuditLog({ dataDir }), { grantDeadlineMs: 1_500 });
   const started = Date.now();
   const done = await approvals.execute(record);
   expect(Date.now() - started).toBeLessThan(10_000);
@@ -108,9 +108,9 @@ test('a PUT that never answers ends at the grant deadline: the record finishes a
 
 test('a press on a grant whose executor died finishes it (once), instead of "in progress" forever', async () => {
   const emulator = createEmulator({ world: structuredClone(scenario('aks-missing-role').world) });
-  const { approvals, record } = await approved(emulator, createAuditLog({ dataDir }));
+  const { approvals, record } = await approved(emulator, await createAuditLog({ dataDir }));
   // As a process killed right after claiming would leave it: approved, claimed, its executor gone.
-  const storage = createStorage({ dataDir });
+  const storage = await createStorage({ dataDir });
   const key = `approvals/${record.id}`;
   const item = (await storage.read([key]))[key];
   await storage.write({ [key]: { ...item, executionStartedAt: new Date().toISOString(), executor: `${hostname()}#${DEAD_PID}`, eTag: item.eTag } });
@@ -131,7 +131,7 @@ test('a press on a grant whose executor died finishes it (once), instead of "in 
 
 test('a press on a grant whose executor is alive and within its deadlines is "in progress", not taken over', async () => {
   const emulator = createEmulator({ world: structuredClone(scenario('aks-missing-role').world) });
-  const { approvals, record } = await approved(emulator, createAuditLog({ dataDir }));
+  const { approvals, record } = await approved(emulator, await createAuditLog({ dataDir }));
   const press = await approvals.press(record.id, ANA);
   expect(press).toMatchObject({ kind: 'refused', reason: 'already-handled' });
   if (press.kind !== 'refused') throw new Error('accepted');
