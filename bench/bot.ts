@@ -248,7 +248,7 @@ function printOverhead(f: OverheadFigures): { ratio: number } {
   return { ratio };
 }
 
-function printLoad(rounds: RoundFigures[]): void {
+function printLoad(rounds: RoundFigures[], afterOverhead: boolean): void {
   console.log(
     `\n2. ${CONVERSATIONS} conversations at once (demo world on the ARM emulator in its own process, no injected ARM latency, pod evidence on with the bot's 1 s run-command poll), and ${PRESS_AT_MS.length} grant presses during each round`,
   );
@@ -294,7 +294,9 @@ function printLoad(rounds: RoundFigures[]): void {
     );
   }
   console.log(
-    `peak RSS of the bot process (the emulator and the driver run in processes of their own): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    `peak RSS of the bot process (the emulator and the driver run in processes of their own): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB${
+      afterOverhead ? ' — this process also ran part 1 (two more bots, 2,200 turns); `bot.js load` alone measures the load rounds only' : ''
+    }`,
   );
 }
 
@@ -355,7 +357,7 @@ async function main(): Promise<void> {
     const overhead = which === 'all' || which === 'overhead' ? await measureOverhead(driver, dataDir) : undefined;
     if (overhead) printOverhead(overhead);
     const rounds = which === 'all' || which === 'load' ? await measureLoad(driver, dataDir) : undefined;
-    if (rounds) printLoad(rounds);
+    if (rounds) printLoad(rounds, overhead !== undefined);
     if (which === 'all' || which === 'storm') printStorm(await measureStorm(dataDir), await measureSingles(dataDir));
     console.log(`\nReading: ${reading(overhead, rounds)}`);
     console.log(
