@@ -77,8 +77,8 @@ export class TeamsPort implements ChannelPort {
   private readonly turnRefreshIds?: Promise<readonly string[]>;
 
   private readonly context?: TurnContext;
-  /** The acknowledged turn's connector client and conversation, for sending after the turn. */
-  private readonly acknowledged?: { connector: TurnConnector; reference: Partial<ConversationReference> };
+  /** The acknowledged turn's connector client, for sending after the turn. */
+  private readonly turnConnector?: TurnConnector;
 
   /**
    * `context` is the turn this port answers; without one the port only reaches stored conversations. With
@@ -91,8 +91,7 @@ export class TeamsPort implements ChannelPort {
     options: { afterTurn?: boolean } = {},
   ) {
     this.context = options.afterTurn ? undefined : context;
-    const connector = options.afterTurn ? context?.turnState.get<TurnConnector | undefined>(context.adapter.ConnectorClientKey) : undefined;
-    if (context && connector) this.acknowledged = { connector, reference: TurnContext.getConversationReference(context.activity) };
+    this.turnConnector = options.afterTurn ? context?.turnState.get<TurnConnector | undefined>(context.adapter.ConnectorClientKey) : undefined;
     this.invoke = this.context?.activity.type === ActivityTypes.Invoke;
     this.pressedMessageId = this.context?.activity.replyToId;
     this.turnRefreshIds = context ? o.roster.mris(context) : undefined;
@@ -118,8 +117,8 @@ export class TeamsPort implements ChannelPort {
       // burst it would only cost every check turn one more send.
       sentId = (await context.sendActivity(cardActivity(await this.render(view))))?.id;
       reference = TurnContext.getConversationReference(context.activity);
-    } else if (this.acknowledged) {
-      sentId = (await this.afterTurn(teams(where).reference, await this.render(view))).id;
+    } else if (this.turnConnector) {
+      sentId = (await this.afterTurn(this.turnConnector, teams(where).reference, await this.render(view))).id;
     } else {
       await this.outsideTurn(reference, async (context) => {
         sentId = (await context.sendActivity(cardActivity(await this.render(view, context))))?.id;
@@ -131,8 +130,8 @@ export class TeamsPort implements ChannelPort {
 
   async replace(at: MessageLocation, view: ConversationView): Promise<void> {
     const location = teams(at);
-    if (this.acknowledged) {
-      await this.afterTurn(location.reference, await this.render(view), location.messageId);
+    if (this.turnConnector) {
+      await this.afterTurn(this.turnConnector, location.reference, await this.render(view), location.messageId);
       return;
     }
     // In a turn the card is ready before the connector is called, so the invoke can answer even if the update fails.
@@ -149,8 +148,12 @@ export class TeamsPort implements ChannelPort {
    * Sends (or, with `messageId`, updates) a card through the acknowledged turn's connector client, addressed
    * as the adapter would address it (TurnContext.applyConversationReference), within the same deadline.
    */
-  private async afterTurn(reference: TeamsLocation['reference'], card: CardJson, messageId?: string): Promise<{ id?: string }> {
-    const { connector } = this.acknowledged!;
+  private async afterTurn(
+    connector: TurnConnector,
+    reference: TeamsLocation['reference'],
+    card: CardJson,
+    messageId?: string,
+  ): Promise<{ id?: string }> {
     const activity = TurnContext.applyConversationReference(cardActivity(card), reference as Partial<ConversationReference>);
     const conversationId = activity.conversation?.id ?? '';
     const call = messageId
