@@ -64,6 +64,9 @@ export type KubeApiResult =
 
 export async function readKubeEvidenceViaApi(clients: AzureClients, cluster: KubeApiTarget, options: KubeApiOptions = {}): Promise<KubeApiResult> {
   const spec = { signal: options.signal, deadlineMs: options.deadlineMs };
+  // The token does not depend on the kubeconfig: both are asked for at once (one round trip, not two).
+  const token = cluster.aadManaged ? aadToken(clients, options.signal) : undefined;
+  token?.catch(() => undefined);
   const credential = await readArm(
     { ...spec, what: `the cluster-user kubeconfig of ${cluster.name}`, needs: CLUSTER_USER_NEEDS },
     (abortSignal) =>
@@ -81,7 +84,7 @@ export async function readKubeEvidenceViaApi(clients: AzureClients, cluster: Kub
 
   let connection: KubeConnection;
   try {
-    connection = connectionFromKubeconfig(credential.value, cluster.aadManaged ? await aadToken(clients, options.signal) : undefined);
+    connection = connectionFromKubeconfig(credential.value, token ? await token : undefined);
   } catch (error) {
     // No usable kubeconfig, or no token for the AKS server application: run command may still read the cluster.
     return { state: 'no-credential', reason: `the Kubernetes API could not be called: ${error instanceof Error ? error.message : String(error)}` };
