@@ -3,48 +3,25 @@
  * Teams port posts into a stored conversation through the Bot Connector and replaces the message; its Slack
  * port posts and replaces through the Web API with the bot token. Real server in demo mode, fakes on loopback.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Logger } from '../../src/conversation/background';
-import { startApp, type App } from '../../src/index';
+import { type App } from '../../src/index';
+import { startTestBot, type TestBot } from '../support/test-bot';
 import { FakeConnector, cardText } from './fake-connector';
 import { FakeSlackApi } from './fake-slack';
 import { BOT, TEAM_CONVERSATION } from './teams';
 
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 let connector: FakeConnector;
 let slackApi: FakeSlackApi;
 let app: App;
-let dataDir: string;
+
+let bot: TestBot;
 
 beforeAll(async () => {
-  connector = new FakeConnector();
-  slackApi = new FakeSlackApi();
-  await connector.start();
-  await slackApi.start();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'triage-ports-'));
-  app = await startApp({
-    env: {
-      PORT: '0',
-      TRIAGE_DEMO: 'true',
-      TRIAGE_DATA_DIR: dataDir,
-      SLACK_BOT_TOKEN: 'xoxb-ports',
-      SLACK_SIGNING_SECRET: 'ports-secret',
-      SLACK_API_URL: slackApi.url,
-    },
-    log: quiet,
-    print: () => undefined,
-  });
+  bot = await startTestBot({ name: 'ports', env: { TRIAGE_DEMO: 'true' }, slack: { token: 'xoxb-ports', secret: 'ports-secret' } });
+  ({ app, connector } = bot);
+  slackApi = bot.slackApi!;
 });
 
-afterAll(async () => {
-  await app?.close(2_000);
-  await connector?.close();
-  await slackApi?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => bot?.close());
 
 const notice = (title: string) => ({
   kind: 'notice' as const,

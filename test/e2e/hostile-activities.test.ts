@@ -3,10 +3,8 @@
  * each gets a short answer (a card, a message or a 4xx), never a stack trace; the bot keeps serving; and
  * nothing in the card or the activity other than the opaque approval id decides what is granted or who approves.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startApp, type App } from '../../src/index';
+import { type App } from '../../src/index';
+import { startTestBot, type TestBot } from '../support/test-bot';
 import type { Logger } from '../../src/conversation/background';
 import { executeData } from './card-assertions';
 import { FakeConnector, cardOf, cardText } from './fake-connector';
@@ -16,24 +14,15 @@ const turnErrors: string[] = [];
 const log: Logger = { info: () => undefined, warn: () => undefined, error: (message) => turnErrors.push(message) };
 let connector: FakeConnector;
 let app: App;
-let dataDir: string;
+
+let bot: TestBot;
 
 beforeAll(async () => {
-  connector = new FakeConnector();
-  await connector.start();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'triage-hostile-'));
-  app = await startApp({
-    env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h' },
-    log,
-    print: () => undefined,
-  });
+  bot = await startTestBot({ name: 'hostile', env: { TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h' }, log });
+  ({ app, connector } = bot);
 });
 
-afterAll(async () => {
-  await app?.close(2_000);
-  await connector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => bot?.close());
 
 const azureWrites = () => app.emulator?.requests.filter((r) => ['PUT', 'PATCH', 'DELETE'].includes(r.method)) ?? [];
 const STACK = /\bat .+[.:]\d+|\.ts:\d+|TypeError|Cannot read properties/;

@@ -5,11 +5,8 @@
  * card or an approver's press. Ordering, not wall-clock thresholds, carries the assertions, so a loaded
  * machine cannot make the test pass or fail by itself.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/conversation/background';
+import { type App } from '../../src/index';
+import { startTestBot, type TestBot } from '../support/test-bot';
 import { executeData } from './card-assertions';
 import { FakeConnector, cardOf, type SentActivity } from './fake-connector';
 import { ANA, RITA, TEAM_CONVERSATION, execute, mention, post } from './teams';
@@ -18,28 +15,20 @@ const SLOW_MS = 10_000;
 /** More than the 16 places the old fixed triage lane had, so a triage that held one while waiting would show. */
 const SLOW_CHECKS = 20;
 const FAST_CHECKS = 3;
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let connector: FakeConnector;
 let app: App;
-let dataDir: string;
+
+let bot: TestBot;
 
 beforeAll(async () => {
-  connector = new FakeConnector();
-  await connector.start();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'triage-slow-azure-'));
-  app = await startApp({
-    env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_RATE_LIMIT: '1000' },
-    log: quiet,
-    print: () => undefined,
-  });
+  bot = await startTestBot({ name: 'slow-azure', env: { TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_RATE_LIMIT: '1000' } });
+  ({ app, connector } = bot);
 });
 
 afterAll(async () => {
   app?.emulator?.setFaults([]);
-  await app?.close(2_000);
-  await connector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bot?.close();
 });
 
 const conversation = (name: string) => `19:${name}@thread.tacv2;messageid=1700000000000`;

@@ -2,10 +2,8 @@
  * The bot end to end over HTTP, as Teams drives it: the real server (restify + CloudAdapter, no app id) in
  * demo mode — the real engine on the ARM emulator — and a fake Bot Connector recording what the bot sends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { startApp, type App } from '../../src/index';
+import { startTestBot, type TestBot } from '../support/test-bot';
 import type { Logger } from '../../src/conversation/background';
 import { createStorage } from '../../src/storage';
 import { cardProblems, executeData } from './card-assertions';
@@ -19,24 +17,19 @@ let connector: FakeConnector;
 let app: App;
 let dataDir: string;
 
+let bot: TestBot;
+
 beforeAll(async () => {
-  connector = new FakeConnector();
-  await connector.start();
-  connector.rosters.set(INCIDENT_ROOM.teamId, [RITA, ANA, NICK]);
-  dataDir = mkdtempSync(path.join(tmpdir(), 'triage-e2e-'));
-  app = await startApp({
+  bot = await startTestBot({
+    name: 'e2e',
     // Rita starts more checks in this suite than a person may in a minute (TRIAGE_RATE_LIMIT is pinned in test/security/limits.test.ts).
-    env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h', TRIAGE_RATE_LIMIT: '1000' },
-    log: quiet,
-    print: () => undefined,
+    env: { TRIAGE_APPROVERS: ANA.aadObjectId, TRIAGE_APPROVAL_TTL: '1h', TRIAGE_RATE_LIMIT: '1000' },
   });
+  ({ app, connector, dataDir } = bot);
+  connector.rosters.set(INCIDENT_ROOM.teamId, [RITA, ANA, NICK]);
 });
 
-afterAll(async () => {
-  await app?.close(2_000);
-  await connector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => bot?.close());
 
 const roleAssignmentPuts = () =>
   app.emulator?.requests.filter((r) => r.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(r.path)) ?? [];

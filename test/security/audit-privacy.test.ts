@@ -3,49 +3,30 @@
  * earlier bot posted it to whichever conversation asked — a whole channel. Now Teams lists it only in a
  * one-to-one chat, and Slack shows it to the asker alone (ephemeral).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/conversation/background';
+import { type App } from '../../src/index';
+import { startTestBot, type TestBot } from '../support/test-bot';
 import { FakeConnector, cardText } from '../e2e/fake-connector';
 import { BOT_USER, FakeSlackApi, eventBody, send, signed } from '../e2e/fake-slack';
 import { ANA, TEAM_CONVERSATION, mention } from '../e2e/teams';
 
 const SECRET = 'slack-signing-secret';
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 let connector: FakeConnector;
 let slackApi: FakeSlackApi;
 let app: App;
-let dataDir: string;
+
+let bot: TestBot;
 
 beforeAll(async () => {
-  connector = new FakeConnector();
-  await connector.start();
-  slackApi = new FakeSlackApi();
-  await slackApi.start();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'triage-audit-privacy-'));
-  app = await startApp({
-    env: {
-      PORT: '0',
-      TRIAGE_DEMO: 'true',
-      TRIAGE_DATA_DIR: dataDir,
-      TRIAGE_APPROVERS: `${ANA.aadObjectId},slack:U0ANA`,
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slackApi.url,
-    },
-    log: quiet,
-    print: () => undefined,
+  bot = await startTestBot({
+    name: 'audit-privacy',
+    env: { TRIAGE_DEMO: 'true', TRIAGE_APPROVERS: `${ANA.aadObjectId},slack:U0ANA` },
+    slack: { token: 'xoxb-test', secret: SECRET },
   });
+  ({ app, connector } = bot);
+  slackApi = bot.slackApi!;
 });
 
-afterAll(async () => {
-  await app?.close(1_000);
-  await connector?.close();
-  await slackApi?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => bot?.close(1_000));
 
 async function say(activity: unknown): Promise<string> {
   const from = connector.sent.length;

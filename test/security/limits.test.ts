@@ -5,11 +5,8 @@
  * "try again" answer (the work scheduler's maxWaiting, TRIAGE_QUEUE_LIMIT: src/scheduling/work-scheduler.test.ts), and
  * each person has a rate (TRIAGE_RATE_LIMIT).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startApp, type App } from '../../src/index';
-import type { Logger } from '../../src/conversation/background';
+import { type App } from '../../src/index';
+import { startTestBot, type TestBot } from '../support/test-bot';
 import { FakeConnector, cardText } from '../e2e/fake-connector';
 import { NICK, RITA, mention } from '../e2e/teams';
 
@@ -18,27 +15,17 @@ import { NICK, RITA, mention } from '../e2e/teams';
 // ranged from 10 MB to 575 MB (collection timing in a shared worker), so it could not tell bounded from unbounded.
 
 describe('per-person rate over the real server', () => {
-  const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   let connector: FakeConnector;
   let app: App;
-  let dataDir: string;
+
+  let bot: TestBot;
 
   beforeAll(async () => {
-    connector = new FakeConnector();
-    await connector.start();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'triage-limits-'));
-    app = await startApp({
-      env: { PORT: '0', TRIAGE_DATA_DIR: dataDir, TRIAGE_RATE_LIMIT: '2', TRIAGE_PODS: 'false' },
-      log: quiet,
-      print: () => undefined,
-    });
+    bot = await startTestBot({ name: 'limits', env: { TRIAGE_RATE_LIMIT: '2', TRIAGE_PODS: 'false' } });
+    ({ app, connector } = bot);
   });
 
-  afterAll(async () => {
-    await app?.close(2_000);
-    await connector?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => bot?.close());
 
   async function check(user: typeof RITA): Promise<string> {
     const from = connector.sent.length;
