@@ -4,6 +4,7 @@
  * once. Each caller still gets the partial report (at once, when it already exists) and may abort: the
  * shared read stops only when every caller that joined it has aborted.
  */
+import { setMaxListeners } from 'node:events';
 import type { ClusterPods, ClusterPodsOptions, TriageEngine, TriageOptions, TriageResult } from './engine';
 import { InFlight } from './in-flight';
 import type { Report } from './report';
@@ -57,6 +58,9 @@ export function coalescingEngine(engine: TriageEngine): CoalescingEngine {
           aborted: 0,
           controller: new AbortController(),
         };
+        // Every read of the triage (a dozen at once with pod evidence) listens to this signal while it runs;
+        // Node's warning at eleven listeners would be noise, not a leak (readArm removes its listener).
+        setMaxListeners(0, fresh.controller.signal);
         entry = fresh;
         shared.set(key, fresh);
         const work = engine.triage(target, {

@@ -3,6 +3,7 @@
  * five simultaneous checks of one target cost the ARM requests of one, each caller still gets the partial
  * report, one caller aborting does not abort the others, and a check after they settle reads afresh.
  */
+import { getEventListeners } from 'node:events';
 import { createAzureClients } from '../../src/azure/clients';
 import { createTriageEngine } from '../../src/azure/engine';
 import { createEmulator, type ArmEmulator } from '../../src/simulator/emulator';
@@ -38,6 +39,49 @@ describe('coalescing identical triages', () => {
 
     await engine.triage(target);
     expect(armRequests()).toBe(2 * shared);
+  });
+
+  it("the shared signal takes all of a triage's reads at once without Node's listener-leak warning", async () => {
+    const s = scenario('aks-missing-role');
+    // Every answer but the cluster's own takes 100 ms: the ARM reads are still in flight when the five pod
+    // lists start, as they are on a busy bot.
+    emulator = createEmulator({
+      world: freshWorld(s.world),
+      faults: [
+        { path: '^/(?!subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.ContainerService/managedClusters/[^/]+$)', latencyMs: 100 },
+      ],
+    });
+    const clients = createAzureClients({ credential: emulator.credential, endpoint: emulator.endpoint, httpClient: emulator.httpClient });
+    const inner = createTriageEngine({ clients, readDeadlineMs: READ_DEADLINE_MS, podDeadlineMs: POD_DEADLINE_MS, podPollIntervalMs: 20 });
+    // How many listen to the shared signal at once, counted as each one is added.
+    let most = 0;
+    let shared: AbortSignal = new AbortController().signal;
+    const engine = coalescingEngine({
+      ...inner,
+      triage: (target, options) => {
+        const signal = options?.signal;
+        if (signal) {
+          shared = signal;
+          const add = signal.addEventListener.bind(signal);
+          signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+            add(...args);
+            most = Math.max(most, getEventListeners(signal, 'abort').length);
+          };
+        }
+        return inner.triage(target, options);
+      },
+    });
+    const result = await engine.triage(parseTarget(s.target));
+    expect(result.report.verdict).toBe('problems');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(most).toBeGreaterThan(10);
+    // Node warns (MaxListenersExceededWarning) once a signal has more listeners than its limit, 10 by default.
+    // Jest's sandbox shows neither the warning (its process is a copy) nor events.getMaxListeners (another
+    // realm's AbortSignal), so the limit is read where Node keeps it.
+    const key = Object.getOwnPropertySymbols(shared).find((k) => k.description === 'events.maxEventTargetListeners');
+    expect(key).toBeDefined();
+    const limit = (shared as unknown as Record<symbol, unknown>)[key!];
+    expect(limit === 0 || (typeof limit === 'number' && limit >= most)).toBe(true);
   });
 
   it('one caller aborting leaves the shared read running for the others', async () => {
