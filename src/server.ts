@@ -10,7 +10,7 @@
  */
 import restify, { type Request, type Response } from 'restify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { BodyRefusal, DEFAULT_MAX_BODY_BYTES, headerRefusal, isJson, parseJson, readBoundedBody } from './server/body';
 
 export interface Readiness {
@@ -29,6 +29,12 @@ export interface ServerOptions {
   bodyDeadlineMs?: number;
   /** POST routes whose handler takes the exact bytes: see RawRoute. */
   rawRoutes?: RawRoute[];
+  /**
+   * Called as a new TCP connection is accepted: a request is about to arrive on it. The returned function is
+   * called once, when that connection's first request has its headers read, when it closes, or after
+   * `FRESH_CONNECTION_MS`, whichever comes first.
+   */
+  onFreshConnection?: () => () => void;
 }
 
 /**
@@ -68,6 +74,9 @@ function refuse(req: Request, res: Response, status: number, message: string): v
 /** How long an idle keep-alive connection stays open. */
 export const KEEP_ALIVE_MS = 65_000;
 
+/** Longest a fresh connection counts as "a request is about to arrive" (its request normally takes one loop iteration). */
+export const FRESH_CONNECTION_MS = 100;
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const server = restify.createServer({ name: 'aks-registry-triage', handleUncaughtExceptions: false });
   // Node 20 accepts one new connection per event-loop iteration (libuv/libuv#3696), so a burst on fresh
@@ -75,7 +84,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // default so that the channel's next burst finds them open (the idle limit is sent in Keep-Alive).
   server.server.keepAliveTimeout = KEEP_ALIVE_MS;
   let accepted = 0;
-  server.server.on('connection', () => (accepted += 1));
+  const fresh = new WeakMap<Socket, () => void>();
+  server.server.on('connection', (socket: Socket) => {
+    accepted += 1;
+    if (!options.onFreshConnection) return;
+    const announced = options.onFreshConnection();
+    const timer = setTimeout(() => arrived(), FRESH_CONNECTION_MS);
+    timer.unref();
+    const arrived = () => {
+      if (!fresh.delete(socket)) return;
+      clearTimeout(timer);
+      socket.off('close', arrived);
+      announced();
+    };
+    fresh.set(socket, arrived);
+    socket.once('close', arrived);
+  });
+  // 'request' fires once the headers are parsed, before any route runs.
+  server.server.on('request', (req: IncomingMessage) => fresh.get(req.socket)?.());
   let closing = false;
   let inFlight = 0;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

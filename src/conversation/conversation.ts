@@ -105,8 +105,9 @@ export class Conversation {
    */
   acknowledged(port: ChannelPort, turn: Turn, text: string): void {
     const release = this.o.scheduler.hold();
-    this.o.background.run('message', async () => {
+    this.o.background.run('message', async (signal) => {
       try {
+        await this.o.scheduler.wait('message', signal);
         await this.message(port, turn, text);
       } catch (error) {
         const ref = randomUUID().slice(0, 8);

@@ -146,6 +146,58 @@ describe('WorkScheduler', () => {
     expect(rendered).toBe(true);
   });
 
+  it('holds acknowledged messages (and background work) while an HTTP answer is owed, not while other messages are answered', async () => {
+    const scheduler = new WorkScheduler({ foregroundGraceMs: 60_000 });
+    const order: string[] = [];
+    // A fresh connection: its request is about to arrive.
+    const arrived = scheduler.answerPending();
+    const message = scheduler.wait('message').then(() => order.push('message'));
+    const findings = scheduler.cpu('findings', () => order.push('findings'));
+    await settle();
+    expect(order).toEqual([]);
+    // Another message being answered holds the findings, not the message.
+    const answering = scheduler.hold();
+    arrived();
+    await message;
+    await settle();
+    expect(order).toEqual(['message']);
+    answering();
+    await findings;
+    expect(order).toEqual(['message', 'findings']);
+  });
+
+  it('gives a freed storage slot to the first class in order, not to the first to ask', async () => {
+    const scheduler = new WorkScheduler({ storageSlots: 1 });
+    const order: string[] = [];
+    let free!: () => void;
+    const busy = scheduler.storage('finish', () => new Promise<void>((resolve) => (free = resolve)));
+    await settle();
+    const later = scheduler.storage('bookkeeping', async () => void order.push('bookkeeping'));
+    const sooner = scheduler.storage('finish', async () => void order.push('finish'));
+    await settle();
+    free();
+    await Promise.all([busy, later, sooner]);
+    expect(order).toEqual(['finish', 'bookkeeping']);
+  });
+
+  it('counts as quiet with only bookkeeping queued, and not with a fresh connection or a message pending', async () => {
+    const scheduler = new WorkScheduler({ armGraceMs: 60_000 });
+    // An ARM phase owed its findings holds the pod-evidence classes, not bookkeeping.
+    const phase = await scheduler.admit();
+    let kept = false;
+    const bookkeeping = scheduler.storage('bookkeeping', async () => void (kept = true));
+    expect(scheduler.quiet()).toBe(true);
+    await bookkeeping;
+    expect(kept).toBe(true);
+    const arrived = scheduler.answerPending();
+    const message = scheduler.wait('message');
+    expect(scheduler.quiet()).toBe(false);
+    arrived();
+    await message;
+    expect(scheduler.quiet()).toBe(true);
+    phase.findingsOut();
+  });
+
   it('lets an item go once it has waited the grace period, even while fresh turns keep arriving', async () => {
     let now = 0;
     const scheduler = new WorkScheduler({ foregroundGraceMs: 100, now: () => now });

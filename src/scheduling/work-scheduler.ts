@@ -17,22 +17,26 @@
  * it, it grows by one (AIMD), so the loop stays responsive whatever a step costs on this machine, and stays
  * busy while anything is queued.
  *
- * Order: card-button invokes (an approver's press), then turns, then findings (ARM-phase continuations, ARM
- * findings cards), then admitting new triages, then finishing checks whose pod evidence is in (their cards
- * and writes), then pod evidence (run-command results). Finishing before starting more keeps checks
- * completing one after another instead of all together at the end. An invoke or a turn only has its start
- * ordered here (`wait` before it is handled), so a press that arrives behind a burst of 200 messages is
- * handled before the messages not yet started.
+ * Order: card-button invokes (an approver's press), then turns, then acknowledged messages (their state and
+ * progress card), then findings (ARM-phase continuations, ARM findings cards), then admitting new triages,
+ * then finishing checks whose pod evidence is in (their cards and writes), then pod evidence (run-command
+ * results), then bookkeeping nobody waits for (a conversation reference kept for later). Finishing before
+ * starting more keeps checks completing one after another instead of all together at the end. An invoke or
+ * a turn only has its start ordered here (`wait` before it is handled), so a press that arrives behind a
+ * burst of 200 messages is handled before the messages not yet started. Background storage writes take
+ * their few slots in the same order.
  *
- * Holds. A turn or a press is foreground from its start (`foreground`) until its HTTP answer is written, and
- * a message acknowledged before it was handled (`hold`) until its own answer (state, progress card) is out.
- * While one is in flight no background class is released. Node accepts one new connection per event-loop
- * iteration (libuv ≥ 1.45, libuv/libuv#3696), so a burst on fresh connections is let in only as fast as
- * iterations go by: holding background work keeps them short until the burst is answered. A hold stops
- * holding once it is older than `foregroundGraceMs` (a Bot Connector that hangs), and no held item waits
- * longer than that either, so a steady stream of overlapping turns cannot starve what waits behind them.
- * (Holding acknowledged messages behind turns in flight was tried and measured slower: their storage steps,
- * released together, lengthened the iterations that let the rest of the burst in.)
+ * Holds. Node 20 accepts one new connection per event-loop iteration (libuv ≥ 1.45, libuv/libuv#3696), so a
+ * burst on fresh connections is let in only as fast as iterations go by; what keeps them short is holding
+ * everything that is not an HTTP answer until the burst is answered.
+ *  - An answer hold: a turn or a press from its start (`foreground`) until its HTTP answer is written, and
+ *    a fresh connection (`answerPending`) until its first request is read. It holds every class but
+ *    invokes and turns, acknowledged messages included.
+ *  - A message hold (`hold`): a message acknowledged before it was handled, until its own answer (state,
+ *    progress card) is out. It holds background work, not other messages.
+ * A hold stops holding once it is older than `foregroundGraceMs` (a Bot Connector that hangs, a connection
+ * that sends nothing), and no held item waits longer than that either, so a steady stream of overlapping
+ * turns cannot starve what waits behind them.
  *
  * Pod-evidence work (finish, pods) also waits while any admitted triage is still owed its ARM findings card
  * and started less than `armGraceMs` ago — so every waiting check's ARM findings go out before any
@@ -40,13 +44,16 @@
  * nobody back.
  */
 
-export type WorkClass = 'invoke' | 'turn' | 'findings' | 'admission' | 'finish' | 'pods';
+export type WorkClass = 'invoke' | 'turn' | 'message' | 'findings' | 'admission' | 'finish' | 'pods' | 'bookkeeping';
 
-const ORDER: readonly WorkClass[] = ['invoke', 'turn', 'findings', 'admission', 'finish', 'pods'];
+const ORDER: readonly WorkClass[] = ['invoke', 'turn', 'message', 'findings', 'admission', 'finish', 'pods', 'bookkeeping'];
 /** Pod-evidence work: it waits while findings are owed. */
 const HELD_BACK: ReadonlySet<WorkClass> = new Set(['finish', 'pods']);
-/** Never held: what someone is waiting for an answer to. */
+/** Never held: what someone is waiting for an HTTP answer to. */
 const FOREGROUND: ReadonlySet<WorkClass> = new Set(['invoke', 'turn']);
+
+/** An answer hold (an HTTP answer is owed) holds messages too; a message hold holds background work only. */
+type HoldKind = 'answer' | 'message';
 
 export interface WorkSchedulerOptions {
   /** Loop gap (ms) above which a tick releases less. */
@@ -88,7 +95,7 @@ export interface SchedulerState {
   queued: Record<WorkClass, number>;
   storageActive: number;
   armPhases: number;
-  /** Turns, presses and acknowledged messages started and not yet answered. */
+  /** Turns, presses, fresh connections and acknowledged messages started and not yet answered. */
   foreground: number;
   perTick: number;
 }
@@ -101,8 +108,8 @@ export interface ArmPhase {
 export class WorkScheduler {
   private readonly queues = new Map<WorkClass, Item[]>(ORDER.map((k) => [k, []]));
   private readonly armPhases = new Map<ArmPhase, number>();
-  /** When each turn, press or acknowledged message in flight started. */
-  private readonly holds = new Map<object, number>();
+  /** When each turn, press, fresh connection or acknowledged message in flight started, and its kind. */
+  private readonly holds = new Map<object, { at: number; kind: HoldKind }>();
   private readonly targetGapMs: number;
   private readonly maxPerTick: number;
   private readonly sliceMs: number;
@@ -113,7 +120,8 @@ export class WorkScheduler {
   private readonly now: () => number;
   private perTick = 4;
   private storageActive = 0;
-  private readonly storageWaiting: (() => void)[] = [];
+  /** Storage operations waiting for a slot, by class: a freed slot goes to the first class in ORDER. */
+  private readonly storageWaiting = new Map<WorkClass, (() => void)[]>(ORDER.map((k) => [k, []]));
   private tickAskedAt: number | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
 
@@ -140,11 +148,11 @@ export class WorkScheduler {
   }
 
   /**
-   * True when nothing waits here and nothing but the asking turn is in flight: a message can then be
-   * answered inside its own turn, the cheapest path to its reply (the turn's own connector client).
+   * True when nothing waits here (bookkeeping aside) and nothing but the asking turn is in flight: a message
+   * can then be answered inside its own turn, the cheapest path to its reply (the turn's own connector client).
    */
   quiet(): boolean {
-    return this.holds.size <= 1 && ORDER.every((kind) => this.queues.get(kind)!.length === 0);
+    return this.holds.size <= 1 && ORDER.every((kind) => kind === 'bookkeeping' || this.queues.get(kind)!.length === 0);
   }
 
   /** True when `admit` would queue rather than refuse (a turn asks before it promises a check). */
@@ -174,7 +182,15 @@ export class WorkScheduler {
    */
   async foreground(kind: 'invoke' | 'turn', signal?: AbortSignal): Promise<() => void> {
     await this.wait(kind, signal);
-    return this.hold();
+    return this.holdAs('answer');
+  }
+
+  /**
+   * Holds everything but invokes and turns from now until the returned `done` (or the grace period): for a
+   * fresh connection, whose request is about to arrive.
+   */
+  answerPending(): () => void {
+    return this.holdAs('answer');
   }
 
   /**
@@ -182,8 +198,12 @@ export class WorkScheduler {
    * channel request is already answered but whose own answer (state, progress card) is still being made.
    */
   hold(): () => void {
+    return this.holdAs('message');
+  }
+
+  private holdAs(kind: HoldKind): () => void {
     const token = {};
-    this.holds.set(token, this.now());
+    this.holds.set(token, { at: this.now(), kind });
     return () => {
       if (this.holds.delete(token)) this.schedule();
     };
@@ -234,7 +254,7 @@ export class WorkScheduler {
   /** Runs a background storage operation when a slot is free and its class's turn has come. */
   async storage<T>(kind: WorkClass, operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     while (this.storageActive >= this.storageSlots) {
-      await new Promise<void>((resolve) => this.storageWaiting.push(resolve));
+      await new Promise<void>((resolve) => this.storageWaiting.get(kind)!.push(resolve));
     }
     this.storageActive += 1;
     try {
@@ -242,7 +262,9 @@ export class WorkScheduler {
       return await operation();
     } finally {
       this.storageActive -= 1;
-      this.storageWaiting.shift()?.();
+      ORDER.map((k) => this.storageWaiting.get(k)!)
+        .find((waiting) => waiting.length > 0)
+        ?.shift()?.();
     }
   }
 
@@ -272,24 +294,26 @@ export class WorkScheduler {
   }
 
   /**
-   * The next releasable item in order: background work waits while a turn, press or message is in flight (an
-   * item held past the grace goes anyway), and pod evidence waits for owed findings.
+   * The next releasable item in order: messages wait while an HTTP answer is owed, background work also while
+   * a message is being answered (an item held past the grace goes anyway), and pod evidence for owed findings.
    */
   private nextItem(take: boolean): Item | undefined {
     const now = this.now();
     for (const kind of ORDER) {
       const queue = this.queues.get(kind)!;
       if (queue.length === 0) continue;
-      if (!FOREGROUND.has(kind) && this.youngHold(now) && queue[0].queuedAt > now - this.foregroundGraceMs) return undefined;
+      if (!FOREGROUND.has(kind) && this.youngHold(now, kind === 'message' ? 'answer' : undefined) && queue[0].queuedAt > now - this.foregroundGraceMs)
+        return undefined;
       if (HELD_BACK.has(kind) && this.youngArmPhase(now)) return undefined;
       return take ? queue.shift() : queue[0];
     }
     return undefined;
   }
 
-  private youngHold(now: number): boolean {
+  /** A hold younger than the grace period, of `kind` or (without it) of any kind. */
+  private youngHold(now: number, kind?: HoldKind): boolean {
     const cutoff = now - this.foregroundGraceMs;
-    for (const at of this.holds.values()) if (at > cutoff) return true;
+    for (const hold of this.holds.values()) if (hold.at > cutoff && (!kind || hold.kind === kind)) return true;
     return false;
   }
 
@@ -307,7 +331,7 @@ export class WorkScheduler {
     if (this.graceTimer) return;
     const now = this.now();
     const moments = [
-      ...[...this.holds.values()].map((at) => at + this.foregroundGraceMs),
+      ...[...this.holds.values()].map((hold) => hold.at + this.foregroundGraceMs),
       ...[...this.armPhases.values()].map((at) => at + this.armGraceMs),
       ...ORDER.flatMap((kind) => {
         const head = this.queues.get(kind)![0];

@@ -4,8 +4,9 @@
  * after that), in the shared storage so that any instance can post an alert there. Keyed by conversation
  * id; a channel thread's id (`19:…@thread.tacv2;messageid=…`) is also kept under its channel's id.
  *
- * Keeping one never holds a turn: the write happens beside it (once per conversation and process), and this
- * process answers from memory meanwhile.
+ * Keeping one never holds a turn: the write happens beside it (once per conversation and process), as
+ * background work (`paced`: after the turns and messages of a burst, not among them), and this process
+ * answers from memory meanwhile.
  */
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 
@@ -29,7 +30,12 @@ export class ConversationReferences {
   /** `trackLatest`: demo mode only (one process, one person): "the chat that spoke last" is kept in memory. */
   constructor(
     private readonly storage: ReferenceStore,
-    private readonly o: { trackLatest?: boolean; onError?: (error: unknown) => void } = {},
+    private readonly o: {
+      trackLatest?: boolean;
+      onError?: (error: unknown) => void;
+      /** Runs the write when background work may (the work scheduler); at once without it. */
+      paced?: (write: () => Promise<void>) => Promise<void>;
+    } = {},
   ) {}
 
   /** Remembers where this activity came from. */
@@ -46,7 +52,8 @@ export class ConversationReferences {
     ]);
     for (const [i, r] of entries) this.memory.set(i, r);
     while (this.memory.size > MEMORY) this.memory.delete(this.memory.keys().next().value as string);
-    void this.storage.write(Object.fromEntries(entries.map(([i, r]) => [KEY(i), { reference: r, eTag: '*' }]))).catch((error: unknown) => {
+    const write = () => this.storage.write(Object.fromEntries(entries.map(([i, r]) => [KEY(i), { reference: r, eTag: '*' }])));
+    void (this.o.paced ? this.o.paced(write) : write()).catch((error: unknown) => {
       for (const i of ids) this.memory.delete(i);
       this.o.onError?.(error);
     });

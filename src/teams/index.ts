@@ -45,6 +45,7 @@ export function createTeamsApp(o: {
   const portOptions = { adapter, botAppId: o.settings.appId ?? '', log: o.log, roster, connectorTimeoutMs: o.connectorTimeoutMs };
   const references = new ConversationReferences(o.store, {
     trackLatest: o.demo,
+    paced: (write) => o.scheduler.storage('bookkeeping', write),
     onError: (error) => o.log.warn('conversation reference not kept', { error: error instanceof Error ? error.message : String(error) }),
   });
   const bot = new TriageBot(o.conversation, portOptions, o.trust, references, () => o.scheduler.quiet());
