@@ -19,6 +19,7 @@ import { getHeapStatistics } from 'node:v8';
 import path from 'node:path';
 import type { Logger } from '../src/conversation/background';
 import { startApp, type App } from '../src/index';
+import { HEAP_GROWING_PERCENT, limitHeapGrowth } from '../src/limits/heap';
 import { Driver } from './support/driver';
 import type { Offer, PressOutcome, PressPlan, TurnOutcome } from './support/driver-protocol';
 import { DEMO_APPROVER } from '../src/simulator/demo-people';
@@ -350,10 +351,14 @@ async function main(): Promise<void> {
   }, BENCH_DEADLINE_MS);
   hardStop.unref();
 
+  // The bot's process-wide V8 setting, as src/index.ts applies it: this process hosts the bot being measured.
+  limitHeapGrowth();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-bot-'));
   const driver = await Driver.start({ timeoutMs: 10_000 });
   try {
-    console.log(`Bot over HTTP on 127.0.0.1 (Node ${process.version}); driver and fake Bot Connector (${driver.connectorUrl}) in a child process`);
+    console.log(
+      `Bot over HTTP on 127.0.0.1 (Node ${process.version}, V8 old generation grown by at most ${HEAP_GROWING_PERCENT} % as in production); driver and fake Bot Connector (${driver.connectorUrl}) in a child process`,
+    );
     const overhead = which === 'all' || which === 'overhead' ? await measureOverhead(driver, dataDir) : undefined;
     if (overhead) printOverhead(overhead);
     const rounds = which === 'all' || which === 'load' ? await measureLoad(driver, dataDir) : undefined;

@@ -18,6 +18,7 @@ import { ConfigError, loadSettings, parseBoolean } from './config';
 import { authoritySettings, demoMode } from './authority/settings';
 import type { TeamsTrustPolicy } from './authority/teams-trust';
 import { admissionSettings } from './limits/admission';
+import { limitHeapGrowth } from './limits/heap';
 import { botSettingsFromEnv, type BotSettings } from './settings';
 import { startServer, type Readiness, type RunningServer } from './server';
 import { createEmulator, type ArmEmulator } from './simulator/emulator';
@@ -363,6 +364,7 @@ function demoBanner(url: string): string {
 }
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const app = await startApp();
   const playground = app.emulator && parseBoolean(process.env, 'TRIAGE_PLAYGROUND', true) ? await openPlayground(app) : undefined;
   let stopping = false;
