@@ -1,8 +1,9 @@
-import { findingsCard, cardBytes, MAX_CARD_BYTES } from './adaptive-card';
+import { findingsCard, cardBytes, helpCard, MAX_CARD_BYTES } from './adaptive-card';
 import { cardGallery } from '../../test/e2e/card-gallery';
 import { cardProblems, executeData } from '../../test/e2e/card-assertions';
 import { APPROVALS, acrPullPlan, hugeSnapshot, missingRoleSnapshot } from '../../test/e2e/report-fixtures';
 import { KUBELET_OBJECT_ID, REGISTRY_ID } from '../../test/fixtures/evidence';
+import { toHelpView } from './view-model';
 
 describe('adaptive card renderer', () => {
   test.each(cardGallery().map((c) => [c.name, c.card] as const))('%s is a valid, fully expanded 1.5 card under 28 KB', (_name, card) => {
@@ -66,5 +67,18 @@ describe('adaptive card renderer', () => {
 
   test('long evidence sits in wrapping TextBlocks, never in FactSets', () => {
     for (const { card } of cardGallery()) expect(JSON.stringify(card)).not.toContain('"FactSet"');
+  });
+});
+
+describe('help card', () => {
+  it('is expanded once per help view and frozen, since every help turn sends the same object', () => {
+    const view = toHelpView({ welcome: false, demo: true });
+    const card = helpCard(view);
+    expect(helpCard(view)).toBe(card);
+    expect(Object.isFrozen(card)).toBe(true);
+    expect(Object.isFrozen((card.body as object[])[0])).toBe(true);
+    expect(JSON.stringify(card)).toContain('check again');
+    // Another view (the welcome) is its own card.
+    expect(helpCard(toHelpView({ welcome: true, demo: true }))).not.toBe(card);
   });
 });

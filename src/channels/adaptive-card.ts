@@ -98,8 +98,25 @@ export function askCard(view: AskView): CardJson {
   return expand(askTemplate, view);
 }
 
+/** Help is asked for most and never changes within a process: each help view is expanded once. */
+const helpCards = new WeakMap<HelpView, CardJson>();
+
+/** The help card of `view`, frozen: the same object answers every help turn, so nothing may change it. */
 export function helpCard(view: HelpView): CardJson {
-  return expand(helpTemplate, view);
+  let card = helpCards.get(view);
+  if (!card) {
+    card = deepFreeze(expand(helpTemplate, view));
+    helpCards.set(view, card);
+  }
+  return card;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 export function noticeCard(view: NoticeView): CardJson {

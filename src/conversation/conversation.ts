@@ -186,8 +186,16 @@ export class Conversation {
     return record ? this.findingsFor(record) : undefined;
   }
 
+  /** One view per kind of help, made on first use: the channel renders each once (adaptive-card.ts helpCard). */
+  private readonly helpViews = new Map<boolean, ConversationView>();
+
   private help(welcome: boolean): ConversationView {
-    return { kind: 'help', view: toHelpView({ welcome, demo: this.o.demo, examples: this.o.examples }) };
+    let view = this.helpViews.get(welcome);
+    if (!view) {
+      view = { kind: 'help', view: toHelpView({ welcome, demo: this.o.demo, examples: this.o.examples }) };
+      this.helpViews.set(welcome, view);
+    }
+    return view;
   }
 
   /**

@@ -13,6 +13,24 @@ describe('WorkScheduler', () => {
     expect(order).toEqual(['invoke', 'turn', 'findings']);
   });
 
+  it('starts a turn at once when no press or turn waits before it, and in order behind one that does', async () => {
+    const scheduler = new WorkScheduler({ maxPerTick: 1 });
+    const order: string[] = [];
+    setImmediate(() => order.push('next iteration'));
+    const findings = scheduler.cpu('findings', () => order.push('findings'));
+    (await scheduler.foreground('turn'))();
+    order.push('turn');
+    expect(order).toEqual(['turn']);
+    const waiting = scheduler.wait('invoke').then(() => order.push('press'));
+    const second = scheduler.foreground('turn').then((done) => {
+      order.push('second turn');
+      done();
+    });
+    await Promise.all([findings, waiting, second]);
+    expect(order.indexOf('press')).toBeLessThan(order.indexOf('second turn'));
+    expect(order.indexOf('next iteration')).toBeLessThan(order.indexOf('second turn'));
+  });
+
   it('releases findings work before admissions before pod-evidence work, whatever the arrival order', async () => {
     // One release per tick, so that what a released waiter does is seen before the next release.
     const scheduler = new WorkScheduler({ armGraceMs: 0, maxPerTick: 1 });
