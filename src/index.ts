@@ -244,8 +244,8 @@ export async function startApp(
     host: settings.host,
     messages: withWorkIds(work, slack && !settings.appId && !isLoopback(settings.host) ? botFrameworkOff : bot.messages),
     readiness,
-    // Node 20 accepts one new connection per loop iteration: while a burst of them is being let in, background
-    // work waits, so that each iteration stays short and the next connection is accepted sooner.
+    // Node 20 accepts one new connection per loop iteration: while a burst of them is being let in, nothing but
+    // HTTP answers runs (an answer hold), so that each iteration stays short and the next connection is accepted sooner.
     onFreshConnection: () => scheduler.answerPending(),
     rawRoutes: [
       ...(slack ? [{ path: slack.path, listener: withRawWorkIds(work, slack.listener), beforeBody: slack.beforeBody }] : []),

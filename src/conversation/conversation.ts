@@ -99,9 +99,10 @@ export class Conversation {
   /**
    * A message handled after its channel's request was answered. Teams gives a request 15 s and Slack 3 s; under
    * a burst, the state write and the progress card of hundreds of messages would hold every request open (and
-   * past those limits the channel retries, or tells the person the bot did not answer). Until its own answer
-   * is out the message keeps its place ahead of background work (the scheduler's hold); a failure is said in
-   * the conversation, with a reference to the log.
+   * past those limits the channel retries, or tells the person the bot did not answer). It starts once no HTTP
+   * answer is owed (the scheduler's message class: a burst is answered first), and until its own answer is out
+   * it keeps its place ahead of background work (the scheduler's hold); a failure is said in the conversation,
+   * with a reference to the log.
    */
   acknowledged(port: ChannelPort, turn: Turn, text: string): void {
     const release = this.o.scheduler.hold();
