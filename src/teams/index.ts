@@ -2,7 +2,7 @@
  * The Teams channel: botbuilder's CloudAdapter and activity handler around the conversation core. All of
  * botbuilder stays in this folder; the rest of the app sees `TeamsApp` and an HTTP handler.
  */
-import type { CloudAdapter, Request, Response } from 'botbuilder';
+import type { Request, Response } from 'botbuilder';
 import type { Conversation } from '../conversation/conversation';
 import type { Logger } from '../conversation/background';
 import type { ChannelPort } from '../conversation/port';
@@ -10,7 +10,7 @@ import type { TeamsTrustPolicy } from '../authority/teams-trust';
 import { isGuid } from '../primitives/guid';
 import type { BotSettings } from '../settings';
 import { ApproverRoster } from './approver-roster';
-import { createAdapter, messagesHandler } from './adapter';
+import { createAdapter, messagesHandler, type TriageAdapter } from './adapter';
 import { TeamsPort } from './port';
 import { TriageBot } from './triage-bot';
 import type { WorkScheduler } from '../scheduling/work-scheduler';
@@ -18,7 +18,7 @@ import { ConversationReferences, type ReferenceStore } from './conversation-refe
 import type { MessageLocation } from '../conversation/location';
 
 export interface TeamsApp {
-  adapter: CloudAdapter;
+  adapter: TriageAdapter;
   bot: TriageBot;
   messages: (req: Request, res: Response) => Promise<void>;
   /** A port outside any turn (work that starts on its own): it reaches stored Teams conversations. */

@@ -109,6 +109,19 @@ describe('with an app id: only Teams tokens from allowed tenants carry identity'
     await app?.close(1_000);
   });
 
+  test('no token, or a channel token for another app, is refused (401) and no turn runs', async () => {
+    const from = connector.sent.length;
+    const activity = mention(connector.url, RITA, 'check aks-missing-role acrdemo');
+    const missing = await postWith(app.server.url, activity);
+    const otherApp = await postWith(app.server.url, activity, issuer.channelToken('22222222-3333-4444-8555-666666666666', connector.url));
+    expect([missing.status, otherApp.status]).toEqual([401, 401]);
+    // The answer says no more than that.
+    expect(JSON.parse(otherApp.text)).toEqual({ error: 'Unauthorized' });
+    await new Promise((r) => setTimeout(r, 200));
+    await app.core.background.idle();
+    expect(connector.sent.slice(from)).toEqual([]);
+  });
+
   test('a foreign tenant with a valid channel token is refused (403) and no turn runs', async () => {
     const from = connector.sent.length;
     const activity = { ...mention(connector.url, RITA, 'check aks-missing-role acrdemo'), channelData: { tenant: { id: FOREIGN_TENANT } } };
