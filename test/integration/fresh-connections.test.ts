@@ -4,7 +4,7 @@
  * too long. The work scheduler holds background work in between (index.ts), so these moments must be exact.
  */
 import { connect, type Socket } from 'node:net';
-import { FRESH_CONNECTION_MS, startServer, type RunningServer } from '../../src/server';
+import { FLOOD_DUDS, FLOOD_WINDOW_MS, FRESH_CONNECTION_MS, startServer, type RunningServer } from '../../src/server';
 
 let server: RunningServer;
 let events: string[];
@@ -80,3 +80,24 @@ test('a connection closed before its request stops counting as fresh when it clo
   await wait(20);
   expect(events).toEqual(['fresh 1', 'arrived 1']);
 });
+
+test('connections that keep coming without a request stop being announced, until the window passes', async () => {
+  for (let i = 0; i < FLOOD_DUDS; i++) (await open()).destroy();
+  await waitFor(() => events.filter((e) => e.startsWith('arrived')).length === FLOOD_DUDS);
+  const during = await open();
+  await wait(20);
+  expect(events.filter((e) => e.startsWith('fresh'))).toHaveLength(FLOOD_DUDS);
+  // Its request is still served.
+  expect(await post(during)).toBe('HTTP/1.1 200 OK');
+  during.destroy();
+  await wait(FLOOD_WINDOW_MS);
+  const after = await open();
+  await wait(20);
+  expect(events.filter((e) => e.startsWith('fresh'))).toHaveLength(FLOOD_DUDS + 1);
+  after.destroy();
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await wait(10);
+  expect(condition()).toBe(true);
+}
