@@ -16,8 +16,8 @@ import type { MessageLocation } from './location';
 import type { ChannelPort, ConversationView, FindingsView, Turn } from './port';
 import { fromAnswer, fromText, repeat, type DialogStep } from './target-dialog';
 import { AUDIT_FOR_APPROVERS, AUDIT_IN_PRIVATE, grantingNotice, messageFailedNotice, NO_EARLIER_CHECK, refusalNotice } from './wording';
-import { randomUUID } from 'node:crypto';
 import { TriageStarter, type NotAdmitted, type TriageFlowDeps } from './triage-flow';
+import { logRef } from '../primitives/log-ref';
 
 export interface ConversationOptions extends TriageFlowDeps {
   state: ConversationState;
@@ -111,9 +111,16 @@ export class Conversation {
         await this.o.scheduler.wait('message', signal);
         await this.message(port, turn, text);
       } catch (error) {
-        const ref = randomUUID().slice(0, 8);
-        this.o.log.error('message failed', { ref, channel: turn.channel, error: error instanceof Error ? error.message : String(error) });
-        await port.post(turn.where, { kind: 'notice', view: messageFailedNotice(ref) }).catch(() => undefined);
+        const ref = logRef();
+        // Aborted only at shutdown (BackgroundWork.drain): the message was never handled, and can be sent again.
+        const shuttingDown = signal.aborted;
+        this.o.log.error('message failed', {
+          ref,
+          channel: turn.channel,
+          shuttingDown,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        await port.post(turn.where, { kind: 'notice', view: messageFailedNotice(ref, shuttingDown) }).catch(() => undefined);
       } finally {
         release();
       }

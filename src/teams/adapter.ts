@@ -15,9 +15,9 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
-import { randomUUID } from 'node:crypto';
 import { activityRefusal, type TeamsTrustPolicy } from '../authority/teams-trust';
 import { activityProblem } from './activity-shape';
+import { logRef } from '../primitives/log-ref';
 import type { Logger } from '../conversation/background';
 import { authConfiguration, type BotSettings } from '../settings';
 
@@ -45,7 +45,7 @@ export function createAdapter(settings: BotSettings, log: Logger): TriageAdapter
   const auth = new ConfigurationBotFrameworkAuthentication(config, new ConfigurationServiceClientCredentialFactory(config));
   const adapter = new TriageAdapter(auth, log);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    const ref = randomUUID().slice(0, 8);
+    const ref = logRef();
     log.error('turn failed', { ref, type: context.activity.type, error: error.message, stack: error.stack });
     if (context.activity.type === ActivityTypes.Invoke) {
       await context
