@@ -103,10 +103,16 @@ export function unfinishedNotice(target: string, shuttingDown: boolean): NoticeV
 }
 
 /** A message whose handling failed after the channel's request was answered; `ref` finds it in the log. */
-export function messageFailedNotice(ref: string): NoticeView {
-  return {
-    title: 'Something went wrong on my side',
-    text: `I could not handle that message (ref ${ref}). Nothing was changed in Azure. Type "help" to see what I understand.`,
-    tone: 'attention',
-  };
+export function messageFailedNotice(ref: string, shuttingDown = false): NoticeView {
+  return shuttingDown
+    ? {
+        title: 'The bot was restarting',
+        text: `It stopped before it could handle that message (ref ${ref}). Nothing was changed in Azure. Send it again in a minute.`,
+        tone: 'attention',
+      }
+    : {
+        title: 'Something went wrong on my side',
+        text: `I could not handle that message (ref ${ref}). Nothing was changed in Azure. Type "help" to see what I understand.`,
+        tone: 'attention',
+      };
 }
