@@ -42,7 +42,7 @@ export class TriageBot extends ActivityHandler {
       } else if (this.answerInTurn()) {
         await this.conversation.message(this.portFor(context), turnOf(context), text);
       } else {
-        // Answered after the turn, through the stored conversation: the request is acknowledged at once.
+        // Acknowledged at once; answered right after, through this turn's own connector client (TeamsPort afterTurn).
         this.conversation.acknowledged(new TeamsPort(this.portOptions, context, { afterTurn: true }), turnOf(context), text);
       }
       await next();
