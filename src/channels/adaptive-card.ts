@@ -36,15 +36,18 @@ export type CardJson = Record<string, unknown>;
  * only evaluates: parsing at start-up keeps that cost out of the first burst of checks, and a template that
  * does not parse stops the start instead of a turn.
  */
-const parsed = new Map<object, ACData.Template>(
-  [askTemplate, auditTemplate, findingsTemplate, helpTemplate, noticeTemplate, progressTemplate].map((t) => [t, new ACData.Template(t)]),
-);
+const templates = {
+  ask: new ACData.Template(askTemplate),
+  audit: new ACData.Template(auditTemplate),
+  findings: new ACData.Template(findingsTemplate),
+  help: new ACData.Template(helpTemplate),
+  notice: new ACData.Template(noticeTemplate),
+  progress: new ACData.Template(progressTemplate),
+};
 
 /** Expands a template with view data, every string of which is made plain markdown first (card-markdown.ts). */
-function expand(template: object, data: object, ownMarkdown: Record<string, string | undefined> = {}): CardJson {
-  const compiled = parsed.get(template);
-  if (!compiled) throw new Error('Not a card template of this module');
-  const expanded: unknown = compiled.expand({ $root: { ...plainData(data), ...ownMarkdown } });
+function expand(template: ACData.Template, data: object, ownMarkdown: Record<string, string | undefined> = {}): CardJson {
+  const expanded: unknown = template.expand({ $root: { ...plainData(data), ...ownMarkdown } });
   if (typeof expanded !== 'object' || expanded === null) throw new Error('Card template expanded to nothing');
   return expanded as CardJson;
 }
@@ -72,7 +75,7 @@ export function findingsCard(snapshot: TriageSnapshot, options: FindingsCardOpti
   let card: CardJson = {};
   for (const budget of BUDGETS) {
     const view = toReportView(snapshot, { ...options, ...budget });
-    card = replaceTimesInPlace(expand(findingsTemplate, view, { portalLinks: markdownLinks(view.links) }), adaptiveCardTime);
+    card = replaceTimesInPlace(expand(templates.findings, view, { portalLinks: markdownLinks(view.links) }), adaptiveCardTime);
     if (view.grant && options.refreshUserIds && options.refreshUserIds.length > 0) {
       card.refresh = {
         action: { type: 'Action.Execute', title: 'Refresh', verb: 'refresh', data: { approvalId: view.grant.approvalId } },
@@ -91,11 +94,11 @@ function markdownLinks(links: readonly LinkView[]): string | undefined {
 }
 
 export function progressCard(view: ProgressView): CardJson {
-  return expand(progressTemplate, view);
+  return expand(templates.progress, view);
 }
 
 export function askCard(view: AskView): CardJson {
-  return expand(askTemplate, view);
+  return expand(templates.ask, view);
 }
 
 /** Help is asked for most and never changes within a process: each help view is expanded once. */
@@ -105,7 +108,7 @@ const helpCards = new WeakMap<HelpView, CardJson>();
 export function helpCard(view: HelpView): CardJson {
   let card = helpCards.get(view);
   if (!card) {
-    card = deepFreeze(expand(helpTemplate, view));
+    card = deepFreeze(expand(templates.help, view));
     helpCards.set(view, card);
   }
   return card;
@@ -120,9 +123,9 @@ function deepFreeze<T>(value: T): T {
 }
 
 export function noticeCard(view: NoticeView): CardJson {
-  return replaceTimesInPlace(expand(noticeTemplate, view), adaptiveCardTime);
+  return replaceTimesInPlace(expand(templates.notice, view), adaptiveCardTime);
 }
 
 export function auditCard(view: AuditView): CardJson {
-  return replaceTimesInPlace(expand(auditTemplate, view), adaptiveCardTime);
+  return replaceTimesInPlace(expand(templates.audit, view), adaptiveCardTime);
 }
